@@ -1,0 +1,8 @@
+/**
+ * An error caused by the user's input (a bad file, a wrong option), as opposed to a bug.
+ * Its message is one sentence that says what is wrong and what to do; hosts show it as is
+ * (the CLI prints it on one line and exits 2, the app shows it in the page).
+ */
+export class InputError extends Error {
+  override readonly name = 'InputError';
+}
