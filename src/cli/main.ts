@@ -1,0 +1,44 @@
+/**
+ * The command-line entry: `npm run cli -- <command> [args]` or `npx relevance-viewer <command>`.
+ * Each command lives in ./commands/<name>.ts and exports `run(args): Promise<number>` (exit code).
+ * Input errors print one line on stderr and exit 2, never a stack trace.
+ */
+import { InputError } from '../core/errors';
+
+type Command = { summary: string; load: () => Promise<{ run(args: string[]): Promise<number> }> };
+
+const commands: Record<string, Command> = {
+  // name: { summary: '...', load: () => import('./commands/name') },
+};
+
+function usage(): string {
+  const lines = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`);
+  return `usage: relevance-viewer <command> [options]\n\ncommands:\n${lines.join('\n')}\n`;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...args] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(usage());
+    return name ? 0 : 2;
+  }
+  const command = commands[name];
+  if (!command) {
+    process.stderr.write(`error: unknown command "${name}"; run with --help for the list.\n`);
+    return 2;
+  }
+  try {
+    return await (await command.load()).run(args);
+  } catch (e) {
+    if (e instanceof InputError) {
+      process.stderr.write(`error: ${e.message}\n`);
+      return 2;
+    }
+    const message = e instanceof Error ? e.message : String(e);
+    process.stderr.write(`internal error: ${message}\n`);
+    if (process.env.RV_DEBUG) console.error(e);
+    return 1;
+  }
+}
+
+main(process.argv.slice(2)).then((code) => process.exit(code));
