@@ -39,7 +39,7 @@ export interface NiftiHeaderInfo {
   /** As stored; see NiftiImage.volume for the values with scaling applied. */
   sclSlope: number;
   sclInter: number;
-  /** Whether the stored values were scaled (slope finite and non-zero). */
+  /** Whether the stored values are scaled: slope finite, non-zero, and not the identity (1, 0). */
   scaled: boolean;
   sformCode: number;
   qformCode: number;
@@ -193,6 +193,7 @@ function checkVoxOffset(raw: RawNiftiHeader, notices: string[]): number {
 function scaling(raw: RawNiftiHeader, notices: string[]): { slope: number | null; inter: number } {
   const s = raw.sclSlope;
   if (s === 0 || !Number.isFinite(s)) return { slope: null, inter: 0 };
+  if (s === 1 && raw.sclInter === 0) return { slope: null, inter: 0 }; // identity: nothing to apply
   if (!Number.isFinite(raw.sclInter)) {
     notices.push(`The scaling intercept is not a finite number (${raw.sclInter}): using 0.`);
     return { slope: s, inter: 0 };
