@@ -1,13 +1,15 @@
 /**
  * Incremental gunzip of a prefix: decodes only as many bytes as asked for, never the whole
- * stream. Input is fed to fflate in small slices because one deflate byte can expand to
- * about 1000 bytes: a 32 KiB slice yields at most ~33 MB, so a decompression bomb cannot make
- * us allocate more than the caller asked for plus one slice's worth.
+ * stream. Input is fed to fflate in slices because one deflate byte can expand to about 1032
+ * bytes: a slice is at most 64 KiB (<= ~66 MB out) and shrinks to about remaining/256 near the
+ * end (>= 1 KiB), so a decompression bomb cannot make us decode or hold much more than the
+ * caller asked for.
  */
 import { Gunzip } from 'fflate';
 import { InputError } from '../errors';
 
-const INPUT_SLICE = 32 * 1024;
+const MAX_SLICE = 64 * 1024;
+const MIN_SLICE = 1024;
 
 export function isGzip(bytes: Uint8Array): boolean {
   return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
@@ -38,7 +40,7 @@ export class GzipPrefixReader {
    */
   readPrefix(n: number, already?: Uint8Array): Uint8Array {
     const have = already?.length ?? 0;
-    while (have + this.pendingBytes < n && !this.ended) this.feed();
+    while (have + this.pendingBytes < n && !this.ended) this.feed(n - have - this.pendingBytes);
     const out = new Uint8Array(Math.min(n, have + this.pendingBytes));
     if (already) out.set(already);
     let pos = have;
@@ -56,8 +58,9 @@ export class GzipPrefixReader {
     return out;
   }
 
-  private feed(): void {
-    const end = Math.min(this.inputPos + INPUT_SLICE, this.input.length);
+  private feed(wanted: number): void {
+    const slice = Math.max(MIN_SLICE, Math.min(MAX_SLICE, Math.ceil(wanted / 256)));
+    const end = Math.min(this.inputPos + slice, this.input.length);
     const final = end === this.input.length;
     try {
       this.gunzip.push(this.input.subarray(this.inputPos, end), final);
