@@ -4,3 +4,4 @@ export { writeNifti } from './write';
 export type { WriteNiftiOptions } from './write';
 export { orientationCode } from './orientation';
 export type { NiftiDatatypeName } from './datatypes';
+export { describeScan, formatNumber } from './describe';
