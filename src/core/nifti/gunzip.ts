@@ -1,9 +1,10 @@
 /**
  * Incremental gunzip of a prefix: decodes only as many bytes as asked for, never the whole
  * stream. Input is fed to fflate in slices because one deflate byte can expand to about 1032
- * bytes: a slice is at most 64 KiB (<= ~66 MB out) and shrinks to about remaining/256 near the
- * end (>= 1 KiB), so a decompression bomb cannot make us decode or hold much more than the
- * caller asked for.
+ * bytes: a slice is at most 64 KiB (<= ~66 MB out), and only 1 KiB (<= ~1 MB out) while just
+ * the header is wanted, so a decompression bomb cannot make us decode or hold much more than
+ * the caller asked for. (Streaming costs about 2.5x fflate's one-shot gunzipSync, which we
+ * cannot use: it sizes its output from the file's own, unverifiable, length field.)
  */
 import { Gunzip } from 'fflate';
 import { InputError } from '../errors';
@@ -59,7 +60,7 @@ export class GzipPrefixReader {
   }
 
   private feed(wanted: number): void {
-    const slice = Math.max(MIN_SLICE, Math.min(MAX_SLICE, Math.ceil(wanted / 256)));
+    const slice = Math.max(MIN_SLICE, Math.min(MAX_SLICE, Math.ceil(wanted / 16)));
     const end = Math.min(this.inputPos + slice, this.input.length);
     const final = end === this.input.length;
     try {
