@@ -9,6 +9,7 @@ type Command = { summary: string; load: () => Promise<{ run(args: string[]): Pro
 
 const commands: Record<string, Command> = {
   // name: { summary: '...', load: () => import('./commands/name') },
+  convert: { summary: 'convert Keras .h5 models to tfjs model.json + weights', load: () => import('./commands/convert') },
 };
 
 function usage(): string {
