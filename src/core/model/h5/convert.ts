@@ -188,7 +188,9 @@ function readNameList(attrs: Map<string, H5AttrValue>, name: string): string[] |
   const out: string[] = [];
   for (const part of parts) {
     if (typeof part === 'string') out.push(part);
-    else if (Array.isArray(part) && part.every((v): v is string => typeof v === 'string')) out.push(...part);
+    else if (Array.isArray(part) && part.every((v): v is string => typeof v === 'string')) {
+      for (const v of part) out.push(v); // no spread: a damaged file can claim millions of names
+    }
     else if (Array.isArray(part) && part.length === 0) continue;
     else throw new InputError(`the attribute ${name} is not a list of names; the file is not a Keras model file`);
   }

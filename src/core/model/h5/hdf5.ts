@@ -43,7 +43,7 @@ export class H5File {
         `not a readable HDF5 file${label}: it does not start with the HDF5 signature; pass the .h5/.hdf5 file that Keras saved`,
       );
     }
-    const root = guard(label, 'the superblock', () => new File(bytes, fileName ?? ''));
+    const root = guard(label, 'the root group', () => new File(bytes, fileName ?? ''));
     decodeVlenStringsAsUtf8(root);
     return new H5File(root, label);
   }
