@@ -72,6 +72,7 @@ export function sizeHistogramBin(size: number): number {
 // Scratch reused between labellings of maps of one size (the slider case).
 let scratchMask: Uint8Array | null = null;
 let scratchParent: Int32Array | null = null;
+let scratchSign: Uint8Array | null = null;
 
 const POSITIVE = 1;
 const NEGATIVE = 2;
@@ -93,8 +94,9 @@ function find(parent: Int32Array, x: number): number {
  * storage order, which on a dense map is several times faster than a flood fill whose frontier
  * jumps between planes. Pass 1 gives each voxel a provisional label from its 9 already-visited
  * 18-neighbours (unioning labels that meet); neighbour tests go through a zero-padded sign mask, so
- * the inner loop has no bounds checks and + never meets -. Pass 2 resolves roots, numbers clusters
- * in scan order of their first voxel and accumulates their statistics.
+ * the inner loop has no bounds checks and + never meets -. One sweep over the labels flattens the
+ * union-find forest and numbers clusters in scan order of their first voxel; pass 2 writes the final
+ * ids and accumulates each cluster's statistics.
  */
 export function labelClusters(display: Float32Array, dims: Dims3, options: ClusterOptions): ClusterResult {
   const [nx, ny, nz] = dims;
@@ -149,6 +151,8 @@ export function labelClusters(display: Float32Array, dims: Dims3, options: Clust
   // Pass 1: provisional labels 1..next-1 in allLabels, equivalences in parent.
   if (!scratchParent || scratchParent.length < foreground + 1) scratchParent = new Int32Array(foreground + 1);
   const parent = scratchParent;
+  if (!scratchSign || scratchSign.length < foreground + 1) scratchSign = new Uint8Array(foreground + 1);
+  const sign = scratchSign; // sign code of each provisional label
   const allLabels = new Int32Array(n);
   let next = 1;
   for (let k = 0; k < nz; k++) {
@@ -176,69 +180,74 @@ export function labelClusters(display: Float32Array, dims: Dims3, options: Clust
         if (lab === 0) {
           lab = next++;
           parent[lab] = lab;
+          sign[lab] = code;
         }
         allLabels[v] = lab;
       }
     }
   }
 
-  // Pass 2: final ids in scan order of each cluster's first voxel, statistics per cluster.
-  const finalId = new Int32Array(next); // root -> signed id
+  // Roots are always the smaller label (see the union above) and every label points below itself,
+  // so one ascending sweep flattens the forest. A cluster's root is the label created at its first
+  // voxel in scan order, so numbering roots in ascending order numbers clusters in scan order.
+  const finalId = new Int32Array(next); // provisional label -> signed cluster id
   let nPos = 0;
   let nNeg = 0;
-  const count = new Float64Array(next);
-  const sum = new Float64Array(next);
-  const si = new Float64Array(next);
-  const sj = new Float64Array(next);
-  const sk = new Float64Array(next);
-  const peak = new Float32Array(next);
-  const peakVoxel = new Int32Array(next);
-  // Statistics accumulate per root; they are re-indexed by final id once nPos is known.
+  for (let x = 1; x < next; x++) {
+    const root = parent[x];
+    if (root === x) finalId[x] = sign[x] === POSITIVE ? ++nPos : -++nNeg;
+    else {
+      parent[x] = parent[root];
+      finalId[x] = finalId[parent[x]];
+    }
+  }
+
+  // Pass 2: final ids and statistics, indexed by cluster slot (positives first, then negatives).
+  const slots = nPos + nNeg;
+  const count = new Float64Array(slots);
+  const sum = new Float64Array(slots);
+  const si = new Float64Array(slots);
+  const sj = new Float64Array(slots);
+  const sk = new Float64Array(slots);
+  const peak = new Float32Array(slots);
+  const peakVoxel = new Int32Array(slots).fill(-1);
   let v = 0;
   for (let k = 0; k < nz; k++) {
     for (let j = 0; j < ny; j++) {
       for (let i = 0; i < nx; i++, v++) {
         const l = allLabels[v];
         if (l === 0) continue;
-        const root = find(parent, l);
-        let id = finalId[root];
+        const id = finalId[l];
+        const c = id > 0 ? id - 1 : nPos - id - 1;
         const r = display[v];
-        if (id === 0) {
-          id = r > 0 ? ++nPos : -++nNeg;
-          finalId[root] = id;
-          peak[root] = r;
-          peakVoxel[root] = v;
-        } else if (r > 0 ? r > peak[root] : r < peak[root]) {
-          // Strictly larger |R| only: ties keep the earlier (lower) voxel index.
-          peak[root] = r;
-          peakVoxel[root] = v;
+        // Strictly larger |R| only: ties keep the earliest (lowest) voxel index.
+        if (peakVoxel[c] < 0 || (id > 0 ? r > peak[c] : r < peak[c])) {
+          peak[c] = r;
+          peakVoxel[c] = v;
         }
         allLabels[v] = id;
-        count[root]++;
-        sum[root] += r;
-        si[root] += i;
-        sj[root] += j;
-        sk[root] += k;
+        count[c]++;
+        sum[c] += r;
+        si[c] += i;
+        sj[c] += j;
+        sk[c] += k;
       }
     }
   }
 
-  const clusters: Cluster[] = new Array(nPos + nNeg);
-  for (let root = 1; root < next; root++) {
-    const id = finalId[root];
-    if (id === 0) continue;
-    const size = count[root];
-    // Positive clusters first (ids 1..nPos), then negative ones (ids -1..-nNeg).
-    clusters[id > 0 ? id - 1 : nPos - id - 1] = {
-      id,
-      sign: id > 0 ? 1 : -1,
+  const clusters: Cluster[] = new Array(slots);
+  for (let c = 0; c < slots; c++) {
+    const size = count[c];
+    clusters[c] = {
+      id: c < nPos ? c + 1 : -(c - nPos + 1),
+      sign: c < nPos ? 1 : -1,
       size,
       sizeMm3: size * voxelMm3,
-      sum: sum[root],
-      mean: sum[root] / size,
-      peak: peak[root],
-      peakVoxel: peakVoxel[root],
-      centroid: [si[root] / size, sj[root] / size, sk[root] / size],
+      sum: sum[c],
+      mean: sum[c] / size,
+      peak: peak[c],
+      peakVoxel: peakVoxel[c],
+      centroid: [si[c] / size, sj[c] / size, sk[c] / size],
     };
   }
 
