@@ -7,6 +7,7 @@
  */
 import { displayMap, filterClusters, gaussianSmooth, labelClusters, sliceSums } from '../src/core/analysis';
 import type { Dims3 } from '../src/core/volume/types';
+import { cpus, loadavg } from 'node:os';
 
 const dims: Dims3 = [121, 145, 121];
 const [nx, ny, nz] = dims;
@@ -60,6 +61,7 @@ function time<T>(label: string, runs: number, f: () => T): T {
   return out;
 }
 
+console.log(`${cpus().length} cores, load average ${loadavg().map((x) => x.toFixed(1)).join(' ')} (timings on a shared machine vary)`);
 const raw = makeRawMap();
 const display = time('displayMap (smooth 0.8 + fixed x500)', 10, () => displayMap(raw, dims, { scaling: 'fixed' }));
 time('displayMap (smooth 0.8 + adaptive 99.99%)', 10, () => displayMap(raw, dims, { scaling: 'adaptive' }));
@@ -71,7 +73,7 @@ for (const threshold of [0.4, 0.2]) {
   console.log(
     `  ${fg} supra-threshold voxels (${((100 * fg) / n).toFixed(1)} %), ${res.positiveCount} positive + ${res.negativeCount} negative clusters, ${res.keptCount} of size >= 50`,
   );
-  let reuse = { labels: new Int32Array(n), kept: new Uint8Array(n) };
+  let reuse: { labels: Int32Array; kept: Uint8Array } = { labels: new Int32Array(n), kept: new Uint8Array(n) };
   let m = 0;
   time(`filterClusters (new minSize, buffers reused)`, 50, () => {
     const f = filterClusters(res, 10 + (m++ % 90), reuse);
