@@ -87,6 +87,15 @@ describe('display scaling', () => {
     expect(maxAbsDiff(out, f32(d.adaptive))).toBeLessThan(1e-5);
   });
 
+  it('counts a non-finite raw voxel as 0 instead of blanking its neighbourhood', () => {
+    const withNaN = raw.slice();
+    const v = 8 + 17 * (9 + 19 * 11);
+    withNaN[v] = NaN;
+    const zeroed = raw.slice();
+    zeroed[v] = 0;
+    expect(displayMap(withNaN, dims3(d.dims), { scaling: 'fixed' })).toEqual(displayMap(zeroed, dims3(d.dims), { scaling: 'fixed' }));
+  });
+
   it('scaleFixed works in place; scaleAdaptive of an all-zero map is zero, not NaN', () => {
     const x = Float32Array.of(0.001, -0.0005, 0.01, -1, NaN);
     scaleFixed(x, 500, x);

@@ -48,7 +48,15 @@ export interface DisplayOptions {
 
 /** The display map of a raw relevance map: Gaussian smoothing, then fixed or adaptive scaling. */
 export function displayMap(raw: Float32Array, dims: Dims3, options: DisplayOptions = { scaling: 'fixed' }): Float32Array {
-  const smoothed = gaussianSmooth(raw, dims, options.sigma ?? DEFAULT_DISPLAY_SIGMA);
+  // A non-finite voxel would blank its whole smoothing neighbourhood: count it as 0 instead.
+  let input = raw;
+  for (let v = 0; v < raw.length; v++) {
+    if (!Number.isFinite(raw[v])) {
+      input = raw.map((x) => (Number.isFinite(x) ? x : 0));
+      break;
+    }
+  }
+  const smoothed = gaussianSmooth(input, dims, options.sigma ?? DEFAULT_DISPLAY_SIGMA);
   return options.scaling === 'adaptive'
     ? scaleAdaptive(smoothed, options.percentile ?? DEFAULT_ADAPTIVE_PERCENTILE, smoothed)
     : scaleFixed(smoothed, options.factor ?? DEFAULT_FIXED_FACTOR, smoothed);
