@@ -9,6 +9,7 @@ type Command = { summary: string; load: () => Promise<{ run(args: string[]): Pro
 
 const commands: Record<string, Command> = {
   // name: { summary: '...', load: () => import('./commands/name') },
+  bench: { summary: 'time model load, forward pass and the paper LRP on cpu or wasm', load: () => import('./commands/bench') },
 };
 
 function usage(): string {
