@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { backward } from '../../src/core/lrp/backward';
 import type { Composite } from '../../src/core/lrp/composites';
@@ -16,7 +16,7 @@ export interface TinyFixture {
 }
 
 export function readTiny(name: string): TinyFixture {
-  return JSON.parse(readFileSync(join(__dirname, '..', 'fixtures', 'lrp', name), 'utf8')) as TinyFixture;
+  return JSON.parse(readFileSync(fileURLToPath(new URL(`../fixtures/lrp/${name}`, import.meta.url)), 'utf8')) as TinyFixture;
 }
 
 export function tinyModel(f: TinyFixture): Promise<Model> {

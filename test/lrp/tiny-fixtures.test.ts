@@ -1,6 +1,6 @@
 /** Element-wise agreement with the numpy reference of lrp_numpy_tiny.py (fixtures from make_lrp_fixtures.py). */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import * as tf from '@tensorflow/tfjs';
+import { setBackendNode } from '../../src/cli/loadModelNode';
 import { epsilonAllComposite, gradientComposite, paperComposite, type Composite } from '../../src/core/lrp/composites';
 import { explain } from '../../src/core/lrp/methods';
 import type { Model } from '../../src/core/model/types';
@@ -17,13 +17,13 @@ const composites: Record<string, Composite> = {
   gradient: gradientComposite(),
 };
 
-describe('tiny network vs numpy reference', () => {
+describe.each(['cpu', 'wasm'] as const)('tiny network vs numpy reference (%s backend)', (backend) => {
   let model: Model;
   beforeAll(async () => {
-    await tf.setBackend('cpu');
+    await setBackendNode(backend);
     model = await tinyModel(fixture);
   });
-  afterAll(() => model.dispose());
+  afterAll(async () => { model.dispose(); await setBackendNode('cpu'); });
 
   for (const [caseName, c] of Object.entries(fixture.cases)) {
     describe(caseName, () => {

@@ -5,7 +5,7 @@ import { InputError } from '../../src/core/errors';
 import { explain, predict } from '../../src/core/lrp/methods';
 import { forward } from '../../src/core/model/forward';
 import { loadModel } from '../../src/core/model/loadModel';
-import { artifactsFromWeights, makeSeededModelArtifacts, paperTopology, seededWeights } from '../../src/core/model/seeded';
+import { makeSeededModelArtifacts, paperTopology, seededWeights } from '../../src/core/model/seeded';
 import { parseTopology } from '../../src/core/model/topology';
 
 const SMALL = { inputShape: [8, 8, 10, 1] as [number, number, number, number], filters: 2, hidden: [8, 6] as [number, number] };

@@ -13,7 +13,8 @@
  * - conv3dBackpropInput(dy[1,D,H,W,O], k[3,3,3,I,O]) -> dx[1,D,H,W,I]
  *     the transposed convolution dx_i = sum_j k_ij dy_j (input gradient of conv3d; zero padding
  *     receives nothing). NOT tf.conv3dTranspose: broken on tfjs-backend-wasm 4.22 (lrp.md).
- * - maxPool3d(x[1,D,H,W,C]) -> y[1,floor(D/2),floor(H/2),floor(W/2),C]   (2x2x2, stride 2, valid)
+ * - maxPool3d(x[1,D,H,W,C]) -> y[1,floor(D/2),floor(H/2),floor(W/2),C]   (2x2x2, stride 2, valid;
+ *     exact: an all-zero window gives 0, see the wasm MaxPool3D defect below)
  * - maxPool3dRoute(a[1,D,H,W,C], r[1,D/2,H/2,W/2,C], mode) -> [1,D,H,W,C]
  *     winner takes all: each r goes to its window's maximum in a; mode 'first' = the first
  *     maximum in scan order (d, then h, then w); 'tf_ties' = every element within 1e-5 of the
@@ -73,7 +74,15 @@ export const tfjsKernels: Kernels = {
     return tf.tidy(() => tf.conv3d(dy, flipKernel(kernel), 1, 'same'));
   },
   maxPool3d(x) {
-    return tf.maxPool3d(x, 2, 2, 'valid');
+    // Not tf.maxPool3d: tfjs-backend-wasm 4.22's MaxPool3D starts its maximum at FLT_MIN
+    // (1.18e-38) instead of -inf, so an all-zero (post-ReLU) window yields 1.18e-38, not 0,
+    // which breaks every rule that tests a == 0 (e.g. innvestigate's BN surrogate) and any
+    // all-negative window. The max over the window axis is exact on every backend.
+    return tf.tidy(() => {
+      const [, D, H, W, C] = x.shape;
+      const d = Math.floor(D / 2), h = Math.floor(H / 2), w = Math.floor(W / 2);
+      return tf.reshape(tf.max(windows(x, d, h, w, C), 4), [1, d, h, w, C]) as tf.Tensor5D;
+    });
   },
   maxPool3dRoute(a, r, mode) {
     return tf.tidy(() => {
@@ -83,7 +92,9 @@ export const tfjsKernels: Kernels = {
       const rr = tf.reshape(r, [d, h, w, C, 1]);
       let routed: tf.Tensor;
       if (mode === 'first') {
-        routed = tf.mul(tf.oneHot(tf.argMax(win, 4), 8, 1, 0, 'float32'), rr);
+        // int32 one-hot then cast: tfjs-backend-wasm 4.22's OneHot with dtype float32 writes
+        // integer bit patterns into the float buffer (1 reads as 1.4e-45).
+        routed = tf.mul(tf.cast(tf.oneHot(tf.argMax(win, 4), 8), 'float32'), rr);
       } else {
         const max = tf.max(win, 4, true);
         routed = tf.mul(tf.cast(tf.less(tf.abs(tf.sub(win, max)), 1e-5), 'float32'), rr);
