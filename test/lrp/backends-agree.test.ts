@@ -38,7 +38,7 @@ function fractionOff(a: Float32Array, b: Float32Array): number {
 function sumOf(a: Float32Array): number { let s = 0; for (const v of a) s += v; return s; }
 
 describe('cpu vs wasm on the full-size seeded model', () => {
-  it('paper and gradient maps and logits agree to 1e-4', async () => {
+  it('paper and gradient maps agree to 1e-4 of max|R| except at max-pool near-tie flips; logits to 1e-4', async () => {
     const cpu = await maps('cpu');
     const wasm = await maps('wasm');
     await tf.setBackend('cpu');
