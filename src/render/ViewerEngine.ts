@@ -29,7 +29,9 @@ interface SliceView {
   material: THREE.RawShaderMaterial;
 }
 
-const VIEW_BG = new THREE.Color(0x0b0e13);
+// The shaders write raw sRGB, so the clear colour is given as raw numbers too (no colour management).
+const VIEW_BG: [number, number, number] = [0x0b / 255, 0x0e / 255, 0x13 / 255];
+const GAP_BG: [number, number, number] = [0x05 / 255, 0x07 / 255, 0x0a / 255];
 
 export class ViewerEngine {
   readonly renderer: THREE.WebGLRenderer;
@@ -115,7 +117,7 @@ export class ViewerEngine {
         uClipOn: { value: 0 },
         uClipNormal: { value: new THREE.Vector3(1, 0, 0) },
         uClipOffset: { value: 0 },
-        uViewBg: { value: new THREE.Vector3(VIEW_BG.r, VIEW_BG.g, VIEW_BG.b) },
+        uViewBg: { value: new THREE.Vector3(...VIEW_BG) },
         uStep: { value: 1.0 },
       },
     });
@@ -251,6 +253,10 @@ export class ViewerEngine {
     this.shared.uHasOverlay.value = hasData && !(this.settings?.hideOverlay ?? false) ? 1 : 0;
   }
 
+  private clearColor([r, g, b]: [number, number, number]): void {
+    this.renderer.setClearColor(new THREE.Color().setRGB(r, g, b, THREE.SRGBColorSpace), 1);
+  }
+
   private resize(): void {
     const { clientWidth: w, clientHeight: h } = this.host;
     if (w > 0 && h > 0) this.renderer.setSize(w, h, true);
@@ -283,7 +289,7 @@ export class ViewerEngine {
     const pr = this.renderer.getPixelRatio();
     const crossWorld = voxelToWorld(this.crosshair);
     this.renderer.setScissorTest(false);
-    this.renderer.setClearColor(0x05070a, 1);
+    this.clearColor(GAP_BG);
     this.renderer.clear();
     this.renderer.setScissorTest(true);
     for (const [id, v] of this.slices) {
@@ -305,7 +311,7 @@ export class ViewerEngine {
     if (r) {
       this.renderer.setViewport(r.x, r.y, r.w, r.h);
       this.renderer.setScissor(r.x, r.y, r.w, r.h);
-      this.renderer.setClearColor(VIEW_BG, 1);
+      this.clearColor(VIEW_BG);
       this.renderer.clear();
       this.orbit.update(r.w / r.h);
       this.renderer.render(this.volumeScene, this.orbit.camera);

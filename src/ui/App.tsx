@@ -16,7 +16,7 @@ export function App() {
           <h1>relevance-viewer</h1>
           <span className="tagline">Why does the CNN see Alzheimer&rsquo;s disease in this scan? LRP relevance, in your browser.</span>
           <span className="privacy" title="The scan is read and analysed by this page's own code; no upload happens.">
-            🔒 Your scan never leaves this computer
+            Nothing leaves this computer: the scan is analysed inside this page
           </span>
         </header>
         <aside className="side-panel">
