@@ -30,6 +30,7 @@ interface SliceView {
 }
 
 // The shaders write raw sRGB, so the clear colour is given as raw numbers too (no colour management).
+const ALL_VIEWS: ViewId[] = ['axial', 'coronal', 'sagittal', 'volume'];
 const VIEW_BG: [number, number, number] = [0x0b / 255, 0x0e / 255, 0x13 / 255];
 const GAP_BG: [number, number, number] = [0x05 / 255, 0x07 / 255, 0x0a / 255];
 
@@ -49,6 +50,9 @@ export class ViewerEngine {
   private crosshair: Vec3 = [60, 84, 48];
   private settings: ViewSettings | null = null;
   private frameRequest = 0;
+  /** Views to redraw in the next frame; the others keep their pixels (preserveDrawingBuffer). */
+  private dirty = new Set<ViewId>(ALL_VIEWS);
+  private layoutKey = '';
   private lost = false;
   private readonly cleanups: Array<() => void> = [];
   /** Frames drawn and the CPU time of the last one (ms), for diagnostics and tests. */
@@ -58,7 +62,10 @@ export class ViewerEngine {
   constructor(private readonly host: HTMLElement, private readonly callbacks: EngineCallbacks) {
     this.canvas = document.createElement('canvas');
     this.canvas.className = 'viewer-canvas';
-    this.renderer = new THREE.WebGLRenderer({ canvas: this.canvas, antialias: false, alpha: false, powerPreference: 'high-performance' });
+    this.renderer = new THREE.WebGLRenderer({ canvas: this.canvas, antialias: false, alpha: false, powerPreference: 'high-performance',
+      // Kept so a crosshair move redraws only the slices, not the (costly) ray-marched 3D view.
+      preserveDrawingBuffer: true,
+    });
     this.renderer.setPixelRatio(Math.min(window.devicePixelRatio || 1, 2));
     this.renderer.autoClear = false;
     this.renderer.setScissorTest(true);
@@ -153,7 +160,7 @@ export class ViewerEngine {
       if (id === 'volume') this.bindVolumeInteraction(el);
       else this.bindSliceInteraction(id, el);
     }
-    this.requestRender();
+    this.requestRender('all');
   }
 
   setVolumes(background: Uint8Array | null, display: Uint8Array | null): void {
@@ -169,7 +176,7 @@ export class ViewerEngine {
       this.shared.uDisplay.value = this.display;
     }
     this.applyOverlayFlag();
-    this.requestRender();
+    this.requestRender('all');
   }
 
   setSettings(s: ViewSettings): void {
@@ -194,12 +201,12 @@ export class ViewerEngine {
       v.material.uniforms.uFlip.value = s.flipLR ? -1 : 1;
       v.material.uniforms.uShowCross.value = s.showCrosshair ? 1 : 0;
     }
-    this.requestRender();
+    this.requestRender('all');
   }
 
   setCrosshair(voxel: Vec3): void {
     this.crosshair = voxel;
-    this.requestRender();
+    this.requestRender('slices');
   }
 
   resetViews(): void {
@@ -208,7 +215,7 @@ export class ViewerEngine {
       v.pan = [0, 0];
     }
     this.orbit.reset();
-    this.requestRender();
+    this.requestRender('all');
   }
 
   info(): GpuInfo {
@@ -224,7 +231,11 @@ export class ViewerEngine {
     };
   }
 
-  requestRender(): void {
+  /** Schedules one frame that redraws the given views (default: all). */
+  requestRender(which: 'all' | 'slices' | ViewId = 'all'): void {
+    if (which === 'all' || which === 'slices') for (const { id } of SLICE_VIEWS) this.dirty.add(id);
+    if (which === 'all') this.dirty.add('volume');
+    else if (which !== 'slices') this.dirty.add(which);
     if (this.frameRequest || this.lost) return;
     this.frameRequest = requestAnimationFrame(() => {
       this.frameRequest = 0;
@@ -288,13 +299,23 @@ export class ViewerEngine {
     const t0 = performance.now();
     const pr = this.renderer.getPixelRatio();
     const crossWorld = voxelToWorld(this.crosshair);
-    this.renderer.setScissorTest(false);
-    this.clearColor(GAP_BG);
-    this.renderer.clear();
-    this.renderer.setScissorTest(true);
+    // A moved or resized region invalidates every view (and the gaps between them).
+    const rects = ALL_VIEWS.map((id) => this.regionRect(id));
+    const key = JSON.stringify([rects, this.canvas.width, this.canvas.height]);
+    if (key !== this.layoutKey) {
+      this.layoutKey = key;
+      for (const id of ALL_VIEWS) this.dirty.add(id);
+      this.renderer.setScissorTest(false);
+      this.clearColor(GAP_BG);
+      this.renderer.clear();
+      this.renderer.setScissorTest(true);
+    }
+    this.renderer.setScissorTest(true); // again every frame: a restored context starts with it off
+    const dirty = this.dirty;
+    this.dirty = new Set();
     for (const [id, v] of this.slices) {
       const r = this.regionRect(id);
-      if (!r) continue;
+      if (!r || !dirty.has(id)) continue;
       const u = v.material.uniforms;
       u.uSlice.value = sliceOf(v.axis, crossWorld);
       u.uCenter.value.set(...this.viewCentre(v));
@@ -308,7 +329,7 @@ export class ViewerEngine {
       this.renderer.render(v.scene, this.orbit.camera);
     }
     const r = this.regionRect('volume');
-    if (r) {
+    if (r && dirty.has('volume')) {
       this.renderer.setViewport(r.x, r.y, r.w, r.h);
       this.renderer.setScissor(r.x, r.y, r.w, r.h);
       this.clearColor(VIEW_BG);
@@ -368,19 +389,19 @@ export class ViewerEngine {
         const mm = this.mmPerCssPx(v, r.width, r.height);
         v.pan = [v.pan[0] - (e.clientX - last[0]) * mm, v.pan[1] + (e.clientY - last[1]) * mm];
         last = [e.clientX, e.clientY];
-        this.requestRender();
+        this.requestRender(id);
       }
     });
     const end = () => { mode = 'none'; };
     this.listen(el, 'pointerup', end);
     this.listen(el, 'pointercancel', end);
     this.listen(el, 'contextmenu', (e) => e.preventDefault());
-    this.listen(el, 'dblclick', () => { v.zoom = 1; v.pan = [0, 0]; this.requestRender(); });
+    this.listen(el, 'dblclick', () => { v.zoom = 1; v.pan = [0, 0]; this.requestRender(id); });
     this.listen(el, 'wheel', (e) => {
       e.preventDefault();
       if (e.ctrlKey || e.metaKey || e.altKey) {
         v.zoom = Math.max(0.5, Math.min(12, v.zoom * (e.deltaY < 0 ? 1.15 : 1 / 1.15)));
-        this.requestRender();
+        this.requestRender(id);
         return;
       }
       const { index, sign } = pagingAxis(v.axis);
@@ -397,7 +418,7 @@ export class ViewerEngine {
       const v = this.slices.get(id);
       if (v) v.zoom = Math.max(0.5, Math.min(12, v.zoom * factor));
     }
-    this.requestRender();
+    this.requestRender(id);
   }
 
   private bindVolumeInteraction(el: HTMLElement): void {
@@ -412,16 +433,16 @@ export class ViewerEngine {
       if (!dragging) return;
       this.orbit.rotate(e.clientX - last[0], e.clientY - last[1]);
       last = [e.clientX, e.clientY];
-      this.requestRender();
+      this.requestRender('volume');
     });
     const end = () => { dragging = false; };
     this.listen(el, 'pointerup', end);
     this.listen(el, 'pointercancel', end);
-    this.listen(el, 'dblclick', () => { this.orbit.reset(); this.requestRender(); });
+    this.listen(el, 'dblclick', () => { this.orbit.reset(); this.requestRender('volume'); });
     this.listen(el, 'wheel', (e) => {
       e.preventDefault();
       this.orbit.zoom(e.deltaY > 0 ? 1.1 : 1 / 1.1);
-      this.requestRender();
+      this.requestRender('volume');
     }, { passive: false });
   }
 }

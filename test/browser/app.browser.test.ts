@@ -130,6 +130,20 @@ describe('relevance-viewer in the browser', () => {
     times.sort((a, b) => a - b);
     console.log(`[figure] threshold slider -> frame (SwiftShader, 1400x900, 4 views): median ${times[3].toFixed(0)} ms, min ${times[0].toFixed(0)} ms`);
     await setSlider('threshold', 0.4);
+
+    // Figure: paging the axial slice with the wheel redraws the slices only (no ray marching).
+    const box = (await page.getByTestId('view-axial').boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    const paging: number[] = [];
+    for (let r = 0; r < 6; r++) {
+      const before = await frames();
+      const t0 = Date.now();
+      await page.mouse.wheel(0, r % 2 ? 100 : -100);
+      await waitForFrameAfter(before);
+      paging.push(Date.now() - t0);
+    }
+    paging.sort((a, b) => a - b);
+    console.log(`[figure] wheel paging -> frame, slices only (SwiftShader, incl. Playwright round trips): median ${paging[3]} ms`);
   });
 
   it('renders the brain with relevance in the 3D view and a clip plane', async () => {
