@@ -83,8 +83,8 @@ async function loadScan(name: string, source: ScanInfo['source'], read: () => Pr
     return fail(e instanceof Error ? e.message : `Could not read "${name}"; try again.`);
   }
   const hash = await hashBytes(bytes);
-  useStore.setState({ scan: { name, hash, bytes, source } });
-  await analyze();
+  // The new scan becomes "the scan" only once it has a result: a bad file leaves the old one on screen.
+  await analyze({ name, hash, bytes, source });
 }
 
 export function setModel(modelId: string): Promise<void> {
@@ -97,9 +97,9 @@ export function setMethod(method: string): Promise<void> {
   return analyze();
 }
 
-/** Runs (or fetches from the cache) the analysis of the current scan with the current choices. */
-export async function analyze(): Promise<void> {
-  const { scan, modelId, method } = useStore.getState();
+/** Runs (or fetches from the cache) the analysis of a scan (default: the current one) with the current choices. */
+export async function analyze(scan: ScanInfo | null = useStore.getState().scan): Promise<void> {
+  const { modelId, method } = useStore.getState();
   if (!scan) return;
   current?.cancel();
   current = null;
@@ -108,21 +108,21 @@ export async function analyze(): Promise<void> {
   if (hit) {
     cache.delete(key); // refresh its place in the LRU order
     cache.set(key, hit);
-    useStore.setState({ output: { ...hit, key }, status: 'done', progress: null, error: null });
+    useStore.setState({ scan, output: { ...hit, key }, status: 'done', progress: null, error: null });
     return;
   }
   const my = ++token;
   const job = worker().analyze({ scanBytes: scan.bytes, fileName: scan.name, modelId, method }, (progress) => {
-    if (my === token) useStore.setState({ progress });
+    if (my === token) useStore.setState({ progress: { ...progress, message: progress.message ?? scan.name } });
   });
   current = { cancel: job.cancel, token: my };
-  useStore.setState({ status: 'running', error: null, progress: { stage: 'reading', fraction: 0 } });
+  useStore.setState({ status: 'running', error: null, progress: { stage: 'reading', fraction: 0, message: scan.name } });
   try {
     const out = await job.promise;
     cache.set(key, out);
     while (cache.size > CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
     if (my !== token) return;
-    useStore.setState({ output: { ...out, key }, status: 'done', progress: null });
+    useStore.setState({ scan, output: { ...out, key }, status: 'done', progress: null });
   } catch (e) {
     if (my !== token) return;
     if (e instanceof AnalysisError && e.kind === 'cancelled') {

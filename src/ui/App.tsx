@@ -19,8 +19,8 @@ export function App() {
             Nothing leaves this computer: the scan is analysed inside this page
           </span>
         </header>
+        <ErrorBanner />
         <aside className="side-panel">
-          <ErrorBanner />
           <LoadPanel />
           <AnalysisPanel />
           <Prediction />

@@ -161,6 +161,8 @@ describe('relevance-viewer in the browser', () => {
     const error = page.getByTestId('error');
     await error.waitFor({ timeout: 30_000 });
     expect(await error.textContent()).toMatch(/not a NIfTI/i);
+    expect(await page.locator('.scan-name').textContent(), 'the failed file does not replace the scan on screen').toContain('dev-ad-01');
+    await page.evaluate(() => document.querySelector('.side-panel')?.scrollTo(0, 0));
     await page.screenshot({ path: join(SHOTS, 'bad-file.png') });
 
     const good = readFileSync(join(DIST, 'demo', 'dev-cn-01.nii.gz'));
@@ -185,6 +187,25 @@ describe('relevance-viewer in the browser', () => {
     await waitForFrameAfter(n);
     const s = await viewStats('view-axial');
     expect(s.lumaStd).toBeGreaterThan(8);
+  });
+
+  it('cancels a running analysis without an error, keeping the previous result', async () => {
+    const before = await page.getByTestId('prediction').textContent();
+    await page.getByTestId('method-select').selectOption('occlusion');
+    await page.getByTestId('progress').waitFor();
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await page.getByTestId('progress').waitFor({ state: 'detached' });
+    expect(await page.getByTestId('error').count()).toBe(0);
+    expect(await page.getByTestId('prediction').textContent()).toBe(before);
+  });
+
+  it('loads a scan given as ?url=', async () => {
+    const other = await browser.newPage({ viewport: { width: 1000, height: 700 } });
+    other.on('request', (r) => requests.push(r.url()));
+    await other.goto(`${server.url}?url=demo/dev-cn-01.nii.gz`);
+    await other.getByTestId('prediction').waitFor({ timeout: 120_000 });
+    expect(await other.getByText('dev-cn-01.nii.gz').count()).toBeGreaterThan(0);
+    await other.close();
   });
 
   it('never requested anything from another origin and threw no page errors', () => {
