@@ -20,6 +20,17 @@ function report(s: AppState): string {
 }
 
 export function Diagnostics() {
+  const [open, setOpen] = useState(false);
+  return (
+    <details className="panel diagnostics" data-testid="diagnostics" onToggle={(e) => setOpen(e.currentTarget.open)}>
+      <summary>Diagnostics</summary>
+      {open && <DiagnosticsBody />}
+    </details>
+  );
+}
+
+/** Mounted only while the panel is open: it follows the whole state (crosshair included). */
+function DiagnosticsBody() {
   const state = useStore();
   const [copied, setCopied] = useState(false);
   const text = report(state);
@@ -39,10 +50,9 @@ export function Diagnostics() {
     setTimeout(() => setCopied(false), 1500);
   };
   return (
-    <details className="panel diagnostics" data-testid="diagnostics">
-      <summary>Diagnostics</summary>
+    <>
       <pre>{text}</pre>
       <button type="button" onClick={() => void copy()}>{copied ? 'Copied' : 'Copy to clipboard'}</button>
-    </details>
+    </>
   );
 }

@@ -189,6 +189,14 @@ describe('relevance-viewer in the browser', () => {
     expect(s.lumaStd).toBeGreaterThan(8);
   });
 
+  it('the diagnostics panel names the backend and the GPU', async () => {
+    await page.getByTestId('diagnostics').locator('summary').click();
+    const text = await page.getByTestId('diagnostics').locator('pre').textContent();
+    expect(text).toMatch(/tfjs backend: \S/);
+    expect(text).toMatch(/max 3D texture \d+/);
+    await page.getByTestId('diagnostics').locator('summary').click();
+  });
+
   it('cancels a running analysis without an error, keeping the previous result', async () => {
     const before = await page.getByTestId('prediction').textContent();
     await page.getByTestId('method-select').selectOption('occlusion');
