@@ -1,3 +1,12 @@
+import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+import { App } from './App';
+import { initApp } from '../state/actions';
+import './app.css';
 
-createRoot(document.getElementById('root')!).render(<h1>relevance-viewer</h1>);
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <App />
+  </StrictMode>,
+);
+void initApp();

@@ -1,0 +1,18 @@
+/** R8 3D textures for grid volumes: linear filtering works on every WebGL2 GPU for R8. */
+import * as THREE from 'three';
+import { GRID_DIMS } from '../worker/protocol';
+
+export function gridTexture(data: Uint8Array | null, fill = 0): THREE.Data3DTexture {
+  const tex = data
+    ? new THREE.Data3DTexture(data, GRID_DIMS[0], GRID_DIMS[1], GRID_DIMS[2])
+    : new THREE.Data3DTexture(new Uint8Array([fill]), 1, 1, 1);
+  tex.format = THREE.RedFormat;
+  tex.type = THREE.UnsignedByteType;
+  tex.minFilter = THREE.LinearFilter;
+  tex.magFilter = THREE.LinearFilter;
+  tex.wrapS = tex.wrapT = tex.wrapR = THREE.ClampToEdgeWrapping;
+  tex.unpackAlignment = 1;
+  tex.generateMipmaps = false;
+  tex.needsUpdate = true;
+  return tex;
+}

@@ -1,0 +1,159 @@
+/**
+ * What the UI can do: load a scan (file, demo, URL), pick model and method, run or cancel
+ * the analysis, with results cached per (scan hash, model, method).
+ */
+import { AnalysisClient, AnalysisError, type AnalysisOutput } from '../worker/client';
+import { useStore, type AtlasRegion, type DemoCase, type ScanInfo } from './store';
+
+const MAX_FILE_BYTES = 1024 * 1024 * 1024;
+const CACHE_LIMIT = 6; // each entry holds about 30 MB of grids and textures
+
+let client: AnalysisClient | null = null;
+const cache = new Map<string, AnalysisOutput>();
+let current: { cancel: () => void; token: number } | null = null;
+let token = 0;
+
+function worker(): AnalysisClient {
+  client ??= new AnalysisClient();
+  return client;
+}
+
+/** Page assets and demo list; each may be absent (dev), which is reported but never fatal. */
+export async function initApp(): Promise<void> {
+  const base = new URL('./', document.baseURI);
+  const demos = fetchJson<DemoCase[]>(new URL('demo/index.json', base).href).catch(() => [] as DemoCase[]);
+  const names = fetchJson<AtlasRegion[]>(new URL('atlas/aal.json', base).href).catch(() => [] as AtlasRegion[]);
+  const assets = worker()
+    .loadAssets(new URL('atlas/aal.nii.gz', base).href, new URL('template/colin27_t1.nii.gz', base).href)
+    .catch((e: unknown) => ({ atlasLabels: null, template8: null, missing: [String(e)] }));
+
+  useStore.setState({ demos: await demos });
+  const [a, n] = await Promise.all([assets, names]);
+  const regionNames = new Map<number, string>(n.map((r) => [r.index, r.name]));
+  const missing = [...a.missing];
+  if (n.length === 0) missing.push('AAL region names: atlas/aal.json not available');
+  useStore.setState({ assets: { atlasLabels: a.atlasLabels, template8: a.template8, regionNames, missing, loaded: true } });
+
+  const url = new URLSearchParams(location.search).get('url');
+  if (url) await loadUrl(url);
+}
+
+async function fetchJson<T>(url: string): Promise<T> {
+  const res = await fetch(url);
+  if (!res.ok) throw new Error(`HTTP ${res.status}`);
+  return (await res.json()) as T;
+}
+
+export async function loadFile(file: File): Promise<void> {
+  if (file.size > MAX_FILE_BYTES) {
+    return fail(`"${file.name}" is ${(file.size / 2 ** 20).toFixed(0)} MB, too large for a gray-matter map; use the CAT12 mwp1 image.`);
+  }
+  await loadScan(file.name, 'file', () => file.arrayBuffer());
+}
+
+export async function loadDemo(id: string): Promise<void> {
+  const demo = useStore.getState().demos.find((d) => d.id === id);
+  if (!demo) return fail(`The demo case "${id}" is not in the list; pick another one.`);
+  const url = new URL(`demo/${demo.file}`, document.baseURI).href;
+  await loadScan(demo.file, 'demo', () => download(url));
+}
+
+export async function loadUrl(url: string): Promise<void> {
+  const name = decodeURIComponent(new URL(url, document.baseURI).pathname.split('/').pop() || 'scan.nii.gz');
+  await loadScan(name, 'url', () => download(new URL(url, document.baseURI).href));
+}
+
+async function download(url: string): Promise<ArrayBuffer> {
+  let res: Response;
+  try {
+    res = await fetch(url);
+  } catch {
+    throw new Error(`Could not download ${url}; check the address and that the server allows it (CORS).`);
+  }
+  if (!res.ok) throw new Error(`Could not download ${url} (HTTP ${res.status}); check the address.`);
+  return res.arrayBuffer();
+}
+
+async function loadScan(name: string, source: ScanInfo['source'], read: () => Promise<ArrayBuffer>): Promise<void> {
+  useStore.setState({ status: 'loading', error: null, progress: { stage: 'reading', fraction: 0, message: `Loading ${name}` } });
+  let bytes: Uint8Array;
+  try {
+    bytes = new Uint8Array(await read());
+  } catch (e) {
+    return fail(e instanceof Error ? e.message : `Could not read "${name}"; try again.`);
+  }
+  const hash = await hashBytes(bytes);
+  // The new scan becomes "the scan" only once it has a result: a bad file leaves the old one on screen.
+  await analyze({ name, hash, bytes, source });
+}
+
+export function setModel(modelId: string): Promise<void> {
+  useStore.setState({ modelId });
+  return analyze();
+}
+
+export function setMethod(method: string): Promise<void> {
+  useStore.setState({ method });
+  return analyze();
+}
+
+/** Runs (or fetches from the cache) the analysis of a scan (default: the current one) with the current choices. */
+export async function analyze(scan: ScanInfo | null = useStore.getState().scan): Promise<void> {
+  const { modelId, method } = useStore.getState();
+  if (!scan) return;
+  current?.cancel();
+  current = null;
+  const key = `${scan.hash}|${modelId}|${method}`;
+  const hit = cache.get(key);
+  if (hit) {
+    cache.delete(key); // refresh its place in the LRU order
+    cache.set(key, hit);
+    useStore.setState({ scan, output: { ...hit, key }, status: 'done', progress: null, error: null });
+    return;
+  }
+  const my = ++token;
+  const job = worker().analyze({ scanBytes: scan.bytes, fileName: scan.name, modelId, method }, (progress) => {
+    if (my === token) useStore.setState({ progress: { ...progress, message: progress.message ?? scan.name } });
+  });
+  current = { cancel: job.cancel, token: my };
+  useStore.setState({ status: 'running', error: null, progress: { stage: 'reading', fraction: 0, message: scan.name } });
+  try {
+    const out = await job.promise;
+    cache.set(key, out);
+    while (cache.size > CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
+    if (my !== token) return;
+    useStore.setState({ scan, output: { ...out, key }, status: 'done', progress: null });
+  } catch (e) {
+    if (my !== token) return;
+    if (e instanceof AnalysisError && e.kind === 'cancelled') {
+      useStore.setState((s) => ({ status: s.output ? 'done' : 'idle', progress: null }));
+    } else {
+      fail(e instanceof Error ? e.message : String(e));
+    }
+  } finally {
+    if (my === token) current = null;
+  }
+}
+
+export function cancelAnalysis(): void {
+  current?.cancel();
+}
+
+export function dismissError(): void {
+  useStore.setState((s) => ({ error: null, status: s.output ? 'done' : 'idle' }));
+}
+
+/** Shows a readable message; whatever was on screen stays there and usable. */
+export function fail(message: string): void {
+  useStore.setState((s) => ({ error: message, status: s.output ? 'done' : 'error', progress: null }));
+}
+
+async function hashBytes(bytes: Uint8Array): Promise<string> {
+  if (globalThis.crypto?.subtle) {
+    const digest = await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>);
+    return [...new Uint8Array(digest).slice(0, 12)].map((b) => b.toString(16).padStart(2, '0')).join('');
+  }
+  let h = 0x811c9dc5; // FNV-1a where SubtleCrypto is unavailable (insecure origins)
+  for (let i = 0; i < bytes.length; i++) h = Math.imul(h ^ bytes[i], 0x01000193) >>> 0;
+  return `${h.toString(16)}-${bytes.length}`;
+}

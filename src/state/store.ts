@@ -1,0 +1,103 @@
+/**
+ * The app's state: the scan, the chosen model and method, the analysis status and results,
+ * the page's assets, the view settings and the crosshair. Actions live in actions.ts.
+ */
+import { create } from 'zustand';
+import { GRID_DIMS, MODELS, type PipelineProgress } from '../worker/protocol';
+import type { AnalysisOutput } from '../worker/client';
+import { DEFAULT_VIEW_SETTINGS, type ViewSettings } from './viewSettings';
+
+export type Voxel = [number, number, number];
+
+export interface ScanInfo {
+  name: string;
+  hash: string;
+  bytes: Uint8Array;
+  /** Where it came from, for the header line. */
+  source: 'file' | 'demo' | 'url';
+}
+
+export interface DemoCase {
+  id: string;
+  file: string;
+  group: string;
+  age: number;
+  sex: string | number;
+  tiv: number;
+  field: number;
+}
+
+export interface AtlasRegion {
+  index: number;
+  name: string;
+  code?: number | string;
+}
+
+export interface AssetsState {
+  atlasLabels: Uint8Array | null;
+  regionNames: Map<number, string>;
+  template8: Uint8Array | null;
+  missing: string[];
+  loaded: boolean;
+}
+
+export interface GpuInfo {
+  renderer: string;
+  vendor: string;
+  maxTextureSize: number;
+  max3DTextureSize: number;
+  precision: string;
+  floatLinear: boolean;
+}
+
+export type Status = 'idle' | 'loading' | 'running' | 'done' | 'error';
+
+export interface AppState {
+  scan: ScanInfo | null;
+  modelId: string;
+  method: string;
+  status: Status;
+  progress: PipelineProgress | null;
+  /** The result on screen, with its cache key. */
+  output: (AnalysisOutput & { key: string }) | null;
+  error: string | null;
+  /** A problem with the graphics context (lost, not available); views show it. */
+  webglProblem: string | null;
+  demos: DemoCase[];
+  assets: AssetsState;
+  gpu: GpuInfo | null;
+  view: ViewSettings;
+  crosshair: Voxel;
+}
+
+export const CENTRE_VOXEL: Voxel = [60, 84, 48]; // near MNI (0, 0, 0): x = 0, y = 0, z = 0
+
+export const useStore = create<AppState>(() => ({
+  scan: null,
+  modelId: MODELS[0].id,
+  method: 'paper',
+  status: 'idle',
+  progress: null,
+  output: null,
+  error: null,
+  webglProblem: null,
+  demos: [],
+  assets: { atlasLabels: null, regionNames: new Map(), template8: null, missing: [], loaded: false },
+  gpu: null,
+  view: DEFAULT_VIEW_SETTINGS,
+  crosshair: CENTRE_VOXEL,
+}));
+
+export function setView(patch: Partial<ViewSettings>): void {
+  useStore.setState((s) => ({ view: { ...s.view, ...patch } }));
+}
+
+export function setCrosshair(v: Voxel): void {
+  const c: Voxel = [clampInt(v[0], GRID_DIMS[0]), clampInt(v[1], GRID_DIMS[1]), clampInt(v[2], GRID_DIMS[2])];
+  const old = useStore.getState().crosshair;
+  if (old[0] !== c[0] || old[1] !== c[1] || old[2] !== c[2]) useStore.setState({ crosshair: c });
+}
+
+function clampInt(x: number, n: number): number {
+  return Math.max(0, Math.min(n - 1, Math.round(x)));
+}

@@ -1,0 +1,58 @@
+import { useState } from 'react';
+import { useStore, type AppState } from '../state/store';
+
+function report(s: AppState): string {
+  const r = s.output?.result;
+  const lines = [
+    `relevance-viewer diagnostics — ${new Date().toISOString()}`,
+    `user agent: ${navigator.userAgent}`,
+    `cross-origin isolated: ${String(globalThis.crossOriginIsolated ?? false)}; hardware threads: ${navigator.hardwareConcurrency}`,
+    `tfjs backend: ${r?.backend ?? '(no analysis yet)'}`,
+    `GPU: ${s.gpu ? `${s.gpu.renderer} (${s.gpu.vendor})` : '(no WebGL)'}`,
+    `shader precision: ${s.gpu?.precision ?? '—'}; max texture ${s.gpu?.maxTextureSize ?? '—'}, max 3D texture ${s.gpu?.max3DTextureSize ?? '—'}; float linear filtering: ${s.gpu ? String(s.gpu.floatLinear) : '—'}`,
+    `model: ${r?.modelLabel ?? s.modelId}; method: ${r?.methodLabel ?? s.method}`,
+    `timings (ms): ${r ? Object.entries(r.timings).map(([k, v]) => `${k} ${v.toFixed(0)}`).join(', ') : '—'}`,
+    `notices: ${r?.notices.join(' | ') || '—'}`,
+    `assets missing: ${s.assets.missing.join(' | ') || 'none'}`,
+    `webgl: ${s.webglProblem ?? 'ok'}`,
+  ];
+  return lines.join('\n');
+}
+
+export function Diagnostics() {
+  const [open, setOpen] = useState(false);
+  return (
+    <details className="panel diagnostics" data-testid="diagnostics" onToggle={(e) => setOpen(e.currentTarget.open)}>
+      <summary>Diagnostics</summary>
+      {open && <DiagnosticsBody />}
+    </details>
+  );
+}
+
+/** Mounted only while the panel is open: it follows the whole state (crosshair included). */
+function DiagnosticsBody() {
+  const state = useStore();
+  const [copied, setCopied] = useState(false);
+  const text = report(state);
+  const copy = async () => {
+    try {
+      await navigator.clipboard.writeText(text);
+    } catch {
+      // Clipboard API refused (insecure context, permissions): fall back to a selection copy.
+      const ta = document.createElement('textarea');
+      ta.value = text;
+      document.body.append(ta);
+      ta.select();
+      document.execCommand('copy');
+      ta.remove();
+    }
+    setCopied(true);
+    setTimeout(() => setCopied(false), 1500);
+  };
+  return (
+    <>
+      <pre>{text}</pre>
+      <button type="button" onClick={() => void copy()}>{copied ? 'Copied' : 'Copy to clipboard'}</button>
+    </>
+  );
+}

@@ -1,0 +1,86 @@
+/// <reference lib="webworker" />
+/**
+ * The analysis worker: runs the one pipeline off the page's thread, reports progress,
+ * honours cancel, transfers the result buffers, and decodes the page's grid assets.
+ */
+import { runPipeline } from './devPipeline'; // the one dependency on the pipeline; integration: '../core/pipeline'
+import { readTinyNifti } from './gridNifti';
+import { describeError } from './errorKinds';
+import { quantizeRange, textureData } from './textures';
+import { GRID_VOXELS, type AssetData, type AssetsRequest, type WorkerRequest, type WorkerResponse } from './protocol';
+
+declare const self: DedicatedWorkerGlobalScope;
+
+const running = new Map<number, AbortController>();
+
+function post(msg: WorkerResponse, transfer: Transferable[] = []): void {
+  self.postMessage(msg, transfer);
+}
+
+self.onmessage = (ev: MessageEvent<WorkerRequest>) => {
+  const msg = ev.data;
+  if (msg.type === 'cancel') {
+    running.get(msg.id)?.abort();
+    return;
+  }
+  if (msg.type === 'assets') {
+    void loadAssets(msg).then((assets) => {
+      const transfer = [assets.atlasLabels?.buffer, assets.template8?.buffer].filter((b): b is ArrayBuffer => b instanceof ArrayBuffer);
+      post({ type: 'assets', id: msg.id, assets }, transfer);
+    });
+    return;
+  }
+  void analyze(msg);
+};
+
+async function analyze(msg: Extract<WorkerRequest, { type: 'analyze' }>): Promise<void> {
+  const ctl = new AbortController();
+  running.set(msg.id, ctl);
+  try {
+    const { type: _t, id: _i, ...req } = msg;
+    const result = await runPipeline(req, (p) => post({ type: 'progress', id: msg.id, ...p }), ctl.signal);
+    if (ctl.signal.aborted) throw new DOMException('cancelled', 'AbortError');
+    const textures = textureData(result.background, result.display);
+    const transfer = [result.background.buffer, result.relevance.buffer, result.display.buffer, textures.background8.buffer, textures.display8.buffer];
+    post({ type: 'result', id: msg.id, result, textures }, unique(transfer));
+  } catch (err) {
+    const { kind, message } = describeError(err);
+    post({ type: 'error', id: msg.id, kind, message });
+  } finally {
+    running.delete(msg.id);
+  }
+}
+
+function unique(buffers: ArrayBufferLike[]): Transferable[] {
+  return [...new Set(buffers)].filter((b): b is ArrayBuffer => b instanceof ArrayBuffer);
+}
+
+/** Each asset is optional: a missing one is reported, never fatal. */
+async function loadAssets(req: AssetsRequest): Promise<AssetData> {
+  const missing: string[] = [];
+  const grab = async (url: string, what: string) => {
+    try {
+      const res = await fetch(url);
+      if (!res.ok) throw new Error(`HTTP ${res.status}`);
+      const img = readTinyNifti(new Uint8Array(await res.arrayBuffer()));
+      if (img.data.length !== GRID_VOXELS) throw new Error('not on the 121x145x121 grid');
+      return img.data;
+    } catch (e) {
+      missing.push(`${what}: ${e instanceof Error ? e.message : String(e)}`);
+      return null;
+    }
+  };
+  const [atlas, template] = await Promise.all([grab(req.atlasUrl, 'AAL atlas'), grab(req.templateUrl, 'template')]);
+  let atlasLabels: Uint8Array | null = null;
+  if (atlas) {
+    atlasLabels = new Uint8Array(atlas.length);
+    for (let v = 0; v < atlas.length; v++) atlasLabels[v] = atlas[v];
+  }
+  let template8: Uint8Array | null = null;
+  if (template) {
+    let max = 0;
+    for (let v = 0; v < template.length; v++) if (template[v] > max) max = template[v];
+    template8 = quantizeRange(template, 0, max || 1);
+  }
+  return { atlasLabels, template8, missing };
+}

@@ -1,0 +1,98 @@
+/**
+ * The page's handle on the analysis worker: one request id per call, progress callbacks,
+ * cancel, and recovery when the worker itself dies (e.g. killed for memory).
+ */
+import type { AssetData, ErrorKind, PipelineProgress, PipelineRequest, PipelineResult, TextureData, WorkerRequest, WorkerResponse } from './protocol';
+
+export class AnalysisError extends Error {
+  constructor(message: string, readonly kind: ErrorKind) {
+    super(message);
+    this.name = 'AnalysisError';
+  }
+}
+
+export interface AnalysisOutput {
+  result: PipelineResult;
+  textures: TextureData;
+}
+
+interface Pending {
+  resolve: (value: never) => void;
+  reject: (err: AnalysisError) => void;
+  onProgress?: (p: PipelineProgress) => void;
+}
+
+export class AnalysisClient {
+  private worker: Worker;
+  private nextId = 1;
+  private pending = new Map<number, Pending>();
+
+  constructor() {
+    this.worker = this.spawn();
+  }
+
+  private spawn(): Worker {
+    const w = new Worker(new URL('./analysis.worker.ts', import.meta.url), { type: 'module', name: 'analysis' });
+    w.onmessage = (ev: MessageEvent<WorkerResponse>) => this.receive(ev.data);
+    w.onerror = (ev) => {
+      ev.preventDefault();
+      this.failAll(new AnalysisError(`The analysis worker stopped (${ev.message || 'unknown reason'}); try again.`, 'internal'));
+    };
+    return w;
+  }
+
+  /** A worker that crashed (out of memory, say) is replaced so the app stays usable. */
+  private failAll(err: AnalysisError): void {
+    for (const p of this.pending.values()) p.reject(err);
+    this.pending.clear();
+    this.worker.terminate();
+    this.worker = this.spawn();
+  }
+
+  private receive(msg: WorkerResponse): void {
+    const p = this.pending.get(msg.id);
+    if (!p) return;
+    switch (msg.type) {
+      case 'progress': {
+        const { type: _t, id: _i, ...progress } = msg;
+        p.onProgress?.(progress);
+        return;
+      }
+      case 'result':
+        this.pending.delete(msg.id);
+        (p.resolve as (v: AnalysisOutput) => void)({ result: msg.result, textures: msg.textures });
+        return;
+      case 'assets':
+        this.pending.delete(msg.id);
+        (p.resolve as (v: AssetData) => void)(msg.assets);
+        return;
+      case 'error':
+        this.pending.delete(msg.id);
+        p.reject(new AnalysisError(msg.message, msg.kind));
+    }
+  }
+
+  private request<T>(msg: WorkerRequest, onProgress?: (p: PipelineProgress) => void): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.pending.set(msg.id, { resolve: resolve as (v: never) => void, reject, onProgress });
+      // The scan bytes are copied, not transferred: the page keeps them to re-run other methods.
+      this.worker.postMessage(msg);
+    });
+  }
+
+  analyze(req: PipelineRequest, onProgress: (p: PipelineProgress) => void): { promise: Promise<AnalysisOutput>; cancel: () => void } {
+    const id = this.nextId++;
+    const promise = this.request<AnalysisOutput>({ type: 'analyze', id, ...req }, onProgress);
+    return { promise, cancel: () => this.worker.postMessage({ type: 'cancel', id } satisfies WorkerRequest) };
+  }
+
+  loadAssets(atlasUrl: string, templateUrl: string): Promise<AssetData> {
+    return this.request<AssetData>({ type: 'assets', id: this.nextId++, atlasUrl, templateUrl });
+  }
+
+  dispose(): void {
+    for (const p of this.pending.values()) p.reject(new AnalysisError('The viewer was closed.', 'cancelled'));
+    this.pending.clear();
+    this.worker.terminate();
+  }
+}

@@ -1,0 +1,226 @@
+/**
+ * The built app in headless Chromium: load a demo case, see the prediction and non-blank views,
+ * move the threshold, recover from a bad file and a lost WebGL context, and never talk to
+ * another origin. Screenshots of the main states go to docs/screenshots/.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { decodePng, pixelStats, type PixelStats } from './png';
+import { serveStatic } from './staticServer';
+
+const ROOT = resolve(__dirname, '../..');
+const DIST = join(ROOT, 'dist');
+const SHOTS = join(ROOT, 'docs', 'screenshots');
+
+let browser: Browser;
+let page: Page;
+let server: { url: string; close: () => Promise<void> };
+const requests: string[] = [];
+const pageErrors: string[] = [];
+
+async function viewStats(testId: string): Promise<PixelStats> {
+  return pixelStats(decodePng(await page.getByTestId(testId).screenshot()));
+}
+
+/** Frames drawn so far by the viewer (the engine counts them on the canvas). */
+async function frames(): Promise<number> {
+  return page.evaluate(() => Number(document.querySelector('canvas')?.dataset.frames ?? 0));
+}
+
+async function waitForFrameAfter(n: number): Promise<void> {
+  await page.waitForFunction((k) => Number(document.querySelector('canvas')?.dataset.frames ?? 0) > k, n, { timeout: 60_000 });
+}
+
+/** Sets a native range input the way a user's drag does (value + input event). */
+async function setSlider(testId: string, value: number): Promise<void> {
+  await page.getByTestId(testId).evaluate((el, v) => {
+    const input = el as HTMLInputElement;
+    Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')!.set!.call(input, String(v));
+    input.dispatchEvent(new Event('input', { bubbles: true }));
+  }, value);
+}
+
+beforeAll(async () => {
+  if (process.env.RV_SKIP_BUILD !== '1' || !existsSync(join(DIST, 'index.html'))) {
+    const { build } = await import('vite');
+    await build({ root: ROOT, logLevel: 'warn' });
+  }
+  server = await serveStatic(DIST);
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+  });
+  page = await browser.newPage({ viewport: { width: 1400, height: 900 }, deviceScaleFactor: 1 });
+  page.on('request', (r) => requests.push(r.url()));
+  page.on('pageerror', (e) => pageErrors.push(String(e)));
+  mkdirSync(SHOTS, { recursive: true });
+  await page.goto(server.url);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+describe('relevance-viewer in the browser', () => {
+  it('shows the empty state with every control present', async () => {
+    for (const id of ['file-input', 'demo-select', 'model-select', 'method-select', 'threshold', 'transparency', 'coords', 'region', 'view-axial', 'view-coronal', 'view-sagittal', 'view-3d']) {
+      await expect(page.getByTestId(id).count(), id).resolves.toBe(1);
+    }
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid=demo-select] option').length > 1);
+    await page.screenshot({ path: join(SHOTS, 'empty.png') });
+  });
+
+  it('analyses a demo case: progress, then a prediction with the disclaimer, and non-blank views', async () => {
+    await page.getByTestId('demo-select').selectOption('dev-ad-01');
+    await page.getByTestId('progress').waitFor({ timeout: 30_000 });
+    const prediction = page.getByTestId('prediction');
+    await prediction.waitFor({ timeout: 120_000 });
+    expect(await prediction.textContent()).toMatch(/\d+(\.\d)?%/);
+    await expect(page.getByText('not a diagnostic device').count()).resolves.toBeGreaterThan(0);
+    const n = await frames();
+    await waitForFrameAfter(n - 1);
+    for (const id of ['view-axial', 'view-coronal', 'view-sagittal', 'view-3d']) {
+      const s = await viewStats(id);
+      expect(s.lumaStd, `${id} luminance spread`).toBeGreaterThan(8);
+      expect(s.litFraction, `${id} lit pixels`).toBeGreaterThan(0.03);
+    }
+    expect(await page.getByTestId('coords').textContent()).toMatch(/-?\d+\.\d, -?\d+\.\d, -?\d+\.\d/);
+    await page.screenshot({ path: join(SHOTS, 'glass-brain.png') });
+  });
+
+  it('moves the crosshair with a click and updates the coordinates', async () => {
+    const before = await page.getByTestId('coords').textContent();
+    const box = (await page.getByTestId('view-axial').boundingBox())!;
+    await page.mouse.click(box.x + box.width * 0.35, box.y + box.height * 0.4);
+    await page.waitForFunction((b) => document.querySelector('[data-testid=coords]')?.textContent !== b, before);
+    expect(await page.getByTestId('coords').textContent()).not.toBe(before);
+  });
+
+  it('moving the threshold changes the overlay pixels, at frame rate (no re-upload)', async () => {
+    let n = await frames();
+    await setSlider('threshold', 0.05);
+    await waitForFrameAfter(n);
+    const low = await viewStats('view-axial');
+    n = await frames();
+    await setSlider('threshold', 0.95);
+    await waitForFrameAfter(n);
+    const high = await viewStats('view-axial');
+    expect(low.overlayFraction).toBeGreaterThan(0.005);
+    expect(high.overlayFraction).toBeLessThan(low.overlayFraction * 0.5);
+
+    // Figure, not an assertion: time from a slider input to the next drawn frame.
+    const times = await page.evaluate(async () => {
+      const input = document.querySelector('[data-testid=threshold]') as HTMLInputElement;
+      const canvas = document.querySelector('canvas')!;
+      const setter = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')!.set!;
+      const out: number[] = [];
+      for (let r = 0; r < 6; r++) {
+        const before = Number(canvas.dataset.frames);
+        const t0 = performance.now();
+        setter.call(input, String(0.3 + 0.05 * r));
+        input.dispatchEvent(new Event('input', { bubbles: true }));
+        while (Number(canvas.dataset.frames) === before) await new Promise((res) => requestAnimationFrame(res));
+        out.push(performance.now() - t0);
+      }
+      return out;
+    });
+    times.sort((a, b) => a - b);
+    console.log(`[figure] threshold slider -> frame (SwiftShader, 1400x900, 4 views): median ${times[3].toFixed(0)} ms, min ${times[0].toFixed(0)} ms`);
+    await setSlider('threshold', 0.4);
+
+    // Figure: paging the axial slice with the wheel redraws the slices only (no ray marching).
+    const box = (await page.getByTestId('view-axial').boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    const paging: number[] = [];
+    for (let r = 0; r < 6; r++) {
+      const before = await frames();
+      const t0 = Date.now();
+      await page.mouse.wheel(0, r % 2 ? 100 : -100);
+      await waitForFrameAfter(before);
+      paging.push(Date.now() - t0);
+    }
+    paging.sort((a, b) => a - b);
+    console.log(`[figure] wheel paging -> frame, slices only (SwiftShader, incl. Playwright round trips): median ${paging[3]} ms`);
+  });
+
+  it('renders the brain with relevance in the 3D view and a clip plane', async () => {
+    const n = await frames();
+    await page.getByRole('radio', { name: 'Rendered brain' }).click();
+    await page.locator('select').filter({ hasText: 'Left–right (x)' }).selectOption('x');
+    await waitForFrameAfter(n);
+    const s = await viewStats('view-3d');
+    expect(s.lumaStd).toBeGreaterThan(8);
+    await page.screenshot({ path: join(SHOTS, 'rendered-brain.png') });
+  });
+
+  it('a bad file shows a readable error, and a good file afterwards still works', async () => {
+    await page.getByTestId('file-input').setInputFiles({ name: 'broken.nii', mimeType: 'application/octet-stream', buffer: Buffer.from('this is not an image '.repeat(40)) });
+    const error = page.getByTestId('error');
+    await error.waitFor({ timeout: 30_000 });
+    expect(await error.textContent()).toMatch(/not a NIfTI/i);
+    expect(await page.locator('.scan-name').textContent(), 'the failed file does not replace the scan on screen').toContain('dev-ad-01');
+    await page.evaluate(() => document.querySelector('.side-panel')?.scrollTo(0, 0));
+    await page.screenshot({ path: join(SHOTS, 'bad-file.png') });
+
+    const good = readFileSync(join(DIST, 'demo', 'dev-cn-01.nii.gz'));
+    await page.getByTestId('file-input').setInputFiles({ name: 'my-scan.nii.gz', mimeType: 'application/gzip', buffer: good });
+    await page.getByText('my-scan.nii.gz').waitFor({ timeout: 30_000 });
+    await page.waitForFunction(() => !document.querySelector('[data-testid=progress]'), undefined, { timeout: 120_000 });
+    expect(await page.getByTestId('error').count()).toBe(0);
+    expect(await page.getByTestId('prediction').textContent()).toMatch(/\d+(\.\d)?%/);
+  });
+
+  it('a lost WebGL context shows a message and the views recover', async () => {
+    await page.evaluate(() => {
+      const gl = document.querySelector('canvas')!.getContext('webgl2')!;
+      (window as unknown as { __lose: WEBGL_lose_context }).__lose = gl.getExtension('WEBGL_lose_context')!;
+      (window as unknown as { __lose: WEBGL_lose_context }).__lose.loseContext();
+    });
+    await page.getByTestId('error').waitFor();
+    expect(await page.getByTestId('error').textContent()).toMatch(/context was lost/);
+    const n = await frames();
+    await page.evaluate(() => (window as unknown as { __lose: WEBGL_lose_context }).__lose.restoreContext());
+    await page.getByTestId('error').waitFor({ state: 'detached', timeout: 30_000 });
+    await waitForFrameAfter(n);
+    const s = await viewStats('view-axial');
+    expect(s.lumaStd).toBeGreaterThan(8);
+  });
+
+  it('the diagnostics panel names the backend and the GPU', async () => {
+    await page.getByTestId('diagnostics').locator('summary').click();
+    const text = await page.getByTestId('diagnostics').locator('pre').textContent();
+    expect(text).toMatch(/tfjs backend: \S/);
+    expect(text).toMatch(/max 3D texture \d+/);
+    await page.getByTestId('diagnostics').locator('summary').click();
+  });
+
+  it('cancels a running analysis without an error, keeping the previous result', async () => {
+    const before = await page.getByTestId('prediction').textContent();
+    await page.getByTestId('method-select').selectOption('occlusion');
+    await page.getByTestId('progress').waitFor();
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await page.getByTestId('progress').waitFor({ state: 'detached' });
+    expect(await page.getByTestId('error').count()).toBe(0);
+    expect(await page.getByTestId('prediction').textContent()).toBe(before);
+  });
+
+  it('loads a scan given as ?url=', async () => {
+    const other = await browser.newPage({ viewport: { width: 1000, height: 700 } });
+    other.on('request', (r) => requests.push(r.url()));
+    await other.goto(`${server.url}?url=demo/dev-cn-01.nii.gz`);
+    await other.getByTestId('prediction').waitFor({ timeout: 120_000 });
+    expect(await other.getByText('dev-cn-01.nii.gz').count()).toBeGreaterThan(0);
+    await other.close();
+  });
+
+  it('never requested anything from another origin and threw no page errors', () => {
+    const origin = new URL(server.url).origin;
+    const foreign = requests.filter((u) => !u.startsWith(origin) && !u.startsWith('data:') && !u.startsWith('blob:'));
+    expect(foreign).toEqual([]);
+    expect(requests.length).toBeGreaterThan(3);
+    expect(pageErrors).toEqual([]);
+  });
+});
