@@ -2,13 +2,17 @@
  * Node-only: load a tfjs layers-model directory (model.json + shards) from disk into the core
  * runtime, and start the wasm backend with its binaries from node_modules.
  */
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { InputError } from '../core/errors';
 import { setBackend, type BackendName } from '../core/model/backend';
+import { convertKerasH5 } from '../core/model/h5/convert';
 import { loadModel } from '../core/model/loadModel';
+import { makeSeededModelArtifacts, SEEDED_MODEL_LABEL } from '../core/model/seeded';
 import type { Model } from '../core/model/types';
 
 export async function loadModelFromDir(dirOrJson: string): Promise<Model> {
@@ -41,4 +45,38 @@ export async function setBackendNode(name: BackendName): Promise<string> {
   const require = createRequire(import.meta.url);
   const wasmPath = join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist') + '/';
   return setBackend(name, { wasmPath });
+}
+
+/** The repository root (this file is src/cli/loadModelNode.ts), where models/ and public/ live. */
+export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const DEMO_MODEL_DIR = join(REPO_ROOT, 'models', 'demo');
+
+export interface ResolvedModel {
+  model: Model;
+  /** What to call it in results: a path, or the seeded model's label. */
+  label: string;
+  notices: string[];
+}
+
+/**
+ * A model from what a user typed: "seeded", a tfjs model directory or model.json, or a Keras .h5/.hdf5
+ * file (converted in memory). Without a spec: the bundled demo model, else the seeded one (said so).
+ */
+export async function resolveModel(spec?: string): Promise<ResolvedModel> {
+  if (spec === 'seeded' || (!spec && !existsSync(join(DEMO_MODEL_DIR, 'model.json')))) {
+    const notices = spec ? [] : ['No trained demo model is bundled; using the untrained seeded model (its output means nothing).'];
+    return { model: await loadModel(makeSeededModelArtifacts(1), SEEDED_MODEL_LABEL), label: SEEDED_MODEL_LABEL, notices };
+  }
+  const path = spec ?? DEMO_MODEL_DIR;
+  if (/\.(h5|hdf5)$/i.test(path)) {
+    let bytes: Buffer;
+    try {
+      bytes = await readFile(path);
+    } catch (e) {
+      throw new InputError(`Cannot open ${path} (${(e as NodeJS.ErrnoException).code ?? 'error'}); check the path.`);
+    }
+    const converted = convertKerasH5(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer, { fileName: basename(path) });
+    return { model: await loadModel(converted.artifacts, basename(path)), label: path, notices: [] };
+  }
+  return { model: await loadModelFromDir(path), label: spec ?? 'models/demo', notices: [] };
 }

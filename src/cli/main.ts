@@ -12,6 +12,7 @@ const commands: Record<string, Command> = {
   resample: { summary: 'put a scan on the 121x145x121 CAT12 grid (float32 NIfTI)', load: () => import('./commands/resample') },
   info: { summary: 'show what the NIfTI reader sees in a scan', load: () => import('./commands/info') },
   convert: { summary: 'convert Keras .h5 models to tfjs model.json + weights', load: () => import('./commands/convert') },
+  analyze: { summary: 'run the model and an explanation method on scans; write maps, results and region scores', load: () => import('./commands/analyze') },
   bench: { summary: 'time model load, forward pass and the paper LRP on cpu or wasm', load: () => import('./commands/bench') },
 };
 

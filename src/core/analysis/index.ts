@@ -6,3 +6,4 @@ export * from './clusters';
 export * from './guides';
 export * from './outlines';
 export * from './residualize';
+export * from './tables';

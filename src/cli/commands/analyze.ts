@@ -1,0 +1,107 @@
+/**
+ * analyze <scan>... --out <dir> [--model <dir|model.json|file.h5|seeded>] [--method <name>]
+ *         [--backend cpu|wasm] [--neuron 1] [--scaling fixed|adaptive]
+ *
+ * Runs the one pipeline on each scan and writes result.json, relevance.nii.gz (raw, on the grid),
+ * input.nii.gz (what the model saw, on the grid) and regions.csv — in <dir> for one scan, in
+ * <dir>/<scan name>/ for several. The model is loaded once.
+ */
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { parseAtlas, ATLAS_LABELS_PATH, ATLAS_NAMES_PATH } from '../../core/atlas';
+import { InputError } from '../../core/errors';
+import { METHODS, type MethodId } from '../../core/lrp/methods';
+import type { BackendName } from '../../core/model/backend';
+import { writeNifti } from '../../core/nifti';
+import { runPipeline, type PipelineOutput } from '../../core/pipeline';
+import { regionsCsv } from '../../core/analysis/tables';
+import { CAT12_GRID } from '../../core/volume/grid';
+import { parseOptions, readScanFile } from '../files';
+import { REPO_ROOT, resolveModel, setBackendNode } from '../loadModelNode';
+
+const USAGE = `usage: relevance-viewer analyze <scan.nii[.gz]>... --out <dir> [--model <dir|model.json|file.h5|seeded>]
+       [--method ${METHODS.map((m) => m.id).join('|')}] [--backend cpu|wasm] [--neuron 1] [--scaling fixed|adaptive]
+`;
+
+export function scanStem(path: string): string {
+  return basename(path).replace(/\.nii(\.gz)?$/i, '').replace(/\.gz$/i, '');
+}
+
+async function loadAtlasFromRepo() {
+  const [labels, names] = await Promise.all([
+    readFile(join(REPO_ROOT, 'public', ATLAS_LABELS_PATH)),
+    readFile(join(REPO_ROOT, 'public', ATLAS_NAMES_PATH), 'utf8'),
+  ]);
+  return parseAtlas(new Uint8Array(labels), names);
+}
+
+function resultJson(out: PipelineOutput, scanPath: string, modelLabel: string, backend: string) {
+  return {
+    scan: scanPath,
+    probability: out.probability,
+    logits: out.logits,
+    probabilities: out.probabilities,
+    method: out.method,
+    neuron: out.neuron,
+    model: modelLabel,
+    backend,
+    scan_kind: out.scanKind.kind,
+    notices: out.notices,
+    timings_ms: Object.fromEntries(Object.entries(out.timings).map(([k, v]) => [k, Math.round(v * 10) / 10])),
+    hippocampus_relevance: out.regions?.lobes.find((l) => l.key === 'hippocampus')?.positiveSum,
+    note: 'Relevance explains the model\'s output; it is not a diagnosis.',
+  };
+}
+
+export async function run(args: string[]): Promise<number> {
+  const { values, positionals } = parseOptions('analyze', args, {
+    out: { type: 'string', short: 'o' },
+    model: { type: 'string' },
+    method: { type: 'string', default: 'paper' },
+    backend: { type: 'string', default: 'cpu' },
+    neuron: { type: 'string', default: '1' },
+    scaling: { type: 'string', default: 'fixed' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  if (positionals.length === 0 || !values.out) throw new InputError('analyze needs at least one scan and --out <dir>; run "relevance-viewer analyze --help".');
+  const method = values.method as MethodId;
+  if (!METHODS.some((m) => m.id === method)) throw new InputError(`Unknown method "${method}"; choose one of ${METHODS.map((m) => m.id).join(', ')}.`);
+  if (values.backend !== 'cpu' && values.backend !== 'wasm') throw new InputError(`--backend must be cpu or wasm, not "${values.backend}".`);
+  const neuron = Number(values.neuron);
+  if (!Number.isInteger(neuron) || neuron < 0) throw new InputError(`--neuron must be a non-negative integer, not "${values.neuron}".`);
+  if (values.scaling !== 'fixed' && values.scaling !== 'adaptive') throw new InputError(`--scaling must be fixed or adaptive, not "${values.scaling}".`);
+
+  const backend = await setBackendNode(values.backend as BackendName);
+  const { model, label, notices: modelNotices } = await resolveModel(values.model);
+  for (const n of modelNotices) process.stderr.write(`note: ${n}\n`);
+  const atlas = await loadAtlasFromRepo();
+  let failures = 0;
+  try {
+    for (const scanPath of positionals) {
+      const dir = positionals.length === 1 ? values.out : join(values.out, scanStem(scanPath));
+      try {
+        const out = await runPipeline(await readScanFile(scanPath), { model, method, neuron, atlas, display: { scaling: values.scaling } });
+        for (const n of out.notices) process.stderr.write(`note (${basename(scanPath)}): ${n}\n`);
+        await mkdir(dir, { recursive: true });
+        const onGrid = (data: Float32Array) => ({ dims: CAT12_GRID.dims, affine: CAT12_GRID.affine, data });
+        await writeFile(join(dir, 'result.json'), JSON.stringify(resultJson(out, scanPath, label, backend), null, 2) + '\n');
+        await writeFile(join(dir, 'relevance.nii.gz'), writeNifti(onGrid(out.relevance), { datatype: 'float32', gzip: true, description: `relevance ${method}` }));
+        await writeFile(join(dir, 'input.nii.gz'), writeNifti(onGrid(out.input), { datatype: 'float32', gzip: true, description: 'model input on the grid' }));
+        await writeFile(join(dir, 'regions.csv'), regionsCsv(out.regions!.regions));
+        process.stdout.write(`${scanPath}: P(AD) = ${(out.probability * 100).toFixed(1)}% (${label}, ${method}) -> ${dir}\n`);
+      } catch (e) {
+        // One bad scan must not lose the others: report it on one line and go on.
+        if (!(e instanceof InputError) || positionals.length === 1) throw e;
+        failures++;
+        process.stderr.write(`error (${scanPath}): ${e.message}\n`);
+      }
+    }
+  } finally {
+    model.dispose();
+  }
+  return failures > 0 ? 2 : 0;
+}
