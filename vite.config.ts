@@ -1,4 +1,6 @@
-import { defineConfig } from 'vite';
+import { createReadStream, cpSync, existsSync, statSync } from 'node:fs';
+import { join, normalize, resolve } from 'node:path';
+import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
 
 // Cross-origin isolation lets the wasm kernels use threads (SharedArrayBuffer).
@@ -7,9 +9,34 @@ const isolationHeaders = {
   'Cross-Origin-Embedder-Policy': 'require-corp',
 };
 
+/**
+ * The bundled models live in models/ (next to their cards), not in public/: serve them in dev and
+ * copy them into the build as dist/models/.
+ */
+function bundledModels(): Plugin {
+  const root = resolve(__dirname, 'models');
+  let outDir = 'dist';
+  return {
+    name: 'relevance-viewer-models',
+    configResolved(config) {
+      outDir = resolve(config.root, config.build.outDir);
+    },
+    configureServer(server) {
+      server.middlewares.use('/models', (req, res, next) => {
+        const file = normalize(join(root, decodeURIComponent((req.url ?? '/').split('?')[0]!)));
+        if (!file.startsWith(root) || !existsSync(file) || !statSync(file).isFile()) return next();
+        createReadStream(file).pipe(res);
+      });
+    },
+    closeBundle() {
+      if (existsSync(root)) cpSync(root, join(outDir, 'models'), { recursive: true });
+    },
+  };
+}
+
 export default defineConfig({
   base: './', // relative base: the build works from any static folder
-  plugins: [react()],
+  plugins: [react(), bundledModels()],
   worker: { format: 'es' },
   server: { headers: isolationHeaders },
   preview: { headers: isolationHeaders },

@@ -8,6 +8,7 @@
  * pure TypeScript on tfjs ops, so the same bytes give the same numbers in every host.
  */
 import { InputError } from './errors';
+import type { PipelineProgress, PipelineStage } from './progress';
 import { readNifti, type NiftiHeaderInfo } from './nifti';
 import { CAT12_GRID } from './volume/grid';
 import { resampleToGrid } from './volume/resample';
@@ -22,15 +23,7 @@ import { displayMap, type DisplayOptions } from './analysis/scale';
 import { regionAndLobeScores, type AtlasRegion, type LabelArray, type LobeScore, type RegionScore } from './analysis/regions';
 import { DEFAULT_COVARIATES, residualize, type CovariateModel, type Covariates } from './analysis/residualize';
 
-export type PipelineStage = 'reading' | 'grid' | 'forward' | 'relevance' | 'post';
-export const PIPELINE_STAGES: readonly PipelineStage[] = ['reading', 'grid', 'forward', 'relevance', 'post'];
-
-export interface PipelineProgress {
-  stage: PipelineStage;
-  /** 0..1 within the stage. */
-  fraction: number;
-  message?: string;
-}
+export { PIPELINE_STAGES, type PipelineProgress, type PipelineStage } from './progress';
 
 export interface Atlas {
   /** Labels on the CAT12 grid. */

@@ -2,6 +2,8 @@
  * What the UI can do: load a scan (file, demo, URL), pick model and method, run or cancel
  * the analysis, with results cached per (scan hash, model, method).
  */
+import { ATLAS_NAMES_PATH } from '../core/atlas';
+import type { BackendName } from '../core/model/backend';
 import { AnalysisClient, AnalysisError, type AnalysisOutput } from '../worker/client';
 import { useStore, type AtlasRegion, type DemoCase, type ScanInfo } from './store';
 
@@ -22,9 +24,9 @@ function worker(): AnalysisClient {
 export async function initApp(): Promise<void> {
   const base = new URL('./', document.baseURI);
   const demos = fetchJson<DemoCase[]>(new URL('demo/index.json', base).href).catch(() => [] as DemoCase[]);
-  const names = fetchJson<AtlasRegion[]>(new URL('atlas/aal.json', base).href).catch(() => [] as AtlasRegion[]);
+  const names = fetchJson<AtlasRegion[]>(new URL(ATLAS_NAMES_PATH, base).href).catch(() => [] as AtlasRegion[]);
   const assets = worker()
-    .loadAssets(new URL('atlas/aal.nii.gz', base).href, new URL('template/colin27_t1.nii.gz', base).href)
+    .loadAssets(base.href)
     .catch((e: unknown) => ({ atlasLabels: null, template8: null, missing: [String(e)] }));
 
   useStore.setState({ demos: await demos });
@@ -97,6 +99,12 @@ export function setMethod(method: string): Promise<void> {
   return analyze();
 }
 
+/** `?backend=webgl|wasm|cpu` pins the tfjs backend (for comparisons and tests); otherwise the worker picks. */
+function forcedBackend(): BackendName | undefined {
+  const b = new URLSearchParams(location.search).get('backend');
+  return b === 'webgl' || b === 'wasm' || b === 'cpu' ? b : undefined;
+}
+
 /** Runs (or fetches from the cache) the analysis of a scan (default: the current one) with the current choices. */
 export async function analyze(scan: ScanInfo | null = useStore.getState().scan): Promise<void> {
   const { modelId, method } = useStore.getState();
@@ -112,7 +120,7 @@ export async function analyze(scan: ScanInfo | null = useStore.getState().scan):
     return;
   }
   const my = ++token;
-  const job = worker().analyze({ scanBytes: scan.bytes, fileName: scan.name, modelId, method }, (progress) => {
+  const job = worker().analyze({ scanBytes: scan.bytes, fileName: scan.name, modelId, method, backend: forcedBackend() }, (progress) => {
     if (my === token) useStore.setState({ progress: { ...progress, message: progress.message ?? scan.name } });
   });
   current = { cancel: job.cancel, token: my };

@@ -74,7 +74,7 @@ export const CENTRE_VOXEL: Voxel = [60, 84, 48]; // near MNI (0, 0, 0): x = 0, y
 
 export const useStore = create<AppState>(() => ({
   scan: null,
-  modelId: MODELS[0].id,
+  modelId: MODELS[0]!.id,
   method: 'paper',
   status: 'idle',
   progress: null,

@@ -3,8 +3,9 @@
  * The analysis worker: runs the one pipeline off the page's thread, reports progress,
  * honours cancel, transfers the result buffers, and decodes the page's grid assets.
  */
-import { runPipeline } from './devPipeline'; // the one dependency on the pipeline; integration: '../core/pipeline'
-import { readTinyNifti } from './gridNifti';
+import { TEMPLATE_T1_PATH, ATLAS_LABELS_PATH } from '../core/atlas';
+import { readNifti } from '../core/nifti';
+import { runAnalysis, setSiteBase } from './runAnalysis';
 import { describeError } from './errorKinds';
 import { quantizeRange, textureData } from './textures';
 import { GRID_VOXELS, type AssetData, type AssetsRequest, type WorkerRequest, type WorkerResponse } from './protocol';
@@ -38,7 +39,7 @@ async function analyze(msg: Extract<WorkerRequest, { type: 'analyze' }>): Promis
   running.set(msg.id, ctl);
   try {
     const { type: _t, id: _i, ...req } = msg;
-    const result = await runPipeline(req, (p) => post({ type: 'progress', id: msg.id, ...p }), ctl.signal);
+    const result = await runAnalysis(req, (p) => post({ type: 'progress', id: msg.id, ...p }), ctl.signal);
     if (ctl.signal.aborted) throw new DOMException('cancelled', 'AbortError');
     const textures = textureData(result.background, result.display);
     const transfer = [result.background.buffer, result.relevance.buffer, result.display.buffer, textures.background8.buffer, textures.display8.buffer];
@@ -57,20 +58,21 @@ function unique(buffers: ArrayBufferLike[]): Transferable[] {
 
 /** Each asset is optional: a missing one is reported, never fatal. */
 async function loadAssets(req: AssetsRequest): Promise<AssetData> {
+  setSiteBase(req.baseUrl);
   const missing: string[] = [];
   const grab = async (url: string, what: string) => {
     try {
       const res = await fetch(url);
       if (!res.ok) throw new Error(`HTTP ${res.status}`);
-      const img = readTinyNifti(new Uint8Array(await res.arrayBuffer()));
-      if (img.data.length !== GRID_VOXELS) throw new Error('not on the 121x145x121 grid');
-      return img.data;
+      const img = readNifti(new Uint8Array(await res.arrayBuffer()));
+      if (img.volume.data.length !== GRID_VOXELS) throw new Error('not on the 121x145x121 grid');
+      return img.volume.data;
     } catch (e) {
       missing.push(`${what}: ${e instanceof Error ? e.message : String(e)}`);
       return null;
     }
   };
-  const [atlas, template] = await Promise.all([grab(req.atlasUrl, 'AAL atlas'), grab(req.templateUrl, 'template')]);
+  const [atlas, template] = await Promise.all([grab(new URL(ATLAS_LABELS_PATH, req.baseUrl).href, 'AAL atlas'), grab(new URL(TEMPLATE_T1_PATH, req.baseUrl).href, 'template')]);
   let atlasLabels: Uint8Array | null = null;
   if (atlas) {
     atlasLabels = new Uint8Array(atlas.length);

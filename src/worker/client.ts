@@ -86,8 +86,8 @@ export class AnalysisClient {
     return { promise, cancel: () => this.worker.postMessage({ type: 'cancel', id } satisfies WorkerRequest) };
   }
 
-  loadAssets(atlasUrl: string, templateUrl: string): Promise<AssetData> {
-    return this.request<AssetData>({ type: 'assets', id: this.nextId++, atlasUrl, templateUrl });
+  loadAssets(baseUrl: string): Promise<AssetData> {
+    return this.request<AssetData>({ type: 'assets', id: this.nextId++, baseUrl });
   }
 
   dispose(): void {

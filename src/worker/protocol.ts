@@ -6,13 +6,19 @@
  * index = i + 121 * (j + 145 * k); voxel -> world: x = -1.5 i + 90, y = 1.5 j - 126, z = 1.5 k - 72.
  */
 
-export const GRID_DIMS = [121, 145, 121] as const;
-export const GRID_VOXELS = 121 * 145 * 121;
-/** Row-major 4x4 voxel -> world (mm) affine of the grid. Note: i runs right -> left in world. */
-export const GRID_AFFINE: readonly number[] = [-1.5, 0, 0, 90, 0, 1.5, 0, -126, 0, 0, 1.5, -72, 0, 0, 0, 1];
+import type { BackendName } from '../core/model/backend';
+import type { LobeScore, RegionScore } from '../core/analysis/regions';
+import type { PipelineProgress } from '../core/progress';
+import { CAT12_GRID } from '../core/volume/grid';
 
-export type PipelineStage = 'reading' | 'grid' | 'forward' | 'relevance' | 'post';
-export const PIPELINE_STAGES: readonly PipelineStage[] = ['reading', 'grid', 'forward', 'relevance', 'post'];
+export { PIPELINE_STAGES, type PipelineProgress, type PipelineStage } from '../core/progress';
+export { METHODS } from '../core/lrp/methodList';
+export { BUNDLED_MODELS as MODELS } from '../core/model/catalog';
+
+export const GRID_DIMS = CAT12_GRID.dims;
+export const GRID_VOXELS = GRID_DIMS[0] * GRID_DIMS[1] * GRID_DIMS[2];
+/** Row-major 4x4 voxel -> world (mm) affine of the grid. Note: i runs right -> left in world. */
+export const GRID_AFFINE = CAT12_GRID.affine;
 
 export interface PipelineRequest {
   scanBytes: Uint8Array;
@@ -21,13 +27,8 @@ export interface PipelineRequest {
   method: string;
   /** Output neuron to explain; default 1 (AD). */
   neuron?: number;
-}
-
-export interface PipelineProgress {
-  stage: PipelineStage;
-  /** 0..1 within the stage. */
-  fraction: number;
-  message?: string;
+  /** Force a tfjs backend (?backend= in the page URL); default: webgl, then wasm, then cpu. */
+  backend?: BackendName;
 }
 
 export interface PipelineResult {
@@ -47,6 +48,8 @@ export interface PipelineResult {
   timings: Record<string, number>;
   /** The tfjs backend that ran it (with the fallback reason, if any, in notices). */
   backend: string;
+  /** The paper's region scores on the raw map (absent when the atlas could not be loaded). */
+  regions?: { regions: RegionScore[]; lobes: LobeScore[] };
 }
 
 export type RunPipeline = (
@@ -85,9 +88,8 @@ export interface CancelRequest {
 export interface AssetsRequest {
   type: 'assets';
   id: number;
-  /** Absolute URLs (the worker's base differs from the page's). */
-  atlasUrl: string;
-  templateUrl: string;
+  /** The site root as an absolute URL (the worker's own base differs from the page's). */
+  baseUrl: string;
 }
 export type WorkerRequest = AnalyzeRequest | CancelRequest | AssetsRequest;
 
@@ -111,16 +113,3 @@ export interface ErrorMessage {
   kind: ErrorKind;
 }
 export type WorkerResponse = ProgressMessage | ResultMessage | AssetsMessage | ErrorMessage;
-
-export const MODELS = [{ id: 'dyrba2021-demo', label: 'Dyrba et al. 2021 CNN (demo weights)' }] as const;
-
-export const METHODS = [
-  { id: 'paper', label: 'LRP as in the paper' },
-  { id: 'cmp-bn-pass', label: 'LRP-CMP, BatchNorm pass-through' },
-  { id: 'epsilon-plus', label: 'LRP epsilon + (z+)' },
-  { id: 'epsilon-alpha2-beta1', label: 'LRP epsilon + alpha2-beta1' },
-  { id: 'epsilon-plus-flat', label: 'LRP epsilon + z+ + flat' },
-  { id: 'gradient', label: 'Gradient (saliency)' },
-  { id: 'gradient-x-input', label: 'Gradient x input' },
-  { id: 'occlusion', label: 'Occlusion' },
-] as const;

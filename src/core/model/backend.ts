@@ -10,7 +10,7 @@ export type BackendName = 'cpu' | 'wasm' | 'webgl';
 
 export interface BackendOptions {
   /** Directory or URL prefix of tfjs-backend-wasm's .wasm files (wasm only). */
-  wasmPath?: string;
+  wasmPath?: string | Record<string, string>;
 }
 
 export async function setBackend(name: BackendName, opts: BackendOptions = {}): Promise<string> {

@@ -1,0 +1,28 @@
+/**
+ * The models the app and the CLI offer without any upload. Plain data (no tfjs), so the page
+ * can list them before the runtime loads in the worker.
+ */
+export interface BundledModel {
+  id: string;
+  label: string;
+  /** URL of model.json relative to the site root; absent for the seeded model, which is generated. */
+  url?: string;
+  /** What its output is worth, shown next to every result. */
+  caveat: string;
+}
+
+export const SEEDED_MODEL_ID = 'seeded';
+
+export const BUNDLED_MODELS: readonly BundledModel[] = [
+  {
+    id: 'demo',
+    label: 'Demo CNN (Dyrba et al. 2021 architecture, synthetic training data)',
+    url: 'models/demo/model.json',
+    caveat: 'Demonstration model trained on synthetic data — not a diagnostic device; this is not a diagnosis.',
+  },
+  {
+    id: SEEDED_MODEL_ID,
+    label: 'Untrained seeded model (for testing only)',
+    caveat: 'Untrained model with seeded random weights: its output means nothing.',
+  },
+];
