@@ -1,0 +1,349 @@
+/*
+ * Hand-written kernels for the 3D CNN of Dyrba et al. 2021 and its LRP.
+ *
+ * One source, two builds (scripts/build-wasm.sh):
+ *   - SIMD128 (-msimd128): the 4-wide vector type below maps onto v128;
+ *   - scalar (no -msimd128): clang legalises the same vector code into four
+ *     scalar lanes, for browsers without SIMD.
+ * Both builds perform the same IEEE float32 operations in the same order
+ * (no FMA exists in non-relaxed wasm, and -ffp-contract=off forbids fusing),
+ * so their results are bit-identical.
+ *
+ * No libc: compiled -ffreestanding -nostdlib. Memory is imported; the
+ * TypeScript side (src/core/kernels/wasm/index.ts) owns it and hands out
+ * byte offsets ("pointers") from an arena that starts at __heap_base.
+ *
+ * Layout: planar, channel-major [C][D][H][W] float32, W fastest.
+ * Convolutions read a zero-padded copy [C][D+2][H+2][Wp] (Wp = round4(W) + 4),
+ * written by pad3d, so the inner loops need no bounds checks.
+ */
+
+#ifdef __wasm_simd128__
+#include <wasm_simd128.h> /* only the build-feature marker; the code uses vector extensions */
+#endif
+
+#define EXPORT(name) __attribute__((export_name(#name), visibility("default")))
+#define INLINE static inline __attribute__((always_inline))
+
+typedef float f4 __attribute__((vector_size(16)));
+typedef float f4u __attribute__((vector_size(16), aligned(4)));
+typedef int i4 __attribute__((vector_size(16)));
+
+INLINE f4 ld(const float *p) { return *(const f4u *)p; }
+INLINE void st(float *p, f4 v) { *(f4u *)p = v; }
+INLINE f4 splat(float x) { return (f4){x, x, x, x}; }
+/* max(v, 0) with +0 for v <= 0 and for NaN; same in both builds. */
+INLINE f4 pos4(f4 v) {
+  const f4 z = {0, 0, 0, 0};
+  return (f4)((i4)v & (i4)(v > z));
+}
+INLINE float pos1(float v) { return v > 0.0f ? v : 0.0f; }
+INLINE float neg1(float v) { return v < 0.0f ? v : 0.0f; }
+
+/* Version of the kernel ABI; bump when an export changes meaning. */
+EXPORT(kernels_abi_version) int kernels_abi_version(void) { return 1; }
+
+EXPORT(has_simd) int has_simd(void) {
+#ifdef __wasm_simd128__
+  return 1;
+#else
+  return 0;
+#endif
+}
+
+INLINE int padded_row(int W) { return ((W + 3) & ~3) + 4; }
+
+/* Number of floats of the padded copy of a [C][D][H][W] volume. */
+EXPORT(padded_floats) int padded_floats(int C, int D, int H, int W) {
+  return C * (D + 2) * (H + 2) * padded_row(W);
+}
+
+/*
+ * Zero-padded copy of in [C][D][H][W] into out [C][D+2][H+2][Wp].
+ * part: 0 = as is, 1 = positive part max(x,0), 2 = negative part min(x,0).
+ * The positive and negative parts of one tensor can be stacked as 2C channels
+ * by two calls, the second with out advanced by C padded channels.
+ */
+EXPORT(pad3d)
+void pad3d(const float *restrict in, float *restrict out, int C, int D, int H, int W, int part) {
+  const int Wp = padded_row(W);
+  for (int c = 0; c < C; c++) {
+    for (int pd = 0; pd < D + 2; pd++) {
+      for (int ph = 0; ph < H + 2; ph++) {
+        float *row = out + (((long)c * (D + 2) + pd) * (H + 2) + ph) * Wp;
+        if (pd == 0 || pd == D + 1 || ph == 0 || ph == H + 1) {
+          for (int w = 0; w < Wp; w++) row[w] = 0.0f;
+          continue;
+        }
+        const float *src = in + (((long)c * D + (pd - 1)) * H + (ph - 1)) * W;
+        row[0] = 0.0f;
+        if (part == 1) {
+          for (int w = 0; w < W; w++) row[w + 1] = pos1(src[w]);
+        } else if (part == 2) {
+          for (int w = 0; w < W; w++) row[w + 1] = neg1(src[w]);
+        } else {
+          for (int w = 0; w < W; w++) row[w + 1] = src[w];
+        }
+        for (int w = W + 1; w < Wp; w++) row[w] = 0.0f;
+      }
+    }
+  }
+}
+
+/*
+ * One group of G output channels (co0 .. co0+G-1) of a 3x3x3 convolution on
+ * a padded input. G is a compile-time constant at every call site so the G
+ * accumulators live in registers; every input vector load feeds all G.
+ *
+ * ws: pre-splatted weights [Cin][27][Cout][4] (k = (kd*3+kh)*3+kw), each weight
+ * repeated in four lanes so the inner loop does plain vector loads.
+ * Summation order per output: bias, then ci, kd, kh, kw ascending.
+ */
+INLINE void conv_group(const float *restrict xp, float *restrict out, const float *restrict ws,
+                       const float *restrict bias, int Cin, int Cout, int co0, const int G, int D,
+                       int H, int W, int relu) {
+  const int Wp = padded_row(W);
+  const long planeP = (long)(H + 2) * Wp;
+  const long volP = (long)(D + 2) * planeP;
+  const long volO = (long)D * H * W;
+  const int ks = Cout * 4; /* floats between consecutive k of one ci */
+  f4 b[8];
+  for (int g = 0; g < G; g++) b[g] = splat(bias ? bias[co0 + g] : 0.0f);
+
+  for (int d = 0; d < D; d++) {
+    for (int h = 0; h < H; h++) {
+      float *orow = out + (long)co0 * volO + ((long)d * H + h) * W;
+      for (int w0 = 0; w0 < W; w0 += 4) {
+        f4 acc[8];
+        for (int g = 0; g < G; g++) acc[g] = b[g];
+        for (int ci = 0; ci < Cin; ci++) {
+          const float *xb = xp + ci * volP + d * planeP + (long)h * Wp + w0;
+          const float *wb = ws + (long)ci * 27 * ks + co0 * 4;
+          for (int kd = 0; kd < 3; kd++) {
+            for (int kh = 0; kh < 3; kh++) {
+              const float *xr = xb + kd * planeP + kh * Wp;
+              const f4 x0 = ld(xr), x1 = ld(xr + 1), x2 = ld(xr + 2);
+              const float *wk = wb + (kd * 3 + kh) * 3 * ks;
+              for (int g = 0; g < G; g++) {
+                acc[g] = acc[g] + x0 * ld(wk + g * 4);
+                acc[g] = acc[g] + x1 * ld(wk + ks + g * 4);
+                acc[g] = acc[g] + x2 * ld(wk + 2 * ks + g * 4);
+              }
+            }
+          }
+        }
+        if (relu)
+          for (int g = 0; g < G; g++) acc[g] = pos4(acc[g]);
+        if (w0 + 4 <= W) {
+          for (int g = 0; g < G; g++) st(orow + g * volO + w0, acc[g]);
+        } else {
+          const int n = W - w0;
+          for (int g = 0; g < G; g++) {
+            float *o = orow + g * volO + w0;
+            o[0] = acc[g][0];
+            if (n > 1) o[1] = acc[g][1];
+            if (n > 2) o[2] = acc[g][2];
+          }
+        }
+      }
+    }
+  }
+}
+
+/* Output-channel groups of at most this many accumulators (x64 has 16 vector registers). */
+#define MAX_GROUP 6
+
+/*
+ * 3x3x3 'same' convolution, stride 1: out[co] = bias[co] + sum_ci,k x[ci] * w.
+ * xp: padded input (pad3d) with Cin channels; out: planar [Cout][D][H][W];
+ * ws: pre-splatted weights (see conv_group); bias: Cout floats or 0 for none;
+ * relu != 0 fuses max(.,0).
+ * The input gradient (transposed convolution) is this same call with the
+ * kernel flipped in all three axes and in/out swapped (packed on the TS side).
+ */
+EXPORT(conv3d_padded)
+void conv3d_padded(const float *restrict xp, float *restrict out, const float *restrict ws,
+                   const float *restrict bias, int Cin, int Cout, int D, int H, int W, int relu) {
+  const int groups = (Cout + MAX_GROUP - 1) / MAX_GROUP;
+  const int per = (Cout + groups - 1) / groups; /* balanced: 10 -> 5 + 5 */
+  for (int co0 = 0; co0 < Cout; co0 += per) {
+    const int G = Cout - co0 < per ? Cout - co0 : per;
+    switch (G) {
+    case 1: conv_group(xp, out, ws, bias, Cin, Cout, co0, 1, D, H, W, relu); break;
+    case 2: conv_group(xp, out, ws, bias, Cin, Cout, co0, 2, D, H, W, relu); break;
+    case 3: conv_group(xp, out, ws, bias, Cin, Cout, co0, 3, D, H, W, relu); break;
+    case 4: conv_group(xp, out, ws, bias, Cin, Cout, co0, 4, D, H, W, relu); break;
+    case 5: conv_group(xp, out, ws, bias, Cin, Cout, co0, 5, D, H, W, relu); break;
+    default: conv_group(xp, out, ws, bias, Cin, Cout, co0, 6, D, H, W, relu); break;
+    }
+  }
+}
+
+/*
+ * MaxPool3D 2x2x2, stride 2, 'valid' (odd sizes floor). Records in idx the
+ * flat input index (channel included) of the first maximum in scan order
+ * d, h, w (strict '>' keeps the first).
+ */
+EXPORT(maxpool3d_argmax)
+void maxpool3d_argmax(const float *restrict in, float *restrict out, int *restrict idx, int C,
+                      int D, int H, int W) {
+  const int Do = D / 2, Ho = H / 2, Wo = W / 2;
+  const long plane = (long)H * W, vol = (long)D * plane;
+  long o = 0;
+  for (int c = 0; c < C; c++) {
+    for (int od = 0; od < Do; od++) {
+      for (int oh = 0; oh < Ho; oh++) {
+        const long r00 = c * vol + (2L * od) * plane + (2L * oh) * W;
+        const long r01 = r00 + W, r10 = r00 + plane, r11 = r10 + W;
+        for (int ow = 0; ow < Wo; ow++, o++) {
+          const long w = 2L * ow;
+          long bi = r00 + w;
+          float best = in[bi];
+#define TRY(i)                                                                                     \
+  {                                                                                                \
+    const long j = (i);                                                                            \
+    if (in[j] > best) {                                                                            \
+      best = in[j];                                                                                \
+      bi = j;                                                                                      \
+    }                                                                                              \
+  }
+          TRY(r00 + w + 1)
+          TRY(r01 + w) TRY(r01 + w + 1)
+          TRY(r10 + w) TRY(r10 + w + 1)
+          TRY(r11 + w) TRY(r11 + w + 1)
+#undef TRY
+          out[o] = best;
+          idx[o] = (int)bi;
+        }
+      }
+    }
+  }
+}
+
+/* Relevance routing of max-pooling: rin = 0, then rin[idx[o]] = rout[o] (windows are disjoint). */
+EXPORT(maxpool3d_route)
+void maxpool3d_route(const float *restrict rout, const int *restrict idx, float *restrict rin,
+                     int nOut, int nIn) {
+  for (int i = 0; i < nIn; i++) rin[i] = 0.0f;
+  for (int o = 0; o < nOut; o++) rin[idx[o]] = rout[o];
+}
+
+/* ---- elementwise (in place allowed: out may equal an input) ---- */
+
+EXPORT(ew_mul) void ew_mul(const float *a, const float *b, float *out, int n) {
+  for (int i = 0; i < n; i++) out[i] = a[i] * b[i];
+}
+
+EXPORT(ew_add) void ew_add(const float *a, const float *b, float *out, int n) {
+  for (int i = 0; i < n; i++) out[i] = a[i] + b[i];
+}
+
+EXPORT(ew_pos) void ew_pos(const float *x, float *out, int n) {
+  for (int i = 0; i < n; i++) out[i] = pos1(x[i]);
+}
+
+EXPORT(ew_neg) void ew_neg(const float *x, float *out, int n) {
+  for (int i = 0; i < n; i++) out[i] = neg1(x[i]);
+}
+
+EXPORT(ew_fill) void ew_fill(float *out, float v, int n) {
+  for (int i = 0; i < n; i++) out[i] = v;
+}
+
+/* Safe divide: out = num / SD(den), SD(d) = d + 1e-7 where d == 0 exactly, else d. */
+EXPORT(ew_safe_div) void ew_safe_div(const float *num, const float *den, float *out, int n) {
+  for (int i = 0; i < n; i++) {
+    const float d = den[i];
+    out[i] = num[i] / (d == 0.0f ? d + 1e-7f : d);
+  }
+}
+
+/* Epsilon-rule divide: out = num / (den + eps * s(den)), s(d) = +1 if d >= 0 else -1. */
+EXPORT(ew_eps_div)
+void ew_eps_div(const float *num, const float *den, float *out, int n, float eps) {
+  for (int i = 0; i < n; i++) {
+    const float d = den[i];
+    out[i] = num[i] / (d >= 0.0f ? d + eps : d - eps);
+  }
+}
+
+/*
+ * Last step of an alpha1-beta0 conv rule on stacked gradients:
+ * out = max(a,0) * cpos + min(a,0) * cneg (so inputs equal to 0 get exactly 0).
+ */
+EXPORT(ew_posneg_mul)
+void ew_posneg_mul(const float *a, const float *cpos, const float *cneg, float *out, int n) {
+  for (int i = 0; i < n; i++) {
+    const float x = a[i];
+    out[i] = pos1(x) * cpos[i] + neg1(x) * cneg[i];
+  }
+}
+
+/* Per-channel affine (BatchNormalization folded): out = in * scale[c] + shift[c]. */
+EXPORT(bn_affine)
+void bn_affine(const float *in, float *out, const float *scale, const float *shift, int C,
+               int perChannel) {
+  for (int c = 0; c < C; c++) {
+    const float k = scale[c], b = shift[c];
+    const float *x = in + (long)c * perChannel;
+    float *y = out + (long)c * perChannel;
+    for (int i = 0; i < perChannel; i++) y[i] = x[i] * k + b;
+  }
+}
+
+/*
+ * innvestigate 1.0.9's BN backward rule (docs/lrp.md): surrogate y' = k*a + b'
+ * per channel, R_in = 2*r_pp - r_pn,
+ * r_pp = a+ k+ R / SD(a+ k+ + b'+), r_pn = a+ k- R / SD(a+ k- + b'-).
+ */
+EXPORT(lrp_bn_alphabeta)
+void lrp_bn_alphabeta(const float *a, const float *r, float *out, const float *k,
+                      const float *bprime, int C, int perChannel) {
+  for (int c = 0; c < C; c++) {
+    const float kp = pos1(k[c]), kn = neg1(k[c]);
+    const float bp = pos1(bprime[c]), bn = neg1(bprime[c]);
+    const long off = (long)c * perChannel;
+    for (int i = 0; i < perChannel; i++) {
+      const float ap = pos1(a[off + i]);
+      const float zp = ap * kp, zn = ap * kn;
+      const float dp = zp + bp, dn = zn + bn;
+      const float rpp = zp * r[off + i] / (dp == 0.0f ? dp + 1e-7f : dp);
+      const float rpn = zn * r[off + i] / (dn == 0.0f ? dn + 1e-7f : dn);
+      out[off + i] = 2.0f * rpp - rpn;
+    }
+  }
+}
+
+/* ---- dense; kernel in Keras layout [nin][nout] ---- */
+
+/* y[j] = b[j] + sum_i x[i] * w[i][j] (i ascending), optional ReLU; b may be 0. */
+EXPORT(dense_forward)
+void dense_forward(const float *restrict x, const float *restrict w, const float *restrict b,
+                   float *restrict y, int nin, int nout, int relu) {
+  for (int j = 0; j < nout; j++) y[j] = b ? b[j] : 0.0f;
+  for (int i = 0; i < nin; i++) {
+    const float xi = x[i];
+    const float *wr = w + (long)i * nout;
+    for (int j = 0; j < nout; j++) y[j] = y[j] + xi * wr[j];
+  }
+  if (relu)
+    for (int j = 0; j < nout; j++) y[j] = pos1(y[j]);
+}
+
+/*
+ * Transpose: g[i] = sum_j w[i][j] * s[j]. Four partial sums over j mod 4 in
+ * vector lanes, combined in a fixed order, then the tail: identical in both builds.
+ */
+EXPORT(dense_transpose)
+void dense_transpose(const float *restrict s, const float *restrict w, float *restrict g, int nin,
+                     int nout) {
+  const int n4 = nout & ~3;
+  for (int i = 0; i < nin; i++) {
+    const float *wr = w + (long)i * nout;
+    f4 acc = splat(0.0f);
+    for (int j = 0; j < n4; j += 4) acc = acc + ld(wr + j) * ld(s + j);
+    float t = (acc[0] + acc[1]) + (acc[2] + acc[3]);
+    for (int j = n4; j < nout; j++) t = t + wr[j] * s[j];
+    g[i] = t;
+  }
+}
