@@ -135,12 +135,14 @@ const SHAPES: Shape3[] = [
   { d: 5, h: 6, w: 8 }, // W % 4 = 0
   { d: 4, h: 3, w: 5 }, // W % 4 = 1
   { d: 3, h: 5, w: 2 }, // W % 4 = 2, narrower than one vector
+  { d: 3, h: 4, w: 21 }, // wide enough for the 2- and 4-chunk steps used with 1..3 output channels
 ];
 const CHANNELS: Array<[number, number]> = [
   [1, 5],
   [5, 5],
   [5, 1],
   [3, 13], // three output groups (5 + 5 + 3)
+  [4, 2],
 ];
 
 const variants = ['simd', 'scalar'] as const;
@@ -394,7 +396,7 @@ for (const variant of variants) {
 
 describe('SIMD and scalar builds agree bit for bit', () => {
   it('conv (all groupings), transposed conv, alpha-beta, pooling, dense', () => {
-    const s: Shape3 = { d: 7, h: 9, w: 11 };
+    const s: Shape3 = { d: 5, h: 6, w: 21 };
     const results = variants.map((v) => {
       const k = kernels[v]!;
       const mark = k.mark();

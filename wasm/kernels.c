@@ -53,6 +53,8 @@ EXPORT(has_simd) int has_simd(void) {
 
 INLINE int padded_row(int W) { return ((W + 3) & ~3) + 4; }
 
+/* Offsets are int: wasm32 memory is below 4 GiB and every tensor here below 2 GiB. */
+
 /* Number of floats of the padded copy of a [C][D][H][W] volume. */
 EXPORT(padded_floats) int padded_floats(int C, int D, int H, int W) {
   return C * (D + 2) * (H + 2) * padded_row(W);
@@ -91,90 +93,125 @@ void pad3d(const float *restrict in, float *restrict out, int C, int D, int H, i
 }
 
 /*
+ * Output channels are processed in groups of G <= MAX_GROUP accumulators
+ * (x64 engines have 16 vector registers): groups = ceil(Cout / MAX_GROUP),
+ * G = ceil(Cout / groups) except a smaller last group (10 -> 5 + 5).
+ * The TypeScript packer (layout.ts, packConvWeights) uses the same split.
+ */
+#define MAX_GROUP 6
+
+EXPORT(conv_group_size) int conv_group_size(int Cout) {
+  const int groups = (Cout + MAX_GROUP - 1) / MAX_GROUP;
+  return (Cout + groups - 1) / groups;
+}
+
+/*
  * One group of G output channels (co0 .. co0+G-1) of a 3x3x3 convolution on
  * a padded input. G is a compile-time constant at every call site so the G
  * accumulators live in registers; every input vector load feeds all G.
  *
- * ws: pre-splatted weights [Cin][27][Cout][4] (k = (kd*3+kh)*3+kw), each weight
- * repeated in four lanes so the inner loop does plain vector loads.
- * Summation order per output: bias, then ci, kd, kh, kw ascending.
+ * wg: this group's pre-splatted weights [Cin][27][G][4] (k = (kd*3+kh)*3+kw),
+ * each weight repeated in four lanes, read by one running pointer with
+ * constant offsets. Summation order per output: bias, then ci, kd, kh, kw.
  */
-INLINE void conv_group(const float *restrict xp, float *restrict out, const float *restrict ws,
-                       const float *restrict bias, int Cin, int Cout, int co0, const int G, int D,
-                       int H, int W, int relu) {
-  const int Wp = padded_row(W);
-  const long planeP = (long)(H + 2) * Wp;
-  const long volP = (long)(D + 2) * planeP;
-  const long volO = (long)D * H * W;
-  const int ks = Cout * 4; /* floats between consecutive k of one ci */
-  f4 b[8];
-  for (int g = 0; g < G; g++) b[g] = splat(bias ? bias[co0 + g] : 0.0f);
-
-  for (int d = 0; d < D; d++) {
-    for (int h = 0; h < H; h++) {
-      float *orow = out + (long)co0 * volO + ((long)d * H + h) * W;
-      for (int w0 = 0; w0 < W; w0 += 4) {
-        f4 acc[8];
-        for (int g = 0; g < G; g++) acc[g] = b[g];
-        for (int ci = 0; ci < Cin; ci++) {
-          const float *xb = xp + ci * volP + d * planeP + (long)h * Wp + w0;
-          const float *wb = ws + (long)ci * 27 * ks + co0 * 4;
-          for (int kd = 0; kd < 3; kd++) {
-            for (int kh = 0; kh < 3; kh++) {
-              const float *xr = xb + kd * planeP + kh * Wp;
-              const f4 x0 = ld(xr), x1 = ld(xr + 1), x2 = ld(xr + 2);
-              const float *wk = wb + (kd * 3 + kh) * 3 * ks;
-              for (int g = 0; g < G; g++) {
-                acc[g] = acc[g] + x0 * ld(wk + g * 4);
-                acc[g] = acc[g] + x1 * ld(wk + ks + g * 4);
-                acc[g] = acc[g] + x2 * ld(wk + 2 * ks + g * 4);
-              }
-            }
-          }
-        }
-        if (relu)
-          for (int g = 0; g < G; g++) acc[g] = pos4(acc[g]);
-        if (w0 + 4 <= W) {
-          for (int g = 0; g < G; g++) st(orow + g * volO + w0, acc[g]);
-        } else {
-          const int n = W - w0;
+INLINE void conv_chunk(const float *restrict xc, float *restrict oc, const float *restrict wg,
+                       const f4 *b, int Cin, const int G, const int U, int volP, int planeP, int Wp,
+                       int volO, int relu, int valid) {
+  f4 acc[MAX_GROUP * 4];
+  for (int g = 0; g < G; g++)
+    for (int u = 0; u < U; u++) acc[g * U + u] = b[g];
+  const float *wk = wg;
+#pragma clang loop unroll(disable)
+  for (int ci = 0; ci < Cin; ci++, xc += volP) {
+    const float *xd = xc;
+#pragma clang loop unroll(disable)
+    for (int kd = 0; kd < 3; kd++, xd += planeP) {
+      const float *xr = xd;
+#pragma clang loop unroll(disable)
+      for (int kh = 0; kh < 3; kh++, xr += Wp, wk += 3 * G * 4) {
+        for (int kw = 0; kw < 3; kw++) {
+          f4 x[4];
+          for (int u = 0; u < U; u++) x[u] = ld(xr + 4 * u + kw);
           for (int g = 0; g < G; g++) {
-            float *o = orow + g * volO + w0;
-            o[0] = acc[g][0];
-            if (n > 1) o[1] = acc[g][1];
-            if (n > 2) o[2] = acc[g][2];
+            const f4 wv = ld(wk + (kw * G + g) * 4);
+            for (int u = 0; u < U; u++) acc[g * U + u] = acc[g * U + u] + x[u] * wv;
           }
         }
       }
     }
   }
+  if (relu)
+    for (int i = 0; i < G * U; i++) acc[i] = pos4(acc[i]);
+  if (valid >= 4 * U) {
+    for (int g = 0; g < G; g++)
+      for (int u = 0; u < U; u++) st(oc + g * volO + 4 * u, acc[g * U + u]);
+  } else { /* U == 1 here: the last 1..3 outputs of a row */
+    for (int g = 0; g < G; g++) {
+      float *o = oc + g * volO;
+      o[0] = acc[g][0];
+      if (valid > 1) o[1] = acc[g][1];
+      if (valid > 2) o[2] = acc[g][2];
+    }
+  }
 }
 
-/* Output-channel groups of at most this many accumulators (x64 has 16 vector registers). */
-#define MAX_GROUP 6
+/*
+ * One group of G output channels (co0 .. co0+G-1) of a 3x3x3 convolution on
+ * a padded input. G is a compile-time constant at every call site so the
+ * G x U accumulators (U 4-wide chunks along W) live in registers; every
+ * input vector load feeds all G, every weight load all U chunks.
+ *
+ * wg: this group's pre-splatted weights [Cin][27][G][4] (k = (kd*3+kh)*3+kw),
+ * each weight repeated in four lanes, read by one running pointer with
+ * constant offsets. Summation order per output: bias, then ci, kd, kh, kw.
+ */
+INLINE void conv_group(const float *restrict xp, float *restrict out, const float *restrict wg,
+                       const float *restrict bias, int Cin, int co0, const int G, int D, int H,
+                       int W, int relu) {
+  const int Wp = padded_row(W);
+  const int planeP = (H + 2) * Wp;
+  const int volP = (D + 2) * planeP;
+  const int volO = D * H * W;
+  /* Chunks per step: few channels -> several chunks share each weight load (<= 8 accumulators). */
+  const int U = G <= 2 ? 4 : G == 3 ? 2 : 1;
+  f4 b[MAX_GROUP];
+  for (int g = 0; g < G; g++) b[g] = splat(bias ? bias[co0 + g] : 0.0f);
+
+  for (int d = 0; d < D; d++) {
+    for (int h = 0; h < H; h++) {
+      float *orow = out + co0 * volO + (d * H + h) * W;
+      const float *xrow = xp + d * planeP + h * Wp;
+      int w0 = 0;
+      for (; w0 + 4 * U <= W; w0 += 4 * U)
+        conv_chunk(xrow + w0, orow + w0, wg, b, Cin, G, U, volP, planeP, Wp, volO, relu, 4 * U);
+      for (; w0 < W; w0 += 4)
+        conv_chunk(xrow + w0, orow + w0, wg, b, Cin, G, 1, volP, planeP, Wp, volO, relu, W - w0);
+    }
+  }
+}
 
 /*
  * 3x3x3 'same' convolution, stride 1: out[co] = bias[co] + sum_ci,k x[ci] * w.
  * xp: padded input (pad3d) with Cin channels; out: planar [Cout][D][H][W];
- * ws: pre-splatted weights (see conv_group); bias: Cout floats or 0 for none;
- * relu != 0 fuses max(.,0).
+ * ws: pre-splatted weights, group after group, each [Cin][27][G][4];
+ * bias: Cout floats or 0 for none; relu != 0 fuses max(.,0).
  * The input gradient (transposed convolution) is this same call with the
  * kernel flipped in all three axes and in/out swapped (packed on the TS side).
  */
 EXPORT(conv3d_padded)
 void conv3d_padded(const float *restrict xp, float *restrict out, const float *restrict ws,
                    const float *restrict bias, int Cin, int Cout, int D, int H, int W, int relu) {
-  const int groups = (Cout + MAX_GROUP - 1) / MAX_GROUP;
-  const int per = (Cout + groups - 1) / groups; /* balanced: 10 -> 5 + 5 */
+  const int per = conv_group_size(Cout);
   for (int co0 = 0; co0 < Cout; co0 += per) {
     const int G = Cout - co0 < per ? Cout - co0 : per;
+    const float *wg = ws + co0 * Cin * 27 * 4;
     switch (G) {
-    case 1: conv_group(xp, out, ws, bias, Cin, Cout, co0, 1, D, H, W, relu); break;
-    case 2: conv_group(xp, out, ws, bias, Cin, Cout, co0, 2, D, H, W, relu); break;
-    case 3: conv_group(xp, out, ws, bias, Cin, Cout, co0, 3, D, H, W, relu); break;
-    case 4: conv_group(xp, out, ws, bias, Cin, Cout, co0, 4, D, H, W, relu); break;
-    case 5: conv_group(xp, out, ws, bias, Cin, Cout, co0, 5, D, H, W, relu); break;
-    default: conv_group(xp, out, ws, bias, Cin, Cout, co0, 6, D, H, W, relu); break;
+    case 1: conv_group(xp, out, wg, bias, Cin, co0, 1, D, H, W, relu); break;
+    case 2: conv_group(xp, out, wg, bias, Cin, co0, 2, D, H, W, relu); break;
+    case 3: conv_group(xp, out, wg, bias, Cin, co0, 3, D, H, W, relu); break;
+    case 4: conv_group(xp, out, wg, bias, Cin, co0, 4, D, H, W, relu); break;
+    case 5: conv_group(xp, out, wg, bias, Cin, co0, 5, D, H, W, relu); break;
+    default: conv_group(xp, out, wg, bias, Cin, co0, 6, D, H, W, relu); break;
     }
   }
 }

@@ -33,6 +33,7 @@ export const KERNEL_EXPORTS: readonly string[] = [
   'has_simd',
   'padded_floats',
   'pad3d',
+  'conv_group_size',
   'conv3d_padded',
   'maxpool3d_argmax',
   'maxpool3d_route',
@@ -56,6 +57,7 @@ interface RawExports {
   kernels_abi_version(): number;
   has_simd(): number;
   padded_floats(c: number, d: number, h: number, w: number): number;
+  conv_group_size(cout: number): number;
   pad3d(inp: number, out: number, c: number, d: number, h: number, w: number, part: number): void;
   conv3d_padded(
     xp: number, out: number, ws: number, bias: number,

@@ -80,8 +80,17 @@ export interface ConvPacking {
   part: 'all' | 'pos' | 'neg' | 'posneg';
 }
 
+/**
+ * Output channels per accumulator group of the conv kernel (mirrors
+ * conv_group_size in wasm/kernels.c): at most 6 accumulators, balanced.
+ */
+export function convGroupSize(cout: number): number {
+  const groups = Math.ceil(cout / 6);
+  return Math.ceil(cout / groups);
+}
+
 export interface PackedConvWeights {
-  /** [cinEff][27][coutEff][4] floats, every weight repeated in 4 lanes. */
+  /** For each group of convGroupSize(cout) output channels: [cin][27][G][4] floats, each weight in 4 lanes. */
   data: Float32Array;
   /** Channels the packed convolution reads and writes. */
   cin: number;
@@ -108,19 +117,24 @@ export function packConvWeights(
     if (p === 'neg') return v < 0 ? v : 0;
     return v;
   };
-  for (let ci = 0; ci < cinEff; ci++) {
-    for (let k = 0; k < 27; k++) {
-      for (let co = 0; co < coutEff; co++) {
-        // Model-side (input channel, output channel, tap) this packed weight comes from.
-        const mi = transpose ? co : ci;
-        const mo = transpose ? ci : co;
-        const tap = transpose ? 26 - k : k;
-        const v = part(kernel[(tap * cin + (mi % cin)) * cout + mo]!, mi);
-        const at = ((ci * 27 + k) * coutEff + co) * 4;
-        data[at] = v;
-        data[at + 1] = v;
-        data[at + 2] = v;
-        data[at + 3] = v;
+  // Group after group of output channels (convGroupSize), each [cinEff][27][G][4].
+  const per = convGroupSize(coutEff);
+  let at = 0;
+  for (let co0 = 0; co0 < coutEff; co0 += per) {
+    const G = Math.min(per, coutEff - co0);
+    for (let ci = 0; ci < cinEff; ci++) {
+      for (let k = 0; k < 27; k++) {
+        for (let co = co0; co < co0 + G; co++) {
+          // Model-side (input channel, output channel, tap) this packed weight comes from.
+          const mi = transpose ? co : ci;
+          const mo = transpose ? ci : co;
+          const tap = transpose ? 26 - k : k;
+          const v = part(kernel[(tap * cin + (mi % cin)) * cout + mo]!, mi);
+          data[at++] = v;
+          data[at++] = v;
+          data[at++] = v;
+          data[at++] = v;
+        }
       }
     }
   }
