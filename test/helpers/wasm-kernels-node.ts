@@ -10,8 +10,8 @@ import {
 
 export const KERNELS_DIR = fileURLToPath(new URL('../../src/core/kernels/wasm/', import.meta.url));
 
-export function kernelBytes(variant: KernelVariant): Uint8Array {
-  return readFileSync(`${KERNELS_DIR}kernels-${variant}.wasm`);
+export function kernelBytes(variant: KernelVariant): Uint8Array<ArrayBuffer> {
+  return new Uint8Array(readFileSync(`${KERNELS_DIR}kernels-${variant}.wasm`));
 }
 
 export function loadNodeKernels(variant: KernelVariant, options: Omit<LoadKernelsOptions, 'variant'> = {}): Promise<WasmKernels> {
