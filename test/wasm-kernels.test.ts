@@ -232,6 +232,28 @@ for (const variant of variants) {
       k.release(mark);
     });
 
+    it('fused pads: pad3dPosNeg = pad3d pos + pad3d neg; pad3dSafeDiv = safeDiv then pad3d', () => {
+      const k = K();
+      const mark = k.mark();
+      const s = SHAPES[0]!;
+      const c = 3;
+      const x = k.upload(randomArray(c * vol(s), 25, 0.2));
+      const y = k.upload(randomArray(c * vol(s), 26, 0.3)); // zeros: SD path
+      const p1 = k.allocF32(paddedOf(2 * c, s)), p2 = k.allocF32(paddedOf(2 * c, s));
+      k.fill(p1, 9);
+      k.pad3dPosNeg(x, p1, c, s);
+      k.pad3d(x, p2, c, s, 'pos');
+      k.pad3d(x, p2, c, s, 'neg', c);
+      expect(Array.from(k.view(p1))).toEqual(Array.from(k.view(p2)));
+      const q = k.allocF32(c * vol(s));
+      k.safeDiv(x, y, q);
+      const p3 = k.sub(p1, 0, paddedOf(c, s)), p4 = k.sub(p2, 0, paddedOf(c, s));
+      k.pad3dSafeDiv(x, y, p3, c, s);
+      k.pad3d(q, p4, c, s);
+      expect(Array.from(k.view(p3))).toEqual(Array.from(k.view(p4)));
+      k.release(mark);
+    });
+
     for (const [cin, cout] of [[1, 5], [5, 5], [5, 1]] as const)
       it(`alpha1-beta0 conv step ${cin}->${cout} (stacked a+/a-, full bias) matches the per-connection rule`, () => {
         const k = K();

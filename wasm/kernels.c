@@ -92,6 +92,57 @@ void pad3d(const float *restrict in, float *restrict out, int C, int D, int H, i
   }
 }
 
+/* Same as pad3d(in, out, ...) then pad3d(in, out + C padded channels, ...): [x+ ; x-], one read of in. */
+EXPORT(pad3d_posneg)
+void pad3d_posneg(const float *restrict in, float *restrict out, int C, int D, int H, int W) {
+  const int Wp = padded_row(W);
+  const int chanP = (D + 2) * (H + 2) * Wp;
+  for (int c = 0; c < C; c++) {
+    for (int pd = 0; pd < D + 2; pd++) {
+      for (int ph = 0; ph < H + 2; ph++) {
+        float *rp = out + ((c * (D + 2) + pd) * (H + 2) + ph) * Wp;
+        float *rn = rp + C * chanP;
+        if (pd == 0 || pd == D + 1 || ph == 0 || ph == H + 1) {
+          for (int w = 0; w < Wp; w++) rp[w] = rn[w] = 0.0f;
+          continue;
+        }
+        const float *src = in + ((c * D + (pd - 1)) * H + (ph - 1)) * W;
+        rp[0] = rn[0] = 0.0f;
+        for (int w = 0; w < W; w++) {
+          rp[w + 1] = pos1(src[w]);
+          rn[w + 1] = neg1(src[w]);
+        }
+        for (int w = W + 1; w < Wp; w++) rp[w] = rn[w] = 0.0f;
+      }
+    }
+  }
+}
+
+/* Padded copy of num / SD(den) (see ew_safe_div): the input of an LRP transposed conv, in one pass. */
+EXPORT(pad3d_safe_div)
+void pad3d_safe_div(const float *restrict num, const float *restrict den, float *restrict out,
+                    int C, int D, int H, int W) {
+  const int Wp = padded_row(W);
+  for (int c = 0; c < C; c++) {
+    for (int pd = 0; pd < D + 2; pd++) {
+      for (int ph = 0; ph < H + 2; ph++) {
+        float *row = out + ((c * (D + 2) + pd) * (H + 2) + ph) * Wp;
+        if (pd == 0 || pd == D + 1 || ph == 0 || ph == H + 1) {
+          for (int w = 0; w < Wp; w++) row[w] = 0.0f;
+          continue;
+        }
+        const int off = ((c * D + (pd - 1)) * H + (ph - 1)) * W;
+        row[0] = 0.0f;
+        for (int w = 0; w < W; w++) {
+          const float d = den[off + w];
+          row[w + 1] = num[off + w] / (d == 0.0f ? d + 1e-7f : d);
+        }
+        for (int w = W + 1; w < Wp; w++) row[w] = 0.0f;
+      }
+    }
+  }
+}
+
 /*
  * Output channels are processed in groups of G <= MAX_GROUP accumulators
  * (x64 engines have 16 vector registers): groups = ceil(Cout / MAX_GROUP),

@@ -33,6 +33,8 @@ export const KERNEL_EXPORTS: readonly string[] = [
   'has_simd',
   'padded_floats',
   'pad3d',
+  'pad3d_posneg',
+  'pad3d_safe_div',
   'conv_group_size',
   'conv3d_padded',
   'maxpool3d_argmax',
@@ -59,6 +61,8 @@ interface RawExports {
   padded_floats(c: number, d: number, h: number, w: number): number;
   conv_group_size(cout: number): number;
   pad3d(inp: number, out: number, c: number, d: number, h: number, w: number, part: number): void;
+  pad3d_posneg(inp: number, out: number, c: number, d: number, h: number, w: number): void;
+  pad3d_safe_div(num: number, den: number, out: number, c: number, d: number, h: number, w: number): void;
   conv3d_padded(
     xp: number, out: number, ws: number, bias: number,
     cin: number, cout: number, d: number, h: number, w: number, relu: number,
@@ -116,7 +120,7 @@ export interface ConvAlphaBetaPlan {
   readonly wBackward: ConvWeightsBuf;
   /** The full bias (b+ + b- = b) or null. */
   readonly bias: F32Buf | null;
-  /** Scratch: padded 2*cin input, cout*vol denominators, padded cout, 2*cin*vol gradient. */
+  /** Scratch: padded [a+ ; a-], cout*vol denominators D, padded s = R / SD(D), 2*cin*vol gradient. */
   readonly padIn: F32Buf;
   readonly z: F32Buf;
   readonly padOut: F32Buf;
@@ -278,6 +282,21 @@ export class WasmKernels {
     this.x.pad3d(src.ptr, padded.ptr + channelOffset * per * 4, c, s.d, s.h, s.w, PART[part]);
   }
 
+  /** Padded [x+ ; x-] (2c channels) of src [c][d][h][w]: the input of a 'posneg' forward conv. */
+  pad3dPosNeg(src: F32Buf, padded: F32Buf, c: number, s: Shape3): void {
+    need(src, c * vol(s), 'pad3dPosNeg src');
+    needAtLeast(padded, paddedFloats(2 * c, s.d, s.h, s.w), 'pad3dPosNeg padded');
+    this.x.pad3d_posneg(src.ptr, padded.ptr, c, s.d, s.h, s.w);
+  }
+
+  /** Padded num / SD(den) (c channels): safeDiv and pad3d in one pass. */
+  pad3dSafeDiv(num: F32Buf, den: F32Buf, padded: F32Buf, c: number, s: Shape3): void {
+    need(num, c * vol(s), 'pad3dSafeDiv num');
+    need(den, c * vol(s), 'pad3dSafeDiv den');
+    needAtLeast(padded, paddedFloats(c, s.d, s.h, s.w), 'pad3dSafeDiv padded');
+    this.x.pad3d_safe_div(num.ptr, den.ptr, padded.ptr, c, s.d, s.h, s.w);
+  }
+
   /** 3x3x3 'same' conv on a padded input: out [w.cout][d][h][w] = bias + conv(padded, w), optional ReLU. */
   conv3dPadded(padded: F32Buf, out: F32Buf, w: ConvWeightsBuf, bias: F32Buf | null, s: Shape3, relu: boolean): void {
     needAtLeast(padded, paddedFloats(w.cin, s.d, s.h, s.w), 'conv3d padded input');
@@ -398,18 +417,16 @@ export class WasmKernels {
 
   /**
    * rin = sum_j (a+ w+ + a- w-) r_j / SD(D_j), D_j = conv(a+, w+) + conv(a-, w-) + b
-   * (b+ + b- = b): six kernel calls, no allocation. a: [cin][vol], r: [cout][vol], rin: [cin][vol].
+   * (b+ + b- = b): five kernel calls, no allocation. a: [cin][vol], r: [cout][vol], rin: [cin][vol].
    */
   convAlpha1Beta0(p: ConvAlphaBetaPlan, a: F32Buf, r: F32Buf, rin: F32Buf): void {
     const n = vol(p.shape);
     need(a, p.cin * n, 'convAlpha1Beta0 a');
     need(r, p.cout * n, 'convAlpha1Beta0 r');
     need(rin, p.cin * n, 'convAlpha1Beta0 rin');
-    this.pad3d(a, p.padIn, p.cin, p.shape, 'pos', 0);
-    this.pad3d(a, p.padIn, p.cin, p.shape, 'neg', p.cin);
-    this.conv3dPadded(p.padIn, p.z, p.wForward, p.bias, p.shape, false);
-    this.safeDiv(r, p.z, p.z);
-    this.pad3d(p.z, p.padOut, p.cout, p.shape);
+    this.pad3dPosNeg(a, p.padIn, p.cin, p.shape); // [a+ ; a-]
+    this.conv3dPadded(p.padIn, p.z, p.wForward, p.bias, p.shape, false); // D = z+ + b
+    this.pad3dSafeDiv(r, p.z, p.padOut, p.cout, p.shape); // s = R / SD(D)
     this.conv3dPadded(p.padOut, p.grad, p.wBackward, null, p.shape, false);
     const m = p.cin * n;
     this.posnegMul(a, this.sub(p.grad, 0, m), this.sub(p.grad, m, m), rin);
