@@ -143,6 +143,7 @@ const CHANNELS: Array<[number, number]> = [
   [5, 1],
   [3, 13], // three output groups (5 + 5 + 3)
   [4, 2],
+  [2, 6], // one group of 6 (one chunk per step)
 ];
 
 const variants = ['simd', 'scalar'] as const;
