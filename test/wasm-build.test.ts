@@ -32,16 +32,18 @@ interface BuildInfo {
   build_script_sha256: string;
   simd_wasm_sha256: string;
   scalar_wasm_sha256: string;
+  simd_threads_wasm_sha256: string;
 }
 const info = JSON.parse(readFileSync(join(KERNELS_DIR, 'BUILD-INFO.json'), 'utf8')) as BuildInfo;
 
 function exportsOf(bytes: Uint8Array<ArrayBuffer>): string[] {
   return WebAssembly.Module.exports(new WebAssembly.Module(bytes)).map((e) => `${e.name}:${e.kind}`);
 }
+const VARIANTS = ['simd', 'scalar', 'simd-threads'] as const;
 const expectedExports = KERNEL_EXPORTS.map((n) => `${n}:${n === '__heap_base' ? 'global' : 'function'}`);
 
 describe('committed wasm kernel binaries', () => {
-  for (const variant of ['simd', 'scalar'] as const) {
+  for (const variant of VARIANTS) {
     it(`${variant}: exports exactly the kernel list, imports only env.memory`, () => {
       const bytes = kernelBytes(variant);
       expect(exportsOf(bytes)).toEqual(expectedExports);
@@ -50,10 +52,12 @@ describe('committed wasm kernel binaries', () => {
     });
   }
 
-  it('the scalar build reports no SIMD and the SIMD build does', async () => {
-    // WasmKernels checks has_simd() against the variant it was loaded as.
-    await expect(loadNodeKernels('scalar')).resolves.toBeTruthy();
-    await expect(loadNodeKernels('simd')).resolves.toBeTruthy();
+  it('each build reports the SIMD / threads features of its variant', async () => {
+    // WasmKernels checks has_simd() and has_threads() against the variant it was loaded as.
+    for (const v of VARIANTS) await expect(loadNodeKernels(v)).resolves.toBeTruthy();
+    // ...and a mislabelled binary is refused.
+    const { loadWasmKernels } = await import('../src/core/kernels/wasm/index');
+    await expect(loadWasmKernels({ simd: kernelBytes('scalar') }, { variant: 'simd' })).rejects.toThrow(/has_simd=0/);
   });
 
   it('BUILD-INFO.json matches the current sources and the committed binaries', () => {
@@ -61,6 +65,7 @@ describe('committed wasm kernel binaries', () => {
     expect(sha256(readFileSync(join(ROOT, 'scripts/build-wasm.sh')))).toBe(info.build_script_sha256);
     expect(sha256(kernelBytes('simd'))).toBe(info.simd_wasm_sha256);
     expect(sha256(kernelBytes('scalar'))).toBe(info.scalar_wasm_sha256);
+    expect(sha256(kernelBytes('simd-threads'))).toBe(info.simd_threads_wasm_sha256);
   });
 
   it('a fresh build (where clang + wasm-ld exist) equals the committed binaries', () => {
@@ -75,7 +80,7 @@ describe('committed wasm kernel binaries', () => {
     try {
       execFileSync('sh', [join(ROOT, 'scripts/build-wasm.sh'), out], { stdio: 'pipe' });
       const sameCompiler = clang.stdout.split('\n')[0] === info.compiler;
-      for (const variant of ['simd', 'scalar'] as const) {
+      for (const variant of VARIANTS) {
         const fresh = new Uint8Array(readFileSync(join(out, `kernels-${variant}.wasm`)));
         if (sameCompiler) expect(sha256(fresh), `${variant} differs from a fresh build`).toBe(sha256(kernelBytes(variant)));
         else expect(exportsOf(fresh)).toEqual(expectedExports);

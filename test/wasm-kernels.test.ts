@@ -479,3 +479,45 @@ describe('layout converters', () => {
 function paddedOf(c: number, s: Shape3): number {
   return c * (s.d + 2) * (s.h + 2) * (((s.w + 3) & ~3) + 4);
 }
+
+describe('threads (simd-threads build, shared memory, worker_threads)', () => {
+  it('conv and the alpha1-beta0 step split over 3 workers + caller equal the single-thread SIMD results bit for bit', async () => {
+    const { startKernelThreads } = await import('../src/core/kernels/wasm/threads');
+    const { spawnNodeKernelWorker } = await import('./helpers/kernel-worker-node');
+    const kt = await loadNodeKernels('simd-threads', { arenaBytes: 8 << 20 });
+    expect(kt.memory.buffer).toBeInstanceOf(SharedArrayBuffer);
+    const pool = await startKernelThreads(kt, spawnNodeKernelWorker, 3);
+    try {
+      const s: Shape3 = { d: 9, h: 6, w: 13 }; // 9 slices over 4 threads: uneven split
+      for (const [cin, cout] of [[1, 5], [5, 5], [5, 1]] as const) {
+        const kern = randomArray(27 * cin * cout, 101 + cin, 0);
+        const x = randomArray(cin * vol(s), 102 + cout);
+        const bias = randomArray(cout, 103, 0);
+        const r = randomArray(cout * vol(s), 104);
+        const run = async (k: WasmKernels, threaded: boolean): Promise<number[][]> => {
+          const mark = k.mark();
+          const X = k.upload(x), B = k.upload(bias), R = k.upload(r);
+          const w = k.uploadConvWeights(kern, cin, cout);
+          const pad = k.allocF32(paddedOf(cin, s));
+          const out = k.allocF32(cout * vol(s));
+          k.pad3d(X, pad, cin, s);
+          if (threaded) await pool.conv3dPadded(pad, out, w, B, s, true);
+          else k.conv3dPadded(pad, out, w, B, s, true);
+          const plan = k.planConvAlpha1Beta0(kern, bias, cin, cout, s);
+          const rin = k.allocF32(cin * vol(s));
+          if (threaded) await pool.convAlpha1Beta0(plan, X, R, rin);
+          else k.convAlpha1Beta0(plan, X, R, rin);
+          const res = [Array.from(k.view(out)), Array.from(k.view(rin))];
+          k.release(mark);
+          return res;
+        };
+        const single = await run(kernels.simd!, false);
+        const multi = await run(kt, true);
+        expect(multi).toEqual(single);
+        expectClose(single[0]!, refConv(x, kern, bias, cin, cout, s, true));
+      }
+    } finally {
+      pool.terminate();
+    }
+  });
+});

@@ -43,6 +43,15 @@ INLINE float neg1(float v) { return v < 0.0f ? v : 0.0f; }
 /* Version of the kernel ABI; bump when an export changes meaning. */
 EXPORT(kernels_abi_version) int kernels_abi_version(void) { return 1; }
 
+/* Built for a shared memory (threads): -matomics. */
+EXPORT(has_threads) int has_threads(void) {
+#ifdef __wasm_atomics__
+  return 1;
+#else
+  return 0;
+#endif
+}
+
 EXPORT(has_simd) int has_simd(void) {
 #ifdef __wasm_simd128__
   return 1;
@@ -166,11 +175,11 @@ EXPORT(conv_group_size) int conv_group_size(int Cout) {
  * constant offsets. Summation order per output: bias, then ci, kd, kh, kw.
  */
 INLINE void conv_chunk(const float *restrict xc, float *restrict oc, const float *restrict wg,
-                       const f4 *b, int Cin, const int G, const int U, int volP, int planeP, int Wp,
-                       int volO, int relu, int valid) {
+                       const float *restrict bias, int Cin, const int G, const int U, int volP,
+                       int planeP, int Wp, int volO, int relu, int valid) {
   f4 acc[MAX_GROUP * 4];
   for (int g = 0; g < G; g++)
-    for (int u = 0; u < U; u++) acc[g * U + u] = b[g];
+    for (int u = 0; u < U; u++) acc[g * U + u] = splat(bias ? bias[g] : 0.0f);
   const float *wk = wg;
 #pragma clang loop unroll(disable)
   for (int ci = 0; ci < Cin; ci++, xc += volP) {
@@ -218,7 +227,7 @@ INLINE void conv_chunk(const float *restrict xc, float *restrict oc, const float
  */
 INLINE void conv_group(const float *restrict xp, float *restrict out, const float *restrict wg,
                        const float *restrict bias, int Cin, int co0, const int G, int D, int H,
-                       int W, int relu) {
+                       int W, int relu, int d0, int d1) {
   const int Wp = padded_row(W);
   const int planeP = (H + 2) * Wp;
   const int volP = (D + 2) * planeP;
@@ -226,10 +235,9 @@ INLINE void conv_group(const float *restrict xp, float *restrict out, const floa
   /* Chunks per step so that several chunks share each weight load, within about
      10 accumulators (measured: 5 channels x 2 chunks beats x 1 by 10-15%). */
   const int U = G <= 2 ? 4 : G <= 5 ? 2 : 1;
-  f4 b[MAX_GROUP];
-  for (int g = 0; g < G; g++) b[g] = splat(bias ? bias[co0 + g] : 0.0f);
+  const float *b = bias ? bias + co0 : 0;
 
-  for (int d = 0; d < D; d++) {
+  for (int d = d0; d < d1; d++) {
     for (int h = 0; h < H; h++) {
       float *orow = out + co0 * volO + (d * H + h) * W;
       const float *xrow = xp + d * planeP + h * Wp;
@@ -243,29 +251,40 @@ INLINE void conv_group(const float *restrict xp, float *restrict out, const floa
 }
 
 /*
- * 3x3x3 'same' convolution, stride 1: out[co] = bias[co] + sum_ci,k x[ci] * w.
+ * Output depth slices [d0, d1) of a 3x3x3 'same' convolution, stride 1 (threads
+ * split the depth; each output is computed exactly as in a single-thread call): out[co] = bias[co] + sum_ci,k x[ci] * w.
  * xp: padded input (pad3d) with Cin channels; out: planar [Cout][D][H][W];
  * ws: pre-splatted weights, group after group, each [Cin][27][G][4];
  * bias: Cout floats or 0 for none; relu != 0 fuses max(.,0).
  * The input gradient (transposed convolution) is this same call with the
  * kernel flipped in all three axes and in/out swapped (packed on the TS side).
  */
-EXPORT(conv3d_padded)
-void conv3d_padded(const float *restrict xp, float *restrict out, const float *restrict ws,
-                   const float *restrict bias, int Cin, int Cout, int D, int H, int W, int relu) {
+EXPORT(conv3d_padded_range)
+void conv3d_padded_range(const float *restrict xp, float *restrict out, const float *restrict ws,
+                         const float *restrict bias, int Cin, int Cout, int D, int H, int W,
+                         int relu, int d0, int d1) {
   const int per = conv_group_size(Cout);
   for (int co0 = 0; co0 < Cout; co0 += per) {
     const int G = Cout - co0 < per ? Cout - co0 : per;
     const float *wg = ws + co0 * Cin * 27 * 4;
+#define GROUP(n) conv_group(xp, out, wg, bias, Cin, co0, n, D, H, W, relu, d0, d1)
     switch (G) {
-    case 1: conv_group(xp, out, wg, bias, Cin, co0, 1, D, H, W, relu); break;
-    case 2: conv_group(xp, out, wg, bias, Cin, co0, 2, D, H, W, relu); break;
-    case 3: conv_group(xp, out, wg, bias, Cin, co0, 3, D, H, W, relu); break;
-    case 4: conv_group(xp, out, wg, bias, Cin, co0, 4, D, H, W, relu); break;
-    case 5: conv_group(xp, out, wg, bias, Cin, co0, 5, D, H, W, relu); break;
-    default: conv_group(xp, out, wg, bias, Cin, co0, 6, D, H, W, relu); break;
+    case 1: GROUP(1); break;
+    case 2: GROUP(2); break;
+    case 3: GROUP(3); break;
+    case 4: GROUP(4); break;
+    case 5: GROUP(5); break;
+    default: GROUP(6); break;
     }
+#undef GROUP
   }
+}
+
+/* The whole output: conv3d_padded_range over [0, D). */
+EXPORT(conv3d_padded)
+void conv3d_padded(const float *restrict xp, float *restrict out, const float *restrict ws,
+                   const float *restrict bias, int Cin, int Cout, int D, int H, int W, int relu) {
+  conv3d_padded_range(xp, out, ws, bias, Cin, Cout, D, H, W, relu, 0, D);
 }
 
 /*

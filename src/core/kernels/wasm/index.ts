@@ -19,7 +19,12 @@ import {
 
 export * from './layout';
 
-export type KernelVariant = 'simd' | 'scalar';
+/**
+ * 'simd' and 'scalar': one thread, private memory. 'simd-threads': the SIMD
+ * build on a shared memory, for workers (see threads.ts); host must be
+ * cross-origin isolated in a browser.
+ */
+export type KernelVariant = 'simd' | 'scalar' | 'simd-threads';
 /** Bytes of a kernels-*.wasm file, or an already compiled module. */
 export type KernelBinary = BufferSource | WebAssembly.Module;
 /** Where the binaries come from: given up front, or fetched on demand per variant. */
@@ -30,12 +35,14 @@ export type KernelSource =
 /** The functions (and the one global) both binaries export, in source order. */
 export const KERNEL_EXPORTS: readonly string[] = [
   'kernels_abi_version',
+  'has_threads',
   'has_simd',
   'padded_floats',
   'pad3d',
   'pad3d_posneg',
   'pad3d_safe_div',
   'conv_group_size',
+  'conv3d_padded_range',
   'conv3d_padded',
   'maxpool3d_argmax',
   'maxpool3d_route',
@@ -57,6 +64,7 @@ export const KERNEL_ABI_VERSION = 1;
 
 interface RawExports {
   kernels_abi_version(): number;
+  has_threads(): number;
   has_simd(): number;
   padded_floats(c: number, d: number, h: number, w: number): number;
   conv_group_size(cout: number): number;
@@ -66,6 +74,10 @@ interface RawExports {
   conv3d_padded(
     xp: number, out: number, ws: number, bias: number,
     cin: number, cout: number, d: number, h: number, w: number, relu: number,
+  ): void;
+  conv3d_padded_range(
+    xp: number, out: number, ws: number, bias: number,
+    cin: number, cout: number, d: number, h: number, w: number, relu: number, d0: number, d1: number,
   ): void;
   maxpool3d_argmax(inp: number, out: number, idx: number, c: number, d: number, h: number, w: number): void;
   maxpool3d_route(rout: number, idx: number, rin: number, nOut: number, nIn: number): void;
@@ -149,19 +161,34 @@ export function simdSupported(): boolean {
   }
 }
 
+/** True where SIMD works and a shared memory can be made (browsers: crossOriginIsolated). */
+export function threadsSupported(): boolean {
+  const g = globalThis as { crossOriginIsolated?: boolean };
+  if (typeof SharedArrayBuffer === 'undefined' || g.crossOriginIsolated === false) return false;
+  try {
+    new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
+  } catch {
+    return false;
+  }
+  return simdSupported();
+}
+
 /** Browser loader: fetches the binary that Vite bundles next to this module. */
 export async function fetchKernelBinary(variant: KernelVariant): Promise<ArrayBuffer> {
+  // Literal URLs, one per file, so that Vite sees and bundles each asset.
   const url =
     variant === 'simd'
       ? new URL('./kernels-simd.wasm', import.meta.url)
-      : new URL('./kernels-scalar.wasm', import.meta.url);
+      : variant === 'scalar'
+        ? new URL('./kernels-scalar.wasm', import.meta.url)
+        : new URL('./kernels-simd-threads.wasm', import.meta.url);
   const res = await fetch(url);
   if (!res.ok) throw new Error(`Could not load the ${variant} wasm kernels (HTTP ${res.status}).`);
   return res.arrayBuffer();
 }
 
 export interface LoadKernelsOptions {
-  /** 'auto' (default) picks SIMD when the engine supports it. */
+  /** 'auto' (default) picks 'simd' when the engine supports it, else 'scalar'; never threads. */
   variant?: KernelVariant | 'auto';
   /** Arena size to reserve up front (bytes); allocations beyond it grow the memory once. */
   arenaBytes?: number;
@@ -178,10 +205,17 @@ export async function loadWasmKernels(
   const module = binary instanceof WebAssembly.Module ? binary : await WebAssembly.compile(binary);
   // The module needs its first page (the stack); the arena follows __heap_base.
   const arenaBytes = options.arenaBytes ?? 0;
-  const memory = new WebAssembly.Memory({ initial: 1 + Math.ceil(arenaBytes / PAGE) });
+  const initial = 1 + Math.ceil(arenaBytes / PAGE);
+  const memory =
+    variant === 'simd-threads'
+      ? new WebAssembly.Memory({ initial, maximum: SHARED_MAX_PAGES, shared: true })
+      : new WebAssembly.Memory({ initial });
   const instance = await WebAssembly.instantiate(module, { env: { memory } });
-  return new WasmKernels(variant, memory, instance.exports as unknown as RawExports);
+  return new WasmKernels(variant, memory, module, instance.exports as unknown as RawExports);
 }
+
+/** The maximum the threads build declares (1 GiB, scripts/build-wasm.sh). */
+export const SHARED_MAX_PAGES = 16384;
 
 export class WasmKernels {
   private readonly x: RawExports;
@@ -192,14 +226,16 @@ export class WasmKernels {
   constructor(
     readonly variant: KernelVariant,
     readonly memory: WebAssembly.Memory,
+    /** The compiled module, for workers that share this memory (threads.ts). */
+    readonly module: WebAssembly.Module,
     exports: RawExports,
   ) {
     this.x = exports;
     if (exports.kernels_abi_version() !== KERNEL_ABI_VERSION) {
       throw new Error(`wasm kernels ABI ${exports.kernels_abi_version()}, expected ${KERNEL_ABI_VERSION}`);
     }
-    if ((exports.has_simd() === 1) !== (variant === 'simd')) {
-      throw new Error(`the ${variant} wasm kernel binary reports has_simd=${exports.has_simd()}`);
+    if ((exports.has_simd() === 1) !== (variant !== 'scalar') || (exports.has_threads() === 1) !== (variant === 'simd-threads')) {
+      throw new Error(`the ${variant} wasm kernel binary reports has_simd=${exports.has_simd()}, has_threads=${exports.has_threads()}`);
     }
     this.base = align16(exports.__heap_base.value as number);
     this.top = this.base;
@@ -299,11 +335,17 @@ export class WasmKernels {
 
   /** 3x3x3 'same' conv on a padded input: out [w.cout][d][h][w] = bias + conv(padded, w), optional ReLU. */
   conv3dPadded(padded: F32Buf, out: F32Buf, w: ConvWeightsBuf, bias: F32Buf | null, s: Shape3, relu: boolean): void {
+    this.conv3dPaddedRange(padded, out, w, bias, s, relu, 0, s.d);
+  }
+
+  /** conv3dPadded for output depth slices [d0, d1) only (what one thread computes). */
+  conv3dPaddedRange(padded: F32Buf, out: F32Buf, w: ConvWeightsBuf, bias: F32Buf | null, s: Shape3, relu: boolean, d0: number, d1: number): void {
     needAtLeast(padded, paddedFloats(w.cin, s.d, s.h, s.w), 'conv3d padded input');
     need(out, w.cout * vol(s), 'conv3d out');
     need(w.buf, w.cin * 27 * w.cout * 4, 'conv3d weights');
     if (bias) need(bias, w.cout, 'conv3d bias');
-    this.x.conv3d_padded(padded.ptr, out.ptr, w.buf.ptr, bias ? bias.ptr : 0, w.cin, w.cout, s.d, s.h, s.w, relu ? 1 : 0);
+    if (!(0 <= d0 && d0 <= d1 && d1 <= s.d)) throw new RangeError(`conv3d depth range [${d0}, ${d1}) outside [0, ${s.d})`);
+    this.x.conv3d_padded_range(padded.ptr, out.ptr, w.buf.ptr, bias ? bias.ptr : 0, w.cin, w.cout, s.d, s.h, s.w, relu ? 1 : 0, d0, d1);
   }
 
   /** pad3d + conv3dPadded; scratch holds at least paddedFloats(w.cin, d, h, w) floats. */
