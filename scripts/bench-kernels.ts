@@ -2,7 +2,7 @@
  * Speed of the hand-written wasm kernels at the model's full size, SIMD vs
  * scalar, one thread; then a whole forward pass composed of them (random
  * weights) and forward + the passes LRP preset A needs.
- * Run: npx tsx scripts/bench-kernels.ts [--reps N] [--variant simd|scalar]
+ * Run: npx tsx scripts/bench-kernels.ts [--reps N] [--variant simd|scalar|simd-threads] [--workers N]
  */
 import {
   type ConvAlphaBetaPlan,
@@ -14,11 +14,16 @@ import {
   type WasmKernels,
 } from '../src/core/kernels/wasm/index';
 import { paddedFloats } from '../src/core/kernels/wasm/layout';
+import { availableParallelism } from 'node:os';
+import { startKernelThreads, type KernelThreads } from '../src/core/kernels/wasm/threads';
+import { spawnNodeKernelWorker } from '../test/helpers/kernel-worker-node';
 import { loadNodeKernels } from '../test/helpers/wasm-kernels-node';
 
 const args = process.argv.slice(2);
 const reps = Number(args[args.indexOf('--reps') + 1] ?? 0) || 5;
-const only = args.includes('--variant') ? [args[args.indexOf('--variant') + 1] as KernelVariant] : (['simd', 'scalar'] as const);
+const only = args.includes('--variant') ? [args[args.indexOf('--variant') + 1] as KernelVariant] : (['simd', 'scalar', 'simd-threads'] as const);
+/** Workers besides the calling thread for the simd-threads variant (default: cores - 1). */
+const workers = args.includes('--workers') ? Number(args[args.indexOf('--workers') + 1]) : Math.max(1, availableParallelism() - 1);
 
 function random(n: number, seed: number, scale = 1): Float32Array {
   let s = seed >>> 0;
@@ -35,12 +40,12 @@ function random(n: number, seed: number, scale = 1): Float32Array {
  * touch of pages). The minimum, not the median: the machine is shared, and
  * other processes only ever add time.
  */
-function time(fn: () => void): number {
-  fn();
+async function time(fn: () => void | Promise<void>): Promise<number> {
+  await fn();
   const t: number[] = [];
   for (let i = 0; i < reps; i++) {
     const t0 = performance.now();
-    fn();
+    await fn();
     t.push(performance.now() - t0);
   }
   return Math.min(...t);
@@ -129,10 +134,17 @@ function buildModel(k: WasmKernels) {
 
 type Model = ReturnType<typeof buildModel>;
 
-function forward(k: WasmKernels, m: Model): void {
+/** The convolution-heavy calls, single-threaded or split over workers. */
+interface Exec {
+  conv3dPadded(padded: F32Buf, out: F32Buf, w: ConvWeightsBuf, bias: F32Buf | null, s: Shape3, relu: boolean): void | Promise<void>;
+  convAlpha1Beta0(p: ConvAlphaBetaPlan, a: F32Buf, r: F32Buf, rin: F32Buf): void | Promise<void>;
+}
+
+async function forward(k: WasmKernels, m: Model, ex: Exec = k): Promise<void> {
   let x = m.input;
   for (const L of m.convs) {
-    k.conv3d(x, L.act, L.w, L.bias, L.shape, true, L.pad);
+    k.pad3d(x, L.pad, L.cin, L.shape);
+    await ex.conv3dPadded(L.pad, L.act, L.w, L.bias, L.shape, true);
     k.maxpool3d(L.act, L.pooled, L.argmax, C, L.shape);
     k.bnAffine(L.pooled, L.out, L.bnScale, L.bnShift, C);
     x = L.out;
@@ -145,7 +157,7 @@ function forward(k: WasmKernels, m: Model): void {
 }
 
 /** Preset A backward (docs/lrp.md): epsilon on dense, BN alpha-beta surrogate, pool routing, conv alpha1-beta0. */
-function lrpPresetA(k: WasmKernels, m: Model): void {
+async function lrpPresetA(k: WasmKernels, m: Model, ex: Exec = k): Promise<void> {
   const logits = k.view(m.dense[2]!.z);
   k.view(m.rOut).set([0, logits[1]!]);
   let r = m.rOut;
@@ -162,44 +174,51 @@ function lrpPresetA(k: WasmKernels, m: Model): void {
     k.lrpBnAlphaBeta(L.pooled, r, L.rPooled, L.bnK, L.bnB, C);
     k.maxpool3dRoute(L.rPooled, L.argmax, L.rAct);
     const a = l === 0 ? m.input : m.convs[l - 1]!.out;
-    k.convAlpha1Beta0(L.lrp, a, L.rAct, L.rIn);
+    await ex.convAlpha1Beta0(L.lrp, a, L.rAct, L.rIn);
     r = L.rIn;
   }
 }
 
-function bench(k: WasmKernels): void {
+async function bench(k: WasmKernels, pool: KernelThreads | null): Promise<void> {
   const m = buildModel(k);
-  const row = (name: string, ms: number) => console.log(`  ${name.padEnd(44)} ${ms.toFixed(1).padStart(8)} ms`);
+  const row = async (name: string, ms: number | Promise<number>) =>
+    console.log(`  ${name.padEnd(44)} ${(await ms).toFixed(1).padStart(8)} ms`);
   const [L0, L1, L2] = m.convs as [ConvLayer, ConvLayer, ConvLayer];
   // Per-kernel figures at the sizes the model uses.
-  row('pad3d 1ch 100x100x120', time(() => k.pad3d(m.input, L0.pad, 1, S0)));
-  row('conv3d 1->5 100x100x120 +ReLU (padded)', time(() => k.conv3dPadded(L0.pad, L0.act, L0.w, L0.bias, S0, true)));
+  await row('pad3d 1ch 100x100x120', time(() => k.pad3d(m.input, L0.pad, 1, S0)));
+  await row('conv3d 1->5 100x100x120 +ReLU (padded)', time(() => k.conv3dPadded(L0.pad, L0.act, L0.w, L0.bias, S0, true)));
   const w55 = k.uploadConvWeights(random(27 * 25, 5, 0.3), 5, 5);
   const pad5 = L0.lrp.padOut;
   k.pad3d(L0.act, pad5, 5, S0);
-  row('conv3d 5->5 100x100x120 (padded)', time(() => k.conv3dPadded(pad5, L0.lrp.z, w55, null, S0, false)));
+  await row('conv3d 5->5 100x100x120 (padded)', time(() => k.conv3dPadded(pad5, L0.lrp.z, w55, null, S0, false)));
   const wT = k.uploadConvWeights(random(27 * 5, 6, 0.3), 1, 5, { direction: 'transpose', part: 'all' });
-  row('transposed conv3d 5->1 100x100x120 (padded)', time(() => k.conv3dPadded(pad5, L0.rIn, wT, null, S0, false)));
-  row('conv3d 5->5 50x50x60 +ReLU (pad + conv)', time(() => k.conv3d(L0.out, L1.act, L1.w, L1.bias, S1, true, L1.pad)));
-  row('conv3d 5->5 25x25x30 +ReLU (pad + conv)', time(() => k.conv3d(L1.out, L2.act, L2.w, L2.bias, S2, true, L2.pad)));
-  row('maxpool3d 5ch 100x100x120 (argmax)', time(() => k.maxpool3d(L0.act, L0.pooled, L0.argmax, C, S0)));
-  row('maxpool route 5ch 100x100x120', time(() => k.maxpool3dRoute(L0.pooled, L0.argmax, L0.rAct)));
-  row('BN affine 5ch 50x50x60', time(() => k.bnAffine(L0.pooled, L0.out, L0.bnScale, L0.bnShift, C)));
-  row('safe divide 5ch 100x100x120', time(() => k.safeDiv(L0.rAct, L0.act, L0.lrp.z)));
-  row('dense 10800->64', time(() => k.denseForward(L2.out, m.dense[0]!.w, m.dense[0]!.b, m.dense[0]!.z, false)));
-  row('dense transpose 64->10800', time(() => k.denseTranspose(m.dense[0]!.s, m.dense[0]!.w, m.dense[0]!.g)));
+  await row('transposed conv3d 5->1 100x100x120 (padded)', time(() => k.conv3dPadded(pad5, L0.rIn, wT, null, S0, false)));
+  await row('conv3d 5->5 50x50x60 +ReLU (pad + conv)', time(() => k.conv3d(L0.out, L1.act, L1.w, L1.bias, S1, true, L1.pad)));
+  await row('conv3d 5->5 25x25x30 +ReLU (pad + conv)', time(() => k.conv3d(L1.out, L2.act, L2.w, L2.bias, S2, true, L2.pad)));
+  await row('maxpool3d 5ch 100x100x120 (argmax)', time(() => k.maxpool3d(L0.act, L0.pooled, L0.argmax, C, S0)));
+  await row('maxpool route 5ch 100x100x120', time(() => k.maxpool3dRoute(L0.pooled, L0.argmax, L0.rAct)));
+  await row('BN affine 5ch 50x50x60', time(() => k.bnAffine(L0.pooled, L0.out, L0.bnScale, L0.bnShift, C)));
+  await row('safe divide 5ch 100x100x120', time(() => k.safeDiv(L0.rAct, L0.act, L0.lrp.z)));
+  await row('dense 10800->64', time(() => k.denseForward(L2.out, m.dense[0]!.w, m.dense[0]!.b, m.dense[0]!.z, false)));
+  await row('dense transpose 64->10800', time(() => k.denseTranspose(m.dense[0]!.s, m.dense[0]!.w, m.dense[0]!.g)));
   k.view(L0.rAct).set(random(L0.rAct.length, 7));
-  row('alpha1-beta0 step conv1 (1<-5, 100x100x120)', time(() => k.convAlpha1Beta0(L0.lrp, m.input, L0.rAct, L0.rIn)));
-  row('alpha1-beta0 step conv2 (5<-5, 50x50x60)', time(() => k.convAlpha1Beta0(L1.lrp, L0.out, L1.rAct, L1.rIn)));
-  row('alpha1-beta0 step conv3 (5<-5, 25x25x30)', time(() => k.convAlpha1Beta0(L2.lrp, L1.out, L2.rAct, L2.rIn)));
+  await row('alpha1-beta0 step conv1 (1<-5, 100x100x120)', time(() => k.convAlpha1Beta0(L0.lrp, m.input, L0.rAct, L0.rIn)));
+  await row('alpha1-beta0 step conv2 (5<-5, 50x50x60)', time(() => k.convAlpha1Beta0(L1.lrp, L0.out, L1.rAct, L1.rIn)));
+  await row('alpha1-beta0 step conv3 (5<-5, 25x25x30)', time(() => k.convAlpha1Beta0(L2.lrp, L1.out, L2.rAct, L2.rIn)));
   // Whole passes.
-  const fwd = time(() => forward(k, m));
-  row('FORWARD (conv+relu, pool, BN) x3, dense x3', fwd);
-  const both = time(() => {
-    forward(k, m);
-    lrpPresetA(k, m);
-  });
-  row('FORWARD + LRP preset A', both);
+  await row('FORWARD (conv+relu, pool, BN) x3, dense x3', time(() => forward(k, m)));
+  await row('FORWARD + LRP preset A', time(async () => {
+    await forward(k, m);
+    await lrpPresetA(k, m);
+  }));
+  if (pool) {
+    const tag = `${pool.threads} threads`;
+    await row(`FORWARD, convs on ${tag}`, time(() => forward(k, m, pool)));
+    await row(`FORWARD + LRP preset A, convs on ${tag}`, time(async () => {
+      await forward(k, m, pool);
+      await lrpPresetA(k, m, pool);
+    }));
+  }
   const logits = k.view(m.dense[2]!.z);
   console.log(`  logits ${logits[0]!.toFixed(4)} ${logits[1]!.toFixed(4)}; relevance sum ${sum(k.view(L0.rIn)).toExponential(3)}`);
   console.log(`  arena peak ${(k.peakBytes / 2 ** 20).toFixed(1)} MiB, memory ${(k.memoryBytes / 2 ** 20).toFixed(1)} MiB`);
@@ -213,6 +232,8 @@ function sum(a: Float32Array): number {
 
 for (const variant of only) {
   const k = await loadNodeKernels(variant, { arenaBytes: 400 << 20 });
-  console.log(`${variant} build (best of ${reps} after a warm-up; one thread; node ${process.version})`);
-  bench(k);
+  const pool = variant === 'simd-threads' ? await startKernelThreads(k, spawnNodeKernelWorker, workers) : null;
+  console.log(`${variant} build (best of ${reps} after a warm-up; one thread unless said; node ${process.version})`);
+  await bench(k, pool);
+  pool?.terminate();
 }
