@@ -273,6 +273,30 @@ for (const variant of variants) {
         k.release(mark);
       });
 
+    it('alpha1-beta0 plans of two layers sharing scratch give the results of separate plans', () => {
+      const k = K();
+      const mark = k.mark();
+      const big: Shape3 = { d: 7, h: 9, w: 11 }, small: Shape3 = { d: 2, h: 3, w: 5 }; // small needs less of each scratch
+      const k1 = randomArray(27 * 5, 111, 0), k2 = randomArray(27 * 25, 112, 0);
+      const b1 = randomArray(5, 113, 0), b2 = randomArray(5, 114, 0);
+      const a1 = k.upload(randomArray(vol(big), 115)), r1 = k.upload(randomArray(5 * vol(big), 116));
+      const a2 = k.upload(randomArray(5 * vol(small), 117)), r2 = k.upload(randomArray(5 * vol(small), 118));
+      const run = (share: boolean): number[][] => {
+        const p1 = k.planConvAlpha1Beta0(k1, b1, 1, 5, big);
+        const p2 = k.planConvAlpha1Beta0(k2, b2, 5, 5, small, share ? p1 : {});
+        const o1 = k.allocF32(vol(big)), o2 = k.allocF32(5 * vol(small));
+        k.convAlpha1Beta0(p2, a2, r2, o2);
+        k.convAlpha1Beta0(p1, a1, r1, o1);
+        return [Array.from(k.view(o1)), Array.from(k.view(o2))];
+      };
+      expect(run(true)).toEqual(run(false));
+      expect(() => k.planConvAlpha1Beta0(k1, b1, 1, 5, big, { z: k.allocF32(10) })).toThrow(RangeError);
+      const before = Array.from(k.view(r1));
+      k.prefault(); // keeps contents
+      expect(Array.from(k.view(r1))).toEqual(before);
+      k.release(mark);
+    });
+
     it('alpha1-beta0 with a zero denominator uses SD = 1e-7', () => {
       const k = K();
       const mark = k.mark();

@@ -261,6 +261,17 @@ export class WasmKernels {
   allocI32(length: number): I32Buf {
     return { kind: 'i32', ptr: this.bump(length * 4), length };
   }
+  /**
+   * Touches every 4 KiB page allocated so far, keeping its contents (each page's
+   * first word is written back unchanged). The first touch of fresh wasm pages
+   * is slow (the OS commits them: 100+ ms for a model's buffers), so call this
+   * once after allocating, to move that cost from the first inference to load time.
+   */
+  prefault(): void {
+    const words = new Int32Array(this.memory.buffer, this.base, (this.top - this.base) / 4);
+    for (let i = 0; i < words.length; i += 1024) words[i] = words[i]!;
+  }
+
   /** Arena position, to free everything allocated after it with release(). */
   mark(): number {
     return this.top;
@@ -439,10 +450,20 @@ export class WasmKernels {
 
   /**
    * Allocates weights and scratch for convAlpha1Beta0 of one conv layer
-   * (Keras kernel [3][3][3][cin][cout], bias [cout] or null).
+   * (Keras kernel [3][3][3][cin][cout], bias [cout] or null). Layers run one
+   * after another, so they may share scratch: pass buffers at least as large
+   * as this layer needs (e.g. those of the largest layer's plan).
    */
-  planConvAlpha1Beta0(kernel: ArrayLike<number>, bias: ArrayLike<number> | null, cin: number, cout: number, shape: Shape3): ConvAlphaBetaPlan {
+  planConvAlpha1Beta0(
+    kernel: ArrayLike<number>,
+    bias: ArrayLike<number> | null,
+    cin: number,
+    cout: number,
+    shape: Shape3,
+    scratch: Partial<Pick<ConvAlphaBetaPlan, 'padIn' | 'z' | 'padOut' | 'grad'>> = {},
+  ): ConvAlphaBetaPlan {
     const n = vol(shape);
+    const take = (given: F32Buf | undefined, len: number): F32Buf => (given ? this.sub(given, 0, len) : this.allocF32(len));
     return {
       cin,
       cout,
@@ -450,10 +471,10 @@ export class WasmKernels {
       wForward: this.uploadConvWeights(kernel, cin, cout, { direction: 'forward', part: 'posneg' }),
       wBackward: this.uploadConvWeights(kernel, cin, cout, { direction: 'transpose', part: 'posneg' }),
       bias: bias ? this.upload(bias) : null,
-      padIn: this.allocF32(paddedFloats(2 * cin, shape.d, shape.h, shape.w)),
-      z: this.allocF32(cout * n),
-      padOut: this.allocF32(paddedFloats(cout, shape.d, shape.h, shape.w)),
-      grad: this.allocF32(2 * cin * n),
+      padIn: take(scratch.padIn, paddedFloats(2 * cin, shape.d, shape.h, shape.w)),
+      z: take(scratch.z, cout * n),
+      padOut: take(scratch.padOut, paddedFloats(cout, shape.d, shape.h, shape.w)),
+      grad: take(scratch.grad, 2 * cin * n),
     };
   }
 
