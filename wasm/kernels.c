@@ -328,12 +328,17 @@ void maxpool3d_argmax(const float *restrict in, float *restrict out, int *restri
   }
 }
 
-/* Relevance routing of max-pooling: rin = 0, then rin[idx[o]] = rout[o] (windows are disjoint). */
+/*
+ * Relevance routing of max-pooling: rin = 0, then rin[idx[o]] = rout[o] (windows
+ * are disjoint). Indices outside rin (a mismatched buffer) are skipped rather
+ * than written over a neighbouring tensor.
+ */
 EXPORT(maxpool3d_route)
 void maxpool3d_route(const float *restrict rout, const int *restrict idx, float *restrict rin,
                      int nOut, int nIn) {
   for (int i = 0; i < nIn; i++) rin[i] = 0.0f;
-  for (int o = 0; o < nOut; o++) rin[idx[o]] = rout[o];
+  for (int o = 0; o < nOut; o++)
+    if ((unsigned)idx[o] < (unsigned)nIn) rin[idx[o]] = rout[o];
 }
 
 /* ---- elementwise (in place allowed: out may equal an input) ---- */
