@@ -54,13 +54,26 @@ function windows(a: tf.Tensor5D, d: number, h: number, w: number, c: number): tf
 function unwindows(v: tf.Tensor, full: number[], d: number, h: number, w: number, c: number): tf.Tensor5D {
   const dh = tf.transpose(tf.reshape(v, [d * h, w, c, 4, 2]), [0, 3, 1, 4, 2]); // [dh, 4, w, 2, c]
   const back = tf.reshape(tf.transpose(tf.reshape(dh, [d, h, 2, 2, 2 * w * c]), [0, 2, 1, 3, 4]), [1, 2 * d, 2 * h, 2 * w, c]);
-  const pad: Array<[number, number]> = [[0, 0], [0, full[1]! - 2 * d], [0, full[2]! - 2 * h], [0, full[3]! - 2 * w], [0, 0]];
-  return (pad.some(([, p]) => p > 0) ? tf.pad(back, pad) : back) as tf.Tensor5D;
+  // Zero remainders appended by concat, not tf.pad: tfjs-backend-webgl 4.22's packed rank-5 pad
+  // shader does not compile (it declares an ivec5).
+  let out: tf.Tensor = back;
+  for (const axis of [1, 2, 3]) {
+    const missing = full[axis]! - out.shape[axis]!;
+    if (missing > 0) {
+      const shape = [...out.shape];
+      shape[axis] = missing;
+      out = tf.concat([out, tf.zeros(shape)], axis);
+    }
+  }
+  return out as tf.Tensor5D;
 }
 
 /** Kernel k[kd,kh,kw,I,O] -> k'[2-kd,2-kh,2-kw,O,I]: the conv whose output is conv3d's input gradient. */
 export function flipKernel(kernel: tf.Tensor5D): tf.Tensor5D {
-  return tf.tidy(() => tf.transpose(tf.reverse(kernel, [0, 1, 2]), [0, 1, 2, 4, 3]));
+  // Reversing the flattened 27 taps reverses all three spatial axes at once; rank 3 because the
+  // WebGL backend cannot reverse rank-5 tensors.
+  const [kd, kh, kw, i, o] = kernel.shape;
+  return tf.tidy(() => tf.reshape(tf.transpose(tf.reverse(tf.reshape(kernel, [kd * kh * kw, i, o]), 0), [0, 2, 1]), [kd, kh, kw, o, i]));
 }
 
 export const tfjsKernels: Kernels = {
