@@ -139,12 +139,15 @@ function getModel(modelId: string) {
       try {
         return { model: await loadModelFromUrl(new URL(bundled.url, siteBase).href, bundled.label), label: bundled.label, notices: [bundled.caveat] };
       } catch (e) {
-        if (e instanceof InputError) throw e;
+        // A deployment without the trained model still works, clearly labelled.
         const seeded = BUNDLED_MODELS.find((m) => m.id === SEEDED_MODEL_ID)!;
         return {
           model: await loadModel(makeSeededModelArtifacts(1), SEEDED_MODEL_LABEL),
           label: seeded.label,
-          notices: [`The ${bundled.label} could not be loaded from this site, so the untrained seeded model ran instead.`, seeded.caveat],
+          notices: [
+            `The ${bundled.label} could not be loaded (${e instanceof Error ? e.message : String(e)}), so the untrained seeded model ran instead.`,
+            seeded.caveat,
+          ],
         };
       }
     })();

@@ -27,6 +27,10 @@ export async function setBackend(name: BackendName, opts: BackendOptions = {}): 
   if (name === 'wasm') {
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
     if (opts.wasmPath) wasm.setWasmPaths(opts.wasmPath);
+    // tfjs's threaded wasm build spawns Emscripten pthread workers from a blob that breaks once
+    // bundled ("e is not defined" in cross-origin-isolated pages); its 3D kernels are scalar loops
+    // anyway, so one thread loses little. Our own wasm-simd kernels handle threading themselves.
+    tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
   }
   if (name === 'webgl') {
     // Never half precision: relevance maps must agree with cpu to ~1e-4.

@@ -41,18 +41,21 @@ export interface Kernels {
   denseBackpropInput(dy: tf.Tensor2D, kernel: tf.Tensor2D): tf.Tensor2D;
 }
 
-/** The 2x2x2 windows of the even-cropped `a` as a trailing axis of 8 (scan order d, h, w). */
+/**
+ * The 2x2x2 windows of the even-cropped `a` as a trailing axis of 8 (scan order d, h, w:
+ * index dd*4 + hh*2 + ww). Built from rank-5 reshapes and transposes only: the WebGL backend
+ * has no packed transpose beyond rank 6.
+ */
 function windows(a: tf.Tensor5D, d: number, h: number, w: number, c: number): tf.Tensor {
   const cropped = tf.slice(a, [0, 0, 0, 0, 0], [1, 2 * d, 2 * h, 2 * w, c]);
-  return tf.reshape(
-    tf.transpose(tf.reshape(cropped, [d, 2, h, 2, w, 2, c]), [0, 2, 4, 6, 1, 3, 5]),
-    [d, h, w, c, 8],
-  );
+  const dh = tf.reshape(tf.transpose(tf.reshape(cropped, [d, 2, h, 2, 2 * w * c]), [0, 2, 1, 3, 4]), [d * h, 4, w, 2, c]);
+  return tf.reshape(tf.transpose(dh, [0, 2, 4, 1, 3]), [d, h, w, c, 8]);
 }
 
 /** Inverse of `windows`, padded with zeros back to a's full (possibly odd) shape. */
 function unwindows(v: tf.Tensor, full: number[], d: number, h: number, w: number, c: number): tf.Tensor5D {
-  const back = tf.reshape(tf.transpose(tf.reshape(v, [d, h, w, c, 2, 2, 2]), [0, 4, 1, 5, 2, 6, 3]), [1, 2 * d, 2 * h, 2 * w, c]);
+  const dh = tf.transpose(tf.reshape(v, [d * h, w, c, 4, 2]), [0, 3, 1, 4, 2]); // [dh, 4, w, 2, c]
+  const back = tf.reshape(tf.transpose(tf.reshape(dh, [d, h, 2, 2, 2 * w * c]), [0, 2, 1, 3, 4]), [1, 2 * d, 2 * h, 2 * w, c]);
   const pad: Array<[number, number]> = [[0, 0], [0, full[1]! - 2 * d], [0, full[2]! - 2 * h], [0, full[3]! - 2 * w], [0, 0]];
   return (pad.some(([, p]) => p > 0) ? tf.pad(back, pad) : back) as tf.Tensor5D;
 }
