@@ -13,7 +13,7 @@ const commands: Record<string, Command> = {
   info: { summary: 'show what the NIfTI reader sees in a scan', load: () => import('./commands/info') },
   convert: { summary: 'convert Keras .h5 models to tfjs model.json + weights', load: () => import('./commands/convert') },
   analyze: { summary: 'run the model and an explanation method on scans; write maps, results and region scores', load: () => import('./commands/analyze') },
-  bench: { summary: 'time model load, forward pass and the paper LRP on cpu or wasm', load: () => import('./commands/bench') },
+  bench: { summary: 'time model load, preprocessing, forward pass and the paper LRP (wasm-simd, cpu or wasm)', load: () => import('./commands/bench') },
 };
 
 function usage(): string {

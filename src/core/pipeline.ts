@@ -17,6 +17,7 @@ import { guessScanKind, type ScanKind } from './volume/sanity';
 import type { Volume } from './volume/types';
 import { explain, METHODS, type MethodId } from './lrp/methods';
 import type { OcclusionOptions } from './lrp/occlusion';
+import type { ModelExecutor } from './lrp/executor';
 import type { Kernels } from './model/kernels';
 import type { Model } from './model/types';
 import { displayMap, type DisplayOptions } from './analysis/scale';
@@ -44,6 +45,8 @@ export interface PipelineOptions {
   display?: DisplayOptions;
   occlusion?: OcclusionOptions;
   kernels?: Kernels;
+  /** A faster engine built for `model` (the wasm-simd planar executor); methods it lacks run on tfjs. */
+  executor?: ModelExecutor;
   onProgress?: (p: PipelineProgress) => void;
   signal?: AbortSignal;
 }
@@ -68,6 +71,8 @@ export interface PipelineOutput {
   neuron: number;
   scanKind: { kind: ScanKind; message?: string };
   notices: string[];
+  /** What computed the model and the relevance: the executor's id (e.g. "wasm-simd") or "tfjs". */
+  engine: string;
   /** Milliseconds per stage. */
   timings: Record<PipelineStage, number>;
   regions?: { regions: RegionScore[]; lobes: LobeScore[] };
@@ -122,12 +127,14 @@ export async function runPipeline(scanBytes: Uint8Array, options: PipelineOption
     neuron,
     occlusion: options.occlusion,
     kernels: options.kernels,
+    executor: options.executor,
     signal,
     onProgress: (e) => {
       const fraction = e.total > 0 ? e.done / e.total : 1;
       report(e.stage === 'forward' ? 'forward' : 'relevance', fraction, e.layer);
     },
   });
+  notices.push(...explanation.notices);
   timings.forward = explanation.timings.forward_ms;
   timings.relevance = explanation.timings.total_ms - explanation.timings.forward_ms;
   t = performance.now();
@@ -154,6 +161,7 @@ export async function runPipeline(scanBytes: Uint8Array, options: PipelineOption
     neuron,
     scanKind,
     notices,
+    engine: explanation.engine,
     timings,
     regions,
   };

@@ -3,7 +3,7 @@
  * the analysis, with results cached per (scan hash, model, method).
  */
 import { ATLAS_NAMES_PATH } from '../core/atlas';
-import type { BackendName } from '../core/model/backend';
+import type { EngineName } from '../core/model/backend';
 import { AnalysisClient, AnalysisError, type AnalysisOutput } from '../worker/client';
 import { useStore, type AtlasRegion, type DemoCase, type ScanInfo } from './store';
 
@@ -99,10 +99,10 @@ export function setMethod(method: string): Promise<void> {
   return analyze();
 }
 
-/** `?backend=webgl|wasm|cpu` pins the tfjs backend (for comparisons and tests); otherwise the worker picks. */
-function forcedBackend(): BackendName | undefined {
+/** `?backend=webgl|wasm-simd|wasm|cpu` pins the engine (for comparisons and tests); otherwise the worker picks. */
+function forcedBackend(): EngineName | undefined {
   const b = new URLSearchParams(location.search).get('backend');
-  return b === 'webgl' || b === 'wasm' || b === 'cpu' ? b : undefined;
+  return b === 'webgl' || b === 'wasm-simd' || b === 'wasm' || b === 'cpu' ? b : undefined;
 }
 
 /** Runs (or fetches from the cache) the analysis of a scan (default: the current one) with the current choices. */

@@ -6,7 +6,7 @@
  * index = i + 121 * (j + 145 * k); voxel -> world: x = -1.5 i + 90, y = 1.5 j - 126, z = 1.5 k - 72.
  */
 
-import type { BackendName } from '../core/model/backend';
+import type { EngineName } from '../core/model/backend';
 import type { LobeScore, RegionScore } from '../core/analysis/regions';
 import type { PipelineProgress } from '../core/progress';
 import { CAT12_GRID } from '../core/volume/grid';
@@ -27,8 +27,11 @@ export interface PipelineRequest {
   method: string;
   /** Output neuron to explain; default 1 (AD). */
   neuron?: number;
-  /** Force a tfjs backend (?backend= in the page URL); default: webgl, then wasm, then cpu. */
-  backend?: BackendName;
+  /**
+   * Force an engine (?backend= in the page URL); default: webgl, then wasm-simd, then tfjs wasm,
+   * then cpu (wasm-simd first where WebGL renders in software).
+   */
+  backend?: EngineName;
 }
 
 export interface PipelineResult {
@@ -46,7 +49,7 @@ export interface PipelineResult {
   notices: string[];
   /** Milliseconds per stage (or any named step). */
   timings: Record<string, number>;
-  /** The tfjs backend that ran it (with the fallback reason, if any, in notices). */
+  /** The engine that ran it: a tfjs backend or e.g. "wasm-simd, 4 threads" (fallback reasons in notices). */
   backend: string;
   /** The paper's region scores on the raw map (absent when the atlas could not be loaded). */
   regions?: { regions: RegionScore[]; lobes: LobeScore[] };

@@ -1,6 +1,7 @@
 /**
- * The worker's side of the pipeline: picks the tfjs backend (webgl -> wasm -> cpu, saying why),
- * loads and caches models and the atlas, and runs the one core pipeline for a request.
+ * The worker's side of the pipeline: picks the engine (webgl -> wasm-simd -> tfjs wasm -> cpu,
+ * wasm-simd first where WebGL renders in software; saying why), loads and caches models (with
+ * their wasm-simd executors) and the atlas, and runs the one core pipeline for a request.
  */
 import wasmPlainUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
@@ -8,12 +9,16 @@ import wasmThreadedUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-was
 import { ATLAS_LABELS_PATH, ATLAS_NAMES_PATH, parseAtlas } from '../core/atlas';
 import { InputError } from '../core/errors';
 import { METHODS, type MethodId } from '../core/lrp/methodList';
-import { setBackend, type BackendName } from '../core/model/backend';
+import { threadsSupported } from '../core/kernels/wasm/index';
+import type { KernelWorkerHandle, KernelWorkerReply } from '../core/kernels/wasm/threads';
+import { setBackend, type EngineName } from '../core/model/backend';
 import { BUNDLED_MODELS, SEEDED_MODEL_ID } from '../core/model/catalog';
 import { loadModel, loadModelFromUrl } from '../core/model/loadModel';
 import { makeSeededModelArtifacts, SEEDED_MODEL_LABEL } from '../core/model/seeded';
 import type { Model } from '../core/model/types';
 import { runPipeline, type Atlas } from '../core/pipeline';
+import { startWasmEngine, type PlanarExecutor } from '../core/planar/index';
+import { isSoftwareRenderer, webglRenderer } from './webglRenderer';
 import type { PipelineProgress, PipelineRequest, PipelineResult } from './protocol';
 
 const WASM_FILES = {
@@ -23,7 +28,14 @@ const WASM_FILES = {
 };
 
 let siteBase = '';
-let backendReady: Promise<{ name: string; notices: string[] }> | null = null;
+interface EngineChoice {
+  name: EngineName;
+  /** The tfjs backend beneath (holds the weights; runs what wasm-simd does not cover). */
+  tfjs: string;
+  notices: string[];
+}
+let engineReady: Promise<EngineChoice> | null = null;
+const executors = new WeakMap<Model, Promise<{ executor?: PlanarExecutor; label: string; notices: string[] }>>();
 const models = new Map<string, Promise<{ model: Model; label: string; notices: string[] }>>();
 let atlasReady: Promise<Atlas | null> | null = null;
 
@@ -32,22 +44,87 @@ export function setSiteBase(base: string): void {
   siteBase = base;
 }
 
-function initBackend(preferred?: BackendName): Promise<{ name: string; notices: string[] }> {
-  backendReady ??= (async () => {
-    const order: BackendName[] = preferred ? [preferred] : ['webgl', 'wasm', 'cpu'];
+function initEngine(preferred?: EngineName): Promise<EngineChoice> {
+  engineReady ??= (async () => {
     const notices: string[] = [];
+    let order: EngineName[] = preferred ? [preferred] : ['webgl', 'wasm-simd', 'wasm', 'cpu'];
+    const renderer = preferred ? null : webglRenderer();
+    if (renderer && isSoftwareRenderer(renderer)) {
+      order = ['wasm-simd', 'webgl', 'wasm', 'cpu'];
+      notices.push(`WebGL renders in software here (${renderer}), which is slower than the WebAssembly SIMD kernels, so those run the model.`);
+    }
     for (const name of order) {
       try {
-        const active = await setBackend(name, { wasmPath: WASM_FILES });
-        return { name: active, notices };
+        if (name === 'wasm-simd') {
+          if (typeof WebAssembly !== 'object') throw new Error('this browser has no WebAssembly');
+          return { name, tfjs: await setBackend('cpu'), notices };
+        }
+        return { name, tfjs: await setBackend(name, { wasmPath: WASM_FILES }), notices };
       } catch (e) {
-        notices.push(`The ${name} backend is not available (${e instanceof Error ? e.message : String(e)}); falling back.`);
+        notices.push(`The ${name} engine is not available (${e instanceof Error ? e.message : String(e)}); falling back.`);
       }
     }
-    const active = await setBackend('cpu');
-    return { name: active, notices };
+    return { name: 'cpu', tfjs: await setBackend('cpu'), notices };
   })();
-  return backendReady;
+  return engineReady;
+}
+
+/** A kernel worker sharing the engine's memory (threads.ts), as a module worker Vite bundles. */
+function spawnKernelWorker(): KernelWorkerHandle {
+  const w = new Worker(new URL('../core/kernels/wasm/kernel-worker.ts', import.meta.url), { type: 'module' });
+  return {
+    post: (msg) => w.postMessage(msg),
+    onMessage: (h) => w.addEventListener('message', (e: MessageEvent<KernelWorkerReply>) => h(e.data)),
+    terminate: () => w.terminate(),
+  };
+}
+
+/**
+ * Threads need a shared memory, which browsers give only to cross-origin-isolated pages (COOP +
+ * COEP headers: the Vite servers and public/_headers send them). Elsewhere: one thread.
+ */
+function kernelThreadCount(): { threads: number; why?: string } {
+  if ((globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated !== true) return { threads: 1, why: 'the page is not cross-origin isolated' };
+  if (!threadsSupported()) return { threads: 1, why: 'no shared WebAssembly memory here' };
+  const cores = typeof navigator !== 'undefined' ? navigator.hardwareConcurrency || 2 : 2;
+  return { threads: Math.max(1, Math.min(cores, 4)) };
+}
+
+/** The wasm-simd executor of a model: weights uploaded and buffers planned once per model. */
+function executorFor(model: Model): Promise<{ executor?: PlanarExecutor; label: string; notices: string[] }> {
+  let entry = executors.get(model);
+  if (!entry) {
+    entry = (async () => {
+      const { threads, why } = kernelThreadCount();
+      if (threads > 1) {
+        const spawned: KernelWorkerHandle[] = [];
+        const spawn = () => { const h = spawnKernelWorker(); spawned.push(h); return h; };
+        try {
+          const executor = await withTimeout(startWasmEngine(model, { threads, spawnWorker: spawn }), 15000, 'the kernel workers did not start');
+          return { executor, label: executor.id, notices: [] };
+        } catch (e) {
+          for (const h of spawned) h.terminate();
+          const executor = await startWasmEngine(model);
+          return { executor, label: `${executor.id} (1 thread: ${e instanceof Error ? e.message : String(e)})`, notices: [] };
+        }
+      }
+      try {
+        const executor = await startWasmEngine(model);
+        return { executor, label: `${executor.id} (1 thread: ${why})`, notices: [] };
+      } catch (e) {
+        return { label: 'cpu', notices: [`The wasm-simd engine could not run this model (${e instanceof Error ? e.message : String(e)}); tfjs cpu ran it.`] };
+      }
+    })();
+    executors.set(model, entry);
+  }
+  return entry;
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number, message: string): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(message)), ms);
+    p.then((v) => { clearTimeout(t); resolve(v); }, (e: unknown) => { clearTimeout(t); reject(e instanceof Error ? e : new Error(String(e))); });
+  });
 }
 
 function getModel(modelId: string) {
@@ -105,9 +182,10 @@ export async function runAnalysis(
   const methodInfo = METHODS.find((m) => m.id === method);
   if (!methodInfo) throw new InputError(`Unknown method "${req.method}"; pick one from the method list.`);
   onProgress({ stage: 'reading', fraction: 0, message: 'starting the model runtime' });
-  const backend = await initBackend(req.backend);
+  const engine = await initEngine(req.backend);
   const [{ model, label, notices: modelNotices }, atlas] = await Promise.all([getModel(req.modelId), getAtlas()]);
-  const out = await runPipeline(req.scanBytes, { model, method, neuron: req.neuron, atlas: atlas ?? undefined, onProgress, signal });
+  const wasm = engine.name === 'wasm-simd' ? await executorFor(model) : { executor: undefined, label: engine.tfjs, notices: [] };
+  const out = await runPipeline(req.scanBytes, { model, method, neuron: req.neuron, atlas: atlas ?? undefined, executor: wasm.executor, onProgress, signal });
   return {
     background: out.grid,
     relevance: out.relevance,
@@ -116,9 +194,9 @@ export async function runAnalysis(
     probability: out.probability,
     modelLabel: label,
     methodLabel: methodInfo.label,
-    notices: [...modelNotices, ...backend.notices, ...out.notices],
+    notices: [...modelNotices, ...engine.notices, ...wasm.notices, ...out.notices],
     timings: out.timings,
-    backend: backend.name,
+    backend: out.engine === 'tfjs' ? engine.tfjs : wasm.label,
     regions: out.regions,
   };
 }

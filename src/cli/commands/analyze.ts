@@ -1,6 +1,6 @@
 /**
  * analyze <scan>... --out <dir> [--model <dir|model.json|file.h5|seeded>] [--method <name>]
- *         [--backend cpu|wasm] [--neuron 1] [--scaling fixed|adaptive]
+ *         [--backend wasm-simd|cpu|wasm] [--threads N] [--neuron 1] [--scaling fixed|adaptive]
  *
  * Runs the one pipeline on each scan and writes result.json, relevance.nii.gz (raw, on the grid),
  * input.nii.gz (what the model saw, on the grid) and regions.csv — in <dir> for one scan, in
@@ -11,16 +11,19 @@ import { basename, join } from 'node:path';
 import { parseAtlas, ATLAS_LABELS_PATH, ATLAS_NAMES_PATH } from '../../core/atlas';
 import { InputError } from '../../core/errors';
 import { METHODS, type MethodId } from '../../core/lrp/methods';
-import type { BackendName } from '../../core/model/backend';
 import { writeNifti } from '../../core/nifti';
 import { runPipeline, type PipelineOutput } from '../../core/pipeline';
 import { regionsCsv } from '../../core/analysis/tables';
 import { CAT12_GRID } from '../../core/volume/grid';
 import { parseOptions, readScanFile } from '../files';
-import { REPO_ROOT, resolveModel, setBackendNode } from '../loadModelNode';
+import { REPO_ROOT, resolveModel } from '../loadModelNode';
+import { startEngineNode } from '../wasmEngineNode';
 
 const USAGE = `usage: relevance-viewer analyze <scan.nii[.gz]>... --out <dir> [--model <dir|model.json|file.h5|seeded>]
-       [--method ${METHODS.map((m) => m.id).join('|')}] [--backend cpu|wasm] [--neuron 1] [--scaling fixed|adaptive]
+       [--method ${METHODS.map((m) => m.id).join('|')}] [--backend wasm-simd|cpu|wasm] [--threads N]
+       [--neuron 1] [--scaling fixed|adaptive]
+  --backend  wasm-simd (default): hand-written WebAssembly SIMD kernels; cpu, wasm: tfjs backends
+  --threads  convolution threads for wasm-simd (default 1)
 `;
 
 export function scanStem(path: string): string {
@@ -58,7 +61,8 @@ export async function run(args: string[]): Promise<number> {
     out: { type: 'string', short: 'o' },
     model: { type: 'string' },
     method: { type: 'string', default: 'paper' },
-    backend: { type: 'string', default: 'cpu' },
+    backend: { type: 'string', default: 'wasm-simd' },
+    threads: { type: 'string', default: '1' },
     neuron: { type: 'string', default: '1' },
     scaling: { type: 'string', default: 'fixed' },
     help: { type: 'boolean', short: 'h' },
@@ -70,25 +74,25 @@ export async function run(args: string[]): Promise<number> {
   if (positionals.length === 0 || !values.out) throw new InputError('analyze needs at least one scan and --out <dir>; run "relevance-viewer analyze --help".');
   const method = values.method as MethodId;
   if (!METHODS.some((m) => m.id === method)) throw new InputError(`Unknown method "${method}"; choose one of ${METHODS.map((m) => m.id).join(', ')}.`);
-  if (values.backend !== 'cpu' && values.backend !== 'wasm') throw new InputError(`--backend must be cpu or wasm, not "${values.backend}".`);
   const neuron = Number(values.neuron);
   if (!Number.isInteger(neuron) || neuron < 0) throw new InputError(`--neuron must be a non-negative integer, not "${values.neuron}".`);
   if (values.scaling !== 'fixed' && values.scaling !== 'adaptive') throw new InputError(`--scaling must be fixed or adaptive, not "${values.scaling}".`);
 
-  const backend = await setBackendNode(values.backend as BackendName);
+  const engine = await startEngineNode(values.backend!, Number(values.threads));
   const { model, label, notices: modelNotices } = await resolveModel(values.model);
   for (const n of modelNotices) process.stderr.write(`note: ${n}\n`);
+  const executor = await engine.executorFor(model);
   const atlas = await loadAtlasFromRepo();
   let failures = 0;
   try {
     for (const scanPath of positionals) {
       const dir = positionals.length === 1 ? values.out : join(values.out, scanStem(scanPath));
       try {
-        const out = await runPipeline(await readScanFile(scanPath), { model, method, neuron, atlas, display: { scaling: values.scaling } });
+        const out = await runPipeline(await readScanFile(scanPath), { model, method, neuron, atlas, executor, display: { scaling: values.scaling } });
         for (const n of out.notices) process.stderr.write(`note (${basename(scanPath)}): ${n}\n`);
         await mkdir(dir, { recursive: true });
         const onGrid = (data: Float32Array) => ({ dims: CAT12_GRID.dims, affine: CAT12_GRID.affine, data });
-        await writeFile(join(dir, 'result.json'), JSON.stringify(resultJson(out, scanPath, label, backend), null, 2) + '\n');
+        await writeFile(join(dir, 'result.json'), JSON.stringify(resultJson(out, scanPath, label, out.engine === 'tfjs' ? engine.tfjsBackend : out.engine), null, 2) + '\n');
         await writeFile(join(dir, 'relevance.nii.gz'), writeNifti(onGrid(out.relevance), { datatype: 'float32', gzip: true, description: `relevance ${method}` }));
         await writeFile(join(dir, 'input.nii.gz'), writeNifti(onGrid(out.input), { datatype: 'float32', gzip: true, description: 'model input on the grid' }));
         await writeFile(join(dir, 'regions.csv'), regionsCsv(out.regions!.regions));
@@ -101,6 +105,7 @@ export async function run(args: string[]): Promise<number> {
       }
     }
   } finally {
+    executor?.dispose();
     model.dispose();
   }
   return failures > 0 ? 2 : 0;

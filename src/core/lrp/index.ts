@@ -3,3 +3,4 @@ export { backward, type BackwardOptions } from './backward';
 export * from './composites';
 export * from './rules';
 export { occlusion, type OcclusionOptions } from './occlusion';
+export type { ModelExecutor, ExecutorRelevance, ExecutorRunOptions } from './executor';

@@ -3,12 +3,13 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { InputError } from '../errors';
-import { forward, inputTensor, type ProgressCallback } from '../model/forward';
+import { forward, inputTensor, softmax, type ProgressCallback } from '../model/forward';
 import { tfjsKernels, type Kernels, type PoolRouteMode } from '../model/kernels';
 import type { Model } from '../model/types';
 import { METHODS, type MethodId } from './methodList';
 import { backward, checkNeuron } from './backward';
 import { gradientComposite, presetComposite, type Composite } from './composites';
+import type { ModelExecutor } from './executor';
 import { occlusion, type OcclusionOptions } from './occlusion';
 
 export { METHODS, type MethodId, type MethodInfo } from './methodList';
@@ -23,6 +24,11 @@ export interface ExplainOptions {
   onProgress?: ProgressCallback;
   signal?: AbortSignal;
   kernels?: Kernels;
+  /**
+   * A faster engine for this model (e.g. the planar wasm-simd executor). Used for every method
+   * whose rules it covers; otherwise the method runs on tfjs and a notice says why.
+   */
+  executor?: ModelExecutor;
 }
 
 export interface Timings { forward_ms: number; backward_ms: number; total_ms: number }
@@ -33,9 +39,17 @@ export interface Explanation {
   logits: number[];
   probabilities: number[];
   timings: Timings;
+  /** What computed it: the executor's id, or "tfjs". */
+  engine: string;
+  /** Why a requested executor was not used, if it was not. */
+  notices: string[];
 }
 
-export async function predict(model: Model, input: Float32Array, opts: { kernels?: Kernels; signal?: AbortSignal; onProgress?: ProgressCallback } = {}): Promise<{ logits: number[]; probabilities: number[] }> {
+export async function predict(model: Model, input: Float32Array, opts: { kernels?: Kernels; executor?: ModelExecutor; signal?: AbortSignal; onProgress?: ProgressCallback } = {}): Promise<{ logits: number[]; probabilities: number[] }> {
+  if (opts.executor) {
+    const logits = await opts.executor.predict(input, opts);
+    return { logits, probabilities: softmax(logits) };
+  }
   const r = await forward(model, input, { ...opts, keep: false });
   return { logits: r.logits, probabilities: r.probabilities };
 }
@@ -52,6 +66,29 @@ export async function explain(model: Model, input: Float32Array, opts: ExplainOp
   const neuron = opts.neuron ?? 1;
   checkNeuron(model, neuron);
   const kernels = opts.kernels ?? tfjsKernels;
+  const notices: string[] = [];
+  const ex = opts.executor;
+  if (ex && ex.model !== model) throw new Error(`the ${ex.id} executor was built for model "${ex.model.name}", not "${model.name}"`);
+  if (ex) {
+    const run = { onProgress: opts.onProgress, signal: opts.signal };
+    if (opts.method === 'occlusion') {
+      const t0 = performance.now();
+      const logits = await ex.predict(input, run);
+      const t1 = performance.now();
+      const relevance = await occlusion(model, input, logits[neuron]!, neuron, { ...opts.occlusion, predict: (x) => ex.predict(x, { signal: opts.signal }), onProgress: opts.onProgress, signal: opts.signal });
+      const t2 = performance.now();
+      return { relevance, logits, probabilities: softmax(logits), timings: { forward_ms: t1 - t0, backward_ms: t2 - t1, total_ms: t2 - t0 }, engine: ex.id, notices };
+    }
+    const composite = compositeFor(opts.method, opts.poolMode ?? 'first');
+    const why = ex.unsupported(composite);
+    if (!why) {
+      const r = await ex.relevance(input, composite, neuron, run);
+      if (opts.method === 'gradient-x-input') for (let i = 0; i < input.length; i++) r.relevance[i] = r.relevance[i]! * input[i]!;
+      const total = r.forward_ms + r.backward_ms;
+      return { relevance: r.relevance, logits: r.logits, probabilities: softmax(r.logits), timings: { forward_ms: r.forward_ms, backward_ms: r.backward_ms, total_ms: total }, engine: ex.id, notices };
+    }
+    notices.push(`The ${ex.id} engine cannot run this method (${why}); it ran on tfjs instead.`);
+  }
   const t0 = performance.now();
   const x = inputTensor(model, input);
   const keep = opts.method !== 'occlusion';
@@ -82,5 +119,7 @@ export async function explain(model: Model, input: Float32Array, opts: ExplainOp
     logits: trace.logits,
     probabilities: trace.probabilities,
     timings: { forward_ms: t1 - t0, backward_ms: t2 - t1, total_ms: t2 - t0 },
+    engine: 'tfjs',
+    notices,
   };
 }

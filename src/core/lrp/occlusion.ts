@@ -26,7 +26,13 @@ function origins(n: number, size: number, stride: number): number[] {
 
 export async function occlusion(
   model: Model, input: Float32Array, baseLogit: number, neuron: number,
-  opts: OcclusionOptions & { kernels?: Kernels; onProgress?: ProgressCallback; signal?: AbortSignal },
+  opts: OcclusionOptions & {
+    kernels?: Kernels;
+    /** The forward pass to use (e.g. a ModelExecutor's predict); default the tfjs one with `kernels`. */
+    predict?: (input: Float32Array) => Promise<number[]>;
+    onProgress?: ProgressCallback;
+    signal?: AbortSignal;
+  },
 ): Promise<Float32Array> {
   const size = opts.size ?? 8;
   const stride = opts.stride ?? size;
@@ -50,8 +56,10 @@ export async function occlusion(
     }
     if (nonzero) {
       for (let a = a0; a < a1; a++) for (let s = s0; s < s1; s++) work.fill(0, ((a * H + s) * W + c0) * C, ((a * H + s) * W + c1) * C);
-      const r = await forward(model, work, { kernels: opts.kernels, keep: false, signal: opts.signal });
-      const drop = baseLogit - r.logits[neuron]!;
+      const logits = opts.predict
+        ? await opts.predict(work)
+        : (await forward(model, work, { kernels: opts.kernels, keep: false, signal: opts.signal })).logits;
+      const drop = baseLogit - logits[neuron]!;
       for (let a = a0; a < a1; a++) for (let s = s0; s < s1; s++) {
         const from = ((a * H + s) * W + c0) * C, to = ((a * H + s) * W + c1) * C;
         work.set(input.subarray(from, to), from);

@@ -25,9 +25,27 @@ export interface RuleContext {
 
 export interface Rule {
   readonly id: string;
+  /**
+   * What the rule computes, by its parameters. An executor other than tfjs (the planar wasm-simd
+   * engine, src/core/planar/) implements each spec with its own kernels and must give the same
+   * result as `apply`; a rule without a spec (or with one an executor lacks) runs on tfjs.
+   */
+  readonly spec?: RuleSpec;
   /** Relevance at the layer's input, shaped like ctx.input. Called inside tf.tidy. */
   apply(ctx: RuleContext): tf.Tensor;
 }
+
+/** The parameters of the built-in rules (see each factory below for the arithmetic). */
+export type RuleSpec =
+  | { kind: 'epsilon'; eps: number }
+  | { kind: 'alpha-beta'; alpha: number; beta: number; bias: AlphaBetaBias }
+  | { kind: 'flat' }
+  | { kind: 'w-square' }
+  | { kind: 'z-box'; low: number; high: number }
+  | { kind: 'pass' }
+  | { kind: 'bn-innvestigate' }
+  | { kind: 'winner-takes-all'; mode: PoolRouteMode }
+  | { kind: 'gradient'; poolMode: PoolRouteMode };
 
 /** How a division is stabilised. */
 export type Stabilizer =
@@ -75,6 +93,7 @@ export function epsilonRule(eps: number): Rule {
   const st: Stabilizer = { kind: 'epsilon', eps };
   return {
     id: `epsilon(${eps})`,
+    spec: { kind: 'epsilon', eps },
     apply({ layer, input, relevance, kernels }) {
       if (layer.kind === 'batchNorm') {
         const ka = tf.mul(input, layer.scale);
@@ -100,6 +119,7 @@ export function alphaBetaRule(alpha: number, beta: number, bias: AlphaBetaBias):
   const st: Stabilizer = bias === 'innvestigate' ? { kind: 'safe' } : { kind: 'epsilon', eps: 1e-6 };
   return {
     id: `alpha${alpha}-beta${beta}(${bias})`,
+    spec: { kind: 'alpha-beta', alpha, beta, bias },
     apply({ layer, input, relevance, kernels }) {
       const L = linearOps(layer, kernels, 'alpha-beta');
       const ap = pos(input), an = neg(input);
@@ -123,14 +143,15 @@ export function alphaBetaRule(alpha: number, beta: number, bias: AlphaBetaBias):
 /** zennit's ZPlus: a+ w+ and a- w- paths, denominator z_act + b+, stabiliser 1e-6 (= alpha1-beta0, zennit bias). */
 export function zPlusRule(): Rule {
   const r = alphaBetaRule(1, 0, 'zennit');
-  return { id: 'z-plus', apply: r.apply };
+  return { id: 'z-plus', spec: r.spec, apply: r.apply };
 }
 
 /** Relevance spread by fixed contributions c_ij = f(w_ij) of a constant input (flat, w^2). */
-function constantContributionRule(id: string, weightMap: (w: tf.Tensor) => tf.Tensor): Rule {
+function constantContributionRule(id: 'flat' | 'w-square', weightMap: (w: tf.Tensor) => tf.Tensor): Rule {
   const st: Stabilizer = { kind: 'epsilon', eps: 1e-6 };
   return {
     id,
+    spec: { kind: id },
     apply({ layer, input, relevance, kernels }) {
       const L = linearOps(layer, kernels, id);
       const w = weightMap(L.w);
@@ -155,6 +176,7 @@ export function zBoxRule(low: number, high: number): Rule {
   const st: Stabilizer = { kind: 'epsilon', eps: 1e-6 };
   return {
     id: `z-box(${low},${high})`,
+    spec: { kind: 'z-box', low, high },
     apply({ layer, input, relevance, kernels }) {
       const L = linearOps(layer, kernels, 'z-box');
       const lo = tf.fill(input.shape, low), hi = tf.fill(input.shape, high);
@@ -168,7 +190,7 @@ export function zBoxRule(low: number, high: number): Rule {
 
 /** Pass: relevance goes through unchanged (reshaped to the input, for Flatten). */
 export function passRule(): Rule {
-  return { id: 'pass', apply: ({ input, relevance }) => tf.reshape(relevance, input.shape) };
+  return { id: 'pass', spec: { kind: 'pass' }, apply: ({ input, relevance }) => tf.reshape(relevance, input.shape) };
 }
 
 /**
@@ -181,6 +203,7 @@ export function bnInnvestigateRule(): Rule {
   const st: Stabilizer = { kind: 'safe' };
   return {
     id: 'bn-innvestigate-1.0.9',
+    spec: { kind: 'bn-innvestigate' },
     apply({ layer, input, relevance }) {
       if (layer.kind !== 'batchNorm') throw new Error(`bn-innvestigate applies to BatchNormalization, not ${layer.kind} (${layer.name})`);
       const t = tf.sqrt(tf.add(tf.square(layer.movingVariance), layer.epsilon));
@@ -199,6 +222,7 @@ export function bnInnvestigateRule(): Rule {
 export function winnerTakesAllRule(mode: PoolRouteMode = 'first'): Rule {
   return {
     id: `winner-takes-all(${mode})`,
+    spec: { kind: 'winner-takes-all', mode },
     apply({ layer, input, relevance, kernels }) {
       if (layer.kind !== 'maxPool3d') throw new Error(`winner-takes-all applies to MaxPooling3D, not ${layer.kind} (${layer.name})`);
       return kernels.maxPool3dRoute(input as tf.Tensor5D, relevance as tf.Tensor5D, mode);
@@ -211,6 +235,7 @@ export function gradientRule(poolMode: PoolRouteMode = 'first'): Rule {
   const wta = winnerTakesAllRule(poolMode);
   return {
     id: 'gradient',
+    spec: { kind: 'gradient', poolMode },
     apply(ctx) {
       const { layer, input, output, relevance, kernels } = ctx;
       const reluMask = (g: tf.Tensor) => tf.mul(g, tf.cast(tf.greater(output, 0), 'float32'));

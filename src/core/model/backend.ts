@@ -7,6 +7,13 @@ import * as tf from '@tensorflow/tfjs';
 import { InputError } from '../errors';
 
 export type BackendName = 'cpu' | 'wasm' | 'webgl';
+/**
+ * What a host can choose to run the model on: a tfjs backend, or 'wasm-simd', the planar engine on
+ * the hand-written WebAssembly kernels (src/core/planar; tfjs cpu then holds the weights and runs
+ * whatever the engine does not cover).
+ */
+export type EngineName = BackendName | 'wasm-simd';
+export const ENGINE_NAMES: readonly EngineName[] = ['wasm-simd', 'cpu', 'wasm', 'webgl'];
 
 export interface BackendOptions {
   /** Directory or URL prefix of tfjs-backend-wasm's .wasm files (wasm only). */

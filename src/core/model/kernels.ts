@@ -4,7 +4,9 @@
  * and rules (src/core/lrp/rules.ts) are written against this interface, so a faster
  * implementation (e.g. hand-written WebAssembly SIMD kernels on a planar layout, or a fused GPU
  * shader) can replace `tfjsKernels` for Conv3D, MaxPool3D, BN and the relevance passes without
- * touching a rule.
+ * touching a rule. (The wasm-simd engine, src/core/planar/, goes one step further: it runs the
+ * whole forward and backward pass on planar buffers in wasm memory, choosing each rule's kernels
+ * by the rule's `spec`, so that no tensor crosses tfjs between layers.)
  *
  * Contract (all tensors float32, batch 1, channels-last, the caller owns inputs and outputs;
  * an implementation must not keep or dispose its arguments):

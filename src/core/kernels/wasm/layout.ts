@@ -74,10 +74,13 @@ export function denseRowsNdhwcToPlanar(
  *   'posneg' stacks both along the model's input-channel axis: the forward
  *   conv then reads 2*Cin channels [x+ ; x-] (weights [w+ ; w-]), the
  *   transpose writes 2*Cin channels [grad through w+ ; grad through w-].
+ *   'negpos' stacks them the other way, [w- ; w+]: the forward conv over
+ *   [x+ ; x-] then sums the NEGATIVE contributions x+ w- + x- w+ (alpha-beta's
+ *   beta group).
  */
 export interface ConvPacking {
   direction: 'forward' | 'transpose';
-  part: 'all' | 'pos' | 'neg' | 'posneg';
+  part: 'all' | 'pos' | 'neg' | 'posneg' | 'negpos';
 }
 
 /**
@@ -105,14 +108,15 @@ export function packConvWeights(
   packing: ConvPacking = { direction: 'forward', part: 'all' },
 ): PackedConvWeights {
   checkLength('packConvWeights kernel', kernel.length, 27 * cin * cout);
-  const stacked = packing.part === 'posneg';
+  const stacked = packing.part === 'posneg' || packing.part === 'negpos';
+  const [first, second] = packing.part === 'negpos' ? (['neg', 'pos'] as const) : (['pos', 'neg'] as const);
   const modelIn = stacked ? 2 * cin : cin; // model-side input channels after stacking
   const transpose = packing.direction === 'transpose';
   const cinEff = transpose ? cout : modelIn;
   const coutEff = transpose ? modelIn : cout;
   const data = new Float32Array(cinEff * 27 * coutEff * 4);
   const part = (v: number, stackIndex: number): number => {
-    const p = stacked ? (stackIndex < cin ? 'pos' : 'neg') : packing.part;
+    const p = stacked ? (stackIndex < cin ? first : second) : packing.part;
     if (p === 'pos') return v > 0 ? v : 0;
     if (p === 'neg') return v < 0 ? v : 0;
     return v;
