@@ -8,6 +8,7 @@ import { readNifti } from '../core/nifti';
 import { runAnalysis, setSiteBase } from './runAnalysis';
 import { describeError } from './errorKinds';
 import { quantizeRange, textureData } from './textures';
+import { handleHabits, isHabitsRequest } from './habitsHandler';
 import { GRID_VOXELS, type AssetData, type AssetsRequest, type WorkerRequest, type WorkerResponse } from './protocol';
 
 declare const self: DedicatedWorkerGlobalScope;
@@ -22,6 +23,10 @@ self.onmessage = (ev: MessageEvent<WorkerRequest>) => {
   const msg = ev.data;
   if (msg.type === 'cancel') {
     running.get(msg.id)?.abort();
+    return;
+  }
+  if (isHabitsRequest(msg)) {
+    void handleHabits(msg, (m) => post(m));
     return;
   }
   if (msg.type === 'assets') {

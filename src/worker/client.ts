@@ -2,6 +2,7 @@
  * The page's handle on the analysis worker: one request id per call, progress callbacks,
  * cancel, and recovery when the worker itself dies (e.g. killed for memory).
  */
+import type { ImportedModelInfo, ModelInfo } from './habitsProtocol';
 import type { AssetData, ErrorKind, PipelineProgress, PipelineRequest, PipelineResult, TextureData, WorkerRequest, WorkerResponse } from './protocol';
 
 export class AnalysisError extends Error {
@@ -69,6 +70,11 @@ export class AnalysisClient {
       case 'error':
         this.pending.delete(msg.id);
         p.reject(new AnalysisError(msg.message, msg.kind));
+        return;
+      default:
+        // The habits replies (model info, imports): the whole message is the answer.
+        this.pending.delete(msg.id);
+        (p.resolve as (v: WorkerResponse) => void)(msg);
     }
   }
 
@@ -88,6 +94,27 @@ export class AnalysisClient {
 
   loadAssets(baseUrl: string): Promise<AssetData> {
     return this.request<AssetData>({ type: 'assets', id: this.nextId++, baseUrl });
+  }
+
+  /** Whether a model residualizes its input (from its model.json metadata). */
+  async modelInfo(modelId: string): Promise<ModelInfo> {
+    const r = await this.request<Extract<WorkerResponse, { type: 'model-info' }>>({ type: 'model-info', id: this.nextId++, modelId });
+    return r.info;
+  }
+
+  /** Converts a Keras HDF5 file in the worker and stores it (IndexedDB). */
+  async importH5(fileName: string, bytes: Uint8Array, onProgress: (p: PipelineProgress) => void): Promise<ImportedModelInfo> {
+    const r = await this.request<Extract<WorkerResponse, { type: 'imported' }>>({ type: 'import-h5', id: this.nextId++, fileName, bytes }, onProgress);
+    return r.model;
+  }
+
+  async listImported(): Promise<ImportedModelInfo[]> {
+    const r = await this.request<Extract<WorkerResponse, { type: 'imported-list' }>>({ type: 'list-imported', id: this.nextId++ });
+    return r.models;
+  }
+
+  async removeModel(modelId: string): Promise<void> {
+    await this.request({ type: 'remove-model', id: this.nextId++, modelId });
   }
 
   dispose(): void {

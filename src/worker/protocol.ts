@@ -10,6 +10,8 @@ import type { EngineName } from '../core/model/backend';
 import type { LobeScore, RegionScore } from '../core/analysis/regions';
 import type { PipelineProgress } from '../core/progress';
 import { CAT12_GRID } from '../core/volume/grid';
+import type { Covariates } from '../core/analysis/residualize';
+import type { HabitsRequest, HabitsResponse } from './habitsProtocol';
 
 export { PIPELINE_STAGES, type PipelineProgress, type PipelineStage } from '../core/progress';
 export { METHODS } from '../core/lrp/methodList';
@@ -32,6 +34,18 @@ export interface PipelineRequest {
    * then cpu (wasm-simd first where WebGL renders in software).
    */
   backend?: EngineName;
+  /** Covariates for models that residualize their input (default: DEFAULT_COVARIATES). */
+  covariates?: Covariates;
+  /** Mean of these models (modelId is then ignored), run one after another. */
+  averageModelIds?: string[];
+  /** Difference map A - B, where A is (modelId, method) and B this. */
+  compareWith?: { modelId: string; method: string };
+}
+
+/** How a combined result was made, with each member's own prediction. */
+export interface Combination {
+  kind: 'average' | 'difference';
+  members: { modelLabel: string; methodLabel: string; probability: number }[];
 }
 
 export interface PipelineResult {
@@ -53,6 +67,10 @@ export interface PipelineResult {
   backend: string;
   /** The paper's region scores on the raw map (absent when the atlas could not be loaded). */
   regions?: { regions: RegionScore[]; lobes: LobeScore[] };
+  /** The covariates the input was residualized with; absent when the model takes raw maps. */
+  residualizedWith?: Covariates;
+  /** Present for the mean of several models or a difference of two analyses. */
+  combination?: Combination;
 }
 
 export type RunPipeline = (
@@ -94,7 +112,7 @@ export interface AssetsRequest {
   /** The site root as an absolute URL (the worker's own base differs from the page's). */
   baseUrl: string;
 }
-export type WorkerRequest = AnalyzeRequest | CancelRequest | AssetsRequest;
+export type WorkerRequest = AnalyzeRequest | CancelRequest | AssetsRequest | HabitsRequest;
 
 // ---- worker -> page ----
 export type ProgressMessage = { type: 'progress'; id: number } & PipelineProgress;
@@ -115,4 +133,4 @@ export interface ErrorMessage {
   message: string;
   kind: ErrorKind;
 }
-export type WorkerResponse = ProgressMessage | ResultMessage | AssetsMessage | ErrorMessage;
+export type WorkerResponse = ProgressMessage | ResultMessage | AssetsMessage | ErrorMessage | HabitsResponse;

@@ -20,6 +20,11 @@ import { runPipeline, type Atlas } from '../core/pipeline';
 import { startWasmEngine, type PlanarExecutor } from '../core/planar/index';
 import { isSoftwareRenderer, webglRenderer } from './webglRenderer';
 import type { PipelineProgress, PipelineRequest, PipelineResult } from './protocol';
+import { DEFAULT_COVARIATES } from '../core/analysis/residualize';
+import { isImportedModelId } from './habitsProtocol';
+import { loadImported } from './importH5';
+import { covariateModelAt } from './covariates';
+import { runCombined } from './combined';
 
 const WASM_FILES = {
   'tfjs-backend-wasm.wasm': wasmPlainUrl,
@@ -127,10 +132,30 @@ function withTimeout<T>(p: Promise<T>, ms: number, message: string): Promise<T> 
   });
 }
 
+/** model.json of a bundled model with a URL, absolute (null for the seeded and imported ones). */
+export function bundledModelUrl(modelId: string): string | null {
+  const bundled = BUNDLED_MODELS.find((m) => m.id === modelId);
+  return bundled?.url && siteBase ? new URL(bundled.url, siteBase).href : null;
+}
+
+/** An imported model just converted: cached so it runs even where IndexedDB is unavailable. */
+export function rememberModel(modelId: string, model: Model, label: string): void {
+  models.set(modelId, Promise.resolve({ model, label, notices: [] }));
+}
+
+export function forgetModel(modelId: string): void {
+  void models.get(modelId)?.then((m) => m.model.dispose(), () => undefined);
+  models.delete(modelId);
+}
+
 function getModel(modelId: string) {
   let entry = models.get(modelId);
   if (!entry) {
     entry = (async () => {
+      if (isImportedModelId(modelId)) {
+        const { model, info } = await loadImported(modelId);
+        return { model, label: info.label, notices: [] as string[] };
+      }
       const bundled = BUNDLED_MODELS.find((m) => m.id === modelId);
       if (!bundled) throw new InputError(`Unknown model "${modelId}"; pick one from the model list.`);
       if (modelId === SEEDED_MODEL_ID || !bundled.url) {
@@ -173,7 +198,19 @@ function getAtlas(): Promise<Atlas | null> {
   return atlasReady;
 }
 
-export async function runAnalysis(
+/** The paper's model tensor: [100, 100, 120, 1] (docs/model-grid.md). */
+const MODEL_INPUT = [100, 100, 120, 1];
+
+export function runAnalysis(
+  req: PipelineRequest,
+  onProgress: (p: PipelineProgress) => void,
+  signal: AbortSignal,
+): Promise<PipelineResult> {
+  if (req.averageModelIds?.length || req.compareWith) return runCombined(req, onProgress, signal, runSingle);
+  return runSingle(req, onProgress, signal);
+}
+
+async function runSingle(
   req: PipelineRequest,
   onProgress: (p: PipelineProgress) => void,
   signal: AbortSignal,
@@ -183,9 +220,22 @@ export async function runAnalysis(
   if (!methodInfo) throw new InputError(`Unknown method "${req.method}"; pick one from the method list.`);
   onProgress({ stage: 'reading', fraction: 0, message: 'starting the model runtime' });
   const engine = await initEngine(req.backend);
-  const [{ model, label, notices: modelNotices }, atlas] = await Promise.all([getModel(req.modelId), getAtlas()]);
+  const [{ model, label, notices: modelNotices }, atlas, covariateModel] = await Promise.all([
+    getModel(req.modelId),
+    getAtlas(),
+    covariateModelAt(bundledModelUrl(req.modelId)),
+  ]);
+  if (model.inputShape.some((d, i) => d !== MODEL_INPUT[i])) {
+    throw new InputError(
+      `The model "${label}" takes inputs of ${model.inputShape.join(' x ')}, but this app feeds the paper's ${MODEL_INPUT.join(' x ')} crop of the 1.5 mm MNI grid; use a model trained on that input.`,
+    );
+  }
+  const covariates = covariateModel ? (req.covariates ?? { ...DEFAULT_COVARIATES }) : undefined;
   const wasm = engine.name === 'wasm-simd' ? await executorFor(model) : { executor: undefined, label: engine.tfjs, notices: [] };
-  const out = await runPipeline(req.scanBytes, { model, method, neuron: req.neuron, atlas: atlas ?? undefined, executor: wasm.executor, onProgress, signal });
+  const out = await runPipeline(req.scanBytes, {
+    model, method, neuron: req.neuron, atlas: atlas ?? undefined, executor: wasm.executor, onProgress, signal,
+    covariateModel: covariateModel ?? undefined, covariates,
+  });
   return {
     background: out.grid,
     relevance: out.relevance,
@@ -198,5 +248,6 @@ export async function runAnalysis(
     timings: out.timings,
     backend: out.engine === 'tfjs' ? engine.tfjs : wasm.label,
     regions: out.regions,
+    residualizedWith: covariates,
   };
 }

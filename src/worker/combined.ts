@@ -1,0 +1,78 @@
+/**
+ * Combined analyses of one scan, run one after another in the worker:
+ *  - the mean of several models (e.g. cross-validation folds): mean probability, mean logits,
+ *    mean raw relevance, displayed with the usual post-processing;
+ *  - the difference A - B of two analyses (two methods, or two models): raw relevance A - B,
+ *    displayed with the same smoothing, scaling and colormap.
+ */
+import { InputError } from '../core/errors';
+import { differenceMap, mean, meanMaps, meanVectors } from '../core/analysis/combine';
+import { displayMap } from '../core/analysis/scale';
+import { CAT12_GRID } from '../core/volume/grid';
+import type { PipelineProgress, PipelineRequest, PipelineResult } from './protocol';
+
+type RunOne = (req: PipelineRequest, onProgress: (p: PipelineProgress) => void, signal: AbortSignal) => Promise<PipelineResult>;
+
+function checkAborted(signal: AbortSignal): void {
+  if (signal.aborted) throw new DOMException('The analysis was cancelled.', 'AbortError');
+}
+
+export async function runCombined(
+  req: PipelineRequest,
+  onProgress: (p: PipelineProgress) => void,
+  signal: AbortSignal,
+  runOne: RunOne,
+): Promise<PipelineResult> {
+  const single = { ...req, averageModelIds: undefined, compareWith: undefined };
+  const parts: PipelineRequest[] = req.averageModelIds?.length
+    ? [...new Set(req.averageModelIds)].map((modelId) => ({ ...single, modelId }))
+    : [single, { ...single, modelId: req.compareWith!.modelId, method: req.compareWith!.method }];
+  if (req.averageModelIds?.length === 1) throw new InputError('Averaging needs at least two models; tick two or more.');
+  const results: PipelineResult[] = [];
+  for (let n = 0; n < parts.length; n++) {
+    checkAborted(signal);
+    const prefix = req.averageModelIds?.length ? `model ${n + 1} of ${parts.length}` : n === 0 ? 'A' : 'B';
+    results.push(await runOne(parts[n], (p) => onProgress({ ...p, message: `${prefix}: ${p.message ?? ''}`.trim() }), signal));
+  }
+  checkAborted(signal);
+  onProgress({ stage: 'post', fraction: 0.5, message: 'combining' });
+  const first = results[0];
+  const members = results.map((r) => ({ modelLabel: r.modelLabel, methodLabel: r.methodLabel, probability: r.probability }));
+  const notices = [...new Set(results.flatMap((r) => r.notices))];
+  const timings: Record<string, number> = {};
+  for (const r of results) for (const [k, v] of Object.entries(r.timings)) timings[k] = (timings[k] ?? 0) + v;
+
+  if (req.averageModelIds?.length) {
+    const relevance = meanMaps(results.map((r) => r.relevance));
+    return {
+      background: first.background,
+      relevance,
+      display: displayMap(relevance, CAT12_GRID.dims, { scaling: 'fixed' }),
+      logits: meanVectors(results.map((r) => r.logits)),
+      probability: mean(results.map((r) => r.probability)),
+      modelLabel: `mean of ${results.length} models`,
+      methodLabel: first.methodLabel,
+      notices,
+      timings,
+      backend: first.backend,
+      residualizedWith: first.residualizedWith,
+      combination: { kind: 'average', members },
+    };
+  }
+  const [a, b] = results;
+  const relevance = differenceMap(a.relevance, b.relevance);
+  return {
+    background: a.background,
+    relevance,
+    display: displayMap(relevance, CAT12_GRID.dims, { scaling: 'fixed' }),
+    logits: a.logits.map((x, i) => x - (b.logits[i] ?? Number.NaN)),
+    probability: a.probability - b.probability,
+    modelLabel: a.modelLabel === b.modelLabel ? a.modelLabel : `${a.modelLabel} − ${b.modelLabel}`,
+    methodLabel: a.methodLabel === b.methodLabel ? a.methodLabel : `${a.methodLabel} − ${b.methodLabel}`,
+    notices,
+    timings,
+    backend: a.backend,
+    residualizedWith: a.residualizedWith,
+    combination: { kind: 'difference', members },
+  };
+}
