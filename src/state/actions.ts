@@ -6,6 +6,8 @@ import { ATLAS_NAMES_PATH } from '../core/atlas';
 import type { EngineName } from '../core/model/backend';
 import { AnalysisClient, AnalysisError, type AnalysisOutput } from '../worker/client';
 import { useStore, type AtlasRegion, type DemoCase, type ScanInfo } from './store';
+import { analysisKey, combineRequest, sexCode } from './prefs';
+import { tNow } from '../ui/i18n';
 
 const MAX_FILE_BYTES = 1024 * 1024 * 1024;
 const CACHE_LIMIT = 6; // each entry holds about 30 MB of grids and textures
@@ -15,7 +17,7 @@ const cache = new Map<string, AnalysisOutput>();
 let current: { cancel: () => void; token: number } | null = null;
 let token = 0;
 
-function worker(): AnalysisClient {
+export function worker(): AnalysisClient {
   client ??= new AnalysisClient();
   return client;
 }
@@ -48,14 +50,23 @@ async function fetchJson<T>(url: string): Promise<T> {
 
 export async function loadFile(file: File): Promise<void> {
   if (file.size > MAX_FILE_BYTES) {
-    return fail(`"${file.name}" is ${(file.size / 2 ** 20).toFixed(0)} MB, too large for a gray-matter map; use the CAT12 mwp1 image.`);
+    return fail(tNow('error.tooLarge', { name: file.name, mb: (file.size / 2 ** 20).toFixed(0) }));
   }
   await loadScan(file.name, 'file', () => file.arrayBuffer());
 }
 
 export async function loadDemo(id: string): Promise<void> {
   const demo = useStore.getState().demos.find((d) => d.id === id);
-  if (!demo) return fail(`The demo case "${id}" is not in the list; pick another one.`);
+  if (!demo) return fail(tNow('error.unknownDemo', { id }));
+  // The demo's own covariates, for models that residualize (index.json: age, sex, tiv, field).
+  useStore.setState((s) => ({
+    covariates: {
+      age: Number.isFinite(demo.age) ? demo.age : s.covariates.age,
+      sex: sexCode(demo.sex),
+      tiv: Number.isFinite(demo.tiv) ? demo.tiv : s.covariates.tiv,
+      field: Number.isFinite(demo.field) ? demo.field : s.covariates.field,
+    },
+  }));
   const url = new URL(`demo/${demo.file}`, document.baseURI).href;
   await loadScan(demo.file, 'demo', () => download(url));
 }
@@ -77,12 +88,12 @@ async function download(url: string): Promise<ArrayBuffer> {
 }
 
 async function loadScan(name: string, source: ScanInfo['source'], read: () => Promise<ArrayBuffer>): Promise<void> {
-  useStore.setState({ status: 'loading', error: null, progress: { stage: 'reading', fraction: 0, message: `Loading ${name}` } });
+  useStore.setState({ status: 'loading', error: null, progress: { stage: 'reading', fraction: 0, message: tNow('progress.loading', { name }) } });
   let bytes: Uint8Array;
   try {
     bytes = new Uint8Array(await read());
   } catch (e) {
-    return fail(e instanceof Error ? e.message : `Could not read "${name}"; try again.`);
+    return fail(e instanceof Error ? e.message : tNow('error.readFailed', { name }));
   }
   const hash = await hashBytes(bytes);
   // The new scan becomes "the scan" only once it has a result: a bad file leaves the old one on screen.
@@ -107,11 +118,11 @@ function forcedBackend(): EngineName | undefined {
 
 /** Runs (or fetches from the cache) the analysis of a scan (default: the current one) with the current choices. */
 export async function analyze(scan: ScanInfo | null = useStore.getState().scan): Promise<void> {
-  const { modelId, method } = useStore.getState();
+  const { modelId, method, covariates, combine } = useStore.getState();
   if (!scan) return;
   current?.cancel();
   current = null;
-  const key = `${scan.hash}|${modelId}|${method}`;
+  const key = analysisKey(scan.hash, modelId, method, covariates, combine);
   const hit = cache.get(key);
   if (hit) {
     cache.delete(key); // refresh its place in the LRU order
@@ -120,7 +131,8 @@ export async function analyze(scan: ScanInfo | null = useStore.getState().scan):
     return;
   }
   const my = ++token;
-  const job = worker().analyze({ scanBytes: scan.bytes, fileName: scan.name, modelId, method, backend: forcedBackend() }, (progress) => {
+  const request = { scanBytes: scan.bytes, fileName: scan.name, modelId, method, backend: forcedBackend(), covariates, ...combineRequest(combine) };
+  const job = worker().analyze(request, (progress) => {
     if (my === token) useStore.setState({ progress: { ...progress, message: progress.message ?? scan.name } });
   });
   current = { cancel: job.cancel, token: my };

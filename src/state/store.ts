@@ -6,6 +6,9 @@ import { create } from 'zustand';
 import { GRID_DIMS, MODELS, type PipelineProgress } from '../worker/protocol';
 import type { AnalysisOutput } from '../worker/client';
 import { DEFAULT_VIEW_SETTINGS, type ViewSettings } from './viewSettings';
+import { DEFAULT_COVARIATES, type Covariates } from '../core/analysis/residualize';
+import type { ImportedModelInfo, ModelInfo } from '../worker/habitsProtocol';
+import { initialLang, initialTheme, type CombineSettings, type Lang, type Theme } from './prefs';
 
 export type Voxel = [number, number, number];
 
@@ -68,6 +71,16 @@ export interface AppState {
   gpu: GpuInfo | null;
   view: ViewSettings;
   crosshair: Voxel;
+  /** Covariates for residualizing models (age, sex 1/0/0.5, TIV, field). */
+  covariates: Covariates;
+  lang: Lang;
+  theme: Theme;
+  /** Models converted from dropped Keras HDF5 files (kept in IndexedDB). */
+  importedModels: ImportedModelInfo[];
+  /** Per model id: does it residualize? (filled on demand) */
+  modelInfo: Record<string, ModelInfo>;
+  combine: CombineSettings;
+  helpOpen: boolean;
 }
 
 export const CENTRE_VOXEL: Voxel = [60, 84, 48]; // near MNI (0, 0, 0): x = 0, y = 0, z = 0
@@ -86,6 +99,13 @@ export const useStore = create<AppState>(() => ({
   gpu: null,
   view: DEFAULT_VIEW_SETTINGS,
   crosshair: CENTRE_VOXEL,
+  covariates: { ...DEFAULT_COVARIATES },
+  lang: initialLang(),
+  theme: initialTheme(),
+  importedModels: [],
+  modelInfo: {},
+  combine: { mode: 'single', averageIds: [], compareModelId: MODELS[0]!.id, compareMethod: 'paper' },
+  helpOpen: false,
 }));
 
 export function setView(patch: Partial<ViewSettings>): void {

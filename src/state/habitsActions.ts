@@ -1,0 +1,146 @@
+/**
+ * Actions of the habits features: covariates, language and theme, imported Keras models,
+ * combined analyses (mean of models, difference A - B), help.
+ */
+import type { Covariates } from '../core/analysis/residualize';
+import { DEFAULT_COVARIATES } from '../core/analysis/residualize';
+import { isHdf5 } from '../worker/habitsProtocol';
+import { MODELS } from '../worker/protocol';
+import { tNow } from '../ui/i18n';
+import { analyze, fail, loadFile, worker } from './actions';
+import { remember, type CombineSettings, type Lang, type Theme } from './prefs';
+import { setView, useStore } from './store';
+
+/** Theme on <html>, imported models from IndexedDB, metadata of the chosen model. */
+export async function initHabits(): Promise<void> {
+  applyTheme(useStore.getState().theme);
+  document.documentElement.lang = useStore.getState().lang;
+  try {
+    const importedModels = await worker().listImported();
+    useStore.setState({ importedModels });
+  } catch {
+    // no stored models (or no IndexedDB): the bundled list stays
+  }
+  await refreshModelInfo(useStore.getState().modelId);
+}
+
+function applyTheme(theme: Theme): void {
+  document.documentElement.dataset.theme = theme;
+}
+
+export function setLang(lang: Lang): void {
+  remember('lang', lang);
+  document.documentElement.lang = lang;
+  useStore.setState({ lang });
+}
+
+export function toggleTheme(): void {
+  const theme: Theme = useStore.getState().theme === 'dark' ? 'light' : 'dark';
+  remember('theme', theme);
+  applyTheme(theme);
+  useStore.setState({ theme });
+}
+
+export function setHelpOpen(helpOpen: boolean): void {
+  useStore.setState({ helpOpen });
+}
+
+/** Does the model residualize? Asked once per model (the covariates panel follows it). */
+export async function refreshModelInfo(modelId: string): Promise<void> {
+  if (useStore.getState().modelInfo[modelId]) return;
+  try {
+    const info = await worker().modelInfo(modelId);
+    useStore.setState((s) => ({ modelInfo: { ...s.modelInfo, [modelId]: info } }));
+  } catch {
+    useStore.setState((s) => ({ modelInfo: { ...s.modelInfo, [modelId]: { residualize: false } } }));
+  }
+}
+
+/** New covariates re-run the analysis (results are cached per covariates too). */
+export function setCovariates(patch: Partial<Covariates>): Promise<void> {
+  const cur = useStore.getState().covariates;
+  const next = { ...cur, ...patch };
+  if (next.age === cur.age && next.sex === cur.sex && next.tiv === cur.tiv && next.field === cur.field) return Promise.resolve();
+  useStore.setState({ covariates: next });
+  return analyze();
+}
+
+export function resetCovariates(): Promise<void> {
+  return setCovariates({ ...DEFAULT_COVARIATES });
+}
+
+export function setCombine(patch: Partial<CombineSettings>): Promise<void> {
+  useStore.setState((s) => ({ combine: { ...s.combine, ...patch } }));
+  return analyze();
+}
+
+async function sniffHdf5(file: File): Promise<boolean> {
+  return isHdf5(new Uint8Array(await file.slice(0, 8).arrayBuffer()));
+}
+
+/** Dropped or picked files: HDF5 models (by their magic bytes) are imported, the first other file is the scan. */
+export async function openFiles(files: File[]): Promise<void> {
+  const models: File[] = [];
+  const scans: File[] = [];
+  for (const f of files) ((await sniffHdf5(f)) || /\.(h5|hdf5|keras)$/i.test(f.name) ? models : scans).push(f);
+  let imported: string | null = null;
+  for (const f of models) imported = (await importModelFile(f)) ?? imported;
+  if (imported) {
+    useStore.setState({ modelId: imported });
+    void refreshModelInfo(imported);
+  }
+  if (scans[0]) await loadFile(scans[0]);
+  else if (imported) await analyze();
+}
+
+/** Converts one Keras HDF5 file in the worker; returns its model id, or null after showing the error. */
+export async function importModelFile(file: File): Promise<string | null> {
+  const name = file.name;
+  useStore.setState({ status: 'loading', error: null, progress: { stage: 'reading', fraction: 0, message: tNow('progress.importing', { name }) } });
+  try {
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    const info = await worker().importH5(name, bytes, (p) => useStore.setState({ progress: p }));
+    useStore.setState((s) => ({
+      importedModels: [...s.importedModels.filter((m) => m.id !== info.id), info],
+      modelInfo: { ...s.modelInfo, [info.id]: { residualize: false } },
+      status: s.output ? 'done' : 'idle',
+      progress: null,
+    }));
+    return info.id;
+  } catch (e) {
+    fail(e instanceof Error ? e.message : String(e));
+    return null;
+  }
+}
+
+export async function removeImportedModel(id: string): Promise<void> {
+  await worker().removeModel(id).catch(() => undefined);
+  const s = useStore.getState();
+  const fallback = MODELS[0]!.id;
+  useStore.setState({
+    importedModels: s.importedModels.filter((m) => m.id !== id),
+    combine: {
+      ...s.combine,
+      averageIds: s.combine.averageIds.filter((m) => m !== id),
+      compareModelId: s.combine.compareModelId === id ? fallback : s.combine.compareModelId,
+    },
+  });
+  if (s.modelId === id) {
+    useStore.setState({ modelId: fallback });
+    await analyze();
+  }
+}
+
+// ---- keyboard shortcuts (the hook in ui/ maps keys to these) ----
+
+export function toggleOverlay(): void {
+  setView({ hideOverlay: !useStore.getState().view.hideOverlay });
+}
+
+/** Threshold step of the t / T keys. */
+export const THRESHOLD_STEP = 0.05;
+
+export function nudgeThreshold(direction: 1 | -1): void {
+  const t = useStore.getState().view.threshold + direction * THRESHOLD_STEP;
+  setView({ threshold: Math.round(Math.max(0, Math.min(1, t)) * 100) / 100 });
+}

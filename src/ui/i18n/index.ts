@@ -1,0 +1,36 @@
+/**
+ * A tiny i18n: typed keys (en.ts is the key set), `{name}` placeholders, and a hook that follows
+ * the store's language. Non-React code (actions) uses translate() with the current language.
+ */
+import { useCallback } from 'react';
+import { useStore } from '../../state/store';
+import type { Lang } from '../../state/prefs';
+import { en, type MessageKey } from './en';
+import { de } from './de';
+
+export type { MessageKey } from './en';
+export type Params = Record<string, string | number>;
+
+export const LOCALES: Record<Lang, Record<MessageKey, string>> = { en, de };
+
+export function format(template: string, params?: Params): string {
+  if (!params) return template;
+  return template.replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m));
+}
+
+export function translate(lang: Lang, key: MessageKey, params?: Params): string {
+  return format(LOCALES[lang][key] ?? en[key], params);
+}
+
+/** t() in the current language (from anywhere, e.g. actions). */
+export function tNow(key: MessageKey, params?: Params): string {
+  return translate(useStore.getState().lang, key, params);
+}
+
+export type T = (key: MessageKey, params?: Params) => string;
+
+/** The translation function of the current language; components re-render when it changes. */
+export function useT(): T {
+  const lang = useStore((s) => s.lang);
+  return useCallback((key: MessageKey, params?: Params) => translate(lang, key, params), [lang]);
+}
