@@ -1,55 +1,97 @@
+import { useRef } from 'react';
 import { useStore } from '../state/store';
 import { cancelAnalysis, setMethod, setModel } from '../state/actions';
+import { openFiles, refreshModelInfo, removeImportedModel } from '../state/habitsActions';
 import { METHODS, MODELS, PIPELINE_STAGES } from '../worker/protocol';
+import { useT, type MessageKey } from './i18n';
 
-const STAGE_LABEL: Record<string, string> = {
-  reading: 'Reading',
-  grid: 'Model grid',
-  forward: 'Forward pass',
-  relevance: 'Relevance',
-  post: 'Post-processing',
+export const STAGE_KEY: Record<string, MessageKey> = {
+  reading: 'stage.reading',
+  grid: 'stage.grid',
+  forward: 'stage.forward',
+  relevance: 'stage.relevance',
+  post: 'stage.post',
 };
 
 export function AnalysisPanel() {
+  const t = useT();
   const modelId = useStore((s) => s.modelId);
   const method = useStore((s) => s.method);
   const status = useStore((s) => s.status);
   const progress = useStore((s) => s.progress);
+  const imported = useStore((s) => s.importedModels);
+  const picker = useRef<HTMLInputElement>(null);
   const busy = status === 'running' || status === 'loading';
   const stageIndex = progress ? PIPELINE_STAGES.indexOf(progress.stage) : -1;
   const overall = progress ? (stageIndex + progress.fraction) / PIPELINE_STAGES.length : 0;
+  const pick = (id: string) => {
+    void refreshModelInfo(id);
+    void setModel(id);
+  };
   return (
     <section className="panel">
-      <h2>Analysis</h2>
+      <h2>{t('analysis.heading')}</h2>
       <label className="field">
-        <span>Model</span>
-        <select data-testid="model-select" value={modelId} onChange={(e) => void setModel(e.currentTarget.value)}>
-          {MODELS.map((m) => (
-            <option key={m.id} value={m.id}>{m.label}</option>
-          ))}
+        <span>{t('analysis.model')}</span>
+        <select data-testid="model-select" value={modelId} onChange={(e) => pick(e.currentTarget.value)}>
+          <optgroup label={t('analysis.bundledGroup')}>
+            {MODELS.map((m) => <option key={m.id} value={m.id}>{m.label}</option>)}
+          </optgroup>
+          {imported.length > 0 && (
+            <optgroup label={t('analysis.importedGroup')}>
+              {imported.map((m) => <option key={m.id} value={m.id}>{m.label}</option>)}
+            </optgroup>
+          )}
         </select>
       </label>
-      <label className="field">
-        <span>Method</span>
-        <select data-testid="method-select" value={method} onChange={(e) => void setMethod(e.currentTarget.value)}>
-          {METHODS.map((m) => (
-            <option key={m.id} value={m.id}>{m.label}</option>
+      {imported.length > 0 && (
+        <ul className="imported-models" data-testid="imported-models">
+          {imported.map((m) => (
+            <li key={m.id} data-testid="imported-model">
+              <span className="imported-name">{m.label}</span>
+              <span className="hint">{t('analysis.importedHint', { params: m.totalParams.toLocaleString(), shape: m.inputShape.join('×') })}</span>
+              <button type="button" className="link" data-testid="remove-model" title={t('analysis.removeTitle', { name: m.label })} onClick={() => void removeImportedModel(m.id)}>
+                {t('analysis.remove')}
+              </button>
+            </li>
           ))}
+        </ul>
+      )}
+      <div className="row">
+        <button type="button" onClick={() => picker.current?.click()}>{t('analysis.importModel')}</button>
+        <input
+          ref={picker}
+          data-testid="model-input"
+          type="file"
+          accept=".h5,.hdf5,.keras"
+          multiple
+          hidden
+          onChange={(e) => {
+            const files = [...(e.currentTarget.files ?? [])];
+            e.currentTarget.value = '';
+            if (files.length) void openFiles(files);
+          }}
+        />
+      </div>
+      <label className="field">
+        <span>{t('analysis.method')}</span>
+        <select data-testid="method-select" value={method} onChange={(e) => void setMethod(e.currentTarget.value)}>
+          {METHODS.map((m) => <option key={m.id} value={m.id}>{m.label}</option>)}
         </select>
       </label>
       {busy && progress && (
         <div className="progress" data-testid="progress" role="status">
           <div className="progress-stages">
             {PIPELINE_STAGES.map((s, i) => (
-              <span key={s} className={i < stageIndex ? 'done' : i === stageIndex ? 'active' : ''}>{STAGE_LABEL[s]}</span>
+              <span key={s} className={i < stageIndex ? 'done' : i === stageIndex ? 'active' : ''}>{t(STAGE_KEY[s]!)}</span>
             ))}
           </div>
           <progress max={1} value={overall} />
           <div className="row">
             <span className="hint">
-              {STAGE_LABEL[progress.stage]} {Math.round(progress.fraction * 100)}%{progress.message ? ` — ${progress.message}` : ''}
+              {t(STAGE_KEY[progress.stage]!)} {Math.round(progress.fraction * 100)}%{progress.message ? ` — ${progress.message}` : ''}
             </span>
-            <button type="button" onClick={cancelAnalysis}>Cancel</button>
+            <button type="button" onClick={cancelAnalysis}>{t('analysis.cancel')}</button>
           </div>
         </div>
       )}

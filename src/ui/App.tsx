@@ -7,22 +7,33 @@ import { Readouts } from './Readouts';
 import { Diagnostics } from './Diagnostics';
 import { ErrorBanner } from './ErrorBanner';
 import { Viewer } from './Viewer';
+import { CovariatesPanel } from './CovariatesPanel';
+import { CombinePanel } from './CombinePanel';
+import { HeaderControls } from './HeaderControls';
+import { HelpPanel } from './HelpPanel';
+import { useShortcuts } from './useShortcuts';
+import { useT } from './i18n';
 
 export function App() {
+  const t = useT();
+  useShortcuts();
   return (
     <DropZone>
       <div className="app">
         <header className="app-header">
-          <h1>relevance-viewer</h1>
-          <span className="tagline">Why does the CNN see Alzheimer&rsquo;s disease in this scan? LRP relevance, in your browser.</span>
-          <span className="privacy" title="The scan is read and analysed by this page's own code; no upload happens.">
-            Nothing leaves this computer: the scan is analysed inside this page
+          <h1>{t('app.title')}</h1>
+          <span className="tagline">{t('app.tagline')}</span>
+          <span className="privacy" data-testid="privacy" title={t('app.privacyTitle')}>
+            {t('app.privacy')}
           </span>
+          <HeaderControls />
         </header>
         <ErrorBanner />
         <aside className="side-panel">
           <LoadPanel />
           <AnalysisPanel />
+          <CovariatesPanel />
+          <CombinePanel />
           <Prediction />
           <Readouts />
           <DisplayControls />
@@ -31,6 +42,7 @@ export function App() {
         <main className="views">
           <Viewer />
         </main>
+        <HelpPanel />
       </div>
     </DropZone>
   );

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { useStore, type AppState } from '../state/store';
+import { useT } from './i18n';
 
 function report(s: AppState): string {
   const r = s.output?.result;
@@ -20,10 +21,11 @@ function report(s: AppState): string {
 }
 
 export function Diagnostics() {
+  const t = useT();
   const [open, setOpen] = useState(false);
   return (
     <details className="panel diagnostics" data-testid="diagnostics" onToggle={(e) => setOpen(e.currentTarget.open)}>
-      <summary>Diagnostics</summary>
+      <summary>{t('diag.heading')}</summary>
       {open && <DiagnosticsBody />}
     </details>
   );
@@ -31,6 +33,7 @@ export function Diagnostics() {
 
 /** Mounted only while the panel is open: it follows the whole state (crosshair included). */
 function DiagnosticsBody() {
+  const t = useT();
   const state = useStore();
   const [copied, setCopied] = useState(false);
   const text = report(state);
@@ -52,7 +55,7 @@ function DiagnosticsBody() {
   return (
     <>
       <pre>{text}</pre>
-      <button type="button" onClick={() => void copy()}>{copied ? 'Copied' : 'Copy to clipboard'}</button>
+      <button type="button" onClick={() => void copy()}>{copied ? t('diag.copied') : t('diag.copy')}</button>
     </>
   );
 }

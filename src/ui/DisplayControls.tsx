@@ -2,6 +2,7 @@ import { useStore, setView } from '../state/store';
 import type { ClipAxis, VolumeMode } from '../state/viewSettings';
 import { DEFAULT_VIEW_SETTINGS } from '../state/viewSettings';
 import { Colorbar } from './Colorbar';
+import { useT } from './i18n';
 
 function Slider(props: { id: string; label: string; min: number; max: number; step: number; value: number; onChange: (v: number) => void; digits?: number }) {
   return (
@@ -22,62 +23,63 @@ function Slider(props: { id: string; label: string; min: number; max: number; st
 }
 
 export function DisplayControls() {
+  const t = useT();
   const v = useStore((s) => s.view);
   const hasTemplate = useStore((s) => s.assets.template8 !== null);
   return (
     <section className="panel">
-      <h2>Display</h2>
+      <h2>{t('display.heading')}</h2>
       <Colorbar threshold={v.threshold} hidden={v.hideOverlay} />
-      <Slider id="threshold" label="Threshold |R|" min={0} max={1} step={0.01} value={v.threshold} onChange={(threshold) => setView({ threshold })} />
-      <Slider id="transparency" label="Transparency" min={0} max={1} step={0.01} value={v.transparency} onChange={(transparency) => setView({ transparency })} />
+      <Slider id="threshold" label={t('display.threshold')} min={0} max={1} step={0.01} value={v.threshold} onChange={(threshold) => setView({ threshold })} />
+      <Slider id="transparency" label={t('display.transparency')} min={0} max={1} step={0.01} value={v.transparency} onChange={(transparency) => setView({ transparency })} />
       <label className="check">
         <input type="checkbox" data-testid="hide-overlay" checked={v.hideOverlay} onChange={(e) => setView({ hideOverlay: e.currentTarget.checked })} />
-        Hide relevance overlay
+        {t('display.hideOverlay')}
       </label>
-      <Slider id="brightness" label="Brightness" min={-0.5} max={0.5} step={0.01} value={v.brightness} onChange={(brightness) => setView({ brightness })} />
-      <Slider id="contrast" label="Contrast" min={0.2} max={4} step={0.05} value={v.contrast} onChange={(contrast) => setView({ contrast })} />
+      <Slider id="brightness" label={t('display.brightness')} min={-0.5} max={0.5} step={0.01} value={v.brightness} onChange={(brightness) => setView({ brightness })} />
+      <Slider id="contrast" label={t('display.contrast')} min={0.2} max={4} step={0.05} value={v.contrast} onChange={(contrast) => setView({ contrast })} />
       <label className="field">
-        <span>Background</span>
+        <span>{t('display.background')}</span>
         <select value={v.backgroundSource} onChange={(e) => setView({ backgroundSource: e.currentTarget.value as 'scan' | 'template' })}>
-          <option value="scan">Analysed scan</option>
-          <option value="template" disabled={!hasTemplate}>Colin27 T1 template{hasTemplate ? '' : ' (not available)'}</option>
+          <option value="scan">{t('display.bgScan')}</option>
+          <option value="template" disabled={!hasTemplate}>{t('display.bgTemplate')}{hasTemplate ? '' : t('display.notAvailable')}</option>
         </select>
       </label>
       <label className="check">
-        <input type="checkbox" checked={v.flipLR} onChange={(e) => setView({ flipLR: e.currentTarget.checked })} />
-        Radiological convention (subject&rsquo;s left on screen-right)
+        <input type="checkbox" data-testid="flip-lr" checked={v.flipLR} onChange={(e) => setView({ flipLR: e.currentTarget.checked })} />
+        {t('display.radiological')}
       </label>
       <label className="check">
         <input type="checkbox" checked={v.showCrosshair} onChange={(e) => setView({ showCrosshair: e.currentTarget.checked })} />
-        Crosshair
+        {t('display.crosshair')}
       </label>
-      <h3>3D view</h3>
+      <h3>{t('display.3d')}</h3>
       <div className="segmented" role="radiogroup">
         {(['glass', 'render'] as VolumeMode[]).map((m) => (
           <button key={m} type="button" role="radio" aria-checked={v.volumeMode === m} className={v.volumeMode === m ? 'on' : ''} onClick={() => setView({ volumeMode: m })}>
-            {m === 'glass' ? 'Glass brain (MIP)' : 'Rendered brain'}
+            {m === 'glass' ? t('display.glass') : t('display.render')}
           </button>
         ))}
       </div>
       <label className="field">
-        <span>Clip plane</span>
+        <span>{t('display.clip')}</span>
         <select value={v.clipAxis} onChange={(e) => setView({ clipAxis: e.currentTarget.value as ClipAxis })}>
-          <option value="none">None</option>
-          <option value="x">Left–right (x)</option>
-          <option value="y">Posterior–anterior (y)</option>
-          <option value="z">Inferior–superior (z)</option>
+          <option value="none">{t('display.clipNone')}</option>
+          <option value="x">{t('display.clipX')}</option>
+          <option value="y">{t('display.clipY')}</option>
+          <option value="z">{t('display.clipZ')}</option>
         </select>
       </label>
       {v.clipAxis !== 'none' && (
         <>
-          <Slider id="clip-position" label="Clip position" min={0} max={1} step={0.01} value={v.clipPosition} onChange={(clipPosition) => setView({ clipPosition })} />
+          <Slider id="clip-position" label={t('display.clipPosition')} min={0} max={1} step={0.01} value={v.clipPosition} onChange={(clipPosition) => setView({ clipPosition })} />
           <label className="check">
             <input type="checkbox" checked={v.clipFlip} onChange={(e) => setView({ clipFlip: e.currentTarget.checked })} />
-            Keep the other side
+            {t('display.clipFlip')}
           </label>
         </>
       )}
-      <button type="button" className="link" onClick={() => setView(DEFAULT_VIEW_SETTINGS)}>Reset display settings</button>
+      <button type="button" className="link" onClick={() => setView(DEFAULT_VIEW_SETTINGS)}>{t('display.reset')}</button>
     </section>
   );
 }

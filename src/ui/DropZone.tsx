@@ -1,13 +1,16 @@
 import { useState, type DragEvent, type ReactNode } from 'react';
-import { loadFile } from '../state/actions';
+import { openFiles } from '../state/habitsActions';
+import { useT } from './i18n';
 
-/** The whole page accepts a dropped .nii / .nii.gz file. */
+/** The whole page accepts dropped files: a .nii / .nii.gz scan and/or Keras .h5 models. */
 export function DropZone({ children }: { children: ReactNode }) {
+  const t = useT();
   const [over, setOver] = useState(false);
   const hasFiles = (e: DragEvent) => e.dataTransfer.types.includes('Files');
   return (
     <div
       className="drop-zone"
+      data-testid="drop-zone"
       onDragOver={(e) => {
         if (!hasFiles(e)) return;
         e.preventDefault();
@@ -21,14 +24,14 @@ export function DropZone({ children }: { children: ReactNode }) {
         if (!hasFiles(e)) return;
         e.preventDefault();
         setOver(false);
-        const file = e.dataTransfer.files[0];
-        if (file) void loadFile(file);
+        const files = [...e.dataTransfer.files];
+        if (files.length) void openFiles(files);
       }}
     >
       {children}
       {over && (
         <div className="drop-overlay" aria-hidden="true">
-          <div>Drop a NIfTI gray-matter map (.nii or .nii.gz)</div>
+          <div>{t('drop.overlay')}</div>
         </div>
       )}
     </div>

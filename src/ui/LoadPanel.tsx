@@ -1,51 +1,55 @@
 import { useRef } from 'react';
 import { useStore } from '../state/store';
-import { loadDemo, loadFile } from '../state/actions';
+import { loadDemo } from '../state/actions';
+import { openFiles } from '../state/habitsActions';
+import { useT } from './i18n';
 
 export function LoadPanel() {
+  const t = useT();
   const demos = useStore((s) => s.demos);
   const scan = useStore((s) => s.scan);
   const input = useRef<HTMLInputElement>(null);
   return (
     <section className="panel">
-      <h2>Scan</h2>
+      <h2>{t('scan.heading')}</h2>
       <div className="row">
         <button type="button" className="primary" onClick={() => input.current?.click()}>
-          Open NIfTI…
+          {t('scan.open')}
         </button>
         <input
           ref={input}
           data-testid="file-input"
           type="file"
-          accept=".nii,.nii.gz,.gz"
+          accept=".nii,.nii.gz,.gz,.h5,.hdf5"
+          multiple
           hidden
           onChange={(e) => {
-            const f = e.currentTarget.files?.[0];
+            const files = [...(e.currentTarget.files ?? [])];
             e.currentTarget.value = ''; // picking the same file again still fires
-            if (f) void loadFile(f);
+            if (files.length) void openFiles(files);
           }}
         />
-        <span className="hint">or drop it anywhere</span>
+        <span className="hint">{t('scan.orDrop')}</span>
       </div>
       <label className="field">
-        <span>Demo case</span>
+        <span>{t('scan.demo')}</span>
         <select
           data-testid="demo-select"
           value=""
           disabled={demos.length === 0}
           onChange={(e) => e.currentTarget.value && void loadDemo(e.currentTarget.value)}
         >
-          <option value="">{demos.length ? 'Choose a demo case…' : 'No demo cases available'}</option>
+          <option value="">{demos.length ? t('scan.chooseDemo') : t('scan.noDemos')}</option>
           {demos.map((d) => (
             <option key={d.id} value={d.id}>
-              {d.id} — {d.group}, {d.age} y, {String(d.sex)}
+              {t('scan.demoOption', { id: d.id, group: d.group, age: d.age, sex: String(d.sex) })}
             </option>
           ))}
         </select>
       </label>
       {scan && (
-        <p className="scan-name" title={`SHA-256 prefix ${scan.hash}`}>
-          {scan.name} <span className="hint">({(scan.bytes.length / 2 ** 20).toFixed(1)} MB, {scan.source})</span>
+        <p className="scan-name" title={t('scan.hashTitle', { hash: scan.hash })}>
+          {scan.name} <span className="hint">({t('scan.size', { mb: (scan.bytes.length / 2 ** 20).toFixed(1), source: t(`scan.source.${scan.source}`) })})</span>
         </p>
       )}
     </section>

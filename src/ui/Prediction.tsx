@@ -1,34 +1,52 @@
 import { useStore } from '../state/store';
+import { useT } from './i18n';
 
 export function Prediction() {
+  const t = useT();
   const output = useStore((s) => s.output);
   const status = useStore((s) => s.status);
   if (!output) {
     return (
       <section className="panel">
-        <h2>Result</h2>
-        <p className="hint">{status === 'running' ? 'Analysing…' : 'Open a scan or pick a demo case to start.'}</p>
+        <h2>{t('result.heading')}</h2>
+        <p className="hint">{status === 'running' ? t('result.running') : t('result.empty')}</p>
       </section>
     );
   }
   const { result } = output;
+  const combo = result.combination;
+  const isDiff = combo?.kind === 'difference';
   const pct = (result.probability * 100).toFixed(1);
+  const cov = result.residualizedWith;
   return (
     <section className="panel">
-      <h2>Result</h2>
+      <h2>{t('result.heading')}</h2>
+      {isDiff && <p className="difference-label" data-testid="difference-label">{t('result.differenceLabel')}</p>}
       <div className="prediction" data-testid="prediction">
-        <span className="prob">{pct}%</span>
-        <span className="prob-label">likelihood of Alzheimer&rsquo;s disease (softmax of the AD neuron)</span>
-        <div className="prob-bar"><div style={{ width: `${pct}%` }} /></div>
+        <span className="prob">{isDiff && result.probability >= 0 ? '+' : ''}{pct}%</span>
+        <span className="prob-label">
+          {combo?.kind === 'average' ? t('result.meanLikelihood', { n: combo.members.length }) : isDiff ? t('result.differenceLikelihood') : t('result.likelihood')}
+        </span>
+        {!isDiff && <div className="prob-bar"><div style={{ width: `${pct}%` }} /></div>}
       </div>
-      <p className="disclaimer" role="note">
-        Demonstration model trained on synthetic data — not a diagnostic device; this is not a diagnosis.
-      </p>
+      <p className="disclaimer" role="note">{t('app.disclaimer')}</p>
       <dl className="kv">
-        <dt>Model</dt><dd>{result.modelLabel}</dd>
-        <dt>Method</dt><dd>{result.methodLabel}</dd>
-        <dt>Logits</dt><dd>{result.logits.map((l) => l.toFixed(3)).join(', ')}</dd>
+        <dt>{t('result.model')}</dt><dd>{result.modelLabel}</dd>
+        <dt>{t('result.method')}</dt><dd>{result.methodLabel}</dd>
+        <dt>{t('result.logits')}</dt><dd data-testid="logits">{result.logits.map((l) => l.toFixed(3)).join(', ')}</dd>
+        <dt>{t('result.covariates')}</dt>
+        <dd data-testid="result-covariates">{cov ? `${cov.age} y, ${cov.sex === 1 ? t('cov.female') : cov.sex === 0 ? t('cov.male') : t('cov.unknown')}, ${cov.tiv} cm³, ${cov.field} T` : t('result.rawInput')}</dd>
       </dl>
+      {combo && (
+        <>
+          <h3>{t('result.members')}</h3>
+          <ul className="members" data-testid="members">
+            {combo.members.map((m, i) => (
+              <li key={i}>{isDiff ? (i === 0 ? 'A: ' : 'B: ') : ''}{m.modelLabel} · {m.methodLabel}: {(m.probability * 100).toFixed(1)}%</li>
+            ))}
+          </ul>
+        </>
+      )}
       {result.notices.length > 0 && (
         <ul className="notices">
           {result.notices.map((n) => <li key={n}>{n}</li>)}

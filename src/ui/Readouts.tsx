@@ -1,11 +1,13 @@
 import { useStore } from '../state/store';
 import { GRID_DIMS } from '../worker/protocol';
 import { voxelToWorld } from '../render/viewGeometry';
+import { useT } from './i18n';
 
 const fmt = (x: number | undefined, digits = 3) => (x === undefined || Number.isNaN(x) ? '—' : x.toFixed(digits));
 
 /** What is under the crosshair: coordinates, values, AAL region. Single-voxel reads only. */
 export function Readouts() {
+  const t = useT();
   const [i, j, k] = useStore((s) => s.crosshair);
   const output = useStore((s) => s.output);
   const assets = useStore((s) => s.assets);
@@ -13,28 +15,28 @@ export function Readouts() {
   const [x, y, z] = voxelToWorld([i, j, k]);
   const label = assets.atlasLabels?.[idx];
   const region = !assets.loaded
-    ? 'loading atlas…'
+    ? t('cross.loadingAtlas')
     : label === undefined
-      ? 'atlas not available'
+      ? t('cross.noAtlas')
       : label === 0
-        ? 'outside AAL regions'
-        : (assets.regionNames.get(label) ?? `AAL label ${label}`);
+        ? t('cross.outside')
+        : (assets.regionNames.get(label) ?? t('cross.label', { label }));
   return (
     <section className="panel">
-      <h2>Crosshair</h2>
+      <h2>{t('cross.heading')}</h2>
       <dl className="kv">
-        <dt>MNI (mm)</dt>
+        <dt>{t('cross.mni')}</dt>
         <dd data-testid="coords">
-          {x.toFixed(1)}, {y.toFixed(1)}, {z.toFixed(1)} <span className="hint">voxel {i}, {j}, {k}</span>
+          {x.toFixed(1)}, {y.toFixed(1)}, {z.toFixed(1)} <span className="hint">{t('cross.voxel', { i, j, k })}</span>
         </dd>
-        <dt>Region</dt>
+        <dt>{t('cross.region')}</dt>
         <dd data-testid="region">{region}</dd>
-        <dt>Scan</dt>
+        <dt>{t('cross.scan')}</dt>
         <dd>{fmt(output?.result.background[idx])}</dd>
-        <dt>Relevance</dt>
+        <dt>{t('cross.relevance')}</dt>
         <dd>
           {output ? output.result.relevance[idx].toExponential(2) : '—'}
-          <span className="hint"> display {fmt(output?.result.display[idx], 2)}</span>
+          <span className="hint"> {t('cross.display', { v: fmt(output?.result.display[idx], 2) })}</span>
         </dd>
       </dl>
     </section>

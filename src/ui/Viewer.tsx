@@ -2,10 +2,10 @@ import { useEffect, useRef, useState } from 'react';
 import { ViewerEngine } from '../render/ViewerEngine';
 import type { ViewId } from '../render/viewGeometry';
 import { setCrosshair, useStore, type AppState } from '../state/store';
+import { tNow, useT, type MessageKey, type T } from './i18n';
+import { onResetViews, pointerEntered, pointerLeft, viewClicked } from './viewCommands';
 
-const CONTEXT_LOST = 'The graphics (WebGL) context was lost, e.g. after a GPU reset or memory pressure; restoring the views…';
-
-const TITLES: Record<ViewId, string> = { axial: 'Axial', coronal: 'Coronal', sagittal: 'Sagittal', volume: '3D' };
+const TITLES: Record<ViewId, MessageKey> = { axial: 'view.axial', coronal: 'view.coronal', sagittal: 'view.sagittal', volume: 'view.3d' };
 
 /** Which grid volumes the views show, chosen from the state (no voxel work: references only). */
 function volumesOf(s: AppState): [Uint8Array | null, Uint8Array | null] {
@@ -15,13 +15,14 @@ function volumesOf(s: AppState): [Uint8Array | null, Uint8Array | null] {
 }
 
 /** Orientation letters at the left/right and top of each slice view. */
-function sideLabels(id: ViewId, flipLR: boolean): [string, string, string] {
-  if (id === 'sagittal') return ['A', 'P', 'S'];
-  const lr: [string, string] = flipLR ? ['R', 'L'] : ['L', 'R'];
-  return [lr[0], lr[1], id === 'axial' ? 'A' : 'S'];
+function sideLabels(id: ViewId, flipLR: boolean, t: T): [string, string, string] {
+  if (id === 'sagittal') return [t('side.anterior'), t('side.posterior'), t('side.superior')];
+  const lr: [string, string] = flipLR ? [t('side.right'), t('side.left')] : [t('side.left'), t('side.right')];
+  return [lr[0], lr[1], id === 'axial' ? t('side.anterior') : t('side.superior')];
 }
 
 export function Viewer() {
+  const t = useT();
   const host = useRef<HTMLDivElement>(null);
   const regions = useRef<Partial<Record<ViewId, HTMLDivElement | null>>>({});
   const engineRef = useRef<ViewerEngine | null>(null);
@@ -32,15 +33,21 @@ export function Viewer() {
 
   useEffect(() => {
     let engine: ViewerEngine;
+    // Read when it happens (the language may have changed since the views started).
+    const contextLost = () => tNow('view.contextLost');
+    let lostMessage = '';
     try {
       engine = new ViewerEngine(host.current!, {
         onCrosshair: (v) => setCrosshair(v),
-        onContextLost: () => useStore.setState({ webglProblem: CONTEXT_LOST, error: CONTEXT_LOST }),
+        onContextLost: () => {
+          lostMessage = contextLost();
+          useStore.setState({ webglProblem: lostMessage, error: lostMessage });
+        },
         onContextRestored: () =>
-          useStore.setState((s) => ({ webglProblem: null, error: s.error === CONTEXT_LOST ? null : s.error })),
+          useStore.setState((s) => ({ webglProblem: null, error: s.error === lostMessage ? null : s.error })),
       });
     } catch (e) {
-      const msg = `This browser could not start WebGL2 (${e instanceof Error ? e.message : String(e)}); enable hardware acceleration or try another browser. The analysis still works.`;
+      const msg = tNow('view.noWebgl', { reason: e instanceof Error ? e.message : String(e) });
       useStore.setState({ webglProblem: msg, error: msg });
       return;
     }
@@ -59,18 +66,27 @@ export function Viewer() {
     };
     sync(useStore.getState());
     const unsubscribe = useStore.subscribe(sync);
+    const stopReset = onResetViews(() => engine.resetViews());
     return () => {
       unsubscribe();
+      stopReset();
       engine.dispose();
       engineRef.current = null;
     };
   }, [generation]);
 
   const view = (id: ViewId, testId: string) => {
-    const [left, right, top] = sideLabels(id, flipLR);
+    const [left, right, top] = sideLabels(id, flipLR, t);
     return (
-      <div className={`view view-${id}`} data-testid={testId} ref={(el) => { regions.current[id] = el; }}>
-        <span className="view-title">{TITLES[id]}</span>
+      <div
+        className={`view view-${id}`}
+        data-testid={testId}
+        ref={(el) => { regions.current[id] = el; }}
+        onPointerEnter={() => pointerEntered(id)}
+        onPointerLeave={() => pointerLeft(id)}
+        onPointerDown={() => viewClicked(id)}
+      >
+        <span className="view-title">{t(TITLES[id])}</span>
         {id !== 'volume' && (
           <>
             <span className="orient orient-left">{left}</span>
@@ -79,8 +95,8 @@ export function Viewer() {
           </>
         )}
         <div className="view-tools" onPointerDown={(e) => e.stopPropagation()}>
-          <button type="button" title="Zoom in" onClick={() => engineRef.current?.zoomView(id, 1.25)}>+</button>
-          <button type="button" title="Zoom out" onClick={() => engineRef.current?.zoomView(id, 0.8)}>−</button>
+          <button type="button" title={t('view.zoomIn')} onClick={() => engineRef.current?.zoomView(id, 1.25)}>+</button>
+          <button type="button" title={t('view.zoomOut')} onClick={() => engineRef.current?.zoomView(id, 0.8)}>−</button>
         </div>
       </div>
     );
@@ -96,19 +112,19 @@ export function Viewer() {
       </div>
       {!hasImage && !webglProblem && (
         <div className="viewer-empty">
-          <p>Drop a NIfTI gray-matter map (CAT12 mwp1, .nii / .nii.gz) anywhere on the page,</p>
-          <p>or open a file or a demo case in the panel.</p>
+          <p>{t('view.emptyLine1')}</p>
+          <p>{t('view.emptyLine2')}</p>
         </div>
       )}
       {webglProblem && (
         <div className="viewer-problem">
           <p>{webglProblem}</p>
           <button type="button" onClick={() => { useStore.setState({ webglProblem: null }); setGeneration((g) => g + 1); }}>
-            Restart the views
+            {t('view.restart')}
           </button>
         </div>
       )}
-      <p className="view-help">Click/drag: move crosshair · wheel: page slices · Ctrl+wheel or +/−: zoom · Shift/right-drag: pan · double-click: reset · 3D: drag to rotate, wheel to zoom</p>
+      <p className="view-help">{t('view.help')}</p>
     </div>
   );
 }

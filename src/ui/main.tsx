@@ -2,6 +2,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { initApp } from '../state/actions';
+import { initHabits } from '../state/habitsActions';
 import './app.css';
 
 createRoot(document.getElementById('root')!).render(
@@ -10,3 +11,4 @@ createRoot(document.getElementById('root')!).render(
   </StrictMode>,
 );
 void initApp();
+void initHabits();

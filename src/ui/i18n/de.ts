@@ -133,7 +133,7 @@ export const de: Record<MessageKey, string> = {
   'view.emptyLine1': 'Legen Sie eine NIfTI-Karte der grauen Substanz (CAT12 mwp1, .nii / .nii.gz) irgendwo auf der Seite ab,',
   'view.emptyLine2': 'oder öffnen Sie eine Datei oder einen Beispielfall im Seitenbereich.',
   'view.restart': 'Ansichten neu starten',
-  'view.help': 'Klicken/Ziehen: Fadenkreuz · Mausrad oder ←/→: Schichten blättern · Strg+Mausrad oder +/−: Zoom · Umschalt/Rechts-Ziehen: verschieben · Doppelklick oder r: zurücksetzen · h: Überlagerung aus · ?: Hilfe',
+  'view.help': 'Klicken/Ziehen: Fadenkreuz · Mausrad oder ←/→: Schichten blättern · Strg+Mausrad oder +/−: Zoom · Umschalt/Rechts-Ziehen: verschieben · Doppelklick oder r: zurücksetzen · h: Überlagerung aus · ?: Hilfe · 3D: ziehen zum Drehen, Mausrad zum Zoomen',
   'view.contextLost': 'Der Grafikkontext (WebGL) ging verloren, z. B. nach einem GPU-Reset oder Speichermangel; die Ansichten werden wiederhergestellt…',
   'view.noWebgl': 'Dieser Browser konnte WebGL2 nicht starten ({reason}); aktivieren Sie die Hardwarebeschleunigung oder nutzen Sie einen anderen Browser. Die Analyse funktioniert trotzdem.',
   'side.left': 'L',

@@ -143,7 +143,7 @@ export const en = {
   'view.emptyLine1': 'Drop a NIfTI gray-matter map (CAT12 mwp1, .nii / .nii.gz) anywhere on the page,',
   'view.emptyLine2': 'or open a file or a demo case in the panel.',
   'view.restart': 'Restart the views',
-  'view.help': 'Click/drag: move crosshair · wheel or ←/→: page slices · Ctrl+wheel or +/−: zoom · Shift/right-drag: pan · double-click or r: reset · h: hide overlay · ?: help',
+  'view.help': 'Click/drag: move crosshair · wheel or ←/→: page slices · Ctrl+wheel or +/−: zoom · Shift/right-drag: pan · double-click or r: reset · h: hide overlay · ?: help · 3D: drag to rotate, wheel to zoom',
   'view.contextLost': 'The graphics (WebGL) context was lost, e.g. after a GPU reset or memory pressure; restoring the views…',
   'view.noWebgl': 'This browser could not start WebGL2 ({reason}); enable hardware acceleration or try another browser. The analysis still works.',
   'side.left': 'L',
