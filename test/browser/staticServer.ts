@@ -17,9 +17,21 @@ const TYPES: Record<string, string> = {
   '.bin': 'application/octet-stream',
 };
 
-export async function serveStatic(root: string): Promise<{ url: string; close: () => Promise<void> }> {
+/** `overrides`: URL path (e.g. '/models/demo/model.json') -> body served instead of the file. */
+export async function serveStatic(root: string, overrides: Record<string, Uint8Array | string> = {}): Promise<{ url: string; close: () => Promise<void> }> {
   const server: Server = createServer(async (req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    const override = overrides[path];
+    if (override !== undefined) {
+      res.writeHead(200, {
+        'Content-Type': TYPES[extname(path)] ?? 'application/octet-stream',
+        'Cross-Origin-Opener-Policy': 'same-origin',
+        'Cross-Origin-Embedder-Policy': 'require-corp',
+        'Cache-Control': 'no-store',
+      });
+      res.end(override);
+      return;
+    }
     let file = normalize(join(root, path));
     if (!file.startsWith(root + sep) && file !== root) {
       res.writeHead(403).end();
