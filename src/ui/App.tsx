@@ -7,6 +7,9 @@ import { Readouts } from './Readouts';
 import { Diagnostics } from './Diagnostics';
 import { ErrorBanner } from './ErrorBanner';
 import { Viewer } from './Viewer';
+import { ClusterPanel } from './research/ClusterPanel';
+import { RegionTable } from './research/RegionTable';
+import { ExportPanel } from './research/ExportPanel';
 
 export function App() {
   return (
@@ -26,6 +29,9 @@ export function App() {
           <Prediction />
           <Readouts />
           <DisplayControls />
+          <ClusterPanel />
+          <RegionTable />
+          <ExportPanel />
           <Diagnostics />
         </aside>
         <main className="views">

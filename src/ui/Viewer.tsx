@@ -2,6 +2,8 @@ import { useEffect, useRef, useState } from 'react';
 import { ViewerEngine } from '../render/ViewerEngine';
 import type { ViewId } from '../render/viewGeometry';
 import { setCrosshair, useStore, type AppState } from '../state/store';
+import { bindResearchToEngine } from './research/bindEngine';
+import { SliceGuide } from './research/SliceGuide';
 
 const CONTEXT_LOST = 'The graphics (WebGL) context was lost, e.g. after a GPU reset or memory pressure; restoring the views…';
 
@@ -59,8 +61,10 @@ export function Viewer() {
     };
     sync(useStore.getState());
     const unsubscribe = useStore.subscribe(sync);
+    const unbindResearch = bindResearchToEngine(engine);
     return () => {
       unsubscribe();
+      unbindResearch();
       engine.dispose();
       engineRef.current = null;
     };
@@ -76,6 +80,7 @@ export function Viewer() {
             <span className="orient orient-left">{left}</span>
             <span className="orient orient-right">{right}</span>
             <span className="orient orient-top">{top}</span>
+            <SliceGuide id={id} />
           </>
         )}
         <div className="view-tools" onPointerDown={(e) => e.stopPropagation()}>
