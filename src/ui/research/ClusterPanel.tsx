@@ -54,7 +54,7 @@ export function ClusterPanel() {
       </label>
       <SizeHistogram bins={current?.sizeHistogram ?? null} minSize={minSize} />
       <p className="hint histogram-caption">{S.histogramCaption}</p>
-      {current && <p className="hint" data-testid="clusters-kept">{S.clustersKept(current.keptCount, total)}</p>}
+      {current && <p className="hint" data-testid="clusters-kept" data-kept={current.keptCount} data-total={total}>{S.clustersKept(current.keptCount, total)}</p>}
       {!current && outputKey && <p className="hint">{S.waitingForClusters}</p>}
       <h3>{S.clusterAtCrosshair}</h3>
       <div data-testid="cluster-stats" data-size={stats?.size ?? 0} data-kept={stats ? String(stats.kept) : 'none'}>
@@ -74,7 +74,7 @@ export function ClusterPanel() {
           </dl>
         )}
       </div>
-      {current && <p className="hint" data-testid="cluster-timing" data-ms={current.roundTripMs.toFixed(1)} data-worker-ms={current.workerMs.toFixed(1)}>{S.updateTiming(current.roundTripMs, medianUpdateMs(recent))}</p>}
+      {current && <p className="hint" data-testid="cluster-timing" data-threshold={current.threshold} data-min-size={current.minSize} data-relabelled={String(current.relabelled)} data-ms={current.roundTripMs.toFixed(1)} data-worker-ms={current.workerMs.toFixed(1)}>{S.updateTiming(current.roundTripMs, medianUpdateMs(recent))}</p>}
       {error && <p className="hint research-error">{error}</p>}
     </section>
   );
