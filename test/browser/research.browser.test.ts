@@ -143,7 +143,7 @@ describe('research tools', () => {
     const rows = table.locator('tbody tr');
     expect(await rows.count()).toBeGreaterThan(100);
     expect(await table.locator('tbody tr.hippocampus').count()).toBe(2);
-    const scores = await rows.evaluateAll((trs) => trs.map((tr) => Number(tr.children[2]!.textContent)));
+    const scores = await rows.evaluateAll((trs) => trs.map((tr) => Number(tr.children[1]!.textContent)));
     for (let r = 1; r < scores.length; r++) expect(scores[r]).toBeLessThanOrEqual(scores[r - 1]);
 
     const hippo = table.locator('tbody tr.hippocampus').first();

@@ -58,7 +58,6 @@ export function RegionTable() {
               <thead>
                 <tr>
                   <th>{tab === 'regions' ? S.colRegion : S.colLobe}</th>
-                  {tab === 'regions' && <th>{S.colHemisphere}</th>}
                   <th className="num">{S.colScore}</th>
                   <th className="num">{S.colNegative}</th>
                   <th className="num">{S.colVoxels}</th>
@@ -74,8 +73,10 @@ export function RegionTable() {
                         className={`${isHippocampus(r.name) ? 'hippocampus' : ''} ${r.index === currentLabel ? 'current' : ''}`}
                         onClick={() => targets && jump(targets[r.index] ?? -1)}
                       >
-                        <td>{r.name.replace(/_[LR]$/, '').replace(/_/g, ' ')}</td>
-                        <td>{r.hemisphere}</td>
+                        <td title={r.name}>
+                          {r.name.replace(/_[LR]$/, '').replace(/_/g, ' ')}
+                          {r.hemisphere !== '-' && <span className="hemi"> {r.hemisphere}</span>}
+                        </td>
                         <td className="num">{fmt(r.positiveSum)}</td>
                         <td className="num">{fmt(r.negativeSum)}</td>
                         <td className="num">{r.voxels}</td>

@@ -27,7 +27,6 @@ export const researchStrings = {
   tabLobes: 'Lobes',
   colRegion: 'Region',
   colLobe: 'Lobe',
-  colHemisphere: 'Hemi.',
   colScore: 'Score (+)',
   colNegative: 'Negative',
   colVoxels: 'Voxels',
