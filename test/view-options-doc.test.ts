@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { DEFAULT_VIEW_SETTINGS } from '../src/state/viewSettings';
+import { DEFAULT_RESEARCH_SETTINGS } from '../src/state/research';
 
 const doc = readFileSync(resolve(__dirname, '../docs/view-options.md'), 'utf8');
 
@@ -18,13 +19,14 @@ function documentedDefaults(markdown: string): Map<string, string> {
 
 describe('docs/view-options.md', () => {
   const rows = documentedDefaults(doc);
-  it('documents every key of DEFAULT_VIEW_SETTINGS with its default', () => {
-    for (const [key, value] of Object.entries(DEFAULT_VIEW_SETTINGS)) {
+  const all = { ...DEFAULT_VIEW_SETTINGS, ...DEFAULT_RESEARCH_SETTINGS };
+  it('documents every key of DEFAULT_VIEW_SETTINGS and DEFAULT_RESEARCH_SETTINGS with its default', () => {
+    for (const [key, value] of Object.entries(all)) {
       expect(rows.has(key), `${key} is documented`).toBe(true);
       expect(rows.get(key), `default of ${key}`).toBe(String(value));
     }
   });
   it('documents no option that does not exist', () => {
-    for (const key of rows.keys()) expect(Object.keys(DEFAULT_VIEW_SETTINGS)).toContain(key);
+    for (const key of rows.keys()) expect(Object.keys(all)).toContain(key);
   });
 });

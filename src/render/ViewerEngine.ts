@@ -14,6 +14,7 @@ import {
   type SliceAxis, type Vec3, type ViewId,
 } from './viewGeometry';
 import { gridTexture } from './volumeTextures';
+import { nearestGridTexture } from './outlines';
 
 export interface EngineCallbacks {
   onCrosshair: (voxel: Vec3) => void;
@@ -47,6 +48,8 @@ export class ViewerEngine {
   private regions: Partial<Record<ViewId, HTMLElement>> = {};
   private background = gridTexture(null);
   private display = gridTexture(null, 128);
+  private keep = nearestGridTexture(null);
+  private atlas = nearestGridTexture(null);
   private crosshair: Vec3 = [60, 84, 48];
   private settings: ViewSettings | null = null;
   private frameRequest = 0;
@@ -80,6 +83,11 @@ export class ViewerEngine {
       uOpacity: { value: 0.7 },
       uBrightness: { value: 0 },
       uContrast: { value: 1 },
+      uKeep: { value: this.keep },
+      uUseKeep: { value: 0 },
+      uAtlas: { value: this.atlas },
+      uOutlineRegion: { value: 0 },
+      uOutlineAll: { value: 0 },
     };
 
     for (const { id, axis } of SLICE_VIEWS) {
@@ -142,6 +150,8 @@ export class ViewerEngine {
       // three re-creates its GL state; our textures must be uploaded again.
       this.background.needsUpdate = true;
       this.display.needsUpdate = true;
+      this.keep.needsUpdate = true;
+      this.atlas.needsUpdate = true;
       this.callbacks.onContextRestored();
       this.requestRender();
     };
@@ -177,6 +187,33 @@ export class ViewerEngine {
     }
     this.applyOverlayFlag();
     this.requestRender('all');
+  }
+
+  /** Cluster mask (bytes 0/1 on the grid) hiding clusters below the minimum size; null shows all. */
+  setClusterMask(mask: Uint8Array | null): void {
+    if (this.keep.image.data === mask || (!mask && this.shared.uUseKeep.value === 0)) return;
+    this.keep.dispose();
+    this.keep = nearestGridTexture(mask);
+    this.shared.uKeep.value = this.keep;
+    this.shared.uUseKeep.value = mask ? 1 : 0;
+    this.requestRender('all');
+  }
+
+  /** Atlas labels for the outlines (bytes on the grid). */
+  setAtlasLabels(labels: Uint8Array | null): void {
+    if (this.atlas.image.data === labels) return;
+    this.atlas.dispose();
+    this.atlas = nearestGridTexture(labels);
+    this.shared.uAtlas.value = this.atlas;
+    this.requestRender('slices');
+  }
+
+  /** Outline of one region (label, 0 = none) and, optionally, of all regions. */
+  setOutlines(region: number, all: boolean): void {
+    if (this.shared.uOutlineRegion.value === region && this.shared.uOutlineAll.value === (all ? 1 : 0)) return;
+    this.shared.uOutlineRegion.value = region;
+    this.shared.uOutlineAll.value = all ? 1 : 0;
+    this.requestRender('slices');
   }
 
   setSettings(s: ViewSettings): void {
@@ -252,6 +289,8 @@ export class ViewerEngine {
     this.box.dispose();
     this.background.dispose();
     this.display.dispose();
+    this.keep.dispose();
+    this.atlas.dispose();
     this.renderer.dispose();
     this.renderer.forceContextLoss(); // give the context back now: a page gets about 16
     this.canvas.remove();

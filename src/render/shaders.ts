@@ -4,6 +4,8 @@
  * Grid facts (docs/model-grid.md): world x = -1.5 i + 90, y = 1.5 j - 126, z = 1.5 k - 72.
  */
 
+import { OUTLINE_GLSL } from './outlines';
+
 const COMMON = /* glsl */ `
 precision highp float;
 precision highp sampler3D;
@@ -15,6 +17,8 @@ uniform float uThreshold;
 uniform float uOpacity;
 uniform float uBrightness;
 uniform float uContrast;
+uniform sampler3D uKeep;       // R8 bytes 0/1: 1 where a voxel belongs to a cluster that survived the size filter
+uniform float uUseKeep;        // 0 until the worker's cluster mask for this map arrives
 
 vec3 worldToTex(vec3 w) {
   return vec3(((90.0 - w.x) / 1.5 + 0.5) / 121.0,
@@ -29,6 +33,8 @@ float backgroundAt(vec3 tc) {
   return clamp((b - 0.5) * uContrast + 0.5 + uBrightness, 0.0, 1.0);
 }
 float relevanceAt(vec3 tc) {
+  // Voxels of clusters below the minimum size read as 0, so every view hides them alike.
+  if (uUseKeep > 0.5 && texture(uKeep, tc).r * 255.0 < 0.5) return 0.0;
   return (texture(uDisplay, tc).r * 255.0 - 128.0) / 127.0;
 }
 bool overlayVisible(float d) {
@@ -59,6 +65,7 @@ uniform float uFlip;       // +1 neurological (screen-right = +x), -1 radiologic
 uniform vec3 uCross;       // crosshair, world mm
 uniform float uShowCross;
 uniform float uPixelRatio;
+${OUTLINE_GLSL}
 out vec4 outColor;
 
 void main() {
@@ -75,6 +82,7 @@ void main() {
     col = vec3(backgroundAt(tc));
     float d = relevanceAt(tc);
     if (overlayVisible(d)) col = mix(col, diverging(d), uOpacity);
+    col = outlineColour(col, tc, uAxis);
   }
   if (uShowCross > 0.5) {
     vec2 dpx = abs(hv - crossHV) / uMmPerPx;

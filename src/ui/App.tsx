@@ -13,6 +13,9 @@ import { HeaderControls } from './HeaderControls';
 import { HelpPanel } from './HelpPanel';
 import { useShortcuts } from './useShortcuts';
 import { useT } from './i18n';
+import { ClusterPanel } from './research/ClusterPanel';
+import { RegionTable } from './research/RegionTable';
+import { ExportPanel } from './research/ExportPanel';
 
 export function App() {
   const t = useT();
@@ -37,6 +40,9 @@ export function App() {
           <Prediction />
           <Readouts />
           <DisplayControls />
+          <ClusterPanel />
+          <RegionTable />
+          <ExportPanel />
           <Diagnostics />
         </aside>
         <main className="views">

@@ -4,6 +4,8 @@ import type { ViewId } from '../render/viewGeometry';
 import { setCrosshair, useStore, type AppState } from '../state/store';
 import { tNow, useT, type MessageKey, type T } from './i18n';
 import { onResetViews, pointerEntered, pointerLeft, viewClicked } from './viewCommands';
+import { bindResearchToEngine } from './research/bindEngine';
+import { SliceGuide } from './research/SliceGuide';
 
 const TITLES: Record<ViewId, MessageKey> = { axial: 'view.axial', coronal: 'view.coronal', sagittal: 'view.sagittal', volume: 'view.3d' };
 
@@ -67,9 +69,11 @@ export function Viewer() {
     sync(useStore.getState());
     const unsubscribe = useStore.subscribe(sync);
     const stopReset = onResetViews(() => engine.resetViews());
+    const unbindResearch = bindResearchToEngine(engine);
     return () => {
       unsubscribe();
       stopReset();
+      unbindResearch();
       engine.dispose();
       engineRef.current = null;
     };
@@ -92,6 +96,7 @@ export function Viewer() {
             <span className="orient orient-left">{left}</span>
             <span className="orient orient-right">{right}</span>
             <span className="orient orient-top">{top}</span>
+            <SliceGuide id={id} />
           </>
         )}
         <div className="view-tools" onPointerDown={(e) => e.stopPropagation()}>

@@ -1,0 +1,113 @@
+import { useState } from 'react';
+import { version as appVersion } from '../../../package.json';
+import { lobesCsv, regionsCsv } from '../../core/analysis/tables';
+import { exportNifti, useResearch } from '../../state/research';
+import { buildSessionReport, sha256Hex } from '../../state/sessionReport';
+import { useStore } from '../../state/store';
+import type { MapKind, MapSpace } from '../../worker/researchProtocol';
+import { downloadBlob, renderLayoutPng } from './exportPng';
+import { useResearchStrings, type NiftiExportKind } from './strings';
+
+type NiftiChoice = NiftiExportKind;
+
+/** File name stem of the scan: "sub-01_mwp1.nii.gz" -> "sub-01_mwp1". */
+function stem(name: string | undefined): string {
+  return (name ?? 'scan').replace(/\.nii(\.gz)?$/i, '').replace(/[^\w.-]+/g, '_') || 'scan';
+}
+
+export function ExportPanel() {
+  const S = useResearchStrings();
+  const output = useStore((s) => s.output);
+  const [choice, setChoice] = useState<NiftiChoice>('raw-grid');
+  const [busy, setBusy] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const run = (what: string, job: () => Promise<void>) => async () => {
+    setBusy(what);
+    setError(null);
+    try {
+      await job();
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  const niftiJob = async () => {
+    const [kind, space] = choice.split('-') as [MapKind, MapSpace];
+    const file = await exportNifti(kind, space);
+    downloadBlob(new Blob([file.bytes as Uint8Array<ArrayBuffer>], { type: 'application/gzip' }), `${stem(useStore.getState().scan?.name)}_${file.name}`);
+  };
+  const pngJob = async () => {
+    const s = useStore.getState();
+    const canvas = document.querySelector<HTMLCanvasElement>('canvas.viewer-canvas');
+    if (!canvas || !s.output) throw new Error(S.exportNeedsResult);
+    const views = (['axial', 'coronal', 'sagittal', 'volume'] as const)
+      .map((id): { title: string; el: Element | null } => ({ title: S.viewTitles[id], el: document.querySelector(`.view-${id}`) }))
+      .filter((v): v is { title: string; el: Element } => v.el !== null);
+    const blob = await renderLayoutPng(canvas, views, {
+      threshold: s.view.threshold,
+      minClusterSize: useResearch.getState().settings.minClusterSize,
+      overlayHidden: s.view.hideOverlay,
+      probabilityPct: (s.output.result.probability * 100).toFixed(1),
+      subtitle: `${s.scan?.name ?? ''} · ${s.output.result.modelLabel} · ${s.output.result.methodLabel}`,
+    });
+    downloadBlob(blob, `${stem(s.scan?.name)}_views.png`);
+  };
+  const csvJob = (lobes: boolean) => async () => {
+    const s = useStore.getState();
+    const r = s.output?.result.regions;
+    if (!r) throw new Error(S.noRegions);
+    const text = lobes ? lobesCsv(r.lobes) : regionsCsv(r.regions);
+    downloadBlob(new Blob([text], { type: 'text/csv' }), `${stem(s.scan?.name)}_${lobes ? 'lobes' : 'regions'}.csv`);
+  };
+  const reportJob = async () => {
+    const s = useStore.getState();
+    if (!s.output || !s.scan) throw new Error(S.exportNeedsResult);
+    const c = useResearch.getState().clusters;
+    const current = c && c.key === s.output.key ? c : null;
+    const report = buildSessionReport({
+      appVersion,
+      createdAt: new Date(),
+      scan: { fileName: s.scan.name, sha256: await sha256Hex(s.scan.bytes), bytes: s.scan.bytes.length, source: s.scan.source },
+      model: { id: s.modelId, label: s.output.result.modelLabel },
+      method: { id: s.method, label: s.output.result.methodLabel },
+      neuron: 1,
+      engine: s.output.result.backend,
+      covariates: null, // the app has no covariate input yet; the report carries them once it does
+      probability: s.output.result.probability,
+      logits: s.output.result.logits,
+      threshold: s.view.threshold,
+      transparency: s.view.transparency,
+      minClusterSize: useResearch.getState().settings.minClusterSize,
+      clusters: current ? { shown: current.keptCount, total: current.table.positiveCount + current.table.negativeCount } : null,
+      lobes: s.output.result.regions?.lobes ?? null,
+    });
+    downloadBlob(new Blob([JSON.stringify(report, null, 2)], { type: 'application/json' }), `${stem(s.scan.name)}_session.json`);
+  };
+
+  const disabled = !output || busy !== null;
+  return (
+    <section className="panel research-exports">
+      <h2>{S.exportsTitle}</h2>
+      {!output && <p className="hint">{S.exportNeedsResult}</p>}
+      <div className="export-buttons">
+        <div className="export-row">
+          <select data-testid="export-nifti-kind" value={choice} onChange={(e) => setChoice(e.currentTarget.value as NiftiChoice)}>
+            {(Object.keys(S.exportNiftiKinds) as NiftiChoice[]).map((k) => (
+              <option key={k} value={k}>{S.exportNiftiKinds[k]}</option>
+            ))}
+          </select>
+          <button type="button" data-testid="export-nifti" disabled={disabled} onClick={run('nifti', niftiJob)}>{busy === 'nifti' ? S.exportBusy : S.exportNifti}</button>
+        </div>
+        <button type="button" data-testid="export-png" disabled={disabled} onClick={run('png', pngJob)}>{S.exportPng}</button>
+        <div className="export-row">
+          <button type="button" data-testid="export-csv" disabled={disabled || !output?.result.regions} onClick={run('csv', csvJob(false))}>{S.exportCsv}</button>
+          <button type="button" data-testid="export-lobes-csv" disabled={disabled || !output?.result.regions} onClick={run('csv', csvJob(true))}>{S.exportLobesCsv}</button>
+        </div>
+        <button type="button" data-testid="export-report" disabled={disabled} onClick={run('report', reportJob)}>{S.exportReport}</button>
+      </div>
+      {error && <p className="hint research-error" role="alert">{error}</p>}
+    </section>
+  );
+}
