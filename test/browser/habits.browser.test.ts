@@ -172,7 +172,7 @@ describe('habits of the field', () => {
     const mirrored = meanAbsDiff(after, before, true);
     expect(asIs, 'the view changed').toBeGreaterThan(1);
     expect(mirrored, 'it is the mirror image').toBeLessThan(asIs * 0.5);
-    await labels.evaluate((el) => el.remove());
+    await labels.evaluate((el) => (el as Element).remove());
     expect(await page.locator('.view-axial .orient-left').textContent()).toBe('R');
     n = await frames();
     await page.getByTestId('flip-lr').uncheck();
