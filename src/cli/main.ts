@@ -9,6 +9,7 @@ type Command = { summary: string; load: () => Promise<{ run(args: string[]): Pro
 
 const commands: Record<string, Command> = {
   // name: { summary: '...', load: () => import('./commands/name') },
+  info: { summary: 'show what the NIfTI reader sees in a scan', load: () => import('./commands/info') },
 };
 
 function usage(): string {
