@@ -10,6 +10,7 @@ type Command = { summary: string; load: () => Promise<{ run(args: string[]): Pro
 const commands: Record<string, Command> = {
   // name: { summary: '...', load: () => import('./commands/name') },
   info: { summary: 'show what the NIfTI reader sees in a scan', load: () => import('./commands/info') },
+  bench: { summary: 'time model load, forward pass and the paper LRP on cpu or wasm', load: () => import('./commands/bench') },
 };
 
 function usage(): string {

@@ -1,0 +1,5 @@
+export { METHODS, explain, predict, type MethodId, type MethodInfo, type ExplainOptions, type Explanation, type Timings } from './methods';
+export { backward, type BackwardOptions } from './backward';
+export * from './composites';
+export * from './rules';
+export { occlusion, type OcclusionOptions } from './occlusion';
