@@ -10,6 +10,8 @@ type Command = { summary: string; load: () => Promise<{ run(args: string[]): Pro
 const commands: Record<string, Command> = {
   // name: { summary: '...', load: () => import('./commands/name') },
   info: { summary: 'show what the NIfTI reader sees in a scan', load: () => import('./commands/info') },
+  synth: { summary: 'write a synthetic CAT12-like GM cohort with ground-truth atrophy maps', load: () => import('./commands/synth') },
+  evaluate: { summary: 'AUC and relevance metrics of a model on a synthetic cohort', load: () => import('./commands/evaluate') },
   bench: { summary: 'time model load, forward pass and the paper LRP on cpu or wasm', load: () => import('./commands/bench') },
 };
 

@@ -170,8 +170,17 @@ function trilinear(T: Float32Array, nx: number, ny: number, nz: number, x: numbe
   return (c00 * (1 - fy) + c10 * fy) * (1 - fz) + (c01 * (1 - fy) + c11 * fy) * fz;
 }
 
+export function subjectId(index: number): string {
+  return `sub-${String(index + 1).padStart(4, '0')}`;
+}
+
+/** The demographics of subject (cohortSeed, index, group) without making its map (same draws as synthSubject). */
+export function subjectMeta(cohortSeed: number, index: number, group: Group, id = subjectId(index)): Omit<SubjectMeta, 'hippocampalGm'> {
+  return sampleMeta(makeRng(mixSeed(cohortSeed, index, GROUPS.indexOf(group))), id, group);
+}
+
 /** One subject, fully determined by (cohortSeed, index, group). */
-export function synthSubject(ctx: SynthContext, cohortSeed: number, index: number, group: Group, id = `sub-${String(index + 1).padStart(4, '0')}`): Subject {
+export function synthSubject(ctx: SynthContext, cohortSeed: number, index: number, group: Group, id = subjectId(index)): Subject {
   const rng = makeRng(mixSeed(cohortSeed, index, GROUPS.indexOf(group)));
   const m = sampleMeta(rng, id, group);
   const [nx, ny, nz] = ctx.dims;
