@@ -48,8 +48,8 @@ export function createGraph(seed: number, inputShape: [number, number, number] =
     for (let i = 0; i < n; i++) d[i] = (2 * rand() - 1) * lim;
     return tf.tensor(d, shape);
   };
-  const addT = (name: string, t: tf.Tensor) => { trainable.set(name, tf.variable(t, true, name)); order.push(name); };
-  const addM = (name: string, t: tf.Tensor) => { moving.set(name, tf.variable(t, false, name)); order.push(name); };
+  const addT = (name: string, t: tf.Tensor) => { trainable.set(name, tf.variable(t, true)); order.push(name); };
+  const addM = (name: string, t: tf.Tensor) => { moving.set(name, tf.variable(t, false)); order.push(name); };
   let cin = 1;
   for (let l = 1; l <= 3; l++) {
     addT(`conv3d_${l}/kernel`, glorot([3, 3, 3, cin, filters], 27 * cin, 27 * filters));
