@@ -124,7 +124,8 @@ function backwardBlock(dy: Float32Array, s: Saved, wantDx: boolean): { dx: Float
 
 /** y[N, D/2, H/2, W/2, O] = maxPool3d(relu(conv3d(x, kernel, 'same') + bias)), differentiable in all three. */
 export function fusedConvReluPool(x: tf.Tensor5D, kernel: tf.Tensor5D, bias: tf.Tensor1D, opts: FusedBlockOptions): tf.Tensor5D {
-  const f = tf.customGrad((xt: tf.Tensor, kt: tf.Tensor, bt: tf.Tensor, _save: tf.GradSaveFunc) => {
+  // customGrad's typing takes (...inputs, save); ours uses the three tensors only.
+  const f = tf.customGrad(((xt: tf.Tensor, kt: tf.Tensor, bt: tf.Tensor) => {
     const shape = xt.shape as Saved['shape'];
     const cout = kt.shape[4]!;
     if (kt.shape[3] !== shape[4]) throw new Error('kernel input channels do not match x');
@@ -144,6 +145,6 @@ export function fusedConvReluPool(x: tf.Tensor5D, kernel: tf.Tensor5D, bias: tf.
         ];
       },
     };
-  });
+  }) as unknown as Parameters<typeof tf.customGrad>[0]);
   return f(x, kernel, bias) as tf.Tensor5D;
 }
