@@ -97,8 +97,9 @@ async function saveOptimizer(path: string, opt: tf.Optimizer): Promise<void> {
   saveWeights(path, w);
 }
 async function loadOptimizer(path: string, opt: tf.Optimizer): Promise<void> {
-  const w = loadWeights(path);
-  await opt.setWeights(w.map((v) => ({ name: v.name, tensor: tf.tensor(v.data, v.shape) })));
+  const named = loadWeights(path).map((v) => ({ name: v.name, tensor: tf.tensor(v.data, v.shape) }));
+  await opt.setWeights(named); // copies into new variables
+  named.forEach((v) => v.tensor.dispose());
 }
 
 async function evaluateSet(g: TrainGraph, set: { x: Uint8Array[]; y: number[] }, batch: number): Promise<{ loss: number; acc: number; auc: number }> {
@@ -153,7 +154,9 @@ export async function train(args: string[]): Promise<void> {
     writeFileSync(statePath, JSON.stringify(st, null, 1));
   };
   let stop = false;
-  for (; st.epoch < o.epochs && !stop; st.epoch++, st.stepInEpoch = 0) {
+  // a checkpoint taken after an epoch's validation (older format) resumes at the next epoch
+  if (st.stepInEpoch >= stepsPerEpoch) { st.epoch++; st.stepInEpoch = 0; }
+  while (st.epoch < o.epochs && !stop) {
     const rng = makeRng(mixSeed(o.seed, st.epoch));
     const order = trainSet.x.map((_, i) => i);
     for (let i = order.length - 1; i > 0; i--) { const j = Math.floor(rng.uniform() * (i + 1)); [order[i], order[j]] = [order[j]!, order[i]!]; }
@@ -199,7 +202,8 @@ export async function train(args: string[]): Promise<void> {
       log(`early stopping (no improvement for ${o.patience} epochs)`);
       stop = true;
     }
-    st.stepInEpoch = stepsPerEpoch;
+    st.epoch++;
+    st.stepInEpoch = 0;
     await checkpoint();
   }
   const bestPath = existsSync(join(o.ckpt, 'best.bin')) ? join(o.ckpt, 'best') : join(o.ckpt, 'last');
