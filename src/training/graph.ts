@@ -156,3 +156,43 @@ export function setGraphWeights(g: TrainGraph, weights: NamedWeight[]): void {
     v.assign(tf.tensor(w.data, v.shape));
   }
 }
+
+/** Inference-mode forward up to the input of BN layer `l` (1..3): the pooled output of conv block l. */
+export function bnInput(g: TrainGraph, x: tf.Tensor5D, l: number): tf.Tensor5D {
+  let h: tf.Tensor5D = x;
+  for (let m = 1; m <= l; m++) {
+    h = fusedConvReluPool(h, get(g, `conv3d_${m}/kernel`) as tf.Tensor5D, get(g, `conv3d_${m}/bias`) as tf.Tensor1D, { inputGradient: false });
+    if (m === l) break;
+    const bn = `batch_normalization_${m}`;
+    const scale = tf.div(get(g, `${bn}/gamma`), tf.sqrt(tf.add(get(g, `${bn}/moving_variance`), BN_EPSILON)));
+    h = tf.add(tf.mul(tf.sub(h, get(g, `${bn}/moving_mean`)), scale), get(g, `${bn}/beta`));
+  }
+  return h;
+}
+
+/**
+ * Sets every BN layer's moving mean and variance to the population statistics of its input over
+ * the given samples (inference mode for the layers before it, layer by layer). Why: with Keras's
+ * momentum 0.99 the moving averages still carry ~30% of their initial values (mean 0, variance 1)
+ * after a few hundred steps, which is all a CPU budget allows; inference then sees mis-normalized
+ * features. This is the standard "BN recalibration" after short training.
+ */
+export async function recalibrateBatchNorm(g: TrainGraph, samples: () => Iterable<tf.Tensor5D>): Promise<void> {
+  for (let l = 1; l <= 3; l++) {
+    const c = g.filters;
+    const sum = new Float64Array(c), sq = new Float64Array(c);
+    let n = 0;
+    for (const x of samples()) {
+      const h = tf.tidy(() => bnInput(g, x, l));
+      const d = await h.data();
+      for (let i = 0; i < d.length; i++) { const ch = i % c; sum[ch] += d[i]!; sq[ch] += d[i]! * d[i]!; }
+      n += d.length / c;
+      h.dispose();
+      x.dispose();
+    }
+    const mean = Array.from(sum, (s) => s / n);
+    const variance = Array.from(sq, (s, ch) => (s / n - mean[ch]! ** 2) * (n / (n - 1)));
+    get(g, `batch_normalization_${l}/moving_mean`).assign(tf.tensor1d(mean));
+    get(g, `batch_normalization_${l}/moving_variance`).assign(tf.tensor1d(variance));
+  }
+}

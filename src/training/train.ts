@@ -9,14 +9,14 @@
  *                    [--max-shift 4] [--max-minutes 90] [--ckpt /tmp/rv-train] [--out models/demo]
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { gridToModelTensor, MODEL_TENSOR_LENGTH } from '../core/volume/modelTensor';
 import { augment } from './augment';
 import { exportModel } from './node/exportModel';
 import { loadSynthContext, REPO_ROOT } from './node/assets';
 import { GM_SLOPE } from './node/cohortFiles';
-import { createGraph, forwardGraph, graphWeights, setGraphWeights, updateMovingStats, weightedLoss, type ForwardResult, type TrainGraph } from './graph';
+import { createGraph, forwardGraph, graphWeights, recalibrateBatchNorm, setGraphWeights, updateMovingStats, weightedLoss, type ForwardResult, type TrainGraph } from './graph';
 import { auc } from './metrics';
 import { makeRng, mixSeed } from './prng';
 import { groupOf, synthSubject } from './synth';
@@ -212,6 +212,45 @@ export async function train(args: string[]): Promise<void> {
   log(`exported ${bestPath} to ${o.out}`);
 }
 
+/**
+ * Finalize a checkpoint: BN recalibration over `calibrationN` training subjects (no augmentation),
+ * validation, export. npm run train -- --finalize <ckpt/last|ckpt/best> [--calibration-n 64] [same data options]
+ */
+export async function finalize(args: string[]): Promise<void> {
+  const i = args.indexOf('--finalize');
+  const weightsPath = args[i + 1]!;
+  const j = args.indexOf('--calibration-n');
+  const calibrationN = j >= 0 ? Number(args[j + 1]) : 64;
+  const rest = args.filter((_, k) => k !== i && k !== i + 1 && (j < 0 || (k !== j && k !== j + 1)));
+  const o = parse(rest);
+  const log = (s: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${s}`);
+  await tf.setBackend('cpu');
+  const g = createGraph(o.seed);
+  setGraphWeights(g, loadWeights(weightsPath));
+  const valSet = makeSet(VAL_SEED, o.valN, log);
+  log(`before recalibration: ${JSON.stringify(await evaluateSet(g, valSet, o.batch))}`);
+  const calib = makeSet(TRAIN_SEED, calibrationN, log);
+  await recalibrateBatchNorm(g, function* () {
+    for (let k = 0; k < calib.x.length; k += o.batch) {
+      const n = Math.min(o.batch, calib.x.length - k);
+      const buf = new Float32Array(n * MODEL_TENSOR_LENGTH);
+      for (let b = 0; b < n; b++) dequantize(calib.x[k + b]!, buf.subarray(b * MODEL_TENSOR_LENGTH, (b + 1) * MODEL_TENSOR_LENGTH));
+      yield tf.tensor5d(buf, [n, 100, 100, 120, 1]);
+    }
+  });
+  const v = await evaluateSet(g, valSet, o.batch);
+  log(`after BN recalibration on ${calibrationN} training subjects: ${JSON.stringify(v)}`);
+  const statePath = join(dirname(weightsPath), 'state.json');
+  const st = existsSync(statePath) ? (JSON.parse(readFileSync(statePath, 'utf8')) as State) : null;
+  exportModel(await graphWeights(g), o.out, {
+    source: weightsPath, trainN: o.trainN, valN: o.valN, batch: o.batch, lr: o.lr, maxShift: o.maxShift,
+    bnRecalibration: { subjects: calibrationN }, validationAfterRecalibration: v, history: st?.history ?? [],
+    trainingMinutes: st ? st.elapsedMs / 60000 : null,
+  });
+  log(`exported to ${o.out}`);
+}
+
 if (process.argv[1] && /train\.ts$/.test(process.argv[1])) {
-  train(process.argv.slice(2)).catch((e) => { console.error(e); process.exit(1); });
+  const args = process.argv.slice(2);
+  (args.includes('--finalize') ? finalize(args) : train(args)).catch((e) => { console.error(e); process.exit(1); });
 }
