@@ -1,5 +1,5 @@
 /**
- * evaluate <cohort dir> [--model <dir>] [--backend cpu|wasm] [--limit N] [--json <file>]
+ * evaluate <cohort dir> [--model <dir>] [--backend wasm-simd|cpu|wasm] [--limit N] [--json <file>]
  * The model card's metrics on a synthetic cohort (written by `synth`): AUC AD vs CN and MCI vs CN
  * of the AD probability, the correlation of the paper-method hippocampus relevance with
  * hippocampal GM volume, and the share of positive relevance inside the ground-truth atrophy region.
@@ -14,7 +14,8 @@ import { loadAal, REPO_ROOT } from '../../training/node/assets';
 import { readCohortCsv } from '../../training/node/cohortFiles';
 import { auc, pearson } from '../../training/metrics';
 import { subjectRelevance, type SubjectRelevance } from '../../training/relevanceMetrics';
-import { loadModelFromDir, setBackendNode } from '../loadModelNode';
+import { loadModelFromDir } from '../loadModelNode';
+import { startEngineNode } from '../wasmEngineNode';
 import { parseOptions } from './synth';
 
 export interface EvaluationRow { id: string; group: string; pAD: number; hippocampalGm: number; rel: SubjectRelevance }
@@ -42,9 +43,9 @@ export async function run(args: string[]): Promise<number> {
   const dir = o._;
   if (typeof dir !== 'string') throw new InputError('Give the cohort folder: evaluate <cohort dir> [--model <dir>].');
   const modelDir = typeof o.model === 'string' ? o.model : join(REPO_ROOT, 'models', 'demo');
-  const backend = o.backend === 'wasm' ? 'wasm' : 'cpu';
-  await setBackendNode(backend);
+  const engine = await startEngineNode(typeof o.backend === 'string' ? o.backend : 'wasm-simd');
   const model = await loadModelFromDir(modelDir);
+  const executor = await engine.executorFor(model);
   const aal = gridToModelTensor(loadAal().data);
   let entries = readCohortCsv(dir);
   if (typeof o.limit === 'string') entries = entries.slice(0, Number(o.limit));
@@ -53,11 +54,12 @@ export async function run(args: string[]): Promise<number> {
   for (const e of entries) {
     const gm = gridToModelTensor(readNifti(readFileSync(join(dir, e.file))).volume);
     const atrophy = gridToModelTensor(readNifti(readFileSync(join(dir, e.atrophyFile))).volume);
-    const ex = await explain(model, gm, { method: 'paper' });
+    const ex = await explain(model, gm, { method: 'paper', executor });
     const rel = subjectRelevance(ex.relevance, aal, gm, atrophy);
     rows.push({ id: e.id, group: e.group, pAD: ex.probabilities[1]!, hippocampalGm: e.hippocampalGm, rel });
     process.stderr.write(`${e.id} ${e.group} p(AD)=${ex.probabilities[1]!.toFixed(3)} hipRel=${rel.hippocampusRelevance.toFixed(3)} hipGM=${e.hippocampalGm.toFixed(2)} (${rows.length}/${entries.length}, ${((Date.now() - t0) / 1000).toFixed(0)} s)\n`);
   }
+  executor?.dispose();
   model.dispose();
   const summary = summarize(rows);
   process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
