@@ -1,12 +1,13 @@
 /**
  * Independent check of resampleToGrid against nibabel + scipy (fixtures made by
  * scripts/fixtures/make_resample_fixtures.py): the Colin27 brain stored as RAS, LAS, permuted
- * axes, oblique sform, qform only (with a decoy srow), and on the CAT12 grid.
+ * axes, oblique sform, qform only (with a decoy srow), and on the CAT12 grid — read by our NIfTI
+ * reader and placed by our resampler, exactly as the pipeline does.
  */
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'fflate';
-import * as nifti from 'nifti-reader-js';
 import { describe, expect, it } from 'vitest';
+import { readNifti } from '../src/core/nifti';
 import { applyToPoint, isClose } from '../src/core/volume/affine';
 import { CAT12_GRID, isOnGrid } from '../src/core/volume/grid';
 import { resampleToGrid } from '../src/core/volume/resample';
@@ -23,25 +24,11 @@ interface Reference {
 }
 const ref = JSON.parse(new TextDecoder().decode(gunzipSync(readFileSync(new URL('reference.json.gz', DIR))))) as Reference;
 
-/** Thin test-local reader for the uint8 fixtures: sform when sform_code > 0, else qform. */
-function readFixture(name: Name): Volume<Uint8Array> {
-  const bytes = gunzipSync(readFileSync(new URL(`${name}.nii.gz`, DIR)));
-  const buf = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
-  const h = nifti.readHeader(buf) as nifti.NIFTI1;
-  if (h.datatypeCode !== 2) throw new Error(`${name}: expected uint8`);
-  const view = new DataView(buf);
-  let affine: number[];
-  if (h.sform_code > 0) {
-    affine = [];
-    for (let n = 0; n < 12; n++) affine.push(view.getFloat32(280 + 4 * n, h.littleEndian));
-    affine.push(0, 0, 0, 1);
-  } else if (h.qform_code > 0) {
-    affine = h.affine.flat(); // nifti-reader-js uses the qform when qform_code > sform_code
-  } else throw new Error(`${name}: no sform or qform`);
-  const dims = [h.dims[1]!, h.dims[2]!, h.dims[3]!] as const;
-  const data = new Uint8Array(nifti.readImage(h, buf) as ArrayBuffer);
-  expect(data.length).toBe(dims[0] * dims[1] * dims[2]);
-  return { dims, data, affine };
+/** Through the app's own reader, as a user's file would go (sform when sform_code > 0, else qform). */
+function readFixture(name: Name): Volume<Float32Array> {
+  const image = readNifti(readFileSync(new URL(`${name}.nii.gz`, DIR)));
+  expect(image.header.datatype).toBe('uint8');
+  return image.volume;
 }
 
 function correlation(a: ArrayLike<number>, b: ArrayLike<number>): number {

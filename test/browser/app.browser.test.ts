@@ -74,7 +74,7 @@ describe('relevance-viewer in the browser', () => {
   });
 
   it('analyses a demo case: progress, then a prediction with the disclaimer, and non-blank views', async () => {
-    await page.getByTestId('demo-select').selectOption('dev-ad-01');
+    await page.getByTestId('demo-select').selectOption('demo-03-AD');
     await page.getByTestId('progress').waitFor({ timeout: 30_000 });
     const prediction = page.getByTestId('prediction');
     await prediction.waitFor({ timeout: 120_000 });
@@ -161,11 +161,11 @@ describe('relevance-viewer in the browser', () => {
     const error = page.getByTestId('error');
     await error.waitFor({ timeout: 30_000 });
     expect(await error.textContent()).toMatch(/not a NIfTI/i);
-    expect(await page.locator('.scan-name').textContent(), 'the failed file does not replace the scan on screen').toContain('dev-ad-01');
+    expect(await page.locator('.scan-name').textContent(), 'the failed file does not replace the scan on screen').toContain('demo-03-AD');
     await page.evaluate(() => document.querySelector('.side-panel')?.scrollTo(0, 0));
     await page.screenshot({ path: join(SHOTS, 'bad-file.png') });
 
-    const good = readFileSync(join(DIST, 'demo', 'dev-cn-01.nii.gz'));
+    const good = readFileSync(join(DIST, 'demo', 'demo-01-CN.nii.gz'));
     await page.getByTestId('file-input').setInputFiles({ name: 'my-scan.nii.gz', mimeType: 'application/gzip', buffer: good });
     await page.getByText('my-scan.nii.gz').waitFor({ timeout: 30_000 });
     await page.waitForFunction(() => !document.querySelector('[data-testid=progress]'), undefined, { timeout: 120_000 });
@@ -210,9 +210,9 @@ describe('relevance-viewer in the browser', () => {
   it('loads a scan given as ?url=', async () => {
     const other = await browser.newPage({ viewport: { width: 1000, height: 700 } });
     other.on('request', (r) => requests.push(r.url()));
-    await other.goto(`${server.url}?url=demo/dev-cn-01.nii.gz`);
+    await other.goto(`${server.url}?url=demo/demo-01-CN.nii.gz`);
     await other.getByTestId('prediction').waitFor({ timeout: 120_000 });
-    expect(await other.getByText('dev-cn-01.nii.gz').count()).toBeGreaterThan(0);
+    expect(await other.getByText('demo-01-CN.nii.gz').count()).toBeGreaterThan(0);
     await other.close();
   });
 

@@ -86,7 +86,7 @@ beforeAll(async () => {
   page.on('pageerror', (e) => pageErrors.push(String(e)));
   await page.goto(`${server.url}?backend=wasm-simd`);
   await page.waitForFunction(() => document.querySelectorAll('[data-testid=demo-select] option').length > 1);
-  await page.getByTestId('demo-select').selectOption('dev-ad-01');
+  await page.getByTestId('demo-select').selectOption('demo-03-AD');
   await page.getByTestId('prediction').waitFor({ timeout: 180_000 });
 });
 
@@ -232,10 +232,10 @@ describe('research tools', () => {
     expect(reportFile.name).toMatch(/\.json$/);
     const report = JSON.parse(reportFile.bytes.toString('utf8'));
     expect(Object.keys(report)).toEqual(expect.arrayContaining(['app', 'scan', 'model', 'method', 'covariates', 'prediction', 'display']));
-    const scanBytes = readFileSync(join(DIST, 'demo', 'dev-ad-01.nii.gz'));
+    const scanBytes = readFileSync(join(DIST, 'demo', 'demo-03-AD.nii.gz'));
     const { createHash } = await import('node:crypto');
     expect(report.scan.sha256).toBe(createHash('sha256').update(scanBytes).digest('hex'));
-    expect(report.scan.fileName).toBe('dev-ad-01.nii.gz');
+    expect(report.scan.fileName).toBe('demo-03-AD.nii.gz');
     expect(report.display.threshold).toBe(0.15);
     expect(report.display.minClusterSizeVoxels).toBe(0);
     expect(report.app.version).toBe(JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version);
@@ -245,7 +245,7 @@ describe('research tools', () => {
 
   it('exports the relevance resampled into the space of a scan stored on another grid (RAS)', async () => {
     // The demo scan with its i axis reversed and the affine to match: the same image in RAS order.
-    const demo = readNifti(readFileSync(join(DIST, 'demo', 'dev-ad-01.nii.gz'))).volume;
+    const demo = readNifti(readFileSync(join(DIST, 'demo', 'demo-03-AD.nii.gz'))).volume;
     const [nx, ny, nz] = demo.dims;
     const flipped = new Float32Array(demo.data.length);
     for (let k = 0; k < nz; k++) for (let j = 0; j < ny; j++) for (let i = 0; i < nx; i++) flipped[nx - 1 - i + nx * (j + ny * k)] = demo.data[i + nx * (j + ny * k)];

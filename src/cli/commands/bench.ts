@@ -98,7 +98,7 @@ export async function bench(opts: { backend: string; threads: number; modelDir?:
 
 export async function run(args: string[]): Promise<number> {
   let backend = 'wasm-simd', threads = 1, modelDir: string | undefined, runs = 3, json = false;
-  let scan = join(REPO_ROOT, 'public', 'demo', 'dev-ad-01.nii.gz');
+  let scan = join(REPO_ROOT, 'public', 'demo', 'demo-03-AD.nii.gz');
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     if (a === '--backend') backend = args[++i] ?? '';
