@@ -81,7 +81,7 @@ describe('Keras HDF5 import', () => {
   });
 
   it('an analysis with a model of another input size says so clearly', async () => {
-    await page.getByTestId('demo-select').selectOption('dev-cn-01');
+    await page.getByTestId('demo-select').selectOption('demo-01-CN');
     const text = await dismissError();
     expect(text).toMatch(/takes inputs of 16 x 16 x 16 x 1/);
     expect(text).toMatch(/100 x 100 x 120 x 1/);
@@ -144,7 +144,7 @@ describe('Keras HDF5 import', () => {
 
   it('end to end with the paper-size seeded model: a demo case gives a prediction', async () => {
     await page.getByTestId('model-select').selectOption('seeded');
-    await page.getByTestId('demo-select').selectOption('dev-ad-01');
+    await page.getByTestId('demo-select').selectOption('demo-03-AD');
     await page.getByTestId('prediction').waitFor({ timeout: 180_000 });
     expect(await page.getByTestId('prediction').textContent()).toMatch(/\d+(\.\d)?%/);
   });

@@ -118,15 +118,15 @@ describe('habits of the field', () => {
   });
 
   it('a demo case fills the covariates; editing one re-runs the residualizing model', async () => {
-    await page.getByTestId('demo-select').selectOption('dev-ad-01');
+    await page.getByTestId('demo-select').selectOption('demo-03-AD');
     await page.getByTestId('prediction').waitFor({ timeout: 180_000 });
     await idle();
-    // index.json: age 76, sex M, TIV 1510, field 3
+    // index.json: age 76, sex F, TIV 1190, field 3
     expect(await page.getByTestId('cov-age').inputValue()).toBe('76');
-    expect(await page.getByTestId('cov-sex').inputValue()).toBe('0');
-    expect(await page.getByTestId('cov-tiv').inputValue()).toBe('1510');
+    expect(await page.getByTestId('cov-sex').inputValue()).toBe('1');
+    expect(await page.getByTestId('cov-tiv').inputValue()).toBe('1190');
     expect(await page.getByTestId('covariates-note').textContent()).toMatch(/regresses age/);
-    expect(await page.getByTestId('result-covariates').textContent()).toMatch(/76 y, male, 1510/);
+    expect(await page.getByTestId('result-covariates').textContent()).toMatch(/76 y, female, 1190/);
     const before = await page.getByTestId('logits').textContent();
 
     await page.getByTestId('cov-age').fill('40');
