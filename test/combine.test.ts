@@ -93,6 +93,13 @@ describe('runCombined', () => {
     expect(out.methodLabel).toBe('X paper − X gradient');
     expect(out.combination?.kind).toBe('difference');
   });
+  it('the combined display map uses the members\' display post-processing (e.g. a model\'s own factor)', async () => {
+    const opts = { scaling: 'fixed' as const, factor: 4000 };
+    const out = await runCombined({ ...base, averageModelIds: ['a', 'bb'] }, () => {}, new AbortController().signal, async (r) => ({ ...fakeResult(r), displayOptions: opts }));
+    expect(firstDifference(out.display, displayMap(out.relevance, CAT12_GRID.dims, opts))).toBe(-1);
+    expect(firstDifference(out.display, displayMap(out.relevance, CAT12_GRID.dims, { scaling: 'fixed' }))).not.toBe(-1);
+    expect(out.displayOptions).toEqual(opts);
+  });
   it('stops between runs when cancelled', async () => {
     const ctl = new AbortController();
     let runs = 0;

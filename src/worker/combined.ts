@@ -47,7 +47,7 @@ export async function runCombined(
     return {
       background: first.background,
       relevance,
-      display: displayMap(relevance, CAT12_GRID.dims, { scaling: 'fixed' }),
+      display: displayMap(relevance, CAT12_GRID.dims, first.displayOptions ?? { scaling: 'fixed' }),
       logits: meanVectors(results.map((r) => r.logits)),
       probability: mean(results.map((r) => r.probability)),
       modelLabel: `mean of ${results.length} models`,
@@ -56,6 +56,7 @@ export async function runCombined(
       timings,
       backend: first.backend,
       residualizedWith: first.residualizedWith,
+      displayOptions: first.displayOptions,
       combination: { kind: 'average', members },
     };
   }
@@ -64,7 +65,7 @@ export async function runCombined(
   return {
     background: a.background,
     relevance,
-    display: displayMap(relevance, CAT12_GRID.dims, { scaling: 'fixed' }),
+    display: displayMap(relevance, CAT12_GRID.dims, first.displayOptions ?? { scaling: 'fixed' }),
     logits: a.logits.map((x, i) => x - (b.logits[i] ?? Number.NaN)),
     probability: a.probability - b.probability,
     modelLabel: a.modelLabel === b.modelLabel ? a.modelLabel : `${a.modelLabel} − ${b.modelLabel}`,
@@ -73,6 +74,7 @@ export async function runCombined(
     timings,
     backend: a.backend,
     residualizedWith: a.residualizedWith,
+    displayOptions: a.displayOptions,
     combination: { kind: 'difference', members },
   };
 }

@@ -11,6 +11,7 @@ import type { LobeScore, RegionScore } from '../core/analysis/regions';
 import type { PipelineProgress } from '../core/progress';
 import { CAT12_GRID } from '../core/volume/grid';
 import type { Covariates } from '../core/analysis/residualize';
+import type { DisplayOptions } from '../core/analysis/scale';
 import type { HabitsRequest, HabitsResponse } from './habitsProtocol';
 
 export { PIPELINE_STAGES, type PipelineProgress, type PipelineStage } from '../core/progress';
@@ -71,6 +72,8 @@ export interface PipelineResult {
   residualizedWith?: Covariates;
   /** Present for the mean of several models or a difference of two analyses. */
   combination?: Combination;
+  /** The model's display post-processing (absent: the paper's fixed x500); combined maps reuse it. */
+  displayOptions?: DisplayOptions;
 }
 
 export type RunPipeline = (

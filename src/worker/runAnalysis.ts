@@ -17,6 +17,7 @@ import { loadModel, loadModelFromUrl } from '../core/model/loadModel';
 import { makeSeededModelArtifacts, SEEDED_MODEL_LABEL } from '../core/model/seeded';
 import type { Model } from '../core/model/types';
 import { runPipeline, type Atlas } from '../core/pipeline';
+import type { DisplayOptions } from '../core/analysis/scale';
 import { startWasmEngine, type PlanarExecutor } from '../core/planar/index';
 import { isSoftwareRenderer, webglRenderer } from './webglRenderer';
 import type { PipelineProgress, PipelineRequest, PipelineResult } from './protocol';
@@ -41,7 +42,7 @@ interface EngineChoice {
 }
 let engineReady: Promise<EngineChoice> | null = null;
 const executors = new WeakMap<Model, Promise<{ executor?: PlanarExecutor; label: string; notices: string[] }>>();
-const models = new Map<string, Promise<{ model: Model; label: string; notices: string[] }>>();
+const models = new Map<string, Promise<{ model: Model; label: string; notices: string[]; display?: DisplayOptions }>>();
 let atlasReady: Promise<Atlas | null> | null = null;
 
 /** The site root the page was served from; models and assets are resolved against it. */
@@ -140,7 +141,7 @@ export function bundledModelUrl(modelId: string): string | null {
 
 /** An imported model just converted: cached so it runs even where IndexedDB is unavailable. */
 export function rememberModel(modelId: string, model: Model, label: string): void {
-  models.set(modelId, Promise.resolve({ model, label, notices: [] }));
+  models.set(modelId, Promise.resolve({ model, label, notices: [] as string[] }));
 }
 
 export function forgetModel(modelId: string): void {
@@ -159,10 +160,11 @@ function getModel(modelId: string) {
       const bundled = BUNDLED_MODELS.find((m) => m.id === modelId);
       if (!bundled) throw new InputError(`Unknown model "${modelId}"; pick one from the model list.`);
       if (modelId === SEEDED_MODEL_ID || !bundled.url) {
-        return { model: await loadModel(makeSeededModelArtifacts(1), SEEDED_MODEL_LABEL), label: bundled.label, notices: [bundled.caveat] };
+        return { model: await loadModel(makeSeededModelArtifacts(1), SEEDED_MODEL_LABEL), label: bundled.label, notices: [bundled.caveat], display: bundled.display };
       }
       try {
-        return { model: await loadModelFromUrl(new URL(bundled.url, siteBase).href, bundled.label), label: bundled.label, notices: [bundled.caveat] };
+        const model = await loadModelFromUrl(new URL(bundled.url, siteBase).href, bundled.label);
+        return { model, label: bundled.label, notices: [bundled.caveat], display: bundled.display };
       } catch (e) {
         // A deployment without the trained model still works, clearly labelled.
         const seeded = BUNDLED_MODELS.find((m) => m.id === SEEDED_MODEL_ID)!;
@@ -173,6 +175,7 @@ function getModel(modelId: string) {
             `The ${bundled.label} could not be loaded (${e instanceof Error ? e.message : String(e)}), so the untrained seeded model ran instead.`,
             seeded.caveat,
           ],
+          display: seeded.display,
         };
       }
     })();
@@ -220,7 +223,7 @@ async function runSingle(
   if (!methodInfo) throw new InputError(`Unknown method "${req.method}"; pick one from the method list.`);
   onProgress({ stage: 'reading', fraction: 0, message: 'starting the model runtime' });
   const engine = await initEngine(req.backend);
-  const [{ model, label, notices: modelNotices }, atlas, covariateModel] = await Promise.all([
+  const [{ model, label, notices: modelNotices, display }, atlas, covariateModel] = await Promise.all([
     getModel(req.modelId),
     getAtlas(),
     covariateModelAt(bundledModelUrl(req.modelId)),
@@ -233,7 +236,7 @@ async function runSingle(
   const covariates = covariateModel ? (req.covariates ?? { ...DEFAULT_COVARIATES }) : undefined;
   const wasm = engine.name === 'wasm-simd' ? await executorFor(model) : { executor: undefined, label: engine.tfjs, notices: [] };
   const out = await runPipeline(req.scanBytes, {
-    model, method, neuron: req.neuron, atlas: atlas ?? undefined, executor: wasm.executor, onProgress, signal,
+    model, method, neuron: req.neuron, atlas: atlas ?? undefined, executor: wasm.executor, display, onProgress, signal,
     covariateModel: covariateModel ?? undefined, covariates,
   });
   return {
@@ -249,5 +252,6 @@ async function runSingle(
     backend: out.engine === 'tfjs' ? engine.tfjs : wasm.label,
     regions: out.regions,
     residualizedWith: covariates,
+    displayOptions: display,
   };
 }
