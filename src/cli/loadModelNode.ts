@@ -6,9 +6,9 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { InputError } from '../core/errors';
+import { REPO_ROOT } from '../training/node/assets';
 import { setBackend, type BackendName } from '../core/model/backend';
 import { convertKerasH5 } from '../core/model/h5/convert';
 import { loadModel } from '../core/model/loadModel';
@@ -47,8 +47,7 @@ export async function setBackendNode(name: BackendName): Promise<string> {
   return setBackend(name, { wasmPath });
 }
 
-/** The repository root (this file is src/cli/loadModelNode.ts), where models/ and public/ live. */
-export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export { REPO_ROOT };
 export const DEMO_MODEL_DIR = join(REPO_ROOT, 'models', 'demo');
 
 export interface ResolvedModel {

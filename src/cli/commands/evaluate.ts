@@ -16,7 +16,7 @@ import { auc, pearson } from '../../training/metrics';
 import { subjectRelevance, type SubjectRelevance } from '../../training/relevanceMetrics';
 import { loadModelFromDir } from '../loadModelNode';
 import { startEngineNode } from '../wasmEngineNode';
-import { parseOptions } from './synth';
+import { parseOptions } from '../files';
 
 export interface EvaluationRow { id: string; group: string; pAD: number; hippocampalGm: number; rel: SubjectRelevance }
 
@@ -39,11 +39,16 @@ export function summarize(rows: EvaluationRow[]): Record<string, number> {
 }
 
 export async function run(args: string[]): Promise<number> {
-  const o = parseOptions(args);
-  const dir = o._;
+  const { values: o, positionals } = parseOptions('evaluate', args, {
+    model: { type: 'string' },
+    backend: { type: 'string', default: 'wasm-simd' },
+    limit: { type: 'string' },
+    json: { type: 'string' },
+  });
+  const dir = positionals.length === 1 ? positionals[0] : undefined;
   if (typeof dir !== 'string') throw new InputError('Give the cohort folder: evaluate <cohort dir> [--model <dir>].');
   const modelDir = typeof o.model === 'string' ? o.model : join(REPO_ROOT, 'models', 'demo');
-  const engine = await startEngineNode(typeof o.backend === 'string' ? o.backend : 'wasm-simd');
+  const engine = await startEngineNode(o.backend!);
   const model = await loadModelFromDir(modelDir);
   const executor = await engine.executorFor(model);
   const aal = gridToModelTensor(loadAal().data);

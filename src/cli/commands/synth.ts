@@ -7,22 +7,17 @@ import { InputError } from '../../core/errors';
 import { GROUPS, groupOf, synthSubject, type Group } from '../../training/synth';
 import { loadSynthContext } from '../../training/node/assets';
 import { csvRow, writeCsv, writeSubject } from '../../training/node/cohortFiles';
-
-export function parseOptions(args: string[]): Record<string, string | true> {
-  const out: Record<string, string | true> = {};
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    if (!a.startsWith('--')) { out._ = a; continue; }
-    const next = args[i + 1];
-    if (next === undefined || next.startsWith('--')) out[a.slice(2)] = true;
-    else { out[a.slice(2)] = next; i++; }
-  }
-  return out;
-}
+import { parseOptions } from '../files';
 
 export async function run(args: string[]): Promise<number> {
-  const o = parseOptions(args);
-  const n = Number(o.n), seed = Number(o.seed ?? 1), out = o.out;
+  const { values: o } = parseOptions('synth', args, {
+    n: { type: 'string' },
+    seed: { type: 'string', default: '1' },
+    out: { type: 'string' },
+    groups: { type: 'string' },
+    float32: { type: 'boolean' },
+  });
+  const n = Number(o.n), seed = Number(o.seed), out = o.out;
   if (!Number.isInteger(n) || n < 1) throw new InputError('Give the number of subjects with --n <count> (a positive integer).');
   if (!Number.isInteger(seed)) throw new InputError('--seed must be an integer.');
   if (typeof out !== 'string') throw new InputError('Give the output folder with --out <dir>.');
