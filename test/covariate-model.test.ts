@@ -7,9 +7,9 @@ import { Buffer } from 'node:buffer';
 import {
   covariateModelSpec,
   decodeCovariateBinary,
-  halfToFloat,
   loadCovariateModel,
 } from '../src/core/model/covariateModel';
+import { halfToFloat } from '../src/core/model/float16';
 import { writeNifti } from '../src/core/nifti';
 import { residualize } from '../src/core/analysis/residualize';
 

@@ -17,7 +17,8 @@ import { H5File } from '../src/core/model/h5/hdf5';
 import { weightNeeds, parseSequentialTopology } from '../src/core/model/h5/keras-topology';
 import { encodeModelFiles } from '../src/core/model/h5/model-files';
 import { PAPER_TOPOLOGY, paperTopology } from '../src/core/model/h5/paper-topology';
-import { float16Bits, quantizeArtifacts } from '../src/core/model/h5/quantize';
+import { quantizeArtifacts } from '../src/core/model/h5/quantize';
+import { float16Bits } from '../src/core/model/float16';
 import { formulaInput, referenceForward } from './helpers/keras-reference-forward';
 
 const DIR = join(__dirname, 'fixtures/h5');

@@ -38,7 +38,7 @@ import { predict } from '../src/core/lrp';
 import { artifactsFromWeights, paperTopology } from '../src/core/model/seeded';
 import { createGraph, forwardGraph, graphWeights, setGraphWeights, updateMovingStats } from '../src/training/graph';
 import { augment } from '../src/training/augment';
-import { halfBitsToFloat, toHalfBits } from '../src/training/float16';
+import { float16Bits, halfToFloat } from '../src/core/model/float16';
 import { makeRng } from '../src/training/prng';
 
 const SMALL: [number, number, number] = [16, 18, 24];
@@ -112,18 +112,18 @@ describe('augmentation', () => {
 
 describe('float16 export', () => {
   it('encodes IEEE half precision with round-to-nearest-even', () => {
-    expect(toHalfBits(1)).toBe(0x3c00);
-    expect(toHalfBits(-2)).toBe(0xc000);
-    expect(toHalfBits(0.5)).toBe(0x3800);
-    expect(toHalfBits(65504)).toBe(0x7bff);
-    expect(toHalfBits(1e6)).toBe(0x7c00);
-    expect(toHalfBits(2 ** -24)).toBe(0x0001);
-    expect(toHalfBits(1 + 2 ** -11)).toBe(0x3c00); // tie -> even
-    expect(toHalfBits(1 + 3 * 2 ** -11)).toBe(0x3c02);
+    expect(float16Bits(1)).toBe(0x3c00);
+    expect(float16Bits(-2)).toBe(0xc000);
+    expect(float16Bits(0.5)).toBe(0x3800);
+    expect(float16Bits(65504)).toBe(0x7bff);
+    expect(float16Bits(1e6)).toBe(0x7c00);
+    expect(float16Bits(2 ** -24)).toBe(0x0001);
+    expect(float16Bits(1 + 2 ** -11)).toBe(0x3c00); // tie -> even
+    expect(float16Bits(1 + 3 * 2 ** -11)).toBe(0x3c02);
     const rng = makeRng(1);
     for (let i = 0; i < 1000; i++) {
       const v = rng.normal(0, 0.1);
-      expect(Math.abs(halfBitsToFloat(toHalfBits(v)) - v)).toBeLessThanOrEqual(Math.abs(v) * 2 ** -11 + 2 ** -25);
+      expect(Math.abs(halfToFloat(float16Bits(v)) - v)).toBeLessThanOrEqual(Math.abs(v) * 2 ** -11 + 2 ** -25);
     }
   });
 });

@@ -15,6 +15,7 @@
  */
 import { InputError } from '../errors';
 import { readNifti } from '../nifti';
+import { halfToFloat } from './float16';
 import type { CovariateModel } from '../analysis/residualize';
 
 export const COEFFICIENT_NAMES = ['b0', 'b1', 'b2', 'b3', 'b4'] as const;
@@ -49,16 +50,6 @@ export function covariateModelSpec(metadata: unknown): CovariateModelSpec | null
     return { kind: 'nifti', paths };
   }
   throw new InputError('model.json asks for residualization but names no covariateModel file; add "covariateModel": "<file>" next to "residualize".');
-}
-
-/** IEEE 754 half -> number. */
-export function halfToFloat(h: number): number {
-  const sign = h & 0x8000 ? -1 : 1;
-  const exp = (h >> 10) & 0x1f;
-  const frac = h & 0x3ff;
-  if (exp === 0) return sign * frac * 2 ** -24;
-  if (exp === 31) return frac ? Number.NaN : sign * Infinity;
-  return sign * (1 + frac / 1024) * 2 ** (exp - 15);
 }
 
 /** Five maps of `voxels` values each, back to back, float32 or float16 little-endian. */

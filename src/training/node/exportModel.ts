@@ -5,7 +5,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { paperTopology, type NamedWeight } from '../../core/model/seeded';
-import { toHalfBits } from '../float16';
+import { float16Bits } from '../../core/model/float16';
 
 export function exportModel(weights: NamedWeight[], dir: string, trainingInfo: object, quantize: 'float16' | 'none' = 'float16'): void {
   mkdirSync(dir, { recursive: true });
@@ -14,7 +14,7 @@ export function exportModel(weights: NamedWeight[], dir: string, trainingInfo: o
   const view = new DataView(bytes.buffer);
   let o = 0;
   for (const w of weights) for (const v of w.data) {
-    if (quantize === 'float16') { view.setUint16(o, toHalfBits(v), true); o += 2; } else { view.setFloat32(o, v, true); o += 4; }
+    if (quantize === 'float16') { view.setUint16(o, float16Bits(v), true); o += 2; } else { view.setFloat32(o, v, true); o += 4; }
   }
   const shard = 'group1-shard1of1.bin';
   writeFileSync(join(dir, shard), bytes);

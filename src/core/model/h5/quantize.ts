@@ -8,6 +8,7 @@
  *    tensor is stored as zeros with scale 1). Error at most scale / 2 per value.
  */
 import type * as tf from '@tensorflow/tfjs';
+import { float16Bits } from '../float16';
 
 export type QuantizationDtype = 'float16' | 'uint8';
 
@@ -65,39 +66,6 @@ export function quantizeUint8(values: Float32Array): { q: Uint8Array; min: numbe
     q[i] = Math.min(255, Math.max(0, Math.round((v - min) / scale)));
   }
   return { q, min, scale };
-}
-
-const f32 = new Float32Array(1);
-const u32 = new Uint32Array(f32.buffer);
-
-/** IEEE 754 binary16 bits of a float32 value, rounded to nearest even; overflow gives infinity. */
-export function float16Bits(value: number): number {
-  f32[0] = value;
-  const x = u32[0]!;
-  const sign = (x >>> 16) & 0x8000;
-  const exp = (x >>> 23) & 0xff;
-  const mant = x & 0x7fffff;
-  if (exp === 0xff) return sign | 0x7c00 | (mant ? 0x200 : 0); // infinity, NaN
-  const e = exp - 127 + 15;
-  if (e >= 0x1f) return sign | 0x7c00;
-  if (e >= 1) {
-    // Normal half: keep 10 of the 23 mantissa bits; a carry out of the mantissa bumps the
-    // exponent, which is the correct rounding (up to infinity).
-    const half = (e << 10) | (mant >>> 13);
-    const rest = mant & 0x1fff;
-    const up = rest > 0x1000 || (rest === 0x1000 && (half & 1) === 1);
-    return sign | (half + (up ? 1 : 0));
-  }
-  // Subnormal half: units of 2^-24. The float32 significand (with its implicit bit) is
-  // m * 2^(exp - 150), i.e. m >> (126 - exp) units.
-  const shift = 126 - exp;
-  if (shift >= 25) return sign; // below half the smallest subnormal (m < 2^24)
-  const m = mant | 0x800000;
-  const half = m >>> shift;
-  const rest = m & ((1 << shift) - 1);
-  const halfway = 1 << (shift - 1);
-  const up = rest > halfway || (rest === halfway && (half & 1) === 1);
-  return sign | (half + (up ? 1 : 0));
 }
 
 function concatBytes(parts: Uint8Array[]): Uint8Array {
