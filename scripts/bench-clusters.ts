@@ -8,21 +8,11 @@
 import { displayMap, filterClusters, gaussianSmooth, labelClusters, sliceSums } from '../src/core/analysis';
 import type { Dims3 } from '../src/core/volume/types';
 import { cpus, loadavg } from 'node:os';
+import { mulberry32 } from '../src/training/prng';
 
 const dims: Dims3 = [121, 145, 121];
 const [nx, ny, nz] = dims;
 const n = nx * ny * nz;
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function makeRawMap(): Float32Array {
   const r = mulberry32(42);

@@ -15,19 +15,10 @@ import {
   type WasmKernels,
 } from '../src/core/kernels/wasm/index';
 import { loadNodeKernels } from './helpers/wasm-kernels-node';
+import { mulberry32 as rng } from '../src/training/prng';
 
 // ---------- helpers ----------
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 /** Uniform in [-1, 1), with some exact zeros (LRP must give them exactly 0). */
 function randomArray(n: number, seed: number, zeroFraction = 0.1): Float32Array {
   const r = rng(seed);
