@@ -4,18 +4,13 @@
  * then reads the JS heap. Prints one JSON line per backend.
  *   npx tsx scripts/bench-browser.ts [webgl wasm cpu ...]
  */
-import { join, resolve } from 'node:path';
-import { chromium } from 'playwright-core';
+import { DIST, launchBrowser } from '../test/browser/harness';
 import { serveStatic } from '../test/browser/staticServer';
 
-const ROOT = resolve(import.meta.dirname, '..');
 const backends = process.argv.slice(2).length ? process.argv.slice(2) : ['wasm-simd', 'wasm', 'webgl'];
 
-const server = await serveStatic(join(ROOT, 'dist'));
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic', '--enable-precise-memory-info'],
-});
+const server = await serveStatic(DIST);
+const browser = await launchBrowser(['--enable-precise-memory-info']);
 try {
   for (const backend of backends) {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });

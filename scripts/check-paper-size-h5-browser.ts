@@ -6,25 +6,22 @@
  *   npm run build && npx tsx scripts/check-paper-size-h5-browser.ts /tmp/h5paper
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { chromium, type Download } from 'playwright-core';
+import { join } from 'node:path';
+import type { Download } from 'playwright-core';
 import { resolveModel } from '../src/cli/loadModelNode';
 import { startEngineNode } from '../src/cli/wasmEngineNode';
 import { runPipeline } from '../src/core/pipeline';
+import { DIST, launchBrowser, ROOT } from '../test/browser/harness';
 import { serveStatic } from '../test/browser/staticServer';
 
-const ROOT = resolve(import.meta.dirname, '..');
 const dir = process.argv[2] ?? '/tmp/h5paper';
 const CASE = 'demo-03-AD';
 const scan = readFileSync(join(ROOT, 'public', 'demo', `${CASE}.nii.gz`));
 const files = readdirSync(dir).filter((f) => /^keras224_paper.*\.h5$/.test(f));
 
 const engine = await startEngineNode('wasm-simd');
-const server = await serveStatic(join(ROOT, 'dist'));
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
-});
+const server = await serveStatic(DIST);
+const browser = await launchBrowser();
 try {
   for (const file of files) {
     const { model } = await resolveModel(join(dir, file));

@@ -4,19 +4,18 @@
  * another origin. Screenshots of the main states go to docs/screenshots/.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { decodePng, pixelStats, type PixelStats } from './png';
-import { serveStatic } from './staticServer';
+import { buildAndServe, DIST, launchBrowser, ROOT } from './harness';
+import type { StaticServer } from './staticServer';
 
-const ROOT = resolve(__dirname, '../..');
-const DIST = join(ROOT, 'dist');
 const SHOTS = join(ROOT, 'docs', 'screenshots');
 
 let browser: Browser;
 let page: Page;
-let server: { url: string; close: () => Promise<void> };
+let server: StaticServer;
 const requests: string[] = [];
 const pageErrors: string[] = [];
 
@@ -43,15 +42,8 @@ async function setSlider(testId: string, value: number): Promise<void> {
 }
 
 beforeAll(async () => {
-  if (process.env.RV_SKIP_BUILD !== '1' || !existsSync(join(DIST, 'index.html'))) {
-    const { build } = await import('vite');
-    await build({ root: ROOT, logLevel: 'warn' });
-  }
-  server = await serveStatic(DIST);
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
-  });
+  server = await buildAndServe();
+  browser = await launchBrowser();
   page = await browser.newPage({ viewport: { width: 1400, height: 900 }, deviceScaleFactor: 1 });
   page.on('request', (r) => requests.push(r.url()));
   page.on('pageerror', (e) => pageErrors.push(String(e)));

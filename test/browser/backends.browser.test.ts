@@ -5,28 +5,24 @@
  * against tfjs cpu and an independent float64 reference in the unit tests).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Download } from 'playwright-core';
-import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { serveStatic } from './staticServer';
+import type { Browser, Download } from 'playwright-core';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildAndServe, launchBrowser, ROOT } from './harness';
+import type { StaticServer } from './staticServer';
 import { readNifti } from '../../src/core/nifti';
 import { runPipeline } from '../../src/core/pipeline';
 import { loadModelFromDir } from '../../src/cli/loadModelNode';
 import { startEngineNode } from '../../src/cli/wasmEngineNode';
 
-const ROOT = resolve(__dirname, '../..');
-const DIST = join(ROOT, 'dist');
 const CASE = 'demo-03-AD';
 
 let browser: Browser;
-let server: { url: string; close: () => Promise<void> };
+let server: StaticServer;
 let reference: { probability: number; relevance: Float32Array; maxAbs: number };
 
 beforeAll(async () => {
-  if (process.env.RV_SKIP_BUILD !== '1' || !existsSync(join(DIST, 'index.html'))) {
-    const { build } = await import('vite');
-    await build({ root: ROOT, logLevel: 'warn' });
-  }
+  server = await buildAndServe();
   const engine = await startEngineNode('wasm-simd');
   const model = await loadModelFromDir(join(ROOT, 'models', 'demo'));
   const executor = await engine.executorFor(model);
@@ -34,11 +30,7 @@ beforeAll(async () => {
   executor?.dispose();
   model.dispose();
   reference = { probability: out.probability, relevance: out.relevance, maxAbs: out.relevance.reduce((m, v) => Math.max(m, Math.abs(v)), 0) };
-  server = await serveStatic(DIST);
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
-  });
+  browser = await launchBrowser();
 });
 
 afterAll(async () => {

@@ -6,18 +6,17 @@
  * end-to-end analysis after the removal runs the seeded paper-size model.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { serveStatic } from './staticServer';
+import type { Browser, Page } from 'playwright-core';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildAndServe, launchBrowser, ROOT } from './harness';
+import type { StaticServer } from './staticServer';
 
-const ROOT = resolve(__dirname, '../..');
-const DIST = join(ROOT, 'dist');
 const FIXTURES = join(ROOT, 'test', 'fixtures', 'h5');
 
 let browser: Browser;
 let page: Page;
-let server: { url: string; close: () => Promise<void> };
+let server: StaticServer;
 const pageErrors: string[] = [];
 
 /** Drops files on the page's drop zone as a person's drag and drop does (a DataTransfer of Files). */
@@ -48,15 +47,8 @@ async function dismissError(): Promise<string> {
 }
 
 beforeAll(async () => {
-  if (process.env.RV_SKIP_BUILD !== '1' || !existsSync(join(DIST, 'index.html'))) {
-    const { build } = await import('vite');
-    await build({ root: ROOT, logLevel: 'warn' });
-  }
-  server = await serveStatic(DIST);
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
-  });
+  server = await buildAndServe();
+  browser = await launchBrowser();
   page = await browser.newPage({ viewport: { width: 1400, height: 900 }, deviceScaleFactor: 1, locale: 'en-US' });
   page.on('pageerror', (e) => pageErrors.push(String(e)));
   await page.goto(`${server.url}?backend=wasm-simd`);

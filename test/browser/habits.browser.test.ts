@@ -7,21 +7,20 @@
  * residualization, with a float16 covariate model (b1 = 2^-8 per year of age, other maps 0).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { existsSync, mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { decodePng, pixelStats, type Rgba } from './png';
-import { serveStatic } from './staticServer';
+import { buildAndServe, launchBrowser, ROOT } from './harness';
+import type { StaticServer } from './staticServer';
 import { makeSeededModelArtifacts } from '../../src/core/model/seeded';
 
-const ROOT = resolve(__dirname, '../..');
-const DIST = join(ROOT, 'dist');
 const SHOTS = join(ROOT, 'docs', 'screenshots');
 const VOXELS = 121 * 145 * 121;
 
 let browser: Browser;
 let page: Page;
-let server: { url: string; close: () => Promise<void> };
+let server: StaticServer;
 const pageErrors: string[] = [];
 
 function residualizingDemoModel(): Record<string, Uint8Array | string> {
@@ -70,15 +69,8 @@ function meanAbsDiff(a: Rgba, b: Rgba, mirrorB: boolean): number {
 }
 
 beforeAll(async () => {
-  if (process.env.RV_SKIP_BUILD !== '1' || !existsSync(join(DIST, 'index.html'))) {
-    const { build } = await import('vite');
-    await build({ root: ROOT, logLevel: 'warn' });
-  }
-  server = await serveStatic(DIST, residualizingDemoModel());
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
-  });
+  server = await buildAndServe(residualizingDemoModel());
+  browser = await launchBrowser();
   page = await browser.newPage({ viewport: { width: 1400, height: 900 }, deviceScaleFactor: 1, locale: 'en-US' });
   page.on('pageerror', (e) => pageErrors.push(String(e)));
   mkdirSync(SHOTS, { recursive: true });

@@ -4,20 +4,19 @@
  * and every export as a real download whose bytes we parse.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Download, type Page } from 'playwright-core';
-import { existsSync, readFileSync } from 'node:fs';
+import type { Browser, Download, Page } from 'playwright-core';
+import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { decodePng, pixelStats } from './png';
-import { serveStatic } from './staticServer';
+import { buildAndServe, DIST, launchBrowser, ROOT } from './harness';
+import type { StaticServer } from './staticServer';
 import { readNifti, writeNifti } from '../../src/core/nifti';
 
-const ROOT = resolve(__dirname, '../..');
-const DIST = join(ROOT, 'dist');
 
 let browser: Browser;
 let page: Page;
-let server: { url: string; close: () => Promise<void> };
+let server: StaticServer;
 const pageErrors: string[] = [];
 
 async function setSlider(testId: string, value: number): Promise<void> {
@@ -73,15 +72,8 @@ function niftiHeader(gz: Buffer) {
 }
 
 beforeAll(async () => {
-  if (process.env.RV_SKIP_BUILD !== '1' || !existsSync(join(DIST, 'index.html'))) {
-    const { build } = await import('vite');
-    await build({ root: ROOT, logLevel: 'warn' });
-  }
-  server = await serveStatic(DIST);
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
-  });
+  server = await buildAndServe();
+  browser = await launchBrowser();
   page = await browser.newPage({ viewport: { width: 1400, height: 1000 }, deviceScaleFactor: 1, acceptDownloads: true });
   page.on('pageerror', (e) => pageErrors.push(String(e)));
   await page.goto(`${server.url}?backend=wasm-simd`);

@@ -17,8 +17,13 @@ const TYPES: Record<string, string> = {
   '.bin': 'application/octet-stream',
 };
 
+export interface StaticServer {
+  url: string;
+  close: () => Promise<void>;
+}
+
 /** `overrides`: URL path (e.g. '/models/demo/model.json') -> body served instead of the file. */
-export async function serveStatic(root: string, overrides: Record<string, Uint8Array | string> = {}): Promise<{ url: string; close: () => Promise<void> }> {
+export async function serveStatic(root: string, overrides: Record<string, Uint8Array | string> = {}): Promise<StaticServer> {
   const server: Server = createServer(async (req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
     const override = overrides[path];
