@@ -17,6 +17,15 @@ function labelReader(labels: LabelArray): (v: number) => number {
   return labels instanceof Float32Array ? (v) => Math.round(labels[v]) : (v) => labels[v];
 }
 
+/**
+ * What a boundary voxel of label l is marked with (0: not drawn): 1 for the one region asked for,
+ * or for 'all' the voxel's own label, clipped to 255 (background 0 stays 0).
+ */
+function marker(regionIndex: number | 'all'): (label: number) => number {
+  if (regionIndex === 'all') return (l) => (l > 0 ? (l > 255 ? 255 : l) : 0);
+  return (l) => (l === regionIndex ? 1 : 0);
+}
+
 function checkLength(labels: LabelArray, dims: Dims3): void {
   const n = dims[0] * dims[1] * dims[2];
   if (labels.length !== n) throw new RangeError(`labels have ${labels.length} voxels, dims say ${n}`);
@@ -24,28 +33,7 @@ function checkLength(labels: LabelArray, dims: Dims3): void {
 
 /** 3D mask (1/0) of the voxels of one region that have a face neighbour outside it. */
 export function regionOutline(labels: LabelArray, dims: Dims3, regionIndex: number): Uint8Array {
-  checkLength(labels, dims);
-  const [nx, ny, nz] = dims;
-  const at = labelReader(labels);
-  const out = new Uint8Array(labels.length);
-  const plane = nx * ny;
-  let v = 0;
-  for (let k = 0; k < nz; k++) {
-    for (let j = 0; j < ny; j++) {
-      for (let i = 0; i < nx; i++, v++) {
-        if (at(v) !== regionIndex) continue;
-        const inside =
-          i > 0 && at(v - 1) === regionIndex &&
-          i < nx - 1 && at(v + 1) === regionIndex &&
-          j > 0 && at(v - nx) === regionIndex &&
-          j < ny - 1 && at(v + nx) === regionIndex &&
-          k > 0 && at(v - plane) === regionIndex &&
-          k < nz - 1 && at(v + plane) === regionIndex;
-        if (!inside) out[v] = 1;
-      }
-    }
-  }
-  return out;
+  return surfaceVoxels(labels, dims, marker(regionIndex));
 }
 
 /**
@@ -54,6 +42,14 @@ export function regionOutline(labels: LabelArray, dims: Dims3, regionIndex: numb
  * Labels above 255 are clipped to 255 in the output.
  */
 export function allRegionOutlines(labels: LabelArray, dims: Dims3): Uint8Array {
+  return surfaceVoxels(labels, dims, marker('all'));
+}
+
+/**
+ * The voxels whose label `mark` gives a non-zero value and that have a face neighbour with
+ * another label (or outside the volume), set to that value; every other voxel is 0.
+ */
+function surfaceVoxels(labels: LabelArray, dims: Dims3, mark: (label: number) => number): Uint8Array {
   checkLength(labels, dims);
   const [nx, ny, nz] = dims;
   const at = labelReader(labels);
@@ -64,7 +60,8 @@ export function allRegionOutlines(labels: LabelArray, dims: Dims3): Uint8Array {
     for (let j = 0; j < ny; j++) {
       for (let i = 0; i < nx; i++, v++) {
         const l = at(v);
-        if (!(l > 0)) continue;
+        const value = mark(l);
+        if (value === 0) continue;
         const inside =
           i > 0 && at(v - 1) === l &&
           i < nx - 1 && at(v + 1) === l &&
@@ -72,7 +69,7 @@ export function allRegionOutlines(labels: LabelArray, dims: Dims3): Uint8Array {
           j < ny - 1 && at(v + nx) === l &&
           k > 0 && at(v - plane) === l &&
           k < nz - 1 && at(v + plane) === l;
-        if (!inside) out[v] = l > 255 ? 255 : l;
+        if (!inside) out[v] = value;
       }
     }
   }
@@ -113,18 +110,19 @@ export function sliceOutline(
   const sw = axis === 2 ? strides[1] : strides[2];
   const at = labelReader(labels);
   const out = new Uint8Array(width * height);
-  const single = regionIndex !== 'all';
+  const mark = marker(regionIndex);
   for (let w = 0; w < height; w++) {
     for (let u = 0; u < width; u++) {
       const v = origin + u * su + w * sw;
       const l = at(v);
-      if (single ? l !== regionIndex : !(l > 0)) continue;
+      const value = mark(l);
+      if (value === 0) continue;
       const inside =
         u > 0 && at(v - su) === l &&
         u < width - 1 && at(v + su) === l &&
         w > 0 && at(v - sw) === l &&
         w < height - 1 && at(v + sw) === l;
-      if (!inside) out[u + width * w] = single ? 1 : l > 255 ? 255 : l;
+      if (!inside) out[u + width * w] = value;
     }
   }
   return out;
