@@ -22,6 +22,15 @@ export function modelIndexToGridVoxel(a: number, s: number, c: number): [number,
   return [109 - s, 132 - c, 104 - a];
 }
 
+/**
+ * Grid index of model value [a, s, 0]. Along c the model walks j from 132 down to 13, so each
+ * next c is one grid row (GX) back: the copy loops step g -= GX.
+ */
+function gridRowStart(a: number, s: number): number {
+  const [i, j, k] = modelIndexToGridVoxel(a, s, 0);
+  return i + GX * (j + GY * k);
+}
+
 /** Flat model index a * 12000 + s * 120 + c (row-major over [100, 100, 120]). */
 export function modelFlatIndex(a: number, s: number, c: number): number {
   return a * (NS * NC) + s * NC + c;
@@ -47,11 +56,8 @@ export function gridToModelTensor(grid: Volume<Float32Array> | Float32Array): Fl
   const out = new Float32Array(MODEL_TENSOR_LENGTH);
   let o = 0;
   for (let a = 0; a < NA; a++) {
-    const k = 104 - a;
     for (let s = 0; s < NS; s++) {
-      const i = 109 - s;
-      // c runs j = 132 down to 13: consecutive c step back one row (GX) in the grid.
-      let g = i + GX * (132 + GY * k);
+      let g = gridRowStart(a, s);
       for (let c = 0; c < NC; c++, o++, g -= GX) {
         const v = data[g]!;
         out[o] = v === v ? v : 0; // NaN -> 0
@@ -69,10 +75,8 @@ export function modelTensorToGrid(t: Float32Array): Volume<Float32Array> {
   const data = new Float32Array(GRID_LENGTH);
   let o = 0;
   for (let a = 0; a < NA; a++) {
-    const k = 104 - a;
     for (let s = 0; s < NS; s++) {
-      const i = 109 - s;
-      let g = i + GX * (132 + GY * k);
+      let g = gridRowStart(a, s);
       for (let c = 0; c < NC; c++, o++, g -= GX) data[g] = t[o]!;
     }
   }
