@@ -8,7 +8,7 @@
  * texelFetch reads of an R8 label texture (no filtering, so no half-voxel shift either).
  */
 import * as THREE from 'three';
-import { GRID_DIMS } from '../worker/protocol';
+import { gridTexture } from './volumeTextures';
 
 export const OUTLINE_GLSL = /* glsl */ `
 uniform sampler3D uAtlas;        // R8 labels (byte = label), read with texelFetch only
@@ -36,16 +36,5 @@ vec3 outlineColour(vec3 col, vec3 tc, int axis) {
 
 /** R8 grid texture with nearest filtering (labels, masks): no blending between voxels. */
 export function nearestGridTexture(data: Uint8Array | null): THREE.Data3DTexture {
-  const tex = data
-    ? new THREE.Data3DTexture(data, GRID_DIMS[0], GRID_DIMS[1], GRID_DIMS[2])
-    : new THREE.Data3DTexture(new Uint8Array([0]), 1, 1, 1);
-  tex.format = THREE.RedFormat;
-  tex.type = THREE.UnsignedByteType;
-  tex.minFilter = THREE.NearestFilter;
-  tex.magFilter = THREE.NearestFilter;
-  tex.wrapS = tex.wrapT = tex.wrapR = THREE.ClampToEdgeWrapping;
-  tex.unpackAlignment = 1;
-  tex.generateMipmaps = false;
-  tex.needsUpdate = true;
-  return tex;
+  return gridTexture(data, 0, THREE.NearestFilter);
 }
