@@ -8,7 +8,7 @@ import type { Browser, Page } from 'playwright-core';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodePng, pixelStats, type PixelStats } from './png';
-import { buildAndServe, DIST, launchBrowser, ROOT } from './harness';
+import { buildAndServe, DIST, frames, launchBrowser, ROOT, setSlider, waitForFrameAfter } from './harness';
 import type { StaticServer } from './staticServer';
 
 const SHOTS = join(ROOT, 'docs', 'screenshots');
@@ -21,24 +21,6 @@ const pageErrors: string[] = [];
 
 async function viewStats(testId: string): Promise<PixelStats> {
   return pixelStats(decodePng(await page.getByTestId(testId).screenshot()));
-}
-
-/** Frames drawn so far by the viewer (the engine counts them on the canvas). */
-async function frames(): Promise<number> {
-  return page.evaluate(() => Number(document.querySelector('canvas')?.dataset.frames ?? 0));
-}
-
-async function waitForFrameAfter(n: number): Promise<void> {
-  await page.waitForFunction((k) => Number(document.querySelector('canvas')?.dataset.frames ?? 0) > k, n, { timeout: 60_000 });
-}
-
-/** Sets a native range input the way a user's drag does (value + input event). */
-async function setSlider(testId: string, value: number): Promise<void> {
-  await page.getByTestId(testId).evaluate((el, v) => {
-    const input = el as HTMLInputElement;
-    Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')!.set!.call(input, String(v));
-    input.dispatchEvent(new Event('input', { bubbles: true }));
-  }, value);
 }
 
 beforeAll(async () => {
@@ -72,8 +54,8 @@ describe('relevance-viewer in the browser', () => {
     await prediction.waitFor({ timeout: 120_000 });
     expect(await prediction.textContent()).toMatch(/\d+(\.\d)?%/);
     await expect(page.getByText('not a diagnostic device').count()).resolves.toBeGreaterThan(0);
-    const n = await frames();
-    await waitForFrameAfter(n - 1);
+    const n = await frames(page);
+    await waitForFrameAfter(page, n - 1);
     for (const id of ['view-axial', 'view-coronal', 'view-sagittal', 'view-3d']) {
       const s = await viewStats(id);
       expect(s.lumaStd, `${id} luminance spread`).toBeGreaterThan(8);
@@ -92,13 +74,13 @@ describe('relevance-viewer in the browser', () => {
   });
 
   it('moving the threshold changes the overlay pixels, at frame rate (no re-upload)', async () => {
-    let n = await frames();
-    await setSlider('threshold', 0.05);
-    await waitForFrameAfter(n);
+    let n = await frames(page);
+    await setSlider(page, 'threshold', 0.05);
+    await waitForFrameAfter(page, n);
     const low = await viewStats('view-axial');
-    n = await frames();
-    await setSlider('threshold', 0.95);
-    await waitForFrameAfter(n);
+    n = await frames(page);
+    await setSlider(page, 'threshold', 0.95);
+    await waitForFrameAfter(page, n);
     const high = await viewStats('view-axial');
     expect(low.overlayFraction).toBeGreaterThan(0.005);
     expect(high.overlayFraction).toBeLessThan(low.overlayFraction * 0.5);
@@ -121,17 +103,17 @@ describe('relevance-viewer in the browser', () => {
     });
     times.sort((a, b) => a - b);
     console.log(`[figure] threshold slider -> frame (SwiftShader, 1400x900, 4 views): median ${times[3].toFixed(0)} ms, min ${times[0].toFixed(0)} ms`);
-    await setSlider('threshold', 0.4);
+    await setSlider(page, 'threshold', 0.4);
 
     // Figure: paging the axial slice with the wheel redraws the slices only (no ray marching).
     const box = (await page.getByTestId('view-axial').boundingBox())!;
     await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
     const paging: number[] = [];
     for (let r = 0; r < 6; r++) {
-      const before = await frames();
+      const before = await frames(page);
       const t0 = Date.now();
       await page.mouse.wheel(0, r % 2 ? 100 : -100);
-      await waitForFrameAfter(before);
+      await waitForFrameAfter(page, before);
       paging.push(Date.now() - t0);
     }
     paging.sort((a, b) => a - b);
@@ -139,10 +121,10 @@ describe('relevance-viewer in the browser', () => {
   });
 
   it('renders the brain with relevance in the 3D view and a clip plane', async () => {
-    const n = await frames();
+    const n = await frames(page);
     await page.getByRole('radio', { name: 'Rendered brain' }).click();
     await page.locator('select').filter({ hasText: 'Left–right (x)' }).selectOption('x');
-    await waitForFrameAfter(n);
+    await waitForFrameAfter(page, n);
     const s = await viewStats('view-3d');
     expect(s.lumaStd).toBeGreaterThan(8);
     await page.screenshot({ path: join(SHOTS, 'rendered-brain.png') });
@@ -173,10 +155,10 @@ describe('relevance-viewer in the browser', () => {
     });
     await page.getByTestId('error').waitFor();
     expect(await page.getByTestId('error').textContent()).toMatch(/context was lost/);
-    const n = await frames();
+    const n = await frames(page);
     await page.evaluate(() => (window as unknown as { __lose: WEBGL_lose_context }).__lose.restoreContext());
     await page.getByTestId('error').waitFor({ state: 'detached', timeout: 30_000 });
-    await waitForFrameAfter(n);
+    await waitForFrameAfter(page, n);
     const s = await viewStats('view-axial');
     expect(s.lumaStd).toBeGreaterThan(8);
   });

@@ -11,7 +11,7 @@ import type { Browser, Page } from 'playwright-core';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodePng, pixelStats, type Rgba } from './png';
-import { buildAndServe, launchBrowser, ROOT } from './harness';
+import { buildAndServe, frames, launchBrowser, ROOT, waitForFrameAfter } from './harness';
 import type { StaticServer } from './staticServer';
 import { makeSeededModelArtifacts } from '../../src/core/model/seeded';
 
@@ -42,12 +42,6 @@ function residualizingDemoModel(): Record<string, Uint8Array | string> {
   };
 }
 
-async function frames(): Promise<number> {
-  return page.evaluate(() => Number(document.querySelector('canvas')?.dataset.frames ?? 0));
-}
-async function waitForFrameAfter(n: number): Promise<void> {
-  await page.waitForFunction((k) => Number(document.querySelector('canvas')?.dataset.frames ?? 0) > k, n, { timeout: 60_000 });
-}
 async function shot(testId: string): Promise<Rgba> {
   return decodePng(await page.getByTestId(testId).screenshot());
 }
@@ -146,19 +140,19 @@ describe('habits of the field', () => {
   it('flip-lr mirrors the axial view', async () => {
     const box = (await page.getByTestId('view-axial').boundingBox())!;
     await page.mouse.click(box.x + box.width * 0.3, box.y + box.height * 0.45); // off-centre crosshair
-    let n = await frames();
+    let n = await frames(page);
     await page.getByTestId('threshold').evaluate((el) => {
       const input = el as HTMLInputElement;
       Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')!.set!.call(input, '0.1');
       input.dispatchEvent(new Event('input', { bubbles: true }));
     });
-    await waitForFrameAfter(n);
+    await waitForFrameAfter(page, n);
     // Compare the rendered slice only: labels, zoom buttons and the slice guide are not mirrored.
     const labels = await page.addStyleTag({ content: '.view-axial > * { visibility: hidden !important; }' });
     const before = await shot('view-axial');
-    n = await frames();
+    n = await frames(page);
     await page.getByTestId('flip-lr').check();
-    await waitForFrameAfter(n);
+    await waitForFrameAfter(page, n);
     const after = await shot('view-axial');
     const asIs = meanAbsDiff(after, before, false);
     const mirrored = meanAbsDiff(after, before, true);
@@ -166,26 +160,26 @@ describe('habits of the field', () => {
     expect(mirrored, 'it is the mirror image').toBeLessThan(asIs * 0.5);
     await labels.evaluate((el) => (el as Element).remove());
     expect(await page.locator('.view-axial .orient-left').textContent()).toBe('R');
-    n = await frames();
+    n = await frames(page);
     await page.getByTestId('flip-lr').uncheck();
-    await waitForFrameAfter(n);
+    await waitForFrameAfter(page, n);
   });
 
   it('keyboard: h hides the overlay, t/T move the threshold, arrows page the slice, ? opens help', async () => {
     const box = (await page.getByTestId('view-axial').boundingBox())!;
     await page.mouse.click(box.x + box.width * 0.5, box.y + box.height * 0.5); // focus leaves the form fields
-    let n = await frames();
+    let n = await frames(page);
     await page.waitForTimeout(50);
     const shown = pixelStats(await shot('view-axial'));
     expect(shown.overlayFraction).toBeGreaterThan(0.002);
     await page.keyboard.press('h');
-    await waitForFrameAfter(n);
+    await waitForFrameAfter(page, n);
     expect(await page.getByTestId('hide-overlay').isChecked()).toBe(true);
     const hidden = pixelStats(await shot('view-axial'));
     expect(hidden.overlayFraction).toBeLessThan(shown.overlayFraction * 0.2);
-    n = await frames();
+    n = await frames(page);
     await page.keyboard.press('h');
-    await waitForFrameAfter(n);
+    await waitForFrameAfter(page, n);
 
     const threshold = () => page.getByTestId('threshold').inputValue().then(Number);
     const t0 = await threshold();

@@ -1,11 +1,11 @@
 /**
  * What every browser test and browser script sets up the same way: headless Chromium with the
  * flags that keep it offline and quiet, and the built app (dist/) served with the cross-origin
- * isolation headers.
+ * isolation headers; and the page helpers several tests use.
  */
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { serveStatic, type StaticServer } from './staticServer';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
@@ -37,4 +37,23 @@ export async function buildAndServe(overrides: Record<string, Uint8Array | strin
     await build({ root: ROOT, logLevel: 'warn' });
   }
   return serveStatic(DIST, overrides);
+}
+
+/** Frames drawn so far by the viewer (the engine counts them on the canvas). */
+export function frames(page: Page): Promise<number> {
+  return page.evaluate(() => Number(document.querySelector('canvas')?.dataset.frames ?? 0));
+}
+
+/** Waits until the viewer has drawn a frame after frame `n`. */
+export async function waitForFrameAfter(page: Page, n: number, timeout = 60_000): Promise<void> {
+  await page.waitForFunction((k) => Number(document.querySelector('canvas')?.dataset.frames ?? 0) > k, n, { timeout });
+}
+
+/** Sets a native range input the way a user's drag does (value + input event). */
+export async function setSlider(page: Page, testId: string, value: number): Promise<void> {
+  await page.getByTestId(testId).evaluate((el, v) => {
+    const input = el as HTMLInputElement;
+    Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')!.set!.call(input, String(v));
+    input.dispatchEvent(new Event('input', { bubbles: true }));
+  }, value);
 }

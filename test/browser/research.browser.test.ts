@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { decodePng, pixelStats } from './png';
-import { buildAndServe, DIST, launchBrowser, ROOT } from './harness';
+import { buildAndServe, DIST, frames, launchBrowser, ROOT, setSlider, waitForFrameAfter } from './harness';
 import type { StaticServer } from './staticServer';
 import { readNifti, writeNifti } from '../../src/core/nifti';
 
@@ -18,14 +18,6 @@ let browser: Browser;
 let page: Page;
 let server: StaticServer;
 const pageErrors: string[] = [];
-
-async function setSlider(testId: string, value: number): Promise<void> {
-  await page.getByTestId(testId).evaluate((el, v) => {
-    const input = el as HTMLInputElement;
-    Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')!.set!.call(input, String(v));
-    input.dispatchEvent(new Event('input', { bubbles: true }));
-  }, value);
-}
 
 /** Waits until the cluster update for (threshold, min size) is on screen. */
 async function clustersFor(threshold: number, minSize: number): Promise<{ kept: number; total: number; ms: number }> {
@@ -44,13 +36,9 @@ async function clustersFor(threshold: number, minSize: number): Promise<{ kept: 
   });
 }
 
-async function frames(): Promise<number> {
-  return page.evaluate(() => Number(document.querySelector('canvas')?.dataset.frames ?? 0));
-}
-
 /** Waits for the next drawn frame after a change, then screenshots a view. */
 async function viewPixels(testId: string, since: number) {
-  await page.waitForFunction((k) => Number(document.querySelector('canvas')?.dataset.frames ?? 0) > k, since, { timeout: 30_000 });
+  await waitForFrameAfter(page, since, 30_000);
   return decodePng(await page.getByTestId(testId).screenshot());
 }
 
@@ -89,22 +77,22 @@ afterAll(async () => {
 
 describe('research tools', () => {
   it('min cluster size filters the overlay and the histogram marks what is dropped; figures per update', async () => {
-    await setSlider('threshold', 0.15);
+    await setSlider(page, 'threshold', 0.15);
     const all = await clustersFor(0.15, 50);
     const counts = (await page.getByTestId('cluster-histogram').getAttribute('data-counts'))!.split(',').map(Number);
     expect(counts).toHaveLength(20);
     expect(counts.reduce((a, b) => a + b, 0)).toBe(all.total);
     expect(all.total).toBeGreaterThan(0);
 
-    let n = await frames();
-    await setSlider('min-cluster', 0);
+    let n = await frames(page);
+    await setSlider(page, 'min-cluster', 0);
     const none = await clustersFor(0.15, 0);
     expect(none.kept).toBe(none.total);
     const open = pixelStats(await viewPixels('view-axial', n));
     const droppedAt0 = await page.locator('[data-testid=cluster-histogram] rect.dropped').count();
 
-    n = await frames();
-    await setSlider('min-cluster', 250);
+    n = await frames(page);
+    await setSlider(page, 'min-cluster', 250);
     const strict = await clustersFor(0.15, 250);
     const smallClusters = counts.slice(0, 19).reduce((a, b) => a + b, 0); // every cluster below 190 voxels is dropped
     expect(strict.kept).toBeLessThanOrEqual(strict.total - smallClusters);
@@ -115,18 +103,18 @@ describe('research tools', () => {
     // Figures: worker round trip per update (re-filter on min size, relabel on threshold).
     const refilter: number[] = [];
     for (const m of [10, 60, 20, 120, 30, 90]) {
-      await setSlider('min-cluster', m);
+      await setSlider(page, 'min-cluster', m);
       refilter.push((await clustersFor(0.15, m)).ms);
     }
     const relabel: number[] = [];
     for (const t of [0.2, 0.3, 0.25, 0.35, 0.1, 0.15]) {
-      await setSlider('threshold', t);
+      await setSlider(page, 'threshold', t);
       relabel.push((await clustersFor(t, 90)).ms);
     }
     const med = (a: number[]) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
     console.log(`[figure] cluster update, page -> research worker -> page (re-filter, min size): median ${med(refilter).toFixed(1)} ms, max ${Math.max(...refilter).toFixed(1)} ms`);
     console.log(`[figure] cluster update incl. relabel (threshold): median ${med(relabel).toFixed(1)} ms, max ${Math.max(...relabel).toFixed(1)} ms`);
-    await setSlider('min-cluster', 0);
+    await setSlider(page, 'min-cluster', 0);
     await clustersFor(0.15, 0);
   });
 
@@ -181,10 +169,10 @@ describe('research tools', () => {
   });
 
   it('the all-regions outline toggle draws outlines in the slice views', async () => {
-    const n = await frames();
+    const n = await frames(page);
     await page.getByTestId('region-outline-toggle').check();
     const on = await viewPixels('view-coronal', n);
-    const m = await frames();
+    const m = await frames(page);
     await page.getByTestId('region-outline-toggle').uncheck();
     const off = await viewPixels('view-coronal', m);
     let changed = 0;
