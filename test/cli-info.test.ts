@@ -2,22 +2,14 @@
  * `info` end to end: spawns the CLI as a user would. The expected facts come from nibabel
  * (test/fixtures/nifti/expected.json), not from our own output.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
-const ROOT = join(__dirname, '..');
-const FIXTURES = join(__dirname, 'fixtures', 'nifti');
+import { cli } from './helpers/cli';
 
-function cli(...args: string[]) {
-  const r = spawnSync(join(ROOT, 'node_modules', '.bin', 'tsx'), [join(ROOT, 'src', 'cli', 'main.ts'), ...args], {
-    encoding: 'utf8',
-    cwd: ROOT,
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const FIXTURES = join(__dirname, 'fixtures', 'nifti');
 
 const expected = JSON.parse(readFileSync(join(FIXTURES, 'expected.json'), 'utf8')) as {
   cases: { file: string; orientation: string; shape: number[]; datatype: string; littleEndian: boolean }[];

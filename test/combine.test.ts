@@ -48,6 +48,7 @@ function fakeResult(req: PipelineRequest): PipelineResult {
     logits: [0, k],
     probability: k / 100,
     modelLabel: `M ${req.modelId}`,
+    provenance: 'synthetic-demo',
     methodLabel: `X ${req.method}`,
     notices: [`notice ${req.modelId}`],
     timings: { forward: 10 },

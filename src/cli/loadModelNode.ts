@@ -44,6 +44,9 @@ export async function loadModelFromDir(dirOrJson: string): Promise<Model> {
 export async function setBackendNode(name: BackendName): Promise<string> {
   const require = createRequire(import.meta.url);
   const wasmPath = join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist') + '/';
+  // Production mode silences tfjs's "install tfjs-node" banner, which would otherwise precede every
+  // one-line message the CLI prints (tfjs-node downloads native binaries at install: not an option).
+  tf.env().set('PROD', true);
   return setBackend(name, { wasmPath });
 }
 

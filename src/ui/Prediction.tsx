@@ -1,5 +1,13 @@
 import { useStore } from '../state/store';
-import { useT } from './i18n';
+import type { ModelProvenance } from '../core/model/catalog';
+import { useT, type MessageKey } from './i18n';
+
+/** The disclaimer that fits where the model's weights come from. */
+const DISCLAIMER: Record<ModelProvenance, MessageKey> = {
+  'synthetic-demo': 'app.disclaimer',
+  untrained: 'app.disclaimerUntrained',
+  imported: 'app.disclaimerImported',
+};
 
 export function Prediction() {
   const t = useT();
@@ -29,7 +37,7 @@ export function Prediction() {
         </span>
         {!isDiff && <div className="prob-bar"><div style={{ width: `${pct}%` }} /></div>}
       </div>
-      <p className="disclaimer" role="note">{t('app.disclaimer')}</p>
+      <p className="disclaimer" role="note">{t(DISCLAIMER[result.provenance])}</p>
       <dl className="kv">
         <dt>{t('result.model')}</dt><dd>{result.modelLabel}</dd>
         <dt>{t('result.method')}</dt><dd>{result.methodLabel}</dd>

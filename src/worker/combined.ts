@@ -57,6 +57,7 @@ export async function runCombined(
       backend: first.backend,
       residualizedWith: first.residualizedWith,
       displayOptions: first.displayOptions,
+      provenance: first.provenance,
       combination: { kind: 'average', members },
     };
   }
@@ -75,6 +76,7 @@ export async function runCombined(
     backend: a.backend,
     residualizedWith: a.residualizedWith,
     displayOptions: a.displayOptions,
+    provenance: a.provenance,
     combination: { kind: 'difference', members },
   };
 }

@@ -7,6 +7,7 @@
  */
 
 import type { EngineName } from '../core/model/backend';
+import type { ModelProvenance } from '../core/model/catalog';
 import type { LobeScore, RegionScore } from '../core/analysis/regions';
 import type { PipelineProgress } from '../core/progress';
 import { CAT12_GRID } from '../core/volume/grid';
@@ -72,6 +73,8 @@ export interface PipelineResult {
   residualizedWith?: Covariates;
   /** Present for the mean of several models or a difference of two analyses. */
   combination?: Combination;
+  /** Which disclaimer the page shows with this result (a combination: its first member's). */
+  provenance: ModelProvenance;
   /** The model's display post-processing (absent: the paper's fixed x500); combined maps reuse it. */
   displayOptions?: DisplayOptions;
 }

@@ -12,7 +12,7 @@ import { METHODS, type MethodId } from '../core/lrp/methodList';
 import { threadsSupported } from '../core/kernels/wasm/index';
 import type { KernelWorkerHandle, KernelWorkerReply } from '../core/kernels/wasm/threads';
 import { setBackend, type EngineName } from '../core/model/backend';
-import { BUNDLED_MODELS, SEEDED_MODEL_ID } from '../core/model/catalog';
+import { BUNDLED_MODELS, SEEDED_MODEL_ID, type ModelProvenance } from '../core/model/catalog';
 import { loadModel, loadModelFromUrl } from '../core/model/loadModel';
 import { makeSeededModelArtifacts, SEEDED_MODEL_LABEL } from '../core/model/seeded';
 import type { Model } from '../core/model/types';
@@ -42,7 +42,7 @@ interface EngineChoice {
 }
 let engineReady: Promise<EngineChoice> | null = null;
 const executors = new WeakMap<Model, Promise<{ executor?: PlanarExecutor; label: string; notices: string[] }>>();
-const models = new Map<string, Promise<{ model: Model; label: string; notices: string[]; display?: DisplayOptions }>>();
+const models = new Map<string, Promise<{ model: Model; label: string; notices: string[]; display?: DisplayOptions; provenance: ModelProvenance }>>();
 let atlasReady: Promise<Atlas | null> | null = null;
 
 /** The site root the page was served from; models and assets are resolved against it. */
@@ -141,7 +141,7 @@ export function bundledModelUrl(modelId: string): string | null {
 
 /** An imported model just converted: cached so it runs even where IndexedDB is unavailable. */
 export function rememberModel(modelId: string, model: Model, label: string): void {
-  models.set(modelId, Promise.resolve({ model, label, notices: [] as string[] }));
+  models.set(modelId, Promise.resolve({ model, label, notices: [] as string[], provenance: 'imported' as const }));
 }
 
 export function forgetModel(modelId: string): void {
@@ -155,16 +155,16 @@ function getModel(modelId: string) {
     entry = (async () => {
       if (isImportedModelId(modelId)) {
         const { model, info } = await loadImported(modelId);
-        return { model, label: info.label, notices: [] as string[] };
+        return { model, label: info.label, notices: [] as string[], provenance: 'imported' as ModelProvenance };
       }
       const bundled = BUNDLED_MODELS.find((m) => m.id === modelId);
       if (!bundled) throw new InputError(`Unknown model "${modelId}"; pick one from the model list.`);
       if (modelId === SEEDED_MODEL_ID || !bundled.url) {
-        return { model: await loadModel(makeSeededModelArtifacts(1), SEEDED_MODEL_LABEL), label: bundled.label, notices: [bundled.caveat], display: bundled.display };
+        return { model: await loadModel(makeSeededModelArtifacts(1), SEEDED_MODEL_LABEL), label: bundled.label, notices: [], display: bundled.display, provenance: bundled.provenance };
       }
       try {
         const model = await loadModelFromUrl(new URL(bundled.url, siteBase).href, bundled.label);
-        return { model, label: bundled.label, notices: [bundled.caveat], display: bundled.display };
+        return { model, label: bundled.label, notices: [], display: bundled.display, provenance: bundled.provenance };
       } catch (e) {
         // A deployment without the trained model still works, clearly labelled.
         const seeded = BUNDLED_MODELS.find((m) => m.id === SEEDED_MODEL_ID)!;
@@ -173,9 +173,9 @@ function getModel(modelId: string) {
           label: seeded.label,
           notices: [
             `The ${bundled.label} could not be loaded (${e instanceof Error ? e.message : String(e)}), so the untrained seeded model ran instead.`,
-            seeded.caveat,
           ],
           display: seeded.display,
+          provenance: seeded.provenance,
         };
       }
     })();
@@ -223,7 +223,7 @@ async function runSingle(
   if (!methodInfo) throw new InputError(`Unknown method "${req.method}"; pick one from the method list.`);
   onProgress({ stage: 'reading', fraction: 0, message: 'starting the model runtime' });
   const engine = await initEngine(req.backend);
-  const [{ model, label, notices: modelNotices, display }, atlas, covariateModel] = await Promise.all([
+  const [{ model, label, notices: modelNotices, display, provenance }, atlas, covariateModel] = await Promise.all([
     getModel(req.modelId),
     getAtlas(),
     covariateModelAt(bundledModelUrl(req.modelId)),
@@ -253,5 +253,6 @@ async function runSingle(
     regions: out.regions,
     residualizedWith: covariates,
     displayOptions: display,
+    provenance,
   };
 }

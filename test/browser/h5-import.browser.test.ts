@@ -139,6 +139,10 @@ describe('Keras HDF5 import', () => {
     await page.getByTestId('demo-select').selectOption('demo-03-AD');
     await page.getByTestId('prediction').waitFor({ timeout: 180_000 });
     expect(await page.getByTestId('prediction').textContent()).toMatch(/\d+(\.\d)?%/);
+    // The disclaimer fits the model: an untrained one is not called a synthetic-data demonstration.
+    const disclaimer = await page.locator('.disclaimer').first().textContent();
+    expect(disclaimer).toMatch(/Untrained model/);
+    expect(disclaimer).not.toMatch(/synthetic data/);
   });
 
   it('threw no page errors', () => {

@@ -7,6 +7,8 @@ export const de: Record<MessageKey, string> = {
   'app.privacy': 'Ihr Scan verlässt diesen Computer nie: Er wird in dieser Seite analysiert',
   'app.privacyTitle': 'Der Scan wird vom Code dieser Seite gelesen und analysiert; es findet kein Upload statt.',
   'app.disclaimer': 'Demonstrationsmodell, trainiert mit synthetischen Daten — kein Diagnosegerät; keine Diagnose.',
+  'app.disclaimerUntrained': 'Untrainiertes Modell mit zufälligen Gewichten, zum Testen: seine Ausgabe bedeutet nichts; keine Diagnose.',
+  'app.disclaimerImported': 'Aus Ihrer Datei importiertes Forschungsmodell — kein Diagnosegerät; keine Diagnose.',
   'header.theme': 'Farbschema',
   'header.themeToLight': 'Helles Schema',
   'header.themeToDark': 'Dunkles Schema',

@@ -9,6 +9,8 @@ export const en = {
   'app.privacy': 'Your scan never leaves this computer: it is analysed inside this page',
   'app.privacyTitle': "The scan is read and analysed by this page's own code; no upload happens.",
   'app.disclaimer': 'Demonstration model trained on synthetic data — not a diagnostic device; not a diagnosis.',
+  'app.disclaimerUntrained': 'Untrained model with seeded random weights, for testing: its output means nothing; not a diagnosis.',
+  'app.disclaimerImported': 'Research model imported from your file — not a diagnostic device; not a diagnosis.',
   'header.theme': 'Theme',
   'header.themeToLight': 'Light theme',
   'header.themeToDark': 'Dark theme',
