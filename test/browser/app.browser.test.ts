@@ -1,17 +1,16 @@
 /**
  * The built app in headless Chromium: load a demo case, see the prediction and non-blank views,
  * move the threshold, recover from a bad file and a lost WebGL context, and never talk to
- * another origin. Screenshots of the main states go to docs/screenshots/.
+ * another origin. Screenshots of the main states go to SHOTS (docs/screenshots/ with RV_UPDATE_SCREENSHOTS=1).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodePng, pixelStats, type PixelStats } from './png';
-import { buildAndServe, DIST, frames, launchBrowser, ROOT, setSlider, waitForFrameAfter } from './harness';
+import { buildAndServe, DIST, frames, launchBrowser, setSlider, SHOTS, waitForFrameAfter } from './harness';
 import type { StaticServer } from './staticServer';
 
-const SHOTS = join(ROOT, 'docs', 'screenshots');
 
 let browser: Browser;
 let page: Page;

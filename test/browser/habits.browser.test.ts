@@ -11,11 +11,10 @@ import type { Browser, Page } from 'playwright-core';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodePng, pixelStats, type Rgba } from './png';
-import { buildAndServe, frames, launchBrowser, ROOT, waitForFrameAfter } from './harness';
+import { buildAndServe, frames, launchBrowser, SHOTS, waitForFrameAfter } from './harness';
 import type { StaticServer } from './staticServer';
 import { makeSeededModelArtifacts } from '../../src/core/model/seeded';
 
-const SHOTS = join(ROOT, 'docs', 'screenshots');
 const VOXELS = 121 * 145 * 121;
 
 let browser: Browser;

@@ -10,6 +10,11 @@ import { serveStatic, type StaticServer } from './staticServer';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const DIST = join(ROOT, 'dist');
+/**
+ * Where screenshots of the main states go: docs/screenshots/ (the README's pictures) when
+ * RV_UPDATE_SCREENSHOTS=1, else test-output/screenshots/, so a test run leaves the tree clean.
+ */
+export const SHOTS = join(ROOT, ...(process.env.RV_UPDATE_SCREENSHOTS === '1' ? ['docs', 'screenshots'] : ['test-output', 'screenshots']));
 
 /** No sandbox (containers), software WebGL, and no background traffic to other origins. */
 export const CHROMIUM_ARGS: readonly string[] = [
