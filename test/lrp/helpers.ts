@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { backward } from '../../src/core/lrp/backward';
-import type { Composite } from '../../src/core/lrp/composites';
+import { epsilonAllComposite, gradientComposite, paperComposite, type Composite } from '../../src/core/lrp/composites';
 import { forward } from '../../src/core/model/forward';
 import { loadModel } from '../../src/core/model/loadModel';
 import { artifactsFromWeights, paperTopology } from '../../src/core/model/seeded';
@@ -53,3 +53,16 @@ export function sum(a: ArrayLike<number>): number {
 }
 
 export { tf };
+
+/** The composites the tiny fixtures hold a numpy map for, keyed by the fixture's map name. */
+export function tinyFixtureComposites(): Record<string, Composite> {
+  return {
+    paper: paperComposite(),
+    paper_conv_zennit: paperComposite({ convBias: 'zennit' }),
+    paper_bn_pass: paperComposite({ bnRule: 'pass' }),
+    paper_bn_epsilon: paperComposite({ bnRule: 'epsilon' }),
+    paper_tf_ties: paperComposite({ poolMode: 'tf_ties' }),
+    epsilon_all: epsilonAllComposite(1e-12),
+    gradient: gradientComposite(),
+  };
+}

@@ -1,21 +1,12 @@
 /** Element-wise agreement with the numpy reference of lrp_numpy_tiny.py (fixtures from make_lrp_fixtures.py). */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setBackendNode } from '../../src/cli/loadModelNode';
-import { epsilonAllComposite, gradientComposite, paperComposite, type Composite } from '../../src/core/lrp/composites';
 import { explain } from '../../src/core/lrp/methods';
 import type { Model } from '../../src/core/model/types';
-import { maxRelErr, readTiny, relevanceOf, tinyModel } from './helpers';
+import { maxRelErr, readTiny, relevanceOf, tinyFixtureComposites, tinyModel } from './helpers';
 
 const fixture = readTiny('tiny_preset_a.json');
-const composites: Record<string, Composite> = {
-  paper: paperComposite(),
-  paper_conv_zennit: paperComposite({ convBias: 'zennit' }),
-  paper_bn_pass: paperComposite({ bnRule: 'pass' }),
-  paper_bn_epsilon: paperComposite({ bnRule: 'epsilon' }),
-  paper_tf_ties: paperComposite({ poolMode: 'tf_ties' }),
-  epsilon_all: epsilonAllComposite(1e-12),
-  gradient: gradientComposite(),
-};
+const composites = tinyFixtureComposites();
 
 describe.each(['cpu', 'wasm'] as const)('tiny network vs numpy reference (%s backend)', (backend) => {
   let model: Model;

@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { startKernelThreads } from '../../src/core/kernels/wasm/threads';
 import { backward } from '../../src/core/lrp/backward';
-import { epsilonAllComposite, gradientComposite, layerMapComposite, paperComposite, presetComposite, type Composite } from '../../src/core/lrp/composites';
+import { epsilonAllComposite, gradientComposite, layerMapComposite, paperComposite, presetComposite } from '../../src/core/lrp/composites';
 import { explain } from '../../src/core/lrp/methods';
 import { METHODS } from '../../src/core/lrp/methodList';
 import { alphaBetaRule, epsilonRule, passRule, winnerTakesAllRule, wSquareRule, zBoxRule } from '../../src/core/lrp/rules';
@@ -26,7 +26,7 @@ import { PlanarExecutor } from '../../src/core/planar/index';
 import type { PlanarPlan } from '../../src/core/planar/plan';
 import { spawnNodeKernelWorker } from '../helpers/kernel-worker-node';
 import { loadNodeKernels } from '../helpers/wasm-kernels-node';
-import { maxRelErr, readTiny, tinyModel } from './helpers';
+import { maxRelErr, readTiny, tinyFixtureComposites, tinyModel } from './helpers';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -36,15 +36,7 @@ const executor = async (model: Model, variant: 'simd' | 'scalar' = 'simd') => ne
 
 describe.each(['simd', 'scalar'] as const)('tiny networks vs the numpy reference (wasm %s)', (variant) => {
   const fixture = readTiny('tiny_preset_a.json');
-  const composites: Record<string, Composite> = {
-    paper: paperComposite(),
-    paper_conv_zennit: paperComposite({ convBias: 'zennit' }),
-    paper_bn_pass: paperComposite({ bnRule: 'pass' }),
-    paper_bn_epsilon: paperComposite({ bnRule: 'epsilon' }),
-    paper_tf_ties: paperComposite({ poolMode: 'tf_ties' }),
-    epsilon_all: epsilonAllComposite(1e-12),
-    gradient: gradientComposite(),
-  };
+  const composites = tinyFixtureComposites();
   let model: Model;
   let ex: PlanarExecutor;
   beforeAll(async () => {
