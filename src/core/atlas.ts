@@ -12,6 +12,11 @@ export const ATLAS_NAMES_PATH = 'atlas/aal.json';
 export const TEMPLATE_T1_PATH = 'template/colin27_t1.nii.gz';
 
 export function parseAtlas(labelBytes: Uint8Array, namesJson: string): Atlas {
+  return { labels: parseAtlasLabels(labelBytes), regions: parseAtlasNames(namesJson) };
+}
+
+/** The label volume alone (the page draws outlines and names regions with it). */
+export function parseAtlasLabels(labelBytes: Uint8Array): Uint8Array {
   const image = readNifti(labelBytes);
   if (!isOnGrid(image.volume, CAT12_GRID)) {
     throw new InputError('The atlas is not on the 121x145x121 CAT12 grid; regenerate it with scripts/make_assets.py.');
@@ -19,6 +24,9 @@ export function parseAtlas(labelBytes: Uint8Array, namesJson: string): Atlas {
   const src = image.volume.data;
   const labels = new Uint8Array(src.length);
   for (let v = 0; v < src.length; v++) labels[v] = Math.round(src[v]!);
-  const regions = (JSON.parse(namesJson) as { index: number; name: string }[]).map(({ index, name }) => ({ index, name }));
-  return { labels, regions };
+  return labels;
+}
+
+export function parseAtlasNames(namesJson: string): Atlas['regions'] {
+  return (JSON.parse(namesJson) as { index: number; name: string }[]).map(({ index, name }) => ({ index, name }));
 }

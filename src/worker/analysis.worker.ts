@@ -3,9 +3,9 @@
  * The analysis worker: runs the one pipeline off the page's thread, reports progress,
  * honours cancel, transfers the result buffers, and decodes the page's grid assets.
  */
-import { TEMPLATE_T1_PATH, ATLAS_LABELS_PATH } from '../core/atlas';
+import { TEMPLATE_T1_PATH } from '../core/atlas';
 import { readNifti } from '../core/nifti';
-import { runAnalysis, setSiteBase } from './runAnalysis';
+import { atlasLabels as sharedAtlasLabels, runAnalysis, setSiteBase } from './runAnalysis';
 import { describeError } from './errorKinds';
 import { quantizeRange, textureData } from './textures';
 import { handleHabits, isHabitsRequest } from './habitsHandler';
@@ -65,24 +65,22 @@ function unique(buffers: ArrayBufferLike[]): Transferable[] {
 async function loadAssets(req: AssetsRequest): Promise<AssetData> {
   setSiteBase(req.baseUrl);
   const missing: string[] = [];
-  const grab = async (url: string, what: string) => {
-    try {
-      const res = await fetch(url);
-      if (!res.ok) throw new Error(`HTTP ${res.status}`);
-      const img = readNifti(new Uint8Array(await res.arrayBuffer()));
-      if (img.volume.data.length !== GRID_VOXELS) throw new Error('not on the 121x145x121 grid');
-      return img.volume.data;
-    } catch (e) {
-      missing.push(`${what}: ${e instanceof Error ? e.message : String(e)}`);
-      return null;
-    }
+  const reason = (what: string) => (e: unknown) => {
+    missing.push(`${what}: ${e instanceof Error ? e.message : String(e)}`);
+    return null;
   };
-  const [atlas, template] = await Promise.all([grab(new URL(ATLAS_LABELS_PATH, req.baseUrl).href, 'AAL atlas'), grab(new URL(TEMPLATE_T1_PATH, req.baseUrl).href, 'template')]);
-  let atlasLabels: Uint8Array | null = null;
-  if (atlas) {
-    atlasLabels = new Uint8Array(atlas.length);
-    for (let v = 0; v < atlas.length; v++) atlasLabels[v] = atlas[v];
-  }
+  const grabTemplate = async () => {
+    const res = await fetch(new URL(TEMPLATE_T1_PATH, req.baseUrl).href);
+    if (!res.ok) throw new Error(`HTTP ${res.status}`);
+    const img = readNifti(new Uint8Array(await res.arrayBuffer()));
+    if (img.volume.data.length !== GRID_VOXELS) throw new Error('not on the 121x145x121 grid');
+    return img.volume.data;
+  };
+  // The labels are shared with the region scores; the page gets its own copy (it is transferred).
+  const [atlasLabels, template] = await Promise.all([
+    sharedAtlasLabels().then((l) => l.slice(), reason('AAL atlas')),
+    grabTemplate().catch(reason('template')),
+  ]);
   let template8: Uint8Array | null = null;
   if (template) {
     let max = 0;

@@ -6,7 +6,7 @@
 import wasmPlainUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreadedUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
-import { ATLAS_LABELS_PATH, ATLAS_NAMES_PATH, parseAtlas } from '../core/atlas';
+import { ATLAS_LABELS_PATH, ATLAS_NAMES_PATH, parseAtlasLabels, parseAtlasNames } from '../core/atlas';
 import { InputError } from '../core/errors';
 import { METHODS, type MethodId } from '../core/lrp/methodList';
 import { threadsSupported } from '../core/kernels/wasm/index';
@@ -44,6 +44,7 @@ let engineReady: Promise<EngineChoice> | null = null;
 const executors = new WeakMap<Model, Promise<{ executor?: PlanarExecutor; label: string; notices: string[] }>>();
 const models = new Map<string, Promise<{ model: Model; label: string; notices: string[]; display?: DisplayOptions; provenance: ModelProvenance }>>();
 let atlasReady: Promise<Atlas | null> | null = null;
+let atlasLabelsReady: Promise<Uint8Array> | null = null;
 
 /** The site root the page was served from; models and assets are resolved against it. */
 export function setSiteBase(base: string): void {
@@ -185,15 +186,28 @@ function getModel(modelId: string) {
   return entry;
 }
 
+function fetchOk(path: string): Promise<Response> {
+  return fetch(new URL(path, siteBase)).then((r) => (r.ok ? r : Promise.reject(new Error(`HTTP ${r.status}`))));
+}
+
+/**
+ * The AAL label volume, fetched and decoded once per worker: the region scores and the page's
+ * outlines and region names share it. A failed load is forgotten so that a later call retries.
+ */
+export function atlasLabels(): Promise<Uint8Array> {
+  if (!atlasLabelsReady) {
+    atlasLabelsReady = fetchOk(ATLAS_LABELS_PATH).then(async (r) => parseAtlasLabels(new Uint8Array(await r.arrayBuffer())));
+    atlasLabelsReady.catch(() => { atlasLabelsReady = null; });
+  }
+  return atlasLabelsReady;
+}
+
 /** Region scores need the atlas; without it (e.g. a trimmed deployment) results simply lack them. */
 function getAtlas(): Promise<Atlas | null> {
   atlasReady ??= (async () => {
     try {
-      const [labels, names] = await Promise.all([
-        fetch(new URL(ATLAS_LABELS_PATH, siteBase)).then((r) => (r.ok ? r.arrayBuffer() : Promise.reject(new Error(`HTTP ${r.status}`)))),
-        fetch(new URL(ATLAS_NAMES_PATH, siteBase)).then((r) => (r.ok ? r.text() : Promise.reject(new Error(`HTTP ${r.status}`)))),
-      ]);
-      return parseAtlas(new Uint8Array(labels), names);
+      const [labels, names] = await Promise.all([atlasLabels(), fetchOk(ATLAS_NAMES_PATH).then((r) => r.text())]);
+      return { labels, regions: parseAtlasNames(names) };
     } catch {
       return null;
     }
