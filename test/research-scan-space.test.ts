@@ -4,6 +4,7 @@
  * receive exactly the grid values there.
  */
 import { describe, expect, it } from 'vitest';
+import { mismatches } from './helpers/arrays';
 import { gridMapToScan } from '../src/core/analysis/scanSpace';
 import { CAT12_GRID } from '../src/core/volume/grid';
 import { resampleToGrid } from '../src/core/volume/resample';
@@ -11,13 +12,6 @@ import { resampleToGrid } from '../src/core/volume/resample';
 const [NX, NY, NZ] = CAT12_GRID.dims;
 const N = NX * NY * NZ;
 
-/** Elements that differ (a plain loop: toEqual on millions of elements is slow). */
-function mismatches(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  if (a.length !== b.length) return Math.max(a.length, b.length);
-  let bad = 0;
-  for (let v = 0; v < a.length; v++) if (!Object.is(a[v], b[v])) bad++;
-  return bad;
-}
 
 function randomMap(seed = 7): Float32Array {
   let s = seed;

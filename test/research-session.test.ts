@@ -4,6 +4,7 @@
  * brute-force references, region jump targets, and NIfTI exports read back.
  */
 import { describe, expect, it } from 'vitest';
+import { mismatches } from './helpers/arrays';
 import { gzipSync } from 'node:zlib';
 import { ResearchSession } from '../src/worker/research';
 import { clusterStatsAt, type ClusterState } from '../src/state/research';
@@ -14,13 +15,6 @@ import type { ClusterUpdate } from '../src/worker/researchProtocol';
 
 const [NX, NY, NZ] = CAT12_GRID.dims;
 const N = NX * NY * NZ;
-/** Elements that differ (a plain loop: toEqual on millions of elements is slow). */
-function mismatches(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  if (a.length !== b.length) return Math.max(a.length, b.length);
-  let bad = 0;
-  for (let v = 0; v < a.length; v++) if (!Object.is(a[v], b[v])) bad++;
-  return bad;
-}
 const idx = (i: number, j: number, k: number) => i + NX * (j + NY * k);
 
 /** A map with known blobs: a positive 5x5x5 cube (125 voxels), a negative 3x3x3 cube (27), a positive 2-voxel pair. */
