@@ -30,7 +30,7 @@ describe('cli info', () => {
     expect(lines).toContain('scaling: value = stored * 0.25 - 12.5');
     expect(lines.some((l) => l.startsWith('affine: sform'))).toBe(true);
     expect(lines.filter((l) => /^ {2}\[ .* \]$/.test(l))).toHaveLength(3);
-    expect(lines.some((l) => l.startsWith('kind: not-mni'))).toBe(true); // a tiny test volume covers almost none of the MNI brain
+    expect(lines.some((l) => l.startsWith('kind: partial-coverage, refuse'))).toBe(true); // a tiny test volume covers almost none of the MNI brain
   });
 
   it('refuses a bad file with exit 2 and one line on stderr, no stack trace', () => {

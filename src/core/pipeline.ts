@@ -13,7 +13,7 @@ import { readNifti, type NiftiHeaderInfo } from './nifti';
 import { CAT12_GRID } from './volume/grid';
 import { resampleToGrid } from './volume/resample';
 import { gridToModelTensor, modelTensorToGrid } from './volume/modelTensor';
-import { guessScanKind, type ScanKind } from './volume/sanity';
+import { decideInput, InputRefused, type GateDecision } from './gate';
 import type { Volume } from './volume/types';
 import { explain, METHODS, type MethodId } from './lrp/methods';
 import type { OcclusionOptions } from './lrp/occlusion';
@@ -69,7 +69,8 @@ export interface PipelineOutput {
   probability: number;
   method: MethodId;
   neuron: number;
-  scanKind: { kind: ScanKind; message?: string };
+  /** What the input gate made of the scan (doubtful: its reasons belong beside the result). */
+  gate: GateDecision;
   notices: string[];
   /** What computed the model and the relevance: the executor's id (e.g. "wasm-simd") or "tfjs". */
   engine: string;
@@ -109,8 +110,9 @@ export async function runPipeline(scanBytes: Uint8Array, options: PipelineOption
   checkAborted(signal);
 
   report('grid', 0, 'placing the scan on the model grid');
-  const scanKind = guessScanKind(image.volume);
-  if (scanKind.message) notices.push(scanKind.message);
+  const gate = decideInput(image.volume, image.header);
+  // 'preprocess' joins 'analyze' here once the raw-T1 stage exists (gate/policy.ts); until then it cannot occur.
+  if (gate.verdict !== 'analyze' && gate.verdict !== 'doubtful') throw new InputRefused(gate);
   const grid = resampleToGrid(image.volume, CAT12_GRID, 'trilinear').data;
   let input = grid;
   if (options.covariateModel) {
@@ -159,7 +161,7 @@ export async function runPipeline(scanBytes: Uint8Array, options: PipelineOption
     probability: explanation.probabilities[1] ?? Number.NaN,
     method,
     neuron,
-    scanKind,
+    gate,
     notices,
     engine: explanation.engine,
     timings,

@@ -48,7 +48,7 @@ function resultJson(out: PipelineOutput, scanPath: string, modelLabel: string, b
     neuron: out.neuron,
     model: modelLabel,
     backend,
-    scan_kind: out.scanKind.kind,
+    input_gate: { class: out.gate.scanClass, verdict: out.gate.verdict, warnings: out.gate.reasons.map((r) => r.text), figures: out.gate.figures },
     notices: out.notices,
     timings_ms: Object.fromEntries(Object.entries(out.timings).map(([k, v]) => [k, Math.round(v * 10) / 10])),
     hippocampus_relevance: out.regions?.lobes.find((l) => l.key === 'hippocampus')?.positiveSum,
@@ -90,6 +90,7 @@ export async function run(args: string[]): Promise<number> {
       try {
         const out = await runPipeline(await readScanFile(scanPath), { model, method, neuron, atlas, executor, display: { scaling: values.scaling } });
         for (const n of out.notices) process.stderr.write(`note (${basename(scanPath)}): ${n}\n`);
+        for (const w of out.gate.reasons) process.stderr.write(`warning (${basename(scanPath)}): ${w.text}\n`);
         await mkdir(dir, { recursive: true });
         const onGrid = (data: Float32Array) => ({ dims: CAT12_GRID.dims, affine: CAT12_GRID.affine, data });
         await writeFile(join(dir, 'result.json'), JSON.stringify(resultJson(out, scanPath, label, out.engine === 'tfjs' ? engine.tfjsBackend : out.engine), null, 2) + '\n');

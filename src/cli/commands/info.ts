@@ -5,7 +5,7 @@
  */
 import { InputError } from '../../core/errors';
 import { describeScan, readNifti } from '../../core/nifti';
-import { guessScanKind } from '../../core/volume/sanity';
+import { decideInput } from '../../core/gate';
 import { readScanFile } from '../files';
 
 export async function run(args: string[]): Promise<number> {
@@ -19,8 +19,8 @@ export async function run(args: string[]): Promise<number> {
   }
   const path = paths[0]!;
   const image = readNifti(await readScanFile(path));
-  const kind = guessScanKind(image.volume);
-  const kindLine = `kind: ${kind.kind}${kind.message ? ` (${kind.message})` : ''}`;
+  const gate = decideInput(image.volume, image.header);
+  const kindLine = `kind: ${gate.scanClass}, ${gate.verdict}${gate.reasons.length ? ` (${gate.reasons.map((r) => r.text).join(' ')})` : ''}`;
   process.stdout.write([`file: ${path}`, ...describeScan(image), kindLine].join('\n') + '\n');
   return 0;
 }

@@ -7,7 +7,7 @@ import { InputError } from '../../core/errors';
 import { readNifti, writeNifti } from '../../core/nifti';
 import { CAT12_GRID } from '../../core/volume/grid';
 import { resampleToGrid } from '../../core/volume/resample';
-import { guessScanKind } from '../../core/volume/sanity';
+import { decideInput } from '../../core/gate';
 import { parseOptions, readScanFile } from '../files';
 
 const USAGE = 'usage: relevance-viewer resample <scan.nii[.gz]> --out <file.nii[.gz]> [--nearest]\n';
@@ -27,8 +27,8 @@ export async function run(args: string[]): Promise<number> {
   }
   const image = readNifti(await readScanFile(positionals[0]!));
   for (const notice of image.notices) process.stderr.write(`note: ${notice}\n`);
-  const kind = guessScanKind(image.volume);
-  if (kind.message) process.stderr.write(`warning: ${kind.message}\n`);
+  // Resampling is still useful for an image the model would refuse (e.g. to look at it); say what it is.
+  for (const reason of decideInput(image.volume, image.header).reasons) process.stderr.write(`warning: ${reason.text}\n`);
   const onGrid = resampleToGrid(image.volume, CAT12_GRID, values.nearest ? 'nearest' : 'trilinear');
   const gzip = values.out.endsWith('.gz');
   await writeFile(values.out, writeNifti(onGrid, { datatype: 'float32', gzip, description: 'relevance-viewer resample (CAT12 grid)' }));
