@@ -50,7 +50,9 @@ function fakeResult(req: PipelineRequest): PipelineResult {
     modelLabel: `M ${req.modelId}`,
     provenance: 'synthetic-demo',
     methodLabel: `X ${req.method}`,
-    notices: [`notice ${req.modelId}`],
+    notices: [{ key: 'untranslated', text: `notice ${req.modelId}` }],
+    engineNotes: [],
+    gate: { scanClass: 'gm-on-grid', verdict: 'analyze', reasons: [], figures: {} },
     timings: { forward: 10 },
     backend: 'fake',
   };
@@ -81,7 +83,7 @@ describe('runCombined', () => {
     expect(firstDifference(out.display, displayMap(out.relevance, CAT12_GRID.dims, { scaling: 'fixed' }))).toBe(-1);
     expect(out.combination?.kind).toBe('average');
     expect(out.combination?.members.map((m) => m.probability)).toEqual([0.02, 0.01, 0.04]);
-    expect(out.notices).toEqual(['notice bb', 'notice c', 'notice dddd']);
+    expect(out.notices.map((m) => m.text)).toEqual(['notice bb', 'notice c', 'notice dddd']);
   });
   it('A - B of two methods on one model: relevance difference, displayed with the same post-processing', async () => {
     const out = await runCombined({ ...base, modelId: 'aa', compareWith: { modelId: 'aa', method: 'gradient' } }, () => {}, new AbortController().signal, async (r) => fakeResult(r));

@@ -4,6 +4,12 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { en } from '../src/ui/i18n/en';
 import { de } from '../src/ui/i18n/de';
+import { messagesDe } from '../src/ui/i18n/messagesDe';
+import { GATE_TEXTS } from '../src/core/gate/texts';
+import { WORKER_TEXTS } from '../src/worker/texts';
+import { STATE_TEXTS } from '../src/state/texts';
+import { formatPercent, translateMessage } from '../src/ui/i18n';
+import { messageFrom } from '../src/core/messages';
 
 const placeholders = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
 
@@ -35,4 +41,23 @@ describe('i18n locales', () => {
     expect(used.size).toBeGreaterThan(50);
     for (const k of used) expect(Object.keys(en), k).toContain(k);
   });
+
+  it('the Messages sent by core, worker and state have German with the same placeholders', () => {
+    const english: Record<string, string> = { ...GATE_TEXTS, ...WORKER_TEXTS, ...STATE_TEXTS };
+    expect(Object.keys(messagesDe).sort()).toEqual(Object.keys(english).sort());
+    for (const [k, v] of Object.entries(english)) {
+      expect(placeholders((messagesDe as Record<string, string>)[k]!), k).toEqual(placeholders(v));
+      expect((messagesDe as Record<string, string>)[k], k).not.toBe(v);
+    }
+  });
+  it('a sent Message reads in the page language with its numbers written the locale way; unknown keys keep their English', () => {
+    const m = messageFrom(GATE_TEXTS, 'gate.partial', { coverage: 24.5 });
+    expect(translateMessage('en', m)).toBe(m.text);
+    expect(m.text).toContain('covers only 24.5% of the brain');
+    expect(translateMessage('de', m)).toContain('nur 24,5 % des Gehirns');
+    expect(translateMessage('de', { key: 'untranslated', text: 'As written.' })).toBe('As written.');
+    expect(formatPercent('de', 0.894)).toBe('89,4\u00a0%');
+    expect(formatPercent('en', 0.894)).toBe('89.4%');
+  });
 });
+

@@ -15,6 +15,13 @@ describe('session report', () => {
     covariates: { age: 73, sex: 0.5, tiv: 1400, field: 3 },
     probability: 0.8125,
     logits: [-0.5, 0.97],
+    inputGate: {
+      scanClass: 'partial-coverage' as const,
+      verdict: 'doubtful' as const,
+      reasons: [{ key: 'gate.doubtCoverage', params: { coverage: 72 }, text: 'The image covers 72% of the brain.' }],
+      figures: { brainCoverage: 0.72 },
+    },
+    disclaimer: 'Not a diagnosis.',
     threshold: 0.4,
     transparency: 0.3,
     minClusterSize: 50,
@@ -34,6 +41,9 @@ describe('session report', () => {
     expect(r.prediction).toEqual({ probabilityAD: 0.8125, logits: [-0.5, 0.97] });
     expect(r.display).toMatchObject({ threshold: 0.4, transparency: 0.3, minClusterSizeVoxels: 50, clusterConnectivity: 18, voxelVolumeMm3: 3.375, smoothingSigmaVoxels: 0.8 });
     expect(r.clusters).toEqual({ shown: 3, total: 12 });
+    // A doubtful image's warnings and the disclaimer travel with the numbers.
+    expect(r.inputGate).toEqual({ scanClass: 'partial-coverage', verdict: 'doubtful', warnings: ['The image covers 72% of the brain.'], figures: { brainCoverage: 0.72 } });
+    expect(r.disclaimer).toBe('Not a diagnosis.');
     expect(r.lobeScores).toEqual([{ lobe: 'Hippocampus', positiveSum: 0.25, negativeSum: -0.01, voxels: 900 }]);
     // A plain JSON document: survives a round trip unchanged.
     expect(JSON.parse(JSON.stringify(r))).toEqual(r);

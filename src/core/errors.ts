@@ -1,3 +1,5 @@
+import type { Message } from './messages';
+
 /**
  * An error caused by the user's input (a bad file, a wrong option), as opposed to a bug.
  * Its message is one sentence that says what is wrong and what to do; hosts show it as is
@@ -5,4 +7,11 @@
  */
 export class InputError extends Error {
   override readonly name = 'InputError';
+  /** The same sentence as a locale key with parameters, where the thrower gave one (the page translates it). */
+  readonly detail?: Message;
+
+  constructor(message: string | Message) {
+    super(typeof message === 'string' ? message : message.text);
+    if (typeof message !== 'string') this.detail = message;
+  }
 }

@@ -1,6 +1,8 @@
 /** R8 3D textures for grid volumes: linear filtering works on every WebGL2 GPU for R8. */
 import * as THREE from 'three';
-import { GRID_DIMS } from '../worker/protocol';
+import { CAT12_GRID } from '../core/volume/grid';
+
+const GRID_DIMS = CAT12_GRID.dims;
 
 /**
  * A grid-sized R8 texture of `data`, or a 1-voxel placeholder of `fill` before there is data.

@@ -7,7 +7,9 @@ import type { EngineName } from '../core/model/backend';
 import { AnalysisClient, AnalysisError, type AnalysisOutput } from '../worker/client';
 import { useStore, type AtlasRegion, type DemoCase, type ScanInfo } from './store';
 import { analysisKey, combineRequest, sexCode } from './prefs';
-import { tNow } from '../ui/i18n';
+import { DEFAULT_COVARIATES } from '../core/analysis/residualize';
+import type { Message } from '../core/messages';
+import { MessageError, say } from './texts';
 
 const MAX_FILE_BYTES = 1024 * 1024 * 1024;
 const CACHE_LIMIT = 6; // each entry holds about 30 MB of grids and textures
@@ -50,14 +52,14 @@ async function fetchJson<T>(url: string): Promise<T> {
 
 export async function loadFile(file: File): Promise<void> {
   if (file.size > MAX_FILE_BYTES) {
-    return fail(tNow('error.tooLarge', { name: file.name, mb: (file.size / 2 ** 20).toFixed(0) }));
+    return fail(say('state.tooLarge', { name: file.name, mb: Math.round(file.size / 2 ** 20) }));
   }
   await loadScan(file.name, 'file', () => file.arrayBuffer());
 }
 
 export async function loadDemo(id: string): Promise<void> {
   const demo = useStore.getState().demos.find((d) => d.id === id);
-  if (!demo) return fail(tNow('error.unknownDemo', { id }));
+  if (!demo) return fail(say('state.unknownDemo', { id }));
   // The demo's own covariates, for models that residualize (index.json: age, sex, tiv, field).
   useStore.setState((s) => ({
     covariates: {
@@ -81,19 +83,22 @@ async function download(url: string): Promise<ArrayBuffer> {
   try {
     res = await fetch(url);
   } catch {
-    throw new Error(`Could not download ${url}; check the address and that the server allows it (CORS).`);
+    throw new MessageError(say('state.downloadFailed', { url }));
   }
-  if (!res.ok) throw new Error(`Could not download ${url} (HTTP ${res.status}); check the address.`);
+  if (!res.ok) throw new MessageError(say('state.downloadHttp', { url, status: res.status }));
   return res.arrayBuffer();
 }
 
 async function loadScan(name: string, source: ScanInfo['source'], read: () => Promise<ArrayBuffer>): Promise<void> {
-  useStore.setState({ status: 'loading', error: null, progress: { stage: 'reading', fraction: 0, message: tNow('progress.loading', { name }) } });
+  const { modelId, method } = useStore.getState();
+  useStore.setState({ status: 'loading', error: null, job: { kind: 'loading', name, modelId, method, startedAt: Date.now() }, progress: { stage: 'reading', fraction: 0 } });
+  // A new subject: the previous one's covariates must not carry over (a demo brings its own, set just before).
+  if (source !== 'demo') useStore.setState({ covariates: { ...DEFAULT_COVARIATES } });
   let bytes: Uint8Array;
   try {
     bytes = new Uint8Array(await read());
   } catch (e) {
-    return fail(e instanceof Error ? e.message : tNow('error.readFailed', { name }));
+    return fail(e instanceof MessageError ? e.detail : say('state.readFailed', { name }));
   }
   const hash = await hashBytes(bytes);
   // The new scan becomes "the scan" only once it has a result: a bad file leaves the old one on screen.
@@ -127,28 +132,32 @@ export async function analyze(scan: ScanInfo | null = useStore.getState().scan):
   if (hit) {
     cache.delete(key); // refresh its place in the LRU order
     cache.set(key, hit);
-    useStore.setState({ scan, output: { ...hit, key }, status: 'done', progress: null, error: null });
+    useStore.setState({ scan, output: { ...hit, key, choice: { modelId, method } }, refusal: null, job: null, status: 'done', progress: null, error: null });
     return;
   }
   const my = ++token;
   const request = { scanBytes: scan.bytes, fileName: scan.name, modelId, method, backend: forcedBackend(), covariates, ...combineRequest(combine) };
   const job = worker().analyze(request, (progress) => {
-    if (my === token) useStore.setState({ progress: { ...progress, message: progress.message ?? scan.name } });
+    if (my === token) useStore.setState({ progress });
   });
   current = { cancel: job.cancel, token: my };
-  useStore.setState({ status: 'running', error: null, progress: { stage: 'reading', fraction: 0, message: scan.name } });
+  useStore.setState({ status: 'running', error: null, job: { kind: 'analysis', name: scan.name, modelId, method, startedAt: Date.now() }, progress: { stage: 'reading', fraction: 0 } });
   try {
     const out = await job.promise;
     cache.set(key, out);
     while (cache.size > CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
     if (my !== token) return;
-    useStore.setState({ scan, output: { ...out, key }, status: 'done', progress: null });
+    useStore.setState({ scan, output: { ...out, key, choice: { modelId, method } }, refusal: null, job: null, status: 'done', progress: null });
   } catch (e) {
     if (my !== token) return;
     if (e instanceof AnalysisError && e.kind === 'cancelled') {
-      useStore.setState((s) => ({ status: s.output ? 'done' : 'idle', progress: null }));
+      // The menus go back to what the map on screen shows.
+      useStore.setState((s) => ({ status: s.output ? 'done' : 'idle', progress: null, job: null, ...(s.output ? s.output.choice : {}) }));
+    } else if (e instanceof AnalysisError && e.gate) {
+      // Refused by the input gate: the scan is named with its reason, and no result (nor the previous one) is shown.
+      useStore.setState({ scan, output: null, refusal: { scanName: scan.name, decision: e.gate }, job: null, status: 'done', progress: null, error: null });
     } else {
-      fail(e instanceof Error ? e.message : String(e));
+      fail(e instanceof AnalysisError ? e.detail : { key: 'untranslated', text: e instanceof Error ? e.message : String(e) });
     }
   } finally {
     if (my === token) current = null;
@@ -164,8 +173,8 @@ export function dismissError(): void {
 }
 
 /** Shows a readable message; whatever was on screen stays there and usable. */
-export function fail(message: string): void {
-  useStore.setState((s) => ({ error: message, status: s.output ? 'done' : 'error', progress: null }));
+export function fail(message: Message): void {
+  useStore.setState((s) => ({ error: message, status: s.output ? 'done' : 'error', progress: null, job: null }));
 }
 
 async function hashBytes(bytes: Uint8Array): Promise<string> {

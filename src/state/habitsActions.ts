@@ -6,8 +6,8 @@ import type { Covariates } from '../core/analysis/residualize';
 import { DEFAULT_COVARIATES } from '../core/analysis/residualize';
 import { isHdf5 } from '../worker/habitsProtocol';
 import { MODELS } from '../worker/protocol';
-import { tNow } from '../ui/i18n';
 import { analyze, fail, loadFile, worker } from './actions';
+import { AnalysisError } from '../worker/client';
 import { remember, type CombineSettings, type Lang, type Theme } from './prefs';
 import { setView, useStore } from './store';
 
@@ -96,7 +96,8 @@ export async function openFiles(files: File[]): Promise<void> {
 /** Converts one Keras HDF5 file in the worker; returns its model id, or null after showing the error. */
 export async function importModelFile(file: File): Promise<string | null> {
   const name = file.name;
-  useStore.setState({ status: 'loading', error: null, progress: { stage: 'reading', fraction: 0, message: tNow('progress.importing', { name }) } });
+  const { modelId, method } = useStore.getState();
+  useStore.setState({ status: 'loading', error: null, job: { kind: 'importing', name, modelId, method, startedAt: Date.now() }, progress: { stage: 'reading', fraction: 0 } });
   try {
     const bytes = new Uint8Array(await file.arrayBuffer());
     const info = await worker().importH5(name, bytes, (p) => useStore.setState({ progress: p }));
@@ -105,10 +106,11 @@ export async function importModelFile(file: File): Promise<string | null> {
       modelInfo: { ...s.modelInfo, [info.id]: { residualize: false } },
       status: s.output ? 'done' : 'idle',
       progress: null,
+      job: null,
     }));
     return info.id;
   } catch (e) {
-    fail(e instanceof Error ? e.message : String(e));
+    fail(e instanceof AnalysisError ? e.detail : { key: 'untranslated', text: e instanceof Error ? e.message : String(e) });
     return null;
   }
 }

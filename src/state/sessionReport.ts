@@ -3,6 +3,7 @@
  * reproduced and cited. Pure (no DOM): the page gathers the inputs, this shapes the record.
  */
 import type { LobeScore } from '../core/analysis/regions';
+import type { GateDecision, GateVerdict, ScanClass } from '../core/gate';
 
 export const SESSION_REPORT_FORMAT = 'relevance-viewer/session-report@1';
 
@@ -19,6 +20,10 @@ export interface SessionReportInput {
   covariates: Record<string, number> | null;
   probability: number;
   logits: number[];
+  /** What the input gate made of the scan: a doubtful image's reasons travel with its result. */
+  inputGate: GateDecision;
+  /** The disclaimer shown with the result (English). */
+  disclaimer: string;
   threshold: number;
   transparency: number;
   minClusterSize: number;
@@ -36,6 +41,9 @@ export interface SessionReport {
   engine: string;
   covariates: Record<string, number> | null;
   prediction: { probabilityAD: number; logits: number[] };
+  /** Warnings: the input gate's reasons to doubt the image (empty when it raised none). */
+  inputGate: { scanClass: ScanClass; verdict: GateVerdict; warnings: string[]; figures: Record<string, number> };
+  disclaimer: string;
   display: {
     smoothingSigmaVoxels: number;
     scaling: string;
@@ -61,6 +69,13 @@ export function buildSessionReport(input: SessionReportInput): SessionReport {
     engine: input.engine,
     covariates: input.covariates ? { ...input.covariates } : null,
     prediction: { probabilityAD: input.probability, logits: [...input.logits] },
+    inputGate: {
+      scanClass: input.inputGate.scanClass,
+      verdict: input.inputGate.verdict,
+      warnings: input.inputGate.reasons.map((m) => m.text),
+      figures: { ...input.inputGate.figures },
+    },
+    disclaimer: input.disclaimer,
     display: {
       smoothingSigmaVoxels: 0.8,
       scaling: 'fixed: x500, clipped to [-1, 1]',

@@ -9,6 +9,8 @@ import { DEFAULT_VIEW_SETTINGS, type ViewSettings } from './viewSettings';
 import { DEFAULT_COVARIATES, type Covariates } from '../core/analysis/residualize';
 import type { ImportedModelInfo, ModelInfo } from '../worker/habitsProtocol';
 import { initialLang, initialTheme, type CombineSettings, type Lang, type Theme } from './prefs';
+import type { GateDecision } from '../core/gate';
+import type { Message } from '../core/messages';
 
 export type Voxel = [number, number, number];
 
@@ -55,17 +57,43 @@ export interface GpuInfo {
 
 export type Status = 'idle' | 'loading' | 'running' | 'done' | 'error';
 
+/** What is being computed now (the views mark it; the menus show the displayed map's choices otherwise). */
+export interface Job {
+  kind: 'loading' | 'importing' | 'analysis';
+  /** The scan or model file's name. */
+  name: string;
+  modelId: string;
+  method: string;
+  /** Date.now() at the start, for the time estimate. */
+  startedAt: number;
+}
+
+/** A scan the input gate refused: no result exists for it, only the reason. */
+export interface Refusal {
+  scanName: string;
+  decision: GateDecision;
+}
+
+/** The model and method a displayed result was computed with. */
+export interface ResultChoice {
+  modelId: string;
+  method: string;
+}
+
 export interface AppState {
   scan: ScanInfo | null;
   modelId: string;
   method: string;
   status: Status;
   progress: PipelineProgress | null;
-  /** The result on screen, with its cache key. */
-  output: (AnalysisOutput & { key: string }) | null;
-  error: string | null;
+  /** The result on screen, with its cache key and the choices it was computed with. */
+  output: (AnalysisOutput & { key: string; choice: ResultChoice }) | null;
+  /** The last scan was refused by the input gate (then output is null). */
+  refusal: Refusal | null;
+  job: Job | null;
+  error: Message | null;
   /** A problem with the graphics context (lost, not available); views show it. */
-  webglProblem: string | null;
+  webglProblem: Message | null;
   demos: DemoCase[];
   assets: AssetsState;
   gpu: GpuInfo | null;
@@ -92,6 +120,8 @@ export const useStore = create<AppState>(() => ({
   status: 'idle',
   progress: null,
   output: null,
+  refusal: null,
+  job: null,
   error: null,
   webglProblem: null,
   demos: [],

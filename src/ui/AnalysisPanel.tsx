@@ -1,29 +1,22 @@
 import { useRef } from 'react';
 import { useStore } from '../state/store';
-import { cancelAnalysis, setMethod, setModel } from '../state/actions';
+import { setMethod, setModel } from '../state/actions';
 import { openFiles, refreshModelInfo, removeImportedModel } from '../state/habitsActions';
-import { METHODS, MODELS, PIPELINE_STAGES } from '../worker/protocol';
-import { useT, type MessageKey } from './i18n';
+import { METHODS, MODELS } from '../worker/protocol';
+import { useT } from './i18n';
+import { useNames } from './names';
 
-export const STAGE_KEY: Record<string, MessageKey> = {
-  reading: 'stage.reading',
-  grid: 'stage.grid',
-  forward: 'stage.forward',
-  relevance: 'stage.relevance',
-  post: 'stage.post',
-};
+/** Trained models first; the untrained seeded one (for testing) in a group of its own. */
+const TRAINED = MODELS.filter((m) => m.provenance !== 'untrained');
+const TESTING = MODELS.filter((m) => m.provenance === 'untrained');
 
 export function AnalysisPanel() {
   const t = useT();
   const modelId = useStore((s) => s.modelId);
   const method = useStore((s) => s.method);
-  const status = useStore((s) => s.status);
-  const progress = useStore((s) => s.progress);
   const imported = useStore((s) => s.importedModels);
+  const names = useNames();
   const picker = useRef<HTMLInputElement>(null);
-  const busy = status === 'running' || status === 'loading';
-  const stageIndex = progress ? PIPELINE_STAGES.indexOf(progress.stage) : -1;
-  const overall = progress ? (stageIndex + progress.fraction) / PIPELINE_STAGES.length : 0;
   const pick = (id: string) => {
     void refreshModelInfo(id);
     void setModel(id);
@@ -35,13 +28,16 @@ export function AnalysisPanel() {
         <span>{t('analysis.model')}</span>
         <select data-testid="model-select" value={modelId} onChange={(e) => pick(e.currentTarget.value)}>
           <optgroup label={t('analysis.bundledGroup')}>
-            {MODELS.map((m) => <option key={m.id} value={m.id}>{m.label}</option>)}
+            {TRAINED.map((m) => <option key={m.id} value={m.id}>{names.model(m.id)}</option>)}
           </optgroup>
           {imported.length > 0 && (
             <optgroup label={t('analysis.importedGroup')}>
               {imported.map((m) => <option key={m.id} value={m.id}>{m.label}</option>)}
             </optgroup>
           )}
+          <optgroup label={t('analysis.testingGroup')}>
+            {TESTING.map((m) => <option key={m.id} value={m.id}>{names.model(m.id)}</option>)}
+          </optgroup>
         </select>
       </label>
       {imported.length > 0 && (
@@ -49,7 +45,7 @@ export function AnalysisPanel() {
           {imported.map((m) => (
             <li key={m.id} data-testid="imported-model">
               <span className="imported-name">{m.label}</span>
-              <span className="hint">{t('analysis.importedHint', { params: m.totalParams.toLocaleString(), shape: m.inputShape.join('×') })}</span>
+              <span className="hint">{t('analysis.importedHint', { params: m.totalParams, shape: m.inputShape.join('×') })}</span>
               <button type="button" className="link" data-testid="remove-model" title={t('analysis.removeTitle', { name: m.label })} onClick={() => void removeImportedModel(m.id)}>
                 {t('analysis.remove')}
               </button>
@@ -76,25 +72,9 @@ export function AnalysisPanel() {
       <label className="field">
         <span>{t('analysis.method')}</span>
         <select data-testid="method-select" value={method} onChange={(e) => void setMethod(e.currentTarget.value)}>
-          {METHODS.map((m) => <option key={m.id} value={m.id}>{m.label}</option>)}
+          {METHODS.map((m) => <option key={m.id} value={m.id}>{names.method(m.id)}</option>)}
         </select>
       </label>
-      {busy && progress && (
-        <div className="progress" data-testid="progress" role="status">
-          <div className="progress-stages">
-            {PIPELINE_STAGES.map((s, i) => (
-              <span key={s} className={i < stageIndex ? 'done' : i === stageIndex ? 'active' : ''}>{t(STAGE_KEY[s]!)}</span>
-            ))}
-          </div>
-          <progress max={1} value={overall} />
-          <div className="row">
-            <span className="hint">
-              {t(STAGE_KEY[progress.stage]!)} {Math.round(progress.fraction * 100)}%{progress.message ? ` — ${progress.message}` : ''}
-            </span>
-            <button type="button" onClick={cancelAnalysis}>{t('analysis.cancel')}</button>
-          </div>
-        </div>
-      )}
     </section>
   );
 }

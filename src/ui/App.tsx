@@ -1,7 +1,8 @@
 import { DropZone } from './DropZone';
 import { LoadPanel } from './LoadPanel';
 import { AnalysisPanel } from './AnalysisPanel';
-import { Prediction } from './Prediction';
+import { ResultDetails } from './ResultDetails';
+import { Verdict } from './Verdict';
 import { DisplayControls } from './DisplayControls';
 import { Readouts } from './Readouts';
 import { Diagnostics } from './Diagnostics';
@@ -37,7 +38,7 @@ export function App() {
           <AnalysisPanel />
           <CovariatesPanel />
           <CombinePanel />
-          <Prediction />
+          <ResultDetails />
           <Readouts />
           <DisplayControls />
           <ClusterPanel />
@@ -46,6 +47,7 @@ export function App() {
           <Diagnostics />
         </aside>
         <main className="views">
+          <Verdict />
           <Viewer />
         </main>
         <HelpPanel />

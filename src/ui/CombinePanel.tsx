@@ -3,6 +3,7 @@ import { setCombine } from '../state/habitsActions';
 import type { CombineMode } from '../state/prefs';
 import { METHODS, MODELS } from '../worker/protocol';
 import { useT } from './i18n';
+import { useNames } from './names';
 
 /** Mean of several models, or the difference A - B of two analyses of the same scan. */
 export function CombinePanel() {
@@ -11,9 +12,11 @@ export function CombinePanel() {
   const modelId = useStore((s) => s.modelId);
   const method = useStore((s) => s.method);
   const imported = useStore((s) => s.importedModels);
-  const all = [...MODELS.map((m) => ({ id: m.id, label: m.label })), ...imported.map((m) => ({ id: m.id, label: m.label }))];
-  const labelOf = (id: string) => all.find((m) => m.id === id)?.label ?? id;
-  const methodLabel = (id: string) => METHODS.find((m) => m.id === id)?.label ?? id;
+  const names = useNames();
+  // The untrained seeded model is for testing: averaging it with a trained one would dilute a real result with noise.
+  const all = [...MODELS.filter((m) => m.provenance !== 'untrained'), ...imported].map((m) => ({ id: m.id, label: names.model(m.id) }));
+  const labelOf = names.model;
+  const methodLabel = names.method;
   const toggle = (id: string, on: boolean) =>
     void setCombine({ averageIds: on ? [...new Set([...combine.averageIds, id])] : combine.averageIds.filter((m) => m !== id) });
   return (
@@ -55,7 +58,7 @@ export function CombinePanel() {
           <label className="field">
             <span>{t('combine.bMethod')}</span>
             <select data-testid="compare-method" value={combine.compareMethod} onChange={(e) => void setCombine({ compareMethod: e.currentTarget.value })}>
-              {METHODS.map((m) => <option key={m.id} value={m.id}>{m.label}</option>)}
+              {METHODS.map((m) => <option key={m.id} value={m.id}>{names.method(m.id)}</option>)}
             </select>
           </label>
           <p className="hint">{t('combine.differenceHint')}</p>

@@ -2,6 +2,15 @@ import { useState } from 'react';
 import { useStore, type AppState } from '../state/store';
 import { useT } from './i18n';
 
+/** The gate's class, verdict and figures (e.g. brainCoverage 0.24) of the result or the refusal on screen. */
+function gateLine(s: AppState): string {
+  const g = s.output?.result.gate ?? s.refusal?.decision;
+  if (!g) return '—';
+  const figures = Object.entries(g.figures).map(([k, v]) => `${k} ${Number.isInteger(v) ? v : v.toFixed(3)}`).join(', ');
+  return `${g.scanClass}, ${g.verdict} (${figures})`;
+}
+
+/** In English on purpose: a report to paste into an issue. */
 function report(s: AppState): string {
   const r = s.output?.result;
   const lines = [
@@ -13,9 +22,11 @@ function report(s: AppState): string {
     `shader precision: ${s.gpu?.precision ?? '—'}; max texture ${s.gpu?.maxTextureSize ?? '—'}, max 3D texture ${s.gpu?.max3DTextureSize ?? '—'}; float linear filtering: ${s.gpu ? String(s.gpu.floatLinear) : '—'}`,
     `model: ${r?.modelLabel ?? s.modelId}; method: ${r?.methodLabel ?? s.method}`,
     `timings (ms): ${r ? Object.entries(r.timings).map(([k, v]) => `${k} ${v.toFixed(0)}`).join(', ') : '—'}`,
-    `notices: ${r?.notices.join(' | ') || '—'}`,
+    `engine notes: ${r?.engineNotes.map((m) => m.text).join(' | ') || '—'}`,
+    `notices: ${r?.notices.map((m) => m.text).join(' | ') || '—'}`,
+    `input gate: ${gateLine(s)}`,
     `assets missing: ${s.assets.missing.join(' | ') || 'none'}`,
-    `webgl: ${s.webglProblem ?? 'ok'}`,
+    `webgl: ${s.webglProblem?.text ?? 'ok'}`,
   ];
   return lines.join('\n');
 }

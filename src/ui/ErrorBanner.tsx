@@ -1,14 +1,15 @@
 import { useStore } from '../state/store';
 import { dismissError } from '../state/actions';
-import { useT } from './i18n';
+import { useMessage, useT } from './i18n';
 
 export function ErrorBanner() {
   const t = useT();
+  const tm = useMessage();
   const error = useStore((s) => s.error);
   if (!error) return null;
   return (
     <div className="error" data-testid="error" role="alert">
-      <span>{error}</span>
+      <span>{tm(error)}</span>
       <button type="button" aria-label={t('error.dismiss')} onClick={dismissError}>×</button>
     </div>
   );

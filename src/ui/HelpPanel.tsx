@@ -15,6 +15,8 @@ export function HelpPanel() {
           <h2 id="help-title">{t('help.heading')}</h2>
           <button type="button" onClick={() => setHelpOpen(false)}>{t('help.close')}</button>
         </div>
+        <h3>{t('help.inputHeading')}</h3>
+        <p data-testid="help-input">{t('help.input')}</p>
         <h3>{t('help.shortcuts')}</h3>
         <dl className="kv shortcuts">
           {SHORTCUTS.map((s) => (

@@ -2,10 +2,11 @@ import { useRef } from 'react';
 import { useStore } from '../state/store';
 import { loadDemo } from '../state/actions';
 import { openFiles } from '../state/habitsActions';
-import { useT } from './i18n';
+import { useNumbers, useT } from './i18n';
 
 export function LoadPanel() {
   const t = useT();
+  const { num } = useNumbers();
   const demos = useStore((s) => s.demos);
   const scan = useStore((s) => s.scan);
   const input = useRef<HTMLInputElement>(null);
@@ -49,7 +50,7 @@ export function LoadPanel() {
       </label>
       {scan && (
         <p className="scan-name" title={t('scan.hashTitle', { hash: scan.hash })}>
-          {scan.name} <span className="hint">({t('scan.size', { mb: (scan.bytes.length / 2 ** 20).toFixed(1), source: t(`scan.source.${scan.source}`) })})</span>
+          {scan.name} <span className="hint">({t('scan.size', { mb: num(scan.bytes.length / 2 ** 20, 1), source: t(`scan.source.${scan.source}`) })})</span>
         </p>
       )}
     </section>

@@ -2,7 +2,9 @@ import { useEffect, useRef, useState } from 'react';
 import { ViewerEngine } from '../render/ViewerEngine';
 import type { ViewId } from '../render/viewGeometry';
 import { setCrosshair, useStore, type AppState } from '../state/store';
-import { tNow, useT, type MessageKey, type T } from './i18n';
+import { uiMessage, useMessage, useT, type MessageKey, type T } from './i18n';
+import type { Message } from '../core/messages';
+import { useNames } from './names';
 import { onResetViews, pointerEntered, pointerLeft, viewClicked } from './viewCommands';
 import { bindResearchToEngine } from './research/bindEngine';
 import { SliceGuide } from './research/SliceGuide';
@@ -25,6 +27,7 @@ function sideLabels(id: ViewId, flipLR: boolean, t: T): [string, string, string]
 
 export function Viewer() {
   const t = useT();
+  const tm = useMessage();
   const host = useRef<HTMLDivElement>(null);
   const regions = useRef<Partial<Record<ViewId, HTMLDivElement | null>>>({});
   const engineRef = useRef<ViewerEngine | null>(null);
@@ -35,21 +38,19 @@ export function Viewer() {
 
   useEffect(() => {
     let engine: ViewerEngine;
-    // Read when it happens (the language may have changed since the views started).
-    const contextLost = () => tNow('view.contextLost');
-    let lostMessage = '';
+    let lostMessage: Message | null = null;
     try {
       engine = new ViewerEngine(host.current!, {
         onCrosshair: (v) => setCrosshair(v),
         onContextLost: () => {
-          lostMessage = contextLost();
+          lostMessage = uiMessage('view.contextLost');
           useStore.setState({ webglProblem: lostMessage, error: lostMessage });
         },
         onContextRestored: () =>
           useStore.setState((s) => ({ webglProblem: null, error: s.error === lostMessage ? null : s.error })),
       });
     } catch (e) {
-      const msg = tNow('view.noWebgl', { reason: e instanceof Error ? e.message : String(e) });
+      const msg = uiMessage('view.noWebgl', { reason: e instanceof Error ? e.message : String(e) });
       useStore.setState({ webglProblem: msg, error: msg });
       return;
     }
@@ -123,13 +124,29 @@ export function Viewer() {
       )}
       {webglProblem && (
         <div className="viewer-problem">
-          <p>{webglProblem}</p>
+          <p>{tm(webglProblem)}</p>
           <button type="button" onClick={() => { useStore.setState({ webglProblem: null }); setGeneration((g) => g + 1); }}>
             {t('view.restart')}
           </button>
         </div>
       )}
+      <RunningMark />
       <p className="view-help">{t('view.help')}</p>
+    </div>
+  );
+}
+
+/** A running analysis is marked on the views, saying which map they still show. */
+function RunningMark() {
+  const t = useT();
+  const names = useNames();
+  const job = useStore((s) => s.job);
+  const shown = useStore((s) => s.output?.choice);
+  if (job?.kind !== 'analysis') return null;
+  return (
+    <div className="views-running" data-testid="views-running" role="status">
+      <span className="spinner" aria-hidden="true" />
+      {shown ? t('view.running', { method: names.method(job.method), shown: names.method(shown.method) }) : t('view.runningFirst', { method: names.method(job.method) })}
     </div>
   );
 }

@@ -50,8 +50,7 @@ async function analyze(msg: Extract<WorkerRequest, { type: 'analyze' }>): Promis
     const transfer = [result.background.buffer, result.relevance.buffer, result.display.buffer, textures.background8.buffer, textures.display8.buffer];
     post({ type: 'result', id: msg.id, result, textures }, unique(transfer));
   } catch (err) {
-    const { kind, message } = describeError(err);
-    post({ type: 'error', id: msg.id, kind, message });
+    post({ type: 'error', id: msg.id, ...describeError(err) });
   } finally {
     running.delete(msg.id);
   }

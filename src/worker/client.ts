@@ -2,12 +2,15 @@
  * The page's handle on the analysis worker: one request id per call, progress callbacks,
  * cancel, and recovery when the worker itself dies (e.g. killed for memory).
  */
+import type { GateDecision } from '../core/gate';
+import type { Message } from '../core/messages';
 import type { ImportedModelInfo, ModelInfo } from './habitsProtocol';
+import { say } from './texts';
 import type { AssetData, ErrorKind, PipelineProgress, PipelineRequest, PipelineResult, TextureData, WorkerRequest, WorkerResponse } from './protocol';
 
 export class AnalysisError extends Error {
-  constructor(message: string, readonly kind: ErrorKind) {
-    super(message);
+  constructor(readonly detail: Message, readonly kind: ErrorKind, readonly gate?: GateDecision) {
+    super(detail.text);
     this.name = 'AnalysisError';
   }
 }
@@ -37,7 +40,7 @@ export class AnalysisClient {
     w.onmessage = (ev: MessageEvent<WorkerResponse>) => this.receive(ev.data);
     w.onerror = (ev) => {
       ev.preventDefault();
-      this.failAll(new AnalysisError(`The analysis worker stopped (${ev.message || 'unknown reason'}); try again.`, 'internal'));
+      this.failAll(new AnalysisError(say('worker.stopped', { reason: ev.message || 'unknown reason' }), 'internal'));
     };
     return w;
   }
@@ -69,7 +72,7 @@ export class AnalysisClient {
         return;
       case 'error':
         this.pending.delete(msg.id);
-        p.reject(new AnalysisError(msg.message, msg.kind));
+        p.reject(new AnalysisError(msg.message, msg.kind, msg.gate));
         return;
       default:
         // The habits replies (model info, imports): the whole message is the answer.
@@ -118,7 +121,7 @@ export class AnalysisClient {
   }
 
   dispose(): void {
-    for (const p of this.pending.values()) p.reject(new AnalysisError('The viewer was closed.', 'cancelled'));
+    for (const p of this.pending.values()) p.reject(new AnalysisError(say('worker.closed'), 'cancelled'));
     this.pending.clear();
     this.worker.terminate();
   }

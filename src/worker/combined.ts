@@ -6,6 +6,7 @@
  *    displayed with the same smoothing, scaling and colormap.
  */
 import { InputError } from '../core/errors';
+import { say } from './texts';
 import { differenceMap, mean, meanMaps, meanVectors } from '../core/analysis/combine';
 import { displayMap } from '../core/analysis/scale';
 import { CAT12_GRID } from '../core/volume/grid';
@@ -27,7 +28,7 @@ export async function runCombined(
   const parts: PipelineRequest[] = req.averageModelIds?.length
     ? [...new Set(req.averageModelIds)].map((modelId) => ({ ...single, modelId }))
     : [single, { ...single, modelId: req.compareWith!.modelId, method: req.compareWith!.method }];
-  if (req.averageModelIds?.length === 1) throw new InputError('Averaging needs at least two models; tick two or more.');
+  if (req.averageModelIds?.length === 1) throw new InputError(say('worker.averageNeedsTwo'));
   const results: PipelineResult[] = [];
   for (let n = 0; n < parts.length; n++) {
     checkAborted(signal);
@@ -38,7 +39,11 @@ export async function runCombined(
   onProgress({ stage: 'post', fraction: 0.5, message: 'combining' });
   const first = results[0];
   const members = results.map((r) => ({ modelLabel: r.modelLabel, methodLabel: r.methodLabel, probability: r.probability }));
-  const notices = [...new Set(results.flatMap((r) => r.notices))];
+  const unique = (ms: PipelineResult['notices']) => [...new Map(ms.map((m) => [m.text, m])).values()];
+  const notices = unique(results.flatMap((r) => r.notices));
+  const engineNotes = unique(results.flatMap((r) => r.engineNotes));
+  // The same scan in every part: one gate decision.
+  const gate = first.gate;
   const timings: Record<string, number> = {};
   for (const r of results) for (const [k, v] of Object.entries(r.timings)) timings[k] = (timings[k] ?? 0) + v;
 
@@ -53,6 +58,8 @@ export async function runCombined(
       modelLabel: `mean of ${results.length} models`,
       methodLabel: first.methodLabel,
       notices,
+      engineNotes,
+      gate,
       timings,
       backend: first.backend,
       residualizedWith: first.residualizedWith,
@@ -72,6 +79,8 @@ export async function runCombined(
     modelLabel: a.modelLabel === b.modelLabel ? a.modelLabel : `${a.modelLabel} − ${b.modelLabel}`,
     methodLabel: a.methodLabel === b.methodLabel ? a.methodLabel : `${a.methodLabel} − ${b.methodLabel}`,
     notices,
+    engineNotes,
+    gate,
     timings,
     backend: a.backend,
     residualizedWith: a.residualizedWith,

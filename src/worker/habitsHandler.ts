@@ -17,8 +17,7 @@ export async function handleHabits(msg: HabitsRequest, post: (m: WorkerResponse)
   try {
     post(await answer(msg, post));
   } catch (err) {
-    const { kind, message } = describeError(err);
-    post({ type: 'error', id: msg.id, kind, message });
+    post({ type: 'error', id: msg.id, ...describeError(err) });
   }
 }
 

@@ -14,6 +14,8 @@ import { CAT12_GRID } from '../core/volume/grid';
 import type { Covariates } from '../core/analysis/residualize';
 import type { DisplayOptions } from '../core/analysis/scale';
 import type { HabitsRequest, HabitsResponse } from './habitsProtocol';
+import type { GateDecision } from '../core/gate';
+import type { Message } from '../core/messages';
 
 export { PIPELINE_STAGES, type PipelineProgress, type PipelineStage } from '../core/progress';
 export { METHODS } from '../core/lrp/methodList';
@@ -62,10 +64,15 @@ export interface PipelineResult {
   probability: number;
   modelLabel: string;
   methodLabel: string;
-  notices: string[];
+  /** For the person beside the result (e.g. the seeded model ran instead of the trained one). */
+  notices: Message[];
+  /** For Diagnostics: which engine ran and why (software WebGL, fallbacks). */
+  engineNotes: Message[];
+  /** What the input gate made of the scan; 'doubtful' reasons are shown and exported with the result. */
+  gate: GateDecision;
   /** Milliseconds per stage (or any named step). */
   timings: Record<string, number>;
-  /** The engine that ran it: a tfjs backend or e.g. "wasm-simd, 4 threads" (fallback reasons in notices). */
+  /** The engine that ran it: a tfjs backend or e.g. "wasm-simd, 4 threads" (fallback reasons in engineNotes). */
   backend: string;
   /** The paper's region scores on the raw map (absent when the atlas could not be loaded). */
   regions?: { regions: RegionScore[]; lobes: LobeScore[] };
@@ -136,7 +143,9 @@ export interface AssetsMessage {
 export interface ErrorMessage {
   type: 'error';
   id: number;
-  message: string;
+  message: Message;
   kind: ErrorKind;
+  /** Present when the input gate refused the scan: what it is, and the figures. */
+  gate?: GateDecision;
 }
 export type WorkerResponse = ProgressMessage | ResultMessage | AssetsMessage | ErrorMessage | HabitsResponse;

@@ -30,6 +30,6 @@ self.onmessage = (ev: MessageEvent<ResearchRequest>) => {
         post(session.exportNifti(msg.seq, msg.key, msg.kind, msg.space, msg.scanBytes));
     }
   } catch (err) {
-    post({ type: 'error', seq, message: describeError(err).message });
+    post({ type: 'error', seq, message: describeError(err).message.text });
   }
 };

@@ -25,6 +25,8 @@ import { DEFAULT_COVARIATES } from '../core/analysis/residualize';
 import { isImportedModelId } from './habitsProtocol';
 import { loadImported } from './importH5';
 import { covariateModelAt } from './covariates';
+import { say, untranslated } from './texts';
+import type { Message } from '../core/messages';
 import { runCombined } from './combined';
 
 const WASM_FILES = {
@@ -38,11 +40,11 @@ interface EngineChoice {
   name: EngineName;
   /** The tfjs backend beneath (holds the weights; runs what wasm-simd does not cover). */
   tfjs: string;
-  notices: string[];
+  notices: Message[];
 }
 let engineReady: Promise<EngineChoice> | null = null;
-const executors = new WeakMap<Model, Promise<{ executor?: PlanarExecutor; label: string; notices: string[] }>>();
-const models = new Map<string, Promise<{ model: Model; label: string; notices: string[]; display?: DisplayOptions; provenance: ModelProvenance }>>();
+const executors = new WeakMap<Model, Promise<{ executor?: PlanarExecutor; label: string; notices: Message[] }>>();
+const models = new Map<string, Promise<{ model: Model; label: string; notices: Message[]; display?: DisplayOptions; provenance: ModelProvenance }>>();
 let atlasReady: Promise<Atlas | null> | null = null;
 let atlasLabelsReady: Promise<Uint8Array> | null = null;
 
@@ -53,12 +55,12 @@ export function setSiteBase(base: string): void {
 
 function initEngine(preferred?: EngineName): Promise<EngineChoice> {
   engineReady ??= (async () => {
-    const notices: string[] = [];
+    const notices: Message[] = [];
     let order: EngineName[] = preferred ? [preferred] : ['webgl', 'wasm-simd', 'wasm', 'cpu'];
     const renderer = preferred ? null : webglRenderer();
     if (renderer && isSoftwareRenderer(renderer)) {
       order = ['wasm-simd', 'webgl', 'wasm', 'cpu'];
-      notices.push(`WebGL renders in software here (${renderer}), which is slower than the WebAssembly SIMD kernels, so those run the model.`);
+      notices.push(say('worker.softwareWebgl', { renderer }));
     }
     for (const name of order) {
       try {
@@ -68,7 +70,7 @@ function initEngine(preferred?: EngineName): Promise<EngineChoice> {
         }
         return { name, tfjs: await setBackend(name, { wasmPath: WASM_FILES }), notices };
       } catch (e) {
-        notices.push(`The ${name} engine is not available (${e instanceof Error ? e.message : String(e)}); falling back.`);
+        notices.push(say('worker.engineUnavailable', { engine: name, reason: e instanceof Error ? e.message : String(e) }));
       }
     }
     return { name: 'cpu', tfjs: await setBackend('cpu'), notices };
@@ -98,7 +100,7 @@ function kernelThreadCount(): { threads: number; why?: string } {
 }
 
 /** The wasm-simd executor of a model: weights uploaded and buffers planned once per model. */
-function executorFor(model: Model): Promise<{ executor?: PlanarExecutor; label: string; notices: string[] }> {
+function executorFor(model: Model): Promise<{ executor?: PlanarExecutor; label: string; notices: Message[] }> {
   let entry = executors.get(model);
   if (!entry) {
     entry = (async () => {
@@ -119,7 +121,7 @@ function executorFor(model: Model): Promise<{ executor?: PlanarExecutor; label: 
         const executor = await startWasmEngine(model);
         return { executor, label: `${executor.id} (1 thread: ${why})`, notices: [] };
       } catch (e) {
-        return { label: 'cpu', notices: [`The wasm-simd engine could not run this model (${e instanceof Error ? e.message : String(e)}); tfjs cpu ran it.`] };
+        return { label: 'cpu', notices: [say('worker.wasmFallback', { reason: e instanceof Error ? e.message : String(e) })] };
       }
     })();
     executors.set(model, entry);
@@ -142,7 +144,7 @@ export function bundledModelUrl(modelId: string): string | null {
 
 /** An imported model just converted: cached so it runs even where IndexedDB is unavailable. */
 export function rememberModel(modelId: string, model: Model, label: string): void {
-  models.set(modelId, Promise.resolve({ model, label, notices: [] as string[], provenance: 'imported' as const }));
+  models.set(modelId, Promise.resolve({ model, label, notices: [] as Message[], provenance: 'imported' as const }));
 }
 
 export function forgetModel(modelId: string): void {
@@ -156,10 +158,10 @@ function getModel(modelId: string) {
     entry = (async () => {
       if (isImportedModelId(modelId)) {
         const { model, info } = await loadImported(modelId);
-        return { model, label: info.label, notices: [] as string[], provenance: 'imported' as ModelProvenance };
+        return { model, label: info.label, notices: [] as Message[], provenance: 'imported' as ModelProvenance };
       }
       const bundled = BUNDLED_MODELS.find((m) => m.id === modelId);
-      if (!bundled) throw new InputError(`Unknown model "${modelId}"; pick one from the model list.`);
+      if (!bundled) throw new InputError(say('worker.unknownModel', { model: modelId }));
       if (modelId === SEEDED_MODEL_ID || !bundled.url) {
         return { model: await loadModel(makeSeededModelArtifacts(1), SEEDED_MODEL_LABEL), label: bundled.label, notices: [], display: bundled.display, provenance: bundled.provenance };
       }
@@ -172,9 +174,7 @@ function getModel(modelId: string) {
         return {
           model: await loadModel(makeSeededModelArtifacts(1), SEEDED_MODEL_LABEL),
           label: seeded.label,
-          notices: [
-            `The ${bundled.label} could not be loaded (${e instanceof Error ? e.message : String(e)}), so the untrained seeded model ran instead.`,
-          ],
+          notices: [say('worker.modelFallback', { model: bundled.label, reason: e instanceof Error ? e.message : String(e) })],
           display: seeded.display,
           provenance: seeded.provenance,
         };
@@ -234,7 +234,7 @@ async function runSingle(
 ): Promise<PipelineResult> {
   const method = req.method as MethodId;
   const methodInfo = METHODS.find((m) => m.id === method);
-  if (!methodInfo) throw new InputError(`Unknown method "${req.method}"; pick one from the method list.`);
+  if (!methodInfo) throw new InputError(say('worker.unknownMethod', { method: req.method }));
   onProgress({ stage: 'reading', fraction: 0, message: 'starting the model runtime' });
   const engine = await initEngine(req.backend);
   const [{ model, label, notices: modelNotices, display, provenance }, atlas, covariateModel] = await Promise.all([
@@ -243,9 +243,7 @@ async function runSingle(
     covariateModelAt(bundledModelUrl(req.modelId)),
   ]);
   if (model.inputShape.some((d, i) => d !== MODEL_INPUT[i])) {
-    throw new InputError(
-      `The model "${label}" takes inputs of ${model.inputShape.join(' x ')}, but this app feeds the paper's ${MODEL_INPUT.join(' x ')} crop of the 1.5 mm MNI grid; use a model trained on that input.`,
-    );
+    throw new InputError(say('worker.inputShape', { model: label, shape: model.inputShape.join(' x '), expected: MODEL_INPUT.join(' x ') }));
   }
   const covariates = covariateModel ? (req.covariates ?? { ...DEFAULT_COVARIATES }) : undefined;
   const wasm = engine.name === 'wasm-simd' ? await executorFor(model) : { executor: undefined, label: engine.tfjs, notices: [] };
@@ -261,7 +259,9 @@ async function runSingle(
     probability: out.probability,
     modelLabel: label,
     methodLabel: methodInfo.label,
-    notices: [...modelNotices, ...engine.notices, ...wasm.notices, ...out.notices],
+    notices: [...modelNotices, ...out.notices.map(untranslated)],
+    engineNotes: [...engine.notices, ...wasm.notices],
+    gate: out.gate,
     timings: out.timings,
     backend: out.engine === 'tfjs' ? engine.tfjs : wasm.label,
     regions: out.regions,

@@ -7,6 +7,24 @@ import { useStore } from '../../state/store';
 import type { MapKind, MapSpace } from '../../worker/researchProtocol';
 import { downloadBlob, renderLayoutPng } from './exportPng';
 import { useResearchStrings, type NiftiExportKind } from './strings';
+import { formatPercent, translate, translateMessage, useMessage, useT } from '../i18n';
+import { DISCLAIMER } from '../Verdict';
+import { useNames } from '../names';
+import type { AppState } from '../../state/store';
+
+/** The doubts and the disclaimer of the result on screen, in `lang`: every export carries them. */
+function cautions(s: AppState, lang: AppState['lang']): { warnings: string[]; disclaimer: string } {
+  const r = s.output!.result;
+  return {
+    warnings: r.gate.verdict === 'doubtful' ? r.gate.reasons.map((m) => translateMessage(lang, m)) : [],
+    disclaimer: translate(lang, DISCLAIMER[r.provenance]),
+  };
+}
+
+/** CSV with the cautions as leading `#` comment lines (pandas: comment='#'). */
+function withCautions(csv: string, c: { warnings: string[]; disclaimer: string }): string {
+  return [...c.warnings.map((w) => `# warning: ${w}`), `# ${c.disclaimer}`, csv].join('\n');
+}
 
 type NiftiChoice = NiftiExportKind;
 
@@ -17,7 +35,11 @@ function stem(name: string | undefined): string {
 
 export function ExportPanel() {
   const S = useResearchStrings();
+  const t = useT();
+  const tm = useMessage();
+  const names = useNames();
   const output = useStore((s) => s.output);
+  const refusal = useStore((s) => s.refusal);
   const [choice, setChoice] = useState<NiftiChoice>('raw-grid');
   const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -45,12 +67,14 @@ export function ExportPanel() {
     const views = (['axial', 'coronal', 'sagittal', 'volume'] as const)
       .map((id): { title: string; el: Element | null } => ({ title: S.viewTitles[id], el: document.querySelector(`.view-${id}`) }))
       .filter((v): v is { title: string; el: Element } => v.el !== null);
+    const { choice, result } = s.output;
     const blob = await renderLayoutPng(canvas, views, {
       threshold: s.view.threshold,
       minClusterSize: useResearch.getState().settings.minClusterSize,
       overlayHidden: s.view.hideOverlay,
-      probabilityPct: (s.output.result.probability * 100).toFixed(1),
-      subtitle: `${s.scan?.name ?? ''} · ${s.output.result.modelLabel} · ${s.output.result.methodLabel}`,
+      probabilityLine: S.pngProbability(formatPercent(s.lang, result.probability)),
+      subtitle: `${s.scan?.name ?? ''} · ${result.combination?.kind === 'average' ? t('result.meanOf', { n: result.combination.members.length }) : names.model(choice.modelId)} · ${names.method(choice.method)}`,
+      ...cautions(s, s.lang),
     });
     downloadBlob(blob, `${stem(s.scan?.name)}_views.png`);
   };
@@ -58,7 +82,7 @@ export function ExportPanel() {
     const s = useStore.getState();
     const r = s.output?.result.regions;
     if (!r) throw new Error(S.noRegions);
-    const text = lobes ? lobesCsv(r.lobes) : regionsCsv(r.regions);
+    const text = withCautions(lobes ? lobesCsv(r.lobes) : regionsCsv(r.regions), cautions(s, 'en'));
     downloadBlob(new Blob([text], { type: 'text/csv' }), `${stem(s.scan?.name)}_${lobes ? 'lobes' : 'regions'}.csv`);
   };
   const reportJob = async () => {
@@ -70,12 +94,14 @@ export function ExportPanel() {
       appVersion,
       createdAt: new Date(),
       scan: { fileName: s.scan.name, sha256: await sha256Hex(s.scan.bytes), bytes: s.scan.bytes.length, source: s.scan.source },
-      model: { id: s.modelId, label: s.output.result.modelLabel },
-      method: { id: s.method, label: s.output.result.methodLabel },
+      model: { id: s.output.choice.modelId, label: s.output.result.modelLabel },
+      method: { id: s.output.choice.method, label: s.output.result.methodLabel },
       neuron: 1,
       engine: s.output.result.backend,
-      covariates: null, // the app has no covariate input yet; the report carries them once it does
+      covariates: s.output.result.residualizedWith ? { ...s.output.result.residualizedWith } : null,
       probability: s.output.result.probability,
+      inputGate: s.output.result.gate,
+      disclaimer: cautions(s, 'en').disclaimer,
       logits: s.output.result.logits,
       threshold: s.view.threshold,
       transparency: s.view.transparency,
@@ -90,7 +116,12 @@ export function ExportPanel() {
   return (
     <section className="panel research-exports">
       <h2>{S.exportsTitle}</h2>
-      {!output && <p className="hint">{S.exportNeedsResult}</p>}
+      {refusal ? (
+        <p className="hint" data-testid="export-refused">{t('export.refused', { reason: refusal.decision.reasons.map(tm).join(' ') })}</p>
+      ) : (
+        !output && <p className="hint">{S.exportNeedsResult}</p>
+      )}
+      {output?.result.gate.verdict === 'doubtful' && <p className="hint" data-testid="export-warned">{t('export.warned')}</p>}
       <div className="export-buttons">
         <div className="export-row">
           <select data-testid="export-nifti-kind" value={choice} onChange={(e) => setChoice(e.currentTarget.value as NiftiChoice)}>

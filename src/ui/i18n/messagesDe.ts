@@ -1,0 +1,46 @@
+/**
+ * German for the sentences the core, the worker and the state layer send as Messages (their
+ * English is in src/core/gate/texts.ts, src/worker/texts.ts, src/state/texts.ts): exactly their
+ * keys (the type enforces it) with the same placeholders (test/i18n.test.ts).
+ */
+import type { GateMessageKey } from '../../core/gate/texts';
+import type { WorkerMessageKey } from '../../worker/texts';
+import type { StateMessageKey } from '../../state/texts';
+
+export type SentMessageKey = GateMessageKey | WorkerMessageKey | StateMessageKey;
+
+export const messagesDe: Record<SentMessageKey, string> = {
+  'gate.fourD': 'Dies ist eine 4D-Serie aus {volumes} Volumen (ein fMRT- oder Diffusionsscan?), die {coverage} % des Gehirns abdeckt; das Modell braucht eine einzelne CAT12-Karte der grauen Substanz (mwp1) aus einem T1-Scan.',
+  'gate.rawT1': 'Dies ist ein T1-Scan des ganzen Kopfes, keine Karte der grauen Substanz; segmentieren Sie ihn mit CAT12 und laden Sie die modulierte Karte der grauen Substanz (mwp1).',
+  'gate.rawT1Preprocess': 'Dies ist ein T1-Scan des ganzen Kopfes: Er wird hier zuerst segmentiert, mit einer Näherung an CAT12 (nicht CAT12 selbst).',
+  'gate.brainT1': 'Dies ist ein T1-Scan ohne Schädel, keine Karte der grauen Substanz; laden Sie die CAT12-Karte der grauen Substanz (mwp1) des ursprünglichen T1.',
+  'gate.partial': 'Dieses Bild deckt nur {coverage} % des Gehirns ab; das Modell braucht eine CAT12-Karte der grauen Substanz (mwp1) des ganzen Gehirns im MNI-Raum.',
+  'gate.notMni': 'Dieses Bild überlappt nicht mit dem MNI-Gehirn (sein erster Voxel liegt bei {x}, {y}, {z} mm); laden Sie eine in den MNI-Raum normalisierte CAT12-Karte der grauen Substanz (mwp1).',
+  'gate.empty': 'Dieses Bild ist leer (jeder Voxel ist null oder keine Zahl); laden Sie eine CAT12-Karte der grauen Substanz (mwp1).',
+  'gate.singular': 'Die Voxel-zu-Welt-Matrix dieses Bildes ist singulär, seine Lage im Raum also unbekannt; laden Sie eine CAT12-Karte der grauen Substanz (mwp1) mit gültiger Orientierung.',
+  'gate.intensity': 'Dies ist ein Intensitätsbild (Werte bis {p995}) ohne den Kontrast eines T1 oder einer Karte der grauen Substanz; laden Sie eine CAT12-Karte der grauen Substanz (mwp1).',
+  'gate.notAligned': 'Nur {inside} % des Signals dieses Bildes liegen im MNI-Gehirn, es ist also nicht am MNI-Raum ausgerichtet; laden Sie eine CAT12-Karte der grauen Substanz (mwp1).',
+  'gate.doubtOutside': '{outside} % des Signals liegen außerhalb des MNI-Gehirns (Schädel nicht entfernt oder schlecht normalisiert?); das Ergebnis bedeutet daher womöglich nicht, was es sagt.',
+  'gate.doubtCoverage': 'Das Bild deckt {coverage} % des Gehirns ab; das Modell liest den fehlenden Teil als leere graue Substanz, das Ergebnis bedeutet daher womöglich nicht, was es sagt.',
+  'gate.doubtContrast': 'Die tiefe weiße Substanz erreicht {wm} % der hohen Werte des Bildes, mehr als in einer Karte der grauen Substanz; prüfen Sie, ob dies eine CAT12-mwp1-Karte ist.',
+
+  'worker.cancelled': 'Analyse abgebrochen.',
+  'worker.memory': 'Dem Browser ging bei der Analyse der Speicher aus; schließen Sie andere Tabs oder nehmen Sie einen kleineren Scan und versuchen Sie es erneut.',
+  'worker.internal': 'Die Analyse ist unerwartet fehlgeschlagen ({reason}); siehe Diagnose, dann erneut versuchen.',
+  'worker.stopped': 'Der Analyse-Worker wurde beendet ({reason}); bitte erneut versuchen.',
+  'worker.closed': 'Der Betrachter wurde geschlossen.',
+  'worker.modelFallback': '{model} konnte nicht geladen werden ({reason}), daher lief das untrainierte Zufallsmodell: seine Ausgabe bedeutet nichts.',
+  'worker.softwareWebgl': 'WebGL rendert hier in Software ({renderer}), langsamer als die WebAssembly-SIMD-Kernel, die deshalb das Modell rechnen.',
+  'worker.engineUnavailable': 'Die Engine {engine} ist nicht verfügbar ({reason}); es wird auf die nächste ausgewichen.',
+  'worker.wasmFallback': 'Die wasm-simd-Engine konnte dieses Modell nicht rechnen ({reason}); tfjs cpu hat es gerechnet.',
+  'worker.unknownMethod': 'Unbekannte Methode „{method}“; wählen Sie eine aus der Liste.',
+  'worker.unknownModel': 'Unbekanntes Modell „{model}“; wählen Sie eines aus der Liste.',
+  'worker.inputShape': 'Das Modell „{model}“ erwartet Eingaben von {shape}, diese App liefert aber den {expected}-Ausschnitt des 1,5-mm-MNI-Gitters aus der Arbeit; nehmen Sie ein Modell, das auf dieser Eingabe trainiert wurde.',
+  'worker.averageNeedsTwo': 'Zum Mitteln braucht es mindestens zwei Modelle; wählen Sie zwei oder mehr.',
+
+  'state.tooLarge': '„{name}“ ist {mb} MB groß, zu groß für eine Karte der grauen Substanz; nehmen Sie das CAT12-mwp1-Bild.',
+  'state.unknownDemo': 'Der Beispielfall „{id}“ ist nicht in der Liste; wählen Sie einen anderen.',
+  'state.readFailed': '„{name}“ konnte nicht gelesen werden; bitte erneut versuchen.',
+  'state.downloadFailed': '{url} konnte nicht geladen werden; prüfen Sie die Adresse und ob der Server es erlaubt (CORS).',
+  'state.downloadHttp': '{url} konnte nicht geladen werden (HTTP {status}); prüfen Sie die Adresse.',
+};
