@@ -204,7 +204,9 @@ describe('research tools', () => {
     expect(img.width).toBe(canvas[0]);
     expect(img.height).toBeGreaterThan(canvas[1]);
 
-    const csv = (await download('export-csv')).bytes.toString('utf8').split('\n');
+    const csvLines = (await download('export-csv')).bytes.toString('utf8').split('\n');
+    expect(csvLines[0]).toMatch(/^# .*not a diagnosis/); // the disclaimer travels with the table
+    const csv = csvLines.filter((l) => !l.startsWith('#'));
     expect(csv[0]).toBe('region,hemisphere,voxels,positive_sum,negative_sum');
     expect(csv.filter((l) => l.startsWith('Hippocampus_'))).toHaveLength(2);
 
