@@ -218,7 +218,7 @@ describe('German: no English string on the page in the same flows', () => {
     await waitIdle(page);
     expect(await page.getByTestId('prediction').textContent()).toMatch(/\d+,\d\s%/);
     await check('demo result');
-    await page.screenshot({ path: join(SHOTS, 'german.png') });
+    await page.screenshot({ path: join(SHOTS, 'german-result.png') });
     for (const input of REFUSED) {
       await openFile(page, input.name, input.bytes());
       await page.getByTestId('refusal').filter({ hasText: input.name }).waitFor({ timeout: 60_000 });
