@@ -4,7 +4,7 @@
  * grid placement against our reader + the doc's crop, the region CSV against sums over the
  * written relevance map and the atlas.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -36,6 +36,7 @@ describe('cli analyze', () => {
       const [l0, l1] = result.logits as [number, number];
       expect(result.probability).toBeCloseTo(1 / (1 + Math.exp(l0 - l1)), 6);
       for (const stage of ['reading', 'grid', 'forward', 'relevance', 'post']) expect(result.timings_ms[stage]).toBeGreaterThanOrEqual(0);
+      expect(result.input_gate).toMatchObject({ class: 'gm-on-grid', verdict: 'analyze', warnings: [] });
     }
   });
 
@@ -104,6 +105,16 @@ describe('cli analyze', () => {
     const batch = cli('analyze', bad, CN, '--out', join(dir, 'many'));
     expect(batch.code).toBe(2);
     expect(JSON.parse(readFileSync(join(dir, 'many', 'demo-01-CN', 'result.json'), 'utf8')).logits).toHaveLength(2);
+  });
+
+  it('refuses a whole-head T1 (the input gate) with one sentence and exit 2, writing no result', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rv-t1-'));
+    const r = cli('analyze', join(ROOT, 'public', 'template', 'colin27_t1.nii.gz'), '--out', dir);
+    expect(r.code).toBe(2);
+    expect(r.stdout).not.toMatch(/P\(AD\)/);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/^error: This is a whole-head T1 scan, not a gray-matter map; .*\(mwp1\)\.$/m);
+    expect(existsSync(join(dir, 'result.json'))).toBe(false);
   });
 
   it('refuses an unknown method naming the choices', () => {
