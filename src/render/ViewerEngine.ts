@@ -6,7 +6,7 @@
  */
 import * as THREE from 'three';
 import type { GpuInfo } from '../state/store';
-import type { ViewSettings } from '../state/viewSettings';
+import { DEFAULT_VIEW_SETTINGS, type ViewSettings } from '../state/viewSettings';
 import { Orbit } from './orbit';
 import { FULLSCREEN_VERTEX, SLICE_FRAGMENT, VOLUME_FRAGMENT, VOLUME_VERTEX } from './shaders';
 import {
@@ -79,10 +79,10 @@ export class ViewerEngine {
       uDisplay: { value: this.display },
       uHasBackground: { value: 0 },
       uHasOverlay: { value: 0 },
-      uThreshold: { value: 0.4 },
-      uOpacity: { value: 0.7 },
-      uBrightness: { value: 0 },
-      uContrast: { value: 1 },
+      uThreshold: { value: DEFAULT_VIEW_SETTINGS.threshold },
+      uOpacity: { value: 1 - DEFAULT_VIEW_SETTINGS.transparency },
+      uBrightness: { value: DEFAULT_VIEW_SETTINGS.brightness },
+      uContrast: { value: DEFAULT_VIEW_SETTINGS.contrast },
       uKeep: { value: this.keep },
       uUseKeep: { value: 0 },
       uAtlas: { value: this.atlas },

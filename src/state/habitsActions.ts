@@ -10,6 +10,7 @@ import { analyze, fail, loadFile, worker } from './actions';
 import { AnalysisError } from '../worker/client';
 import { remember, type CombineSettings, type Lang, type Theme } from './prefs';
 import { setView, useStore } from './store';
+import { VIEW_OPTIONS } from './viewSettings';
 
 /** Theme on <html>, imported models from IndexedDB, metadata of the chosen model. */
 export async function initHabits(): Promise<void> {
@@ -143,6 +144,7 @@ export function toggleOverlay(): void {
 export const THRESHOLD_STEP = 0.05;
 
 export function nudgeThreshold(direction: 1 | -1): void {
+  const { min, max } = VIEW_OPTIONS.threshold;
   const t = useStore.getState().view.threshold + direction * THRESHOLD_STEP;
-  setView({ threshold: Math.round(Math.max(0, Math.min(1, t)) * 100) / 100 });
+  setView({ threshold: Math.round(Math.max(min, Math.min(max, t)) * 100) / 100 });
 }

@@ -10,19 +10,20 @@ import { create } from 'zustand';
 import { GRID_DIMS } from '../worker/protocol';
 import type { ClusterTable, ClusterUpdate, MapKind, MapSpace, ResearchRequest, ResearchResponse } from '../worker/researchProtocol';
 import { useStore, type AppState, type Voxel } from './store';
+import { defaultsOf, type SettingsOf, type ViewOption } from './viewSettings';
 
-/** Research view options with their defaults (the original app's, docs/model-grid.md). */
-export interface ResearchSettings {
-  /** Clusters with fewer voxels (18-connectivity) are hidden. */
-  minClusterSize: number;
-  /** Outline the AAL region under the crosshair in the slice views. */
-  showRegionOutline: boolean;
-  /** Outline every AAL region. */
-  showAllOutlines: boolean;
-}
+/** Research view options: the same kind of schema as VIEW_OPTIONS (defaults: the original app's, docs/model-grid.md). */
+export const RESEARCH_OPTIONS = {
+  minClusterSize: {
+    kind: 'number', default: 50, min: 0, max: 250, step: 1,
+    doc: 'Clusters of supra-threshold voxels (18-connectivity, positive and negative apart) smaller than this are hidden (0: all shown); the original app\'s default (1 voxel = 3.375 mm³).',
+  },
+  showRegionOutline: { kind: 'flag', default: true, doc: 'Outline of the AAL region under the crosshair in the slice views.' },
+  showAllOutlines: { kind: 'flag', default: false, doc: 'Outlines of all AAL regions.' },
+} as const satisfies Record<string, ViewOption>;
 
-export const DEFAULT_RESEARCH_SETTINGS: ResearchSettings = { minClusterSize: 50, showRegionOutline: true, showAllOutlines: false };
-export const MIN_CLUSTER_SLIDER_MAX = 250;
+export type ResearchSettings = SettingsOf<typeof RESEARCH_OPTIONS>;
+export const DEFAULT_RESEARCH_SETTINGS: ResearchSettings = defaultsOf(RESEARCH_OPTIONS);
 export const VOXEL_MM3 = 3.375;
 /** Delay after the last slider move before the worker is asked (ms). */
 const DEBOUNCE_MS = 40;

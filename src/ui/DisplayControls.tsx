@@ -1,23 +1,25 @@
 import { useStore, setView } from '../state/store';
-import type { ClipAxis, VolumeMode } from '../state/viewSettings';
-import { DEFAULT_VIEW_SETTINGS } from '../state/viewSettings';
+import type { ClipAxis, NumberOption, VolumeMode } from '../state/viewSettings';
+import { DEFAULT_VIEW_SETTINGS, VIEW_OPTIONS } from '../state/viewSettings';
 import { Colorbar } from './Colorbar';
-import { useT } from './i18n';
+import { useNumbers, useT } from './i18n';
 
-function Slider(props: { id: string; label: string; min: number; max: number; step: number; value: number; onChange: (v: number) => void; digits?: number }) {
+/** A range input whose range and step come from the option's schema entry. */
+function Slider(props: { id: string; label: string; option: NumberOption; value: number; onChange: (v: number) => void; digits?: number }) {
+  const { num } = useNumbers();
   return (
     <label className="field slider">
       <span>{props.label}</span>
       <input
         type="range"
         data-testid={props.id}
-        min={props.min}
-        max={props.max}
-        step={props.step}
+        min={props.option.min}
+        max={props.option.max}
+        step={props.option.step}
         value={props.value}
         onChange={(e) => props.onChange(Number(e.currentTarget.value))}
       />
-      <output>{props.value.toFixed(props.digits ?? 2)}</output>
+      <output>{num(props.value, props.digits ?? 2)}</output>
     </label>
   );
 }
@@ -30,14 +32,14 @@ export function DisplayControls() {
     <section className="panel">
       <h2>{t('display.heading')}</h2>
       <Colorbar threshold={v.threshold} hidden={v.hideOverlay} />
-      <Slider id="threshold" label={t('display.threshold')} min={0} max={1} step={0.01} value={v.threshold} onChange={(threshold) => setView({ threshold })} />
-      <Slider id="transparency" label={t('display.transparency')} min={0} max={1} step={0.01} value={v.transparency} onChange={(transparency) => setView({ transparency })} />
+      <Slider id="threshold" label={t('display.threshold')} option={VIEW_OPTIONS.threshold} value={v.threshold} onChange={(threshold) => setView({ threshold })} />
+      <Slider id="transparency" label={t('display.transparency')} option={VIEW_OPTIONS.transparency} value={v.transparency} onChange={(transparency) => setView({ transparency })} />
       <label className="check">
         <input type="checkbox" data-testid="hide-overlay" checked={v.hideOverlay} onChange={(e) => setView({ hideOverlay: e.currentTarget.checked })} />
         {t('display.hideOverlay')}
       </label>
-      <Slider id="brightness" label={t('display.brightness')} min={-0.5} max={0.5} step={0.01} value={v.brightness} onChange={(brightness) => setView({ brightness })} />
-      <Slider id="contrast" label={t('display.contrast')} min={0.2} max={4} step={0.05} value={v.contrast} onChange={(contrast) => setView({ contrast })} />
+      <Slider id="brightness" label={t('display.brightness')} option={VIEW_OPTIONS.brightness} value={v.brightness} onChange={(brightness) => setView({ brightness })} />
+      <Slider id="contrast" label={t('display.contrast')} option={VIEW_OPTIONS.contrast} value={v.contrast} onChange={(contrast) => setView({ contrast })} />
       <label className="field">
         <span>{t('display.background')}</span>
         <select value={v.backgroundSource} onChange={(e) => setView({ backgroundSource: e.currentTarget.value as 'scan' | 'template' })}>
@@ -72,7 +74,7 @@ export function DisplayControls() {
       </label>
       {v.clipAxis !== 'none' && (
         <>
-          <Slider id="clip-position" label={t('display.clipPosition')} min={0} max={1} step={0.01} value={v.clipPosition} onChange={(clipPosition) => setView({ clipPosition })} />
+          <Slider id="clip-position" label={t('display.clipPosition')} option={VIEW_OPTIONS.clipPosition} value={v.clipPosition} onChange={(clipPosition) => setView({ clipPosition })} />
           <label className="check">
             <input type="checkbox" checked={v.clipFlip} onChange={(e) => setView({ clipFlip: e.currentTarget.checked })} />
             {t('display.clipFlip')}

@@ -1,6 +1,6 @@
 import { useEffect } from 'react';
 import { useStore } from '../../state/store';
-import { clusterStatsAt, medianUpdateMs, MIN_CLUSTER_SLIDER_MAX, setResearchSettings, startResearch, useResearch } from '../../state/research';
+import { clusterStatsAt, medianUpdateMs, RESEARCH_OPTIONS, setResearchSettings, startResearch, useResearch } from '../../state/research';
 import { useResearchStrings } from './strings';
 import './research.css';
 
@@ -46,9 +46,9 @@ export function ClusterPanel() {
         <input
           type="range"
           data-testid="min-cluster"
-          min={0}
-          max={MIN_CLUSTER_SLIDER_MAX}
-          step={1}
+          min={RESEARCH_OPTIONS.minClusterSize.min}
+          max={RESEARCH_OPTIONS.minClusterSize.max}
+          step={RESEARCH_OPTIONS.minClusterSize.step}
           value={minSize}
           onChange={(e) => setResearchSettings({ minClusterSize: Number(e.currentTarget.value) })}
         />
