@@ -5,6 +5,7 @@
  */
 
 import { OUTLINE_GLSL } from './outlines';
+import { glslDiverging } from '../core/analysis/colormap';
 
 const COMMON = /* glsl */ `
 precision highp float;
@@ -41,12 +42,8 @@ bool overlayVisible(float d) {
   // 0.5/127: the byte quantum, so an all-zero map never paints at threshold 0
   return uHasOverlay > 0.5 && abs(d) >= max(uThreshold, 0.004);
 }
-// Diverging map: positive dark red -> yellow, negative blue -> cyan, brightness by |d| above threshold.
-vec3 diverging(float d) {
-  float t = clamp((abs(d) - uThreshold) / max(1.0 - uThreshold, 1e-3), 0.0, 1.0);
-  return d > 0.0 ? mix(vec3(0.86, 0.08, 0.0), vec3(1.0, 1.0, 0.1), t)
-                 : mix(vec3(0.05, 0.2, 1.0), vec3(0.1, 1.0, 1.0), t);
-}
+// The relevance colormap (src/core/analysis/colormap.ts, shared with the colour bar and the PNG export).
+${glslDiverging()}
 `;
 
 export const FULLSCREEN_VERTEX = /* glsl */ `

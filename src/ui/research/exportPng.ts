@@ -4,6 +4,7 @@
  * and the settings, drawn on a 2D canvas. No voxel work: pixels only.
  */
 import { researchStringsNow } from './strings';
+import { colourAt } from '../../core/analysis/colormap';
 
 export interface PngCaption {
   threshold: number;
@@ -18,16 +19,6 @@ export interface PngCaption {
 }
 
 const BAR_CSS_PX = 64;
-
-/** The colour ramp of Colorbar.tsx / the shaders at position t in [-1, 1], or null inside the gap. */
-function rampColour(t: number, threshold: number): string | null {
-  const a = Math.abs(t);
-  if (a < threshold) return null;
-  const f = Math.min(1, (a - threshold) / Math.max(1 - threshold, 1e-3));
-  const mix = (p: number[], q: number[]) => p.map((x, i) => Math.round(x + (q[i] - x) * f));
-  const c = t > 0 ? mix([219, 20, 0], [255, 255, 26]) : mix([13, 51, 255], [26, 255, 255]);
-  return `rgb(${c[0]},${c[1]},${c[2]})`;
-}
 
 /** Words of `text` broken into lines no wider than `width` in the context's current font. */
 function wrap(g: CanvasRenderingContext2D, text: string, width: number): string[] {
@@ -97,9 +88,9 @@ export function renderLayoutPng(viewer: HTMLCanvasElement, viewEls: Array<{ titl
   const h = 14 * scale;
   if (!caption.overlayHidden) {
     for (let x = 0; x < w; x++) {
-      const col = rampColour(-1 + (2 * (x + 0.5)) / w, caption.threshold);
+      const col = colourAt(-1 + (2 * (x + 0.5)) / w, caption.threshold);
       if (col) {
-        g.fillStyle = col;
+        g.fillStyle = `rgb(${col[0]},${col[1]},${col[2]})`;
         g.fillRect(x0 + x, y0, 1, h);
       }
     }
