@@ -3,16 +3,16 @@
  * 3D view) drawn with scissor/viewport into the screen regions of four DOM elements.
  * Renders on demand (a change schedules one frame), so sliders cost one redraw each.
  * No React here: the UI creates an engine, feeds it data and settings, and listens to callbacks.
+ * The views themselves: sliceViews.ts, volumeView.ts; input: interaction.ts.
  */
 import * as THREE from 'three';
 import type { GpuInfo } from '../state/store';
 import { DEFAULT_VIEW_SETTINGS, type ViewSettings } from '../state/viewSettings';
-import { Orbit } from './orbit';
-import { FULLSCREEN_VERTEX, SLICE_FRAGMENT, VOLUME_FRAGMENT, VOLUME_VERTEX } from './shaders';
-import {
-  BOX_CENTRE, BOX_MAX, BOX_MIN, SLICE_VIEWS, hvToWorld, pagingAxis, sliceOf, viewExtent, voxelToWorld, worldToHv, worldToVoxel,
-  type SliceAxis, type Vec3, type ViewId,
-} from './viewGeometry';
+import { gpuInfo } from './gpuInfo';
+import { bindSliceInput, bindVolumeInput } from './interaction';
+import { SliceViews, type Rect } from './sliceViews';
+import { VolumeView, type Quality } from './volumeView';
+import { pagingAxis, type Vec3, type ViewId } from './viewGeometry';
 import { gridTexture } from './volumeTextures';
 import { nearestGridTexture } from './outlines';
 
@@ -22,29 +22,19 @@ export interface EngineCallbacks {
   onContextRestored: () => void;
 }
 
-interface SliceView {
-  axis: SliceAxis;
-  zoom: number;
-  pan: [number, number]; // mm
-  scene: THREE.Scene;
-  material: THREE.RawShaderMaterial;
-}
-
 // The shaders write raw sRGB, so the clear colour is given as raw numbers too (no colour management).
 const ALL_VIEWS: ViewId[] = ['axial', 'coronal', 'sagittal', 'volume'];
 const VIEW_BG: [number, number, number] = [0x0b / 255, 0x0e / 255, 0x13 / 255];
 const GAP_BG: [number, number, number] = [0x05 / 255, 0x07 / 255, 0x0a / 255];
+/** After the last wheel step or settings change, the 3D view waits this long before its full-resolution frame (ms). */
+const SETTLE_MS = 180;
 
 export class ViewerEngine {
   readonly renderer: THREE.WebGLRenderer;
   private readonly canvas: HTMLCanvasElement;
   private readonly shared: Record<string, THREE.IUniform>;
-  private readonly slices = new Map<ViewId, SliceView>();
-  private readonly volumeScene = new THREE.Scene();
-  private readonly volumeMaterial: THREE.RawShaderMaterial;
-  private readonly quad = new THREE.PlaneGeometry(2, 2);
-  private readonly box: THREE.BoxGeometry;
-  private readonly orbit = new Orbit();
+  private readonly slices: SliceViews;
+  private readonly volume: VolumeView;
   private regions: Partial<Record<ViewId, HTMLElement>> = {};
   private background = gridTexture(null);
   private display = gridTexture(null, 128);
@@ -57,6 +47,8 @@ export class ViewerEngine {
   private dirty = new Set<ViewId>(ALL_VIEWS);
   private layoutKey = '';
   private lost = false;
+  private volumeQuality: Quality = 'full';
+  private settleTimer = 0;
   private readonly cleanups: Array<() => void> = [];
   /** Frames drawn and the CPU time of the last one (ms), for diagnostics and tests. */
   frames = 0;
@@ -74,89 +66,37 @@ export class ViewerEngine {
     this.renderer.setScissorTest(true);
     host.prepend(this.canvas);
 
+    const d = DEFAULT_VIEW_SETTINGS;
     this.shared = {
       uBackground: { value: this.background },
       uDisplay: { value: this.display },
       uHasBackground: { value: 0 },
       uHasOverlay: { value: 0 },
-      uThreshold: { value: DEFAULT_VIEW_SETTINGS.threshold },
-      uOpacity: { value: 1 - DEFAULT_VIEW_SETTINGS.transparency },
-      uBrightness: { value: DEFAULT_VIEW_SETTINGS.brightness },
-      uContrast: { value: DEFAULT_VIEW_SETTINGS.contrast },
+      uThreshold: { value: d.threshold },
+      uOpacity: { value: 1 - d.transparency },
+      uBrightness: { value: d.brightness },
+      uContrast: { value: d.contrast },
       uKeep: { value: this.keep },
       uUseKeep: { value: 0 },
       uAtlas: { value: this.atlas },
       uOutlineRegion: { value: 0 },
       uOutlineAll: { value: 0 },
     };
+    this.slices = new SliceViews(this.shared);
+    this.volume = new VolumeView(this.shared, VIEW_BG);
 
-    for (const { id, axis } of SLICE_VIEWS) {
-      const material = new THREE.RawShaderMaterial({
-        glslVersion: THREE.GLSL3,
-        vertexShader: FULLSCREEN_VERTEX,
-        fragmentShader: SLICE_FRAGMENT,
-        depthTest: false,
-        depthWrite: false,
-        uniforms: {
-          ...this.shared,
-          uAxis: { value: axis },
-          uSlice: { value: 0 },
-          uCenter: { value: new THREE.Vector2() },
-          uMmPerPx: { value: 1 },
-          uRegion: { value: new THREE.Vector4() },
-          uFlip: { value: 1 },
-          uCross: { value: new THREE.Vector3() },
-          uShowCross: { value: 1 },
-          uPixelRatio: { value: 1 },
-        },
-      });
-      const scene = new THREE.Scene();
-      const mesh = new THREE.Mesh(this.quad, material);
-      mesh.frustumCulled = false;
-      scene.add(mesh);
-      this.slices.set(id, { axis, zoom: 1, pan: [0, 0], scene, material });
-    }
-
-    const size = new THREE.Vector3(BOX_MAX[0] - BOX_MIN[0], BOX_MAX[1] - BOX_MIN[1], BOX_MAX[2] - BOX_MIN[2]);
-    this.box = new THREE.BoxGeometry(size.x, size.y, size.z);
-    this.volumeMaterial = new THREE.RawShaderMaterial({
-      glslVersion: THREE.GLSL3,
-      vertexShader: VOLUME_VERTEX,
-      fragmentShader: VOLUME_FRAGMENT,
-      side: THREE.BackSide, // back faces: works with the camera inside the box too
-      uniforms: {
-        ...this.shared,
-        uBoxMin: { value: new THREE.Vector3(...BOX_MIN) },
-        uBoxMax: { value: new THREE.Vector3(...BOX_MAX) },
-        uMode: { value: 0 },
-        uClipOn: { value: 0 },
-        uClipNormal: { value: new THREE.Vector3(1, 0, 0) },
-        uClipOffset: { value: 0 },
-        uViewBg: { value: new THREE.Vector3(...VIEW_BG) },
-        uStep: { value: 1.0 },
-      },
-    });
-    const boxMesh = new THREE.Mesh(this.box, this.volumeMaterial);
-    boxMesh.position.set(...BOX_CENTRE);
-    this.volumeScene.add(boxMesh);
-
-    const onLost = (e: Event) => {
+    this.listen(this.canvas, 'webglcontextlost', (e) => {
       e.preventDefault();
       this.lost = true;
       this.callbacks.onContextLost();
-    };
-    const onRestored = () => {
+    });
+    this.listen(this.canvas, 'webglcontextrestored', () => {
       this.lost = false;
       // three re-creates its GL state; our textures must be uploaded again.
-      this.background.needsUpdate = true;
-      this.display.needsUpdate = true;
-      this.keep.needsUpdate = true;
-      this.atlas.needsUpdate = true;
+      for (const t of [this.background, this.display, this.keep, this.atlas]) t.needsUpdate = true;
       this.callbacks.onContextRestored();
       this.requestRender();
-    };
-    this.listen(this.canvas, 'webglcontextlost', onLost);
-    this.listen(this.canvas, 'webglcontextrestored', onRestored);
+    });
     const resize = new ResizeObserver(() => this.resize());
     resize.observe(host);
     this.cleanups.push(() => resize.disconnect());
@@ -167,8 +107,8 @@ export class ViewerEngine {
   setRegions(regions: Partial<Record<ViewId, HTMLElement>>): void {
     this.regions = regions;
     for (const [id, el] of Object.entries(regions) as Array<[ViewId, HTMLElement]>) {
-      if (id === 'volume') this.bindVolumeInteraction(el);
-      else this.bindSliceInteraction(id, el);
+      if (id === 'volume') this.bindVolume(el);
+      else this.bindSlice(id, el);
     }
     this.requestRender('all');
   }
@@ -223,22 +163,11 @@ export class ViewerEngine {
     this.shared.uBrightness.value = s.brightness;
     this.shared.uContrast.value = s.contrast;
     this.applyOverlayFlag();
-    const u = this.volumeMaterial.uniforms;
-    u.uMode.value = s.volumeMode === 'glass' ? 0 : 1;
-    u.uClipOn.value = s.clipAxis === 'none' ? 0 : 1;
-    if (s.clipAxis !== 'none') {
-      const a = s.clipAxis === 'x' ? 0 : s.clipAxis === 'y' ? 1 : 2;
-      const sign = s.clipFlip ? -1 : 1;
-      const n = new THREE.Vector3(0, 0, 0).setComponent(a, sign);
-      const pos = BOX_MIN[a] + s.clipPosition * (BOX_MAX[a] - BOX_MIN[a]);
-      u.uClipNormal.value.copy(n);
-      u.uClipOffset.value = sign * pos;
-    }
-    for (const v of this.slices.values()) {
-      v.material.uniforms.uFlip.value = s.flipLR ? -1 : 1;
-      v.material.uniforms.uShowCross.value = s.showCrosshair ? 1 : 0;
-    }
-    this.requestRender('all');
+    this.volume.setSettings(s);
+    this.slices.setDisplay(s.flipLR, s.showCrosshair);
+    // A slider drag sends a stream of settings: the 3D view follows at low resolution, then settles.
+    this.requestRender('slices');
+    this.moveVolume(true);
   }
 
   setCrosshair(voxel: Vec3): void {
@@ -247,30 +176,25 @@ export class ViewerEngine {
   }
 
   resetViews(): void {
-    for (const v of this.slices.values()) {
-      v.zoom = 1;
-      v.pan = [0, 0];
-    }
-    this.orbit.reset();
+    this.slices.reset();
+    this.volume.orbit.reset();
     this.requestRender('all');
   }
 
+  /** Zoom of a view by a factor (buttons in the UI). */
+  zoomView(id: ViewId, factor: number): void {
+    if (id === 'volume') this.volume.orbit.zoom(1 / factor);
+    else this.slices.zoom(id, factor);
+    this.requestRender(id);
+  }
+
   info(): GpuInfo {
-    const gl = this.renderer.getContext() as WebGL2RenderingContext;
-    const dbg = gl.getExtension('WEBGL_debug_renderer_info');
-    return {
-      renderer: String(dbg ? gl.getParameter(dbg.UNMASKED_RENDERER_WEBGL) : gl.getParameter(gl.RENDERER)),
-      vendor: String(dbg ? gl.getParameter(dbg.UNMASKED_VENDOR_WEBGL) : gl.getParameter(gl.VENDOR)),
-      maxTextureSize: Number(gl.getParameter(gl.MAX_TEXTURE_SIZE)),
-      max3DTextureSize: Number(gl.getParameter(gl.MAX_3D_TEXTURE_SIZE)),
-      precision: this.renderer.capabilities.precision,
-      floatLinear: gl.getExtension('OES_texture_float_linear') !== null,
-    };
+    return gpuInfo(this.renderer);
   }
 
   /** Schedules one frame that redraws the given views (default: all). */
   requestRender(which: 'all' | 'slices' | ViewId = 'all'): void {
-    if (which === 'all' || which === 'slices') for (const { id } of SLICE_VIEWS) this.dirty.add(id);
+    if (which === 'all' || which === 'slices') for (const id of this.slices.ids()) this.dirty.add(id);
     if (which === 'all') this.dirty.add('volume');
     else if (which !== 'slices') this.dirty.add(which);
     if (this.frameRequest || this.lost) return;
@@ -282,15 +206,11 @@ export class ViewerEngine {
 
   dispose(): void {
     cancelAnimationFrame(this.frameRequest);
+    clearTimeout(this.settleTimer);
     for (const c of this.cleanups.splice(0)) c();
-    for (const v of this.slices.values()) v.material.dispose();
-    this.volumeMaterial.dispose();
-    this.quad.dispose();
-    this.box.dispose();
-    this.background.dispose();
-    this.display.dispose();
-    this.keep.dispose();
-    this.atlas.dispose();
+    this.slices.dispose();
+    this.volume.dispose();
+    for (const t of [this.background, this.display, this.keep, this.atlas]) t.dispose();
     this.renderer.dispose();
     this.renderer.forceContextLoss(); // give the context back now: a page gets about 16
     this.canvas.remove();
@@ -314,7 +234,7 @@ export class ViewerEngine {
   }
 
   /** Region of a view in CSS pixels, origin at the canvas's bottom-left (as setViewport wants). */
-  private regionRect(id: ViewId): { x: number; y: number; w: number; h: number } | null {
+  private regionRect(id: ViewId): Rect | null {
     const el = this.regions[id];
     if (!el) return null;
     const c = this.canvas.getBoundingClientRect();
@@ -323,21 +243,9 @@ export class ViewerEngine {
     return { x: r.left - c.left, y: c.bottom - r.bottom, w: r.width, h: r.height };
   }
 
-  private mmPerCssPx(v: SliceView, w: number, h: number): number {
-    const [eh, ev] = viewExtent(v.axis);
-    return (Math.max(eh / w, ev / h) * 1.04) / v.zoom;
-  }
-
-  private viewCentre(v: SliceView): [number, number] {
-    const c = worldToHv(v.axis, BOX_CENTRE, this.settings?.flipLR ? -1 : 1);
-    return [c[0] + v.pan[0], c[1] + v.pan[1]];
-  }
-
   private render(): void {
     if (this.lost) return;
     const t0 = performance.now();
-    const pr = this.renderer.getPixelRatio();
-    const crossWorld = voxelToWorld(this.crosshair);
     // A moved or resized region invalidates every view (and the gaps between them).
     const rects = ALL_VIEWS.map((id) => this.regionRect(id));
     const key = JSON.stringify([rects, this.canvas.width, this.canvas.height]);
@@ -347,25 +255,13 @@ export class ViewerEngine {
       this.renderer.setScissorTest(false);
       this.clearColor(GAP_BG);
       this.renderer.clear();
-      this.renderer.setScissorTest(true);
     }
     this.renderer.setScissorTest(true); // again every frame: a restored context starts with it off
     const dirty = this.dirty;
     this.dirty = new Set();
-    for (const [id, v] of this.slices) {
+    for (const id of this.slices.ids()) {
       const r = this.regionRect(id);
-      if (!r || !dirty.has(id)) continue;
-      const u = v.material.uniforms;
-      u.uSlice.value = sliceOf(v.axis, crossWorld);
-      u.uCenter.value.set(...this.viewCentre(v));
-      u.uMmPerPx.value = this.mmPerCssPx(v, r.w, r.h) / pr;
-      // Match three's own rounding of the viewport so the shader's centre is the viewport's.
-      u.uRegion.value.set(Math.round(r.x * pr), Math.round(r.y * pr), Math.round(r.w * pr), Math.round(r.h * pr));
-      u.uCross.value.set(...crossWorld);
-      u.uPixelRatio.value = pr;
-      this.renderer.setViewport(r.x, r.y, r.w, r.h);
-      this.renderer.setScissor(r.x, r.y, r.w, r.h);
-      this.renderer.render(v.scene, this.orbit.camera);
+      if (r && dirty.has(id)) this.slices.draw(this.renderer, this.volume.orbit.camera, id, r, this.crosshair);
     }
     const r = this.regionRect('volume');
     if (r && dirty.has('volume')) {
@@ -373,8 +269,8 @@ export class ViewerEngine {
       this.renderer.setScissor(r.x, r.y, r.w, r.h);
       this.clearColor(VIEW_BG);
       this.renderer.clear();
-      this.orbit.update(r.w / r.h);
-      this.renderer.render(this.volumeScene, this.orbit.camera);
+      this.volume.draw(this.renderer, r, this.volumeQuality);
+      this.canvas.dataset.volumeQuality = this.volumeQuality;
     }
     this.frames++;
     this.lastFrameMs = performance.now() - t0;
@@ -383,105 +279,76 @@ export class ViewerEngine {
 
   // ---------------------------------------------------------------- interaction
 
-  private listen<K extends keyof HTMLElementEventMap>(el: HTMLElement, type: K, fn: (e: HTMLElementEventMap[K]) => void, opts?: AddEventListenerOptions): void;
-  private listen(el: HTMLElement, type: string, fn: (e: Event) => void, opts?: AddEventListenerOptions): void;
   private listen(el: HTMLElement, type: string, fn: (e: Event) => void, opts?: AddEventListenerOptions): void {
     el.addEventListener(type, fn, opts);
     this.cleanups.push(() => el.removeEventListener(type, fn, opts));
   }
 
-  /** Screen point (client px) in a slice view -> voxel (fractional), on the crosshair's slice. */
-  private pointToVoxel(id: ViewId, clientX: number, clientY: number): Vec3 | null {
-    const v = this.slices.get(id);
-    const el = this.regions[id];
-    if (!v || !el) return null;
-    const r = el.getBoundingClientRect();
-    const mm = this.mmPerCssPx(v, r.width, r.height);
-    const [ch, cv] = this.viewCentre(v);
-    const hv: [number, number] = [ch + (clientX - r.left - r.width / 2) * mm, cv - (clientY - r.top - r.height / 2) * mm];
-    const slice = sliceOf(v.axis, voxelToWorld(this.crosshair));
-    return worldToVoxel(hvToWorld(v.axis, hv, slice, this.settings?.flipLR ? -1 : 1));
-  }
-
-  private bindSliceInteraction(id: ViewId, el: HTMLElement): void {
-    const v = this.slices.get(id)!;
-    let mode: 'none' | 'cross' | 'pan' = 'none';
-    let last = [0, 0];
-    const moveCross = (e: PointerEvent) => {
-      const vox = this.pointToVoxel(id, e.clientX, e.clientY);
-      if (!vox) return;
-      // Keep the slice index of this view (only the in-plane coordinates move).
-      const keep = pagingAxis(v.axis).index;
-      vox[keep] = this.crosshair[keep];
-      this.callbacks.onCrosshair(vox);
-    };
-    this.listen(el, 'pointerdown', (e) => {
-      el.setPointerCapture(e.pointerId);
-      mode = e.button === 0 && !e.shiftKey ? 'cross' : 'pan';
-      last = [e.clientX, e.clientY];
-      if (mode === 'cross') moveCross(e);
-    });
-    this.listen(el, 'pointermove', (e) => {
-      if (mode === 'cross') moveCross(e);
-      else if (mode === 'pan') {
+  private bindSlice(id: ViewId, el: HTMLElement): void {
+    const axis = this.slices.axisOf(id)!;
+    bindSliceInput(el, (...a) => this.listen(...a), {
+      point: (x, y) => {
         const r = el.getBoundingClientRect();
-        const mm = this.mmPerCssPx(v, r.width, r.height);
-        v.pan = [v.pan[0] - (e.clientX - last[0]) * mm, v.pan[1] + (e.clientY - last[1]) * mm];
-        last = [e.clientX, e.clientY];
+        const vox = this.slices.pointToVoxel(id, x - r.left, y - r.top, r.width, r.height, this.crosshair);
+        if (!vox) return;
+        // Keep the slice index of this view (only the in-plane coordinates move).
+        const keep = pagingAxis(axis).index;
+        vox[keep] = this.crosshair[keep];
+        this.callbacks.onCrosshair(vox);
+      },
+      pan: (dx, dy) => {
+        const r = el.getBoundingClientRect();
+        this.slices.pan(id, dx, dy, r.width, r.height);
         this.requestRender(id);
-      }
+      },
+      zoom: (f) => this.zoomView(id, f),
+      page: (direction) => {
+        const { index, sign } = pagingAxis(axis);
+        const next: Vec3 = [...this.crosshair];
+        next[index] += direction * sign;
+        this.callbacks.onCrosshair(next);
+      },
+      reset: () => {
+        this.slices.reset(id);
+        this.requestRender(id);
+      },
     });
-    const end = () => { mode = 'none'; };
-    this.listen(el, 'pointerup', end);
-    this.listen(el, 'pointercancel', end);
-    this.listen(el, 'contextmenu', (e) => e.preventDefault());
-    this.listen(el, 'dblclick', () => { v.zoom = 1; v.pan = [0, 0]; this.requestRender(id); });
-    this.listen(el, 'wheel', (e) => {
-      e.preventDefault();
-      if (e.ctrlKey || e.metaKey || e.altKey) {
-        v.zoom = Math.max(0.5, Math.min(12, v.zoom * (e.deltaY < 0 ? 1.15 : 1 / 1.15)));
-        this.requestRender(id);
-        return;
-      }
-      const { index, sign } = pagingAxis(v.axis);
-      const next: Vec3 = [...this.crosshair];
-      next[index] += (e.deltaY < 0 ? 1 : -1) * sign;
-      this.callbacks.onCrosshair(next);
-    }, { passive: false });
   }
 
-  /** Zoom of a slice view by a factor (buttons in the UI). */
-  zoomView(id: ViewId, factor: number): void {
-    if (id === 'volume') this.orbit.zoom(1 / factor);
-    else {
-      const v = this.slices.get(id);
-      if (v) v.zoom = Math.max(0.5, Math.min(12, v.zoom * factor));
-    }
-    this.requestRender(id);
+  /**
+   * Drags and wheel steps draw the 3D view at low resolution. It settles to full resolution when
+   * the drag is released, or SETTLE_MS after the last wheel step (not during a held drag: one
+   * full frame on a software rasteriser would stall the next move for seconds).
+   */
+  private moveVolume(settleLater: boolean): void {
+    this.volumeQuality = 'low';
+    this.requestRender('volume');
+    clearTimeout(this.settleTimer);
+    if (settleLater) this.settleTimer = window.setTimeout(() => this.settleVolume(), SETTLE_MS);
   }
 
-  private bindVolumeInteraction(el: HTMLElement): void {
-    let dragging = false;
-    let last = [0, 0];
-    this.listen(el, 'pointerdown', (e) => {
-      el.setPointerCapture(e.pointerId);
-      dragging = true;
-      last = [e.clientX, e.clientY];
+  private settleVolume(): void {
+    clearTimeout(this.settleTimer);
+    if (this.volumeQuality === 'full') return;
+    this.volumeQuality = 'full';
+    this.requestRender('volume');
+  }
+
+  private bindVolume(el: HTMLElement): void {
+    bindVolumeInput(el, (...a) => this.listen(...a), {
+      rotate: (dx, dy) => {
+        this.volume.orbit.rotate(dx, dy);
+        this.moveVolume(false);
+      },
+      zoom: (f) => {
+        this.volume.orbit.zoom(f);
+        this.moveVolume(true);
+      },
+      release: () => this.settleVolume(),
+      reset: () => {
+        this.volume.orbit.reset();
+        this.requestRender('volume');
+      },
     });
-    this.listen(el, 'pointermove', (e) => {
-      if (!dragging) return;
-      this.orbit.rotate(e.clientX - last[0], e.clientY - last[1]);
-      last = [e.clientX, e.clientY];
-      this.requestRender('volume');
-    });
-    const end = () => { dragging = false; };
-    this.listen(el, 'pointerup', end);
-    this.listen(el, 'pointercancel', end);
-    this.listen(el, 'dblclick', () => { this.orbit.reset(); this.requestRender('volume'); });
-    this.listen(el, 'wheel', (e) => {
-      e.preventDefault();
-      this.orbit.zoom(e.deltaY > 0 ? 1.1 : 1 / 1.1);
-      this.requestRender('volume');
-    }, { passive: false });
   }
 }

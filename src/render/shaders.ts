@@ -51,6 +51,20 @@ in vec3 position;
 void main() { gl_Position = vec4(position.xy, 0.0, 1.0); }
 `;
 
+/** Copies a low-resolution rendering of the 3D view into its region (the viewport), scaled up with linear filtering. */
+export const BLIT_VERTEX = /* glsl */ `
+in vec3 position;
+out vec2 vUv;
+void main() { vUv = position.xy * 0.5 + 0.5; gl_Position = vec4(position.xy, 0.0, 1.0); }
+`;
+export const BLIT_FRAGMENT = /* glsl */ `
+precision highp float;
+uniform sampler2D uImage;
+in vec2 vUv;
+out vec4 outColor;
+void main() { outColor = texture(uImage, vUv); }
+`;
+
 export const SLICE_FRAGMENT = /* glsl */ `
 ${COMMON}
 uniform int uAxis;         // 0 axial, 1 coronal, 2 sagittal
