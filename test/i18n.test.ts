@@ -8,6 +8,7 @@ import { messagesDe } from '../src/ui/i18n/messagesDe';
 import { GATE_TEXTS } from '../src/core/gate/texts';
 import { WORKER_TEXTS } from '../src/worker/texts';
 import { STATE_TEXTS } from '../src/state/texts';
+import { NIFTI_TEXTS } from '../src/core/nifti/texts';
 import { formatPercent, translateMessage } from '../src/ui/i18n';
 import { messageFrom } from '../src/core/messages';
 
@@ -43,7 +44,7 @@ describe('i18n locales', () => {
   });
 
   it('the Messages sent by core, worker and state have German with the same placeholders', () => {
-    const english: Record<string, string> = { ...GATE_TEXTS, ...WORKER_TEXTS, ...STATE_TEXTS };
+    const english: Record<string, string> = { ...GATE_TEXTS, ...NIFTI_TEXTS, ...WORKER_TEXTS, ...STATE_TEXTS };
     expect(Object.keys(messagesDe).sort()).toEqual(Object.keys(english).sort());
     for (const [k, v] of Object.entries(english)) {
       expect(placeholders((messagesDe as Record<string, string>)[k]!), k).toEqual(placeholders(v));

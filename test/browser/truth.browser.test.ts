@@ -20,6 +20,7 @@ import { messagesDe } from '../../src/ui/i18n/messagesDe';
 import { GATE_TEXTS } from '../../src/core/gate/texts';
 import { WORKER_TEXTS } from '../../src/worker/texts';
 import { STATE_TEXTS } from '../../src/state/texts';
+import { NIFTI_TEXTS } from '../../src/core/nifti/texts';
 
 let browser: Browser;
 let server: StaticServer;
@@ -107,6 +108,9 @@ describe('the page tells the truth (1024x700)', () => {
     expect(await fullyInView(page, 'verdict')).toBe(true);
     expect(await fullyInView(page, 'prediction')).toBe(true);
     expect(await page.getByTestId('progress').textContent()).toMatch(/Computing Occlusion/);
+    // A long stage gets a time estimate from its pace so far.
+    await page.getByTestId('progress').filter({ hasText: /about \d+ s left/ }).waitFor({ timeout: 90_000 });
+    expect(await fullyInView(page, 'verdict')).toBe(true);
     await page.screenshot({ path: join(SHOTS, 'rerun-1024.png') });
 
     // Cancelled: the menu goes back to what the map shows.
@@ -173,12 +177,31 @@ describe('the page tells the truth (1024x700)', () => {
       }
     expect(edgeInk, 'caption pixels at the right edge').toBe(0);
     expect(amber, 'amber warning text').toBeGreaterThan(50);
+
+    // The orientation letters are drawn where the page shows them (over the view's dark margin).
+    const letters = await page.evaluate(() => {
+      const c = document.querySelector('canvas')!.getBoundingClientRect();
+      return [...document.querySelectorAll('.view-axial .orient')].map((o) => {
+        const b = o.getBoundingClientRect();
+        return { text: o.textContent, x: b.left - c.left, y: b.top - c.top, w: b.width, h: b.height };
+      });
+    });
+    expect(letters.map((l) => l.text).sort()).toEqual(['A', 'L', 'R']);
+    for (const l of letters) {
+      let ink = 0;
+      for (let y = Math.floor(l.y); y < l.y + l.h; y++)
+        for (let x = Math.floor(l.x); x < l.x + l.w; x++) {
+          const o = 4 * (y * img.width + x);
+          if (img.data[o]! > 200 && img.data[o + 1]! > 200 && img.data[o + 2]! > 200) ink++;
+        }
+      expect(ink, `letter ${l.text} in the PNG`).toBeGreaterThan(5);
+    }
   });
 });
 
 /** Static fragments of an English template (between placeholders), long enough to be English prose. */
 function englishFragments(): string[] {
-  const english: Record<string, string> = { ...GATE_TEXTS, ...WORKER_TEXTS, ...STATE_TEXTS };
+  const english: Record<string, string> = { ...GATE_TEXTS, ...NIFTI_TEXTS, ...WORKER_TEXTS, ...STATE_TEXTS };
   const german: Record<string, string> = { ...messagesDe };
   for (const k of Object.keys(en) as Array<keyof typeof en>) {
     english[k] = en[k];
@@ -226,6 +249,11 @@ describe('German: no English string on the page in the same flows', () => {
       await check(`refusal of ${input.name}`);
     }
     await page.screenshot({ path: join(SHOTS, 'german-refused.png') });
+    await openFile(page, 'junk.nii', Uint8Array.from({ length: 4000 }, (_, i) => (i * 7919 + 13) & 255));
+    await page.getByTestId('error').waitFor({ timeout: 60_000 });
+    expect(await page.getByTestId('error').textContent()).toMatch(/kein NIfTI-Bild/);
+    await check('a junk file');
+    await page.getByTestId('error').getByRole('button').click();
     await openFile(page, 'most_mwp1.nii.gz', gmSlab(70));
     await page.getByTestId('input-warning').waitFor({ timeout: 180_000 });
     await waitIdle(page);

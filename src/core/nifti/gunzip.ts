@@ -8,6 +8,7 @@
  */
 import { Gunzip } from 'fflate';
 import { InputError } from '../errors';
+import { niftiMessage } from './texts';
 
 const MAX_SLICE = 64 * 1024;
 const MIN_SLICE = 1024;
@@ -67,7 +68,7 @@ export class GzipPrefixReader {
       this.gunzip.push(this.input.subarray(this.inputPos, end), final);
     } catch (e) {
       const why = e instanceof Error ? e.message : String(e);
-      throw new InputError(`The gzip data of the file is damaged or truncated (${why}); re-export or re-download the file.`);
+      throw new InputError(niftiMessage('nifti.badGzip', { why }));
     }
     this.inputPos = end;
     if (final) this.ended = true;

@@ -9,6 +9,7 @@
  * offsets below are those of nifti1.h and nifti2.h.
  */
 import { InputError } from '../errors';
+import { niftiMessage } from './texts';
 
 export interface RawNiftiHeader {
   version: 1 | 2;
@@ -39,8 +40,6 @@ export const NIFTI2_HEADER_SIZE = 540;
 /** Enough leading bytes to identify and parse either version. */
 export const HEADER_PROBE_BYTES = NIFTI2_HEADER_SIZE;
 
-const HELP = 'provide a single-file NIfTI image (.nii or .nii.gz)';
-
 function text(bytes: Uint8Array, start: number, length: number): string {
   let s = '';
   for (let i = start; i < start + length; i++) {
@@ -66,13 +65,11 @@ export function sniffNifti(bytes: Uint8Array): { version: 1 | 2; littleEndian: b
 export function parseNiftiHeader(bytes: Uint8Array): RawNiftiHeader {
   const kind = sniffNifti(bytes);
   if (!kind) {
-    throw new InputError(`The file is not a NIfTI image (its first bytes are not a NIfTI header); ${HELP}.`);
+    throw new InputError(niftiMessage('nifti.notNifti'));
   }
   const size = kind.version === 1 ? NIFTI1_HEADER_SIZE : NIFTI2_HEADER_SIZE;
   if (bytes.length < size) {
-    throw new InputError(
-      `The file is truncated: it ends inside the ${size}-byte NIfTI-${kind.version} header; re-export or re-download the file.`,
-    );
+    throw new InputError(niftiMessage('nifti.truncatedHeader', { size, version: kind.version }));
   }
   const v = new DataView(bytes.buffer, bytes.byteOffset, size);
   const le = kind.littleEndian;

@@ -5,6 +5,7 @@
  * whose message is one sentence saying what is wrong and what to do.
  */
 import { InputError } from '../errors';
+import { niftiMessage } from './texts';
 import type { Mat4, Volume } from '../volume/types';
 import { datatypeByCode, describeUnsupportedDatatype, type NiftiDatatypeName } from './datatypes';
 import { decodeVoxels } from './decode';
@@ -71,8 +72,8 @@ export function readNifti(bytes: Uint8Array | ArrayBuffer, limits?: Partial<Nift
 
   if (!sniffNifti(head)) {
     const other = gzipped ? null : guessOtherFormat(input);
-    const what = other ? `it looks like ${other}` : 'its first bytes are not a NIfTI header';
-    throw new InputError(`The file is not a NIfTI image (${what}); provide a single-file NIfTI image (.nii or .nii.gz).`);
+    if (!other) throw new InputError(niftiMessage('nifti.notNifti'));
+    throw new InputError(`The file is not a NIfTI image (it looks like ${other}); provide a single-file NIfTI image (.nii or .nii.gz).`);
   }
   const raw = parseNiftiHeader(head);
   const notices: string[] = [];
@@ -240,7 +241,7 @@ function countNaN(data: Float32Array, notices: string[]): void {
   let nan = 0;
   for (let i = 0; i < data.length; i++) if (data[i] !== data[i]) nan++;
   if (nan === data.length) {
-    throw new InputError('Every voxel of the image is NaN (not a number), so it holds no data; check the file that was exported.');
+    throw new InputError(niftiMessage('nifti.allNan'));
   }
   if (nan > 0) notices.push(`${nan} of ${data.length} voxels are NaN (not a number).`);
 }

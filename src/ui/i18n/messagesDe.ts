@@ -6,8 +6,9 @@
 import type { GateMessageKey } from '../../core/gate/texts';
 import type { WorkerMessageKey } from '../../worker/texts';
 import type { StateMessageKey } from '../../state/texts';
+import type { NiftiMessageKey } from '../../core/nifti/texts';
 
-export type SentMessageKey = GateMessageKey | WorkerMessageKey | StateMessageKey;
+export type SentMessageKey = GateMessageKey | NiftiMessageKey | WorkerMessageKey | StateMessageKey;
 
 export const messagesDe: Record<SentMessageKey, string> = {
   'gate.fourD': 'Dies ist eine 4D-Serie aus {volumes} Volumen (ein fMRT- oder Diffusionsscan?), die {coverage} % des Gehirns abdeckt; das Modell braucht eine einzelne CAT12-Karte der grauen Substanz (mwp1) aus einem T1-Scan.',
@@ -23,6 +24,11 @@ export const messagesDe: Record<SentMessageKey, string> = {
   'gate.doubtOutside': '{outside} % des Signals liegen außerhalb des MNI-Gehirns (Schädel nicht entfernt oder schlecht normalisiert?); das Ergebnis bedeutet daher womöglich nicht, was es sagt.',
   'gate.doubtCoverage': 'Das Bild deckt {coverage} % des Gehirns ab; das Modell liest den fehlenden Teil als leere graue Substanz, das Ergebnis bedeutet daher womöglich nicht, was es sagt.',
   'gate.doubtContrast': 'Die tiefe weiße Substanz erreicht {wm} % der hohen Werte des Bildes, mehr als in einer Karte der grauen Substanz; prüfen Sie, ob dies eine CAT12-mwp1-Karte ist.',
+
+  'nifti.notNifti': 'Die Datei ist kein NIfTI-Bild (ihre ersten Bytes sind kein NIfTI-Header); laden Sie ein NIfTI-Bild als einzelne Datei (.nii oder .nii.gz).',
+  'nifti.truncatedHeader': 'Die Datei ist abgeschnitten: Sie endet im {size} Byte großen NIfTI-{version}-Header; exportieren oder laden Sie sie erneut.',
+  'nifti.badGzip': 'Die gzip-Daten der Datei sind beschädigt oder abgeschnitten ({why}); exportieren oder laden Sie sie erneut.',
+  'nifti.allNan': 'Jeder Voxel des Bildes ist NaN (keine Zahl), es enthält also keine Daten; prüfen Sie die exportierte Datei.',
 
   'worker.cancelled': 'Analyse abgebrochen.',
   'worker.memory': 'Dem Browser ging bei der Analyse der Speicher aus; schließen Sie andere Tabs oder nehmen Sie einen kleineren Scan und versuchen Sie es erneut.',
