@@ -77,7 +77,7 @@ function Result() {
   const label = combo?.kind === 'average' ? t('result.meanLikelihood', { n: combo.members.length }) : isDiff ? t('result.differenceLikelihood') : t('result.likelihood');
   return (
     <div className="verdict-result">
-      <div className="prediction" data-testid="prediction">
+      <div className={`prediction ${doubtful ? 'doubtful' : ''}`} data-testid="prediction">
         <span className="prob">{pct(result.probability, 1, isDiff)}</span>
         <span className="prob-label">{label}</span>
         {!isDiff && <div className="prob-bar"><div style={{ width: `${(result.probability * 100).toFixed(1)}%` }} /></div>}

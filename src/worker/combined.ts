@@ -38,7 +38,7 @@ export async function runCombined(
   checkAborted(signal);
   onProgress({ stage: 'post', fraction: 0.5, message: 'combining' });
   const first = results[0];
-  const members = results.map((r) => ({ modelLabel: r.modelLabel, methodLabel: r.methodLabel, probability: r.probability }));
+  const members = results.map((r, n) => ({ modelId: parts[n]!.modelId, method: parts[n]!.method, modelLabel: r.modelLabel, methodLabel: r.methodLabel, probability: r.probability }));
   const unique = (ms: PipelineResult['notices']) => [...new Map(ms.map((m) => [m.text, m])).values()];
   const notices = unique(results.flatMap((r) => r.notices));
   const engineNotes = unique(results.flatMap((r) => r.engineNotes));

@@ -49,7 +49,8 @@ export interface PipelineRequest {
 /** How a combined result was made, with each member's own prediction. */
 export interface Combination {
   kind: 'average' | 'difference';
-  members: { modelLabel: string; methodLabel: string; probability: number }[];
+  /** Ids (for the page's names in its language) and the worker's English labels (for reports). */
+  members: { modelId: string; method: string; modelLabel: string; methodLabel: string; probability: number }[];
 }
 
 export interface PipelineResult {
