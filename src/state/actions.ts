@@ -158,6 +158,9 @@ export async function analyze(scan: ScanInfo | null = useStore.getState().scan):
       useStore.setState({ scan, output: null, refusal: { scanName: scan.name, decision: e.gate }, job: null, status: 'done', progress: null, error: null });
     } else {
       fail(e instanceof AnalysisError ? e.detail : { key: 'untranslated', text: e instanceof Error ? e.message : String(e) });
+      // The map on screen stays; so must the menus' account of it.
+      const shown = useStore.getState().output?.choice;
+      if (shown) useStore.setState(shown);
     }
   } finally {
     if (my === token) current = null;

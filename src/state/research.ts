@@ -176,7 +176,7 @@ export function exportNifti(kind: MapKind, space: MapSpace): Promise<{ name: str
   const s = ++seq;
   return new Promise((resolve, reject) => {
     files.set(s, { resolve, reject });
-    send({ type: 'export-nifti', seq: s, key: output.key, kind, space, scanBytes: space === 'scan' ? scan?.bytes : undefined });
+    send({ type: 'export-nifti', seq: s, key: output.key, kind, space, scanBytes: space === 'scan' ? scan?.bytes : undefined, doubtful: output.result.gate.verdict === 'doubtful' });
   });
 }
 

@@ -68,7 +68,7 @@ export class ResearchSession {
   }
 
   /** A relevance map as a gzipped float32 NIfTI, on the CAT12 grid or resampled into the scan's space. */
-  exportNifti(seq: number, key: string, kind: MapKind, space: MapSpace, scanBytes?: Uint8Array): ExportedFile {
+  exportNifti(seq: number, key: string, kind: MapKind, space: MapSpace, scanBytes?: Uint8Array, doubtful = false): ExportedFile {
     const map = this.requireMap(key);
     const data = kind === 'raw' ? map.relevance : map.display;
     let volume: Volume<Float32Array> = gridVolume(data);
@@ -77,7 +77,8 @@ export class ResearchSession {
       const scan = readNifti(scanBytes).volume;
       volume = gridMapToScan(data, { dims: scan.dims, affine: scan.affine });
     }
-    const description = `LRP relevance, ${kind === 'raw' ? 'raw' : 'display (smoothed, scaled)'}, ${space === 'grid' ? 'CAT12 grid' : 'scan space'}`;
+    // The header's 79 characters carry the caution too; the session report has the full sentences.
+    const description = `LRP ${kind === 'raw' ? 'raw' : 'display'} relevance, ${space === 'grid' ? 'CAT12 grid' : 'scan space'}; ${doubtful ? 'DOUBTFUL INPUT; ' : ''}not a diagnosis`;
     const bytes = writeNifti(volume, { datatype: 'float32', gzip: true, description });
     return { type: 'file', seq, name: `relevance_${kind}_${space}.nii.gz`, bytes };
   }

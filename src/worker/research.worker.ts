@@ -27,7 +27,7 @@ self.onmessage = (ev: MessageEvent<ResearchRequest>) => {
         post(session.clusters(msg.seq, msg.key, msg.threshold, msg.minSize));
         return;
       case 'export-nifti':
-        post(session.exportNifti(msg.seq, msg.key, msg.kind, msg.space, msg.scanBytes));
+        post(session.exportNifti(msg.seq, msg.key, msg.kind, msg.space, msg.scanBytes, msg.doubtful));
     }
   } catch (err) {
     post({ type: 'error', seq, message: describeError(err).message.text });

@@ -37,6 +37,8 @@ export interface ResearchExportRequest {
   space: MapSpace;
   /** The original scan's file bytes (needed for space 'scan': its dims and affine). */
   scanBytes?: Uint8Array;
+  /** The input gate doubted the scan: the file's description says so. */
+  doubtful?: boolean;
 }
 export type ResearchRequest = ResearchAtlasRequest | ResearchMapRequest | ResearchClustersRequest | ResearchExportRequest;
 

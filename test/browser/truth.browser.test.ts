@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Download, Page } from 'playwright-core';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { buildAndServe, launchBrowser, SHOTS } from './harness';
 import type { StaticServer } from './staticServer';
 import { decodePng } from './png';
@@ -160,6 +161,8 @@ describe('the page tells the truth (1024x700)', () => {
     expect(report.inputGate).toMatchObject({ scanClass: 'partial-coverage', verdict: 'doubtful' });
     expect(report.inputGate.warnings[0]).toMatch(/covers \d+% of the brain/);
     expect(report.disclaimer).toMatch(/not a diagnosis/);
+    const nifti = gunzipSync(await download(page, 'export-nifti'));
+    expect(nifti.subarray(148, 228).toString('latin1')).toMatch(/DOUBTFUL INPUT; not a diagnosis/);
     const csv = (await download(page, 'export-csv')).toString('utf8').split('\n');
     expect(csv[0]).toMatch(/^# warning: The image covers \d+% of the brain/);
     expect(csv.find((l) => !l.startsWith('#'))).toBe('region,hemisphere,voxels,positive_sum,negative_sum');
