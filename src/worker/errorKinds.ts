@@ -11,6 +11,6 @@ export function describeError(err: unknown): { kind: ErrorKind; message: Message
   }
   if (err instanceof DOMException && err.name === 'AbortError') return { kind: 'cancelled', message: say('worker.cancelled') };
   const text = err instanceof Error ? err.message : String(err);
-  if (err instanceof RangeError || /out of memory|allocation|array buffer allocation|OOM/i.test(text)) return { kind: 'memory', message: say('worker.memory') };
+  if (err instanceof RangeError || /out of memory|allocation/i.test(text) || /\bOOM\b/.test(text)) return { kind: 'memory', message: say('worker.memory') };
   return { kind: 'internal', message: say('worker.internal', { reason: text }) };
 }
