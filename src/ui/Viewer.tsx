@@ -92,6 +92,7 @@ export function Viewer() {
         onPointerDown={() => viewClicked(id)}
       >
         <span className="view-title">{t(TITLES[id])}</span>
+        {id === 'volume' && <TemplateTag />}
         {id !== 'volume' && (
           <>
             <span className="orient orient-left">{left}</span>
@@ -149,4 +150,15 @@ function RunningMark() {
       {shown ? t('view.running', { method: names.method(job.method), shown: names.method(shown.method) }) : t('view.runningFirst', { method: names.method(job.method) })}
     </div>
   );
+}
+
+/** When the views show the Colin27 template (no result yet, a refused scan, or chosen), they say so: it is not the user's scan. */
+function TemplateTag() {
+  const t = useT();
+  const shows = useStore((s) => {
+    const [bg] = volumesOf(s);
+    return bg !== null && bg === s.assets.template8;
+  });
+  if (!shows) return null;
+  return <div className="template-tag" data-testid="template-tag">{t('view.templateTag')}</div>;
 }

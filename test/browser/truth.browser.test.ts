@@ -101,6 +101,7 @@ describe('the page tells the truth (1024x700)', () => {
     expect(await page.getByTestId('prediction').textContent()).toMatch(/\d+\.\d%/);
     expect(await page.getByTestId('verdict').textContent()).toContain('not a diagnostic device');
     expect(await fullyInView(page, 'verdict')).toBe(true);
+    expect(await page.getByTestId('template-tag').count()).toBe(0); // the scan itself is shown
     expect(await page.getByTestId('cov-age').inputValue()).toBe('76'); // demo-03-AD's own covariates
 
     await page.getByTestId('method-select').selectOption('occlusion');
@@ -137,6 +138,8 @@ describe('the page tells the truth (1024x700)', () => {
       expect(await page.locator('.prob').count(), 'no likelihood anywhere').toBe(0);
       expect(await page.getByTestId('verdict').textContent()).not.toMatch(/likelihood/i);
       expect(await page.getByTestId('export-refused').textContent()).toContain(text);
+      // The views fall back to the template, and say that it is not the user's scan.
+      expect(await page.getByTestId('template-tag').textContent()).toMatch(/Colin27 template, not your scan/);
       for (const id of ['export-png', 'export-report', 'export-nifti']) expect(await page.getByTestId(id).isDisabled(), id).toBe(true);
       if (n === 0) {
         // The previous subject's covariates (demo-03-AD: 76 years, female, 1190 cm³) do not carry over.

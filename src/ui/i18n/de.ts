@@ -248,4 +248,5 @@ export const de: Record<MessageKey, string> = {
   'diag.engineNotes': 'Hinweise zur Engine',
   'result.meanOf': 'Mittel von {n} Modellen',
   'result.years': 'J.',
+  'view.templateTag': 'Hintergrund: Colin27-Vorlage, nicht Ihr Scan',
 };

@@ -264,6 +264,7 @@ export const en = {
   'diag.engineNotes': 'Engine notes',
   'result.meanOf': 'mean of {n} models',
   'result.years': 'y',
+  'view.templateTag': 'Background: Colin27 template, not your scan',
 } as const;
 
 export type MessageKey = keyof typeof en;
