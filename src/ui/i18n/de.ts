@@ -32,7 +32,6 @@ export const de: Record<MessageKey, string> = {
   'analysis.heading': 'Analyse',
   'analysis.model': 'Modell',
   'analysis.method': 'Methode',
-  'analysis.cancel': 'Abbrechen',
   'analysis.importedGroup': 'Importiert (Keras HDF5)',
   'analysis.bundledGroup': 'Mitgeliefert',
   'analysis.importModel': 'Keras-Modell importieren (.h5)…',
@@ -148,8 +147,6 @@ export const de: Record<MessageKey, string> = {
   'diag.copied': 'Kopiert',
   'error.dismiss': 'Schließen',
   'error.noScanAmongFiles': 'Es wurden nur Modelldateien abgelegt; der angezeigte Scan bleibt.',
-  'progress.loading': '{name} wird geladen',
-  'progress.importing': '{name} wird importiert',
 
   'help.heading': 'Hilfe',
   'help.close': 'Schließen',
@@ -215,7 +212,6 @@ export const de: Record<MessageKey, string> = {
   'research.pngLegendPositive': 'spricht für Alzheimer',
   'research.pngProbability': 'Wahrscheinlichkeit für Alzheimer: {pct}',
   'research.pngSettings': 'Schwelle |R| ≥ {threshold}, Cluster ≥ {minCluster} Voxel',
-  'research.pngDisclaimer': 'Kein Diagnosegerät.',
 
   'model.demo': 'Demo-CNN (Architektur nach Dyrba et al. 2021, synthetische Trainingsdaten)',
   'model.seeded': 'Untrainiertes Zufallsmodell (nur zum Testen)',
@@ -245,7 +241,6 @@ export const de: Record<MessageKey, string> = {
   'help.input': 'Eine CAT12-Karte der grauen Substanz (das modulierte mwp1-Bild, NIfTI), normalisiert in den MNI-Raum, eine pro Person. Ein roher oder schädelbefreiter T1, eine 4D-Serie (fMRT, Diffusion), ein Bild, das nur einen Teil des Gehirns abdeckt oder nicht im MNI-Raum liegt, erhält kein Ergebnis, mit einem Satz, der sagt, warum. Kovariaten (Alter, Geschlecht, TIV, Feldstärke) gehen bei jedem neuen Scan auf die Vorgaben zurück.',
   'export.refused': 'Nichts zu exportieren: {reason}',
   'export.warned': 'Die Exporte enthalten diesen Warnhinweis und den Haftungsausschluss.',
-  'diag.engineNotes': 'Hinweise zur Engine',
   'result.meanOf': 'Mittel von {n} Modellen',
   'result.years': 'J.',
   'view.templateTag': 'Hintergrund: Colin27-Vorlage, nicht Ihr Scan',

@@ -36,7 +36,6 @@ export const en = {
   'analysis.heading': 'Analysis',
   'analysis.model': 'Model',
   'analysis.method': 'Method',
-  'analysis.cancel': 'Cancel',
   'analysis.importedGroup': 'Imported (Keras HDF5)',
   'analysis.bundledGroup': 'Bundled',
   'analysis.importModel': 'Import Keras model (.h5)…',
@@ -159,8 +158,6 @@ export const en = {
   'diag.copied': 'Copied',
   'error.dismiss': 'Dismiss',
   'error.noScanAmongFiles': 'Only model files were dropped; the scan on screen stays.',
-  'progress.loading': 'Loading {name}',
-  'progress.importing': 'Importing {name}',
 
   // help
   'help.heading': 'Help',
@@ -229,7 +226,6 @@ export const en = {
   'research.pngLegendPositive': 'evidence for AD',
   'research.pngProbability': 'Likelihood of AD: {pct}',
   'research.pngSettings': 'threshold |R| ≥ {threshold}, clusters ≥ {minCluster} voxels',
-  'research.pngDisclaimer': 'Not a diagnostic device.',
 
   // model and method names (the menus, the result, the exports)
   'model.demo': 'Demo CNN (Dyrba et al. 2021 architecture, synthetic training data)',
@@ -261,7 +257,6 @@ export const en = {
   'help.input': 'A CAT12 gray-matter map (the modulated mwp1 image, NIfTI) normalized to MNI space, one per subject. A raw or skull-stripped T1, a 4D series (fMRI, diffusion), an image covering only part of the brain or one not in MNI space gets no result, with a sentence saying why. Covariates (age, sex, TIV, field strength) go back to the defaults for every new scan.',
   'export.refused': 'Nothing to export: {reason}',
   'export.warned': 'The exports carry this warning and the disclaimer.',
-  'diag.engineNotes': 'Engine notes',
   'result.meanOf': 'mean of {n} models',
   'result.years': 'y',
   'view.templateTag': 'Background: Colin27 template, not your scan',

@@ -62,7 +62,6 @@ export function researchStringsFor(t: T) {
     pngLegendPositive: t('research.pngLegendPositive'),
     pngProbability: (pct: string) => t('research.pngProbability', { pct }),
     pngSettings: (threshold: number, minCluster: number) => t('research.pngSettings', { threshold: threshold.toFixed(2), minCluster }),
-    pngDisclaimer: t('research.pngDisclaimer'),
     viewTitles: { axial: t('view.axial'), coronal: t('view.coronal'), sagittal: t('view.sagittal'), volume: t('view.3d') },
   };
 }
