@@ -122,7 +122,7 @@ function Running() {
       <span>
         {job.kind === 'analysis' && shown && (shown.method !== job.method || shown.modelId !== job.modelId)
           ? t('verdict.rerunning', { method: names.method(job.method), shown: names.method(shown.method) })
-          : t('verdict.running', { name: job.name, stage, pct: pct(overallFraction(progress), 0) })}
+          : t(job.kind === 'importing' ? 'verdict.importing' : 'verdict.running', { name: job.name, stage, pct: pct(overallFraction(progress), 0) })}
         {left !== null && <span className="hint"> · {t('verdict.estimate', { seconds: left })}</span>}
       </span>
       {job.kind === 'analysis' && <button type="button" onClick={cancelAnalysis}>{t('verdict.cancel')}</button>}

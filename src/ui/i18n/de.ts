@@ -244,4 +244,5 @@ export const de: Record<MessageKey, string> = {
   'result.meanOf': 'Mittel von {n} Modellen',
   'result.years': 'J.',
   'view.templateTag': 'Hintergrund: Colin27-Vorlage, nicht Ihr Scan',
+  'verdict.importing': 'Modell {name} wird importiert: {stage} {pct}',
 };

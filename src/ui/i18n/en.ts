@@ -260,6 +260,7 @@ export const en = {
   'result.meanOf': 'mean of {n} models',
   'result.years': 'y',
   'view.templateTag': 'Background: Colin27 template, not your scan',
+  'verdict.importing': 'Importing the model {name}: {stage} {pct}',
 } as const;
 
 export type MessageKey = keyof typeof en;
