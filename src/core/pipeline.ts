@@ -72,6 +72,8 @@ export interface PipelineOutput {
   /** What the input gate made of the scan (doubtful: its reasons belong beside the result). */
   gate: GateDecision;
   notices: string[];
+  /** About the engine, not the scan (e.g. a method the fast engine lacks ran on tfjs): Diagnostics material. */
+  engineNotices: string[];
   /** What computed the model and the relevance: the executor's id (e.g. "wasm-simd") or "tfjs". */
   engine: string;
   /** Milliseconds per stage. */
@@ -136,7 +138,6 @@ export async function runPipeline(scanBytes: Uint8Array, options: PipelineOption
       report(e.stage === 'forward' ? 'forward' : 'relevance', fraction, e.layer);
     },
   });
-  notices.push(...explanation.notices);
   timings.forward = explanation.timings.forward_ms;
   timings.relevance = explanation.timings.total_ms - explanation.timings.forward_ms;
   t = performance.now();
@@ -163,6 +164,7 @@ export async function runPipeline(scanBytes: Uint8Array, options: PipelineOption
     neuron,
     gate,
     notices,
+    engineNotices: explanation.notices,
     engine: explanation.engine,
     timings,
     regions,

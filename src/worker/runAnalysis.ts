@@ -260,7 +260,7 @@ async function runSingle(
     modelLabel: label,
     methodLabel: methodInfo.label,
     notices: [...modelNotices, ...out.notices.map(untranslated)],
-    engineNotes: [...engine.notices, ...wasm.notices],
+    engineNotes: [...engine.notices, ...wasm.notices, ...out.engineNotices.map(untranslated)],
     gate: out.gate,
     timings: out.timings,
     backend: out.engine === 'tfjs' ? engine.tfjs : wasm.label,
