@@ -8,6 +8,7 @@
  * pure TypeScript on tfjs ops, so the same bytes give the same numbers in every host.
  */
 import { InputError } from './errors';
+import type { Message } from './messages';
 import type { PipelineProgress, PipelineStage } from './progress';
 import { readNifti, type NiftiHeaderInfo } from './nifti';
 import { CAT12_GRID } from './volume/grid';
@@ -71,7 +72,8 @@ export interface PipelineOutput {
   neuron: number;
   /** What the input gate made of the scan (doubtful: its reasons belong beside the result). */
   gate: GateDecision;
-  notices: string[];
+  /** For the person, about the scan (e.g. NaN voxels), as translatable Messages. */
+  notices: Message[];
   /** About the engine, not the scan (e.g. a method the fast engine lacks ran on tfjs): Diagnostics material. */
   engineNotices: string[];
   /** What computed the model and the relevance: the executor's id (e.g. "wasm-simd") or "tfjs". */

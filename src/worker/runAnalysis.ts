@@ -259,7 +259,7 @@ async function runSingle(
     probability: out.probability,
     modelLabel: label,
     methodLabel: methodInfo.label,
-    notices: [...modelNotices, ...out.notices.map(untranslated)],
+    notices: [...modelNotices, ...out.notices],
     engineNotes: [...engine.notices, ...wasm.notices, ...out.engineNotices.map(untranslated)],
     gate: out.gate,
     timings: out.timings,

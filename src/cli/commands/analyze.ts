@@ -49,7 +49,7 @@ function resultJson(out: PipelineOutput, scanPath: string, modelLabel: string, b
     model: modelLabel,
     backend,
     input_gate: { class: out.gate.scanClass, verdict: out.gate.verdict, warnings: out.gate.reasons.map((r) => r.text), figures: out.gate.figures },
-    notices: [...out.notices, ...out.engineNotices],
+    notices: [...out.notices.map((n) => n.text), ...out.engineNotices],
     timings_ms: Object.fromEntries(Object.entries(out.timings).map(([k, v]) => [k, Math.round(v * 10) / 10])),
     hippocampus_relevance: out.regions?.lobes.find((l) => l.key === 'hippocampus')?.positiveSum,
     note: 'Relevance explains the model\'s output; it is not a diagnosis.',
@@ -89,7 +89,7 @@ export async function run(args: string[]): Promise<number> {
       const dir = positionals.length === 1 ? values.out : join(values.out, scanStem(scanPath));
       try {
         const out = await runPipeline(await readScanFile(scanPath), { model, method, neuron, atlas, executor, display: { scaling: values.scaling } });
-        for (const n of [...out.notices, ...out.engineNotices]) process.stderr.write(`note (${basename(scanPath)}): ${n}\n`);
+        for (const n of [...out.notices.map((m) => m.text), ...out.engineNotices]) process.stderr.write(`note (${basename(scanPath)}): ${n}\n`);
         for (const w of out.gate.reasons) process.stderr.write(`warning (${basename(scanPath)}): ${w.text}\n`);
         await mkdir(dir, { recursive: true });
         const onGrid = (data: Float32Array) => ({ dims: CAT12_GRID.dims, affine: CAT12_GRID.affine, data });

@@ -26,7 +26,7 @@ export async function run(args: string[]): Promise<number> {
     throw new InputError('resample takes one scan and --out <file.nii.gz>: relevance-viewer resample <scan> --out <file.nii.gz>.');
   }
   const image = readNifti(await readScanFile(positionals[0]!));
-  for (const notice of image.notices) process.stderr.write(`note: ${notice}\n`);
+  for (const notice of image.notices) process.stderr.write(`note: ${notice.text}\n`);
   // Resampling is still useful for an image the model would refuse (e.g. to look at it); say what it is.
   for (const reason of decideInput(image.volume, image.header).reasons) process.stderr.write(`warning: ${reason.text}\n`);
   const onGrid = resampleToGrid(image.volume, CAT12_GRID, values.nearest ? 'nearest' : 'trilinear');

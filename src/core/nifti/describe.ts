@@ -49,6 +49,6 @@ export function describeScan(image: NiftiImage): string[] {
     ...affineRows(image.volume.affine),
     `scaling: ${h.scaled ? scalingText(h.sclSlope, h.sclInter) : 'none'}`,
     ...(h.description ? [`description: ${h.description}`] : []),
-    ...image.notices.map((n) => `notice: ${n}`),
+    ...image.notices.map((n) => `notice: ${n.text}`),
   ];
 }

@@ -6,6 +6,7 @@
  */
 import { InputError } from '../errors';
 import { niftiMessage } from './texts';
+import type { Message } from '../messages';
 import type { Mat4, Volume } from '../volume/types';
 import { datatypeByCode, describeUnsupportedDatatype, type NiftiDatatypeName } from './datatypes';
 import { decodeVoxels } from './decode';
@@ -58,7 +59,7 @@ export interface NiftiImage {
   volume: Volume<Float32Array>;
   header: NiftiHeaderInfo;
   /** Things the user should know that do not prevent reading (4D, NaN voxels, ...). */
-  notices: string[];
+  notices: Message[];
 }
 
 const DATATYPE_HELP = 'convert the image to a scalar type (e.g. float32) first';
@@ -76,7 +77,7 @@ export function readNifti(bytes: Uint8Array | ArrayBuffer, limits?: Partial<Nift
     throw new InputError(`The file is not a NIfTI image (it looks like ${other}); provide a single-file NIfTI image (.nii or .nii.gz).`);
   }
   const raw = parseNiftiHeader(head);
-  const notices: string[] = [];
+  const notices: Message[] = [];
 
   const { shape, nVolumes } = checkDims(raw.dims);
   const dt = datatypeByCode(raw.datatypeCode);
@@ -98,7 +99,7 @@ export function readNifti(bytes: Uint8Array | ArrayBuffer, limits?: Partial<Nift
     );
   }
   const voxOffset = checkVoxOffset(raw, notices);
-  if (nVolumes > 1) notices.push(`4D file with ${nVolumes} volumes: using the first.`);
+  if (nVolumes > 1) notices.push(niftiMessage('nifti.fourD', { volumes: nVolumes }));
 
   // The transform is checked before any voxel data is touched.
   const sform = raw.sformCode > 0 ? sformAffine(raw) : null;
@@ -112,7 +113,7 @@ export function readNifti(bytes: Uint8Array | ArrayBuffer, limits?: Partial<Nift
   const affine = (sform ?? qform)!;
   checkAffine(affine, affineSource);
   if (sform && qform && maxAbsDiff(sform, qform) > 1e-3) {
-    notices.push('The sform and qform of the file differ: using the sform.');
+    notices.push(niftiMessage('nifti.sformQform'));
   }
 
   // Only the first volume is decoded (for .nii.gz: inflated); anything after it is never read.
@@ -177,7 +178,7 @@ function checkDims(dims: number[]): { shape: [number, number, number]; nVolumes:
   return { shape, nVolumes };
 }
 
-function checkVoxOffset(raw: RawNiftiHeader, notices: string[]): number {
+function checkVoxOffset(raw: RawNiftiHeader, notices: Message[]): number {
   const v = raw.voxOffset;
   if (!Number.isFinite(v) || v < 0 || !Number.isInteger(v) || v > Number.MAX_SAFE_INTEGER) {
     throw new InputError(`The header's data offset (vox_offset = ${v}) is invalid; the file is damaged, re-export it.`);
@@ -185,18 +186,18 @@ function checkVoxOffset(raw: RawNiftiHeader, notices: string[]): number {
   // A single file needs the header plus 4 extension-flag bytes before the data.
   const minimum = raw.headerSize + 4;
   if (v < minimum) {
-    notices.push(`The header's data offset (${v}) lies inside the header: reading the data from byte ${minimum}.`);
+    notices.push(niftiMessage('nifti.voxOffset', { offset: v, minimum }));
     return minimum;
   }
   return v;
 }
 
-function scaling(raw: RawNiftiHeader, notices: string[]): { slope: number | null; inter: number } {
+function scaling(raw: RawNiftiHeader, notices: Message[]): { slope: number | null; inter: number } {
   const s = raw.sclSlope;
   if (s === 0 || !Number.isFinite(s)) return { slope: null, inter: 0 };
   if (s === 1 && raw.sclInter === 0) return { slope: null, inter: 0 }; // identity: nothing to apply
   if (!Number.isFinite(raw.sclInter)) {
-    notices.push(`The scaling intercept is not a finite number (${raw.sclInter}): using 0.`);
+    notices.push(niftiMessage('nifti.sclInter', { value: String(raw.sclInter) }));
     return { slope: s, inter: 0 };
   }
   return { slope: s, inter: raw.sclInter };
@@ -237,11 +238,11 @@ function maxAbsDiff(a: Mat4, b: Mat4): number {
   return m;
 }
 
-function countNaN(data: Float32Array, notices: string[]): void {
+function countNaN(data: Float32Array, notices: Message[]): void {
   let nan = 0;
   for (let i = 0; i < data.length; i++) if (data[i] !== data[i]) nan++;
   if (nan === data.length) {
     throw new InputError(niftiMessage('nifti.allNan'));
   }
-  if (nan > 0) notices.push(`${nan} of ${data.length} voxels are NaN (not a number).`);
+  if (nan > 0) notices.push(niftiMessage('nifti.someNan', { nan, total: data.length }));
 }

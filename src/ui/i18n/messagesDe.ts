@@ -28,6 +28,11 @@ export const messagesDe: Record<SentMessageKey, string> = {
   'nifti.notNifti': 'Die Datei ist kein NIfTI-Bild (ihre ersten Bytes sind kein NIfTI-Header); laden Sie ein NIfTI-Bild als einzelne Datei (.nii oder .nii.gz).',
   'nifti.truncatedHeader': 'Die Datei ist abgeschnitten: Sie endet im {size} Byte großen NIfTI-{version}-Header; exportieren oder laden Sie sie erneut.',
   'nifti.badGzip': 'Die gzip-Daten der Datei sind beschädigt oder abgeschnitten ({why}); exportieren oder laden Sie sie erneut.',
+  'nifti.fourD': '4D-Datei mit {volumes} Volumen: das erste wird verwendet.',
+  'nifti.sformQform': 'sform und qform der Datei weichen voneinander ab: die sform wird verwendet.',
+  'nifti.voxOffset': 'Der Datenbeginn laut Header ({offset}) liegt im Header: die Daten werden ab Byte {minimum} gelesen.',
+  'nifti.sclInter': 'Der Skalierungsachsenabschnitt ist keine endliche Zahl ({value}): es wird 0 verwendet.',
+  'nifti.someNan': '{nan} von {total} Voxeln sind NaN (keine Zahl).',
   'nifti.allNan': 'Jeder Voxel des Bildes ist NaN (keine Zahl), es enthält also keine Daten; prüfen Sie die exportierte Datei.',
 
   'worker.cancelled': 'Analyse abgebrochen.',
