@@ -8,7 +8,7 @@ import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-si
 import wasmThreadedUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import { ATLAS_LABELS_PATH, ATLAS_NAMES_PATH, parseAtlasLabels, parseAtlasNames } from '../core/atlas';
 import { InputError } from '../core/errors';
-import { METHODS, type MethodId } from '../core/lrp/methodList';
+import { METHODS, type MethodId } from '../core/lrp/registry';
 import { threadsSupported } from '../core/kernels/wasm/index';
 import type { KernelWorkerHandle, KernelWorkerReply } from '../core/kernels/wasm/threads';
 import { setBackend, type EngineName } from '../core/model/backend';
