@@ -8,7 +8,8 @@ import { displayMap } from '../src/core/analysis/scale';
 import { CAT12_GRID } from '../src/core/volume/grid';
 import { runCombined } from '../src/worker/combined';
 import type { PipelineRequest, PipelineResult } from '../src/worker/protocol';
-import { analysisKey, combineRequest, sexCode, type CombineSettings } from '../src/state/prefs';
+import { analysisKey, combineRequest, type CombineSettings } from '../src/state/prefs';
+import { sexCode } from '../src/core/analysis/covariatesInput';
 
 const N = CAT12_GRID.dims[0] * CAT12_GRID.dims[1] * CAT12_GRID.dims[2];
 

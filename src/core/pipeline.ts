@@ -181,6 +181,8 @@ interface MemberResult {
   probabilities: number[];
   engine: string;
   notices: string[];
+  /** Residualization and the model tensor (counted in the 'grid' stage). */
+  prepareMs: number;
   forwardMs: number;
   relevanceMs: number;
   residualized: boolean;
@@ -245,8 +247,12 @@ export async function runPipeline(scanBytes: Uint8Array, options: PipelineOption
     const say = (m?: string) => (member.prefix ? `${member.prefix}: ${m ?? ''}`.trim() : m);
     results.push(await analyzeOne(grid, member, { ...options, neuron, covariates, executor, onProgress: (p) => report(p.stage, p.fraction, say(p.message)) }));
   }
+  if (options.covariates && !results.some((r) => r.residualized)) {
+    notices.push('The model takes raw gray-matter maps; the covariates given were not used.');
+  }
   for (const r of results) {
     notices.push(...r.notices);
+    timings.grid += r.prepareMs;
     timings.forward += r.forwardMs;
     timings.relevance += r.relevanceMs;
   }
@@ -300,8 +306,10 @@ async function analyzeOne(
   o: PipelineOptions & { neuron: number; covariates: Covariates; executor?: ModelExecutor },
 ): Promise<MemberResult> {
   const { bundle } = member;
+  const t0 = performance.now();
   const input = bundle.covariateModel ? residualize(grid, bundle.covariateModel, o.covariates) : grid;
   const tensor = gridToModelTensor(input); // also replaces NaN by 0
+  const prepareMs = performance.now() - t0;
   await yieldToHost();
   checkAborted(o.signal);
   const explanation = await explain(bundle.model, tensor, {
@@ -330,6 +338,7 @@ async function analyzeOne(
     probabilities: t === 1 ? explanation.probabilities : softmax(logits),
     engine: explanation.engine,
     notices: explanation.notices,
+    prepareMs,
     forwardMs: explanation.timings.forward_ms,
     relevanceMs: explanation.timings.total_ms - explanation.timings.forward_ms,
     residualized: bundle.covariateModel !== null,

@@ -13,6 +13,8 @@ import type { PipelineProgress } from '../core/progress';
 import { CAT12_GRID } from '../core/volume/grid';
 import type { Covariates } from '../core/analysis/residualize';
 import type { DisplayOptions } from '../core/analysis/scale';
+import type { Calibration } from '../core/model/bundle';
+import type { PipelineCombinationRecord } from '../core/pipeline';
 import type { HabitsRequest, HabitsResponse } from './habitsProtocol';
 
 export { PIPELINE_STAGES, type PipelineProgress, type PipelineStage } from '../core/progress';
@@ -44,11 +46,8 @@ export interface PipelineRequest {
   compareWith?: { modelId: string; method: string };
 }
 
-/** How a combined result was made, with each member's own prediction. */
-export interface Combination {
-  kind: 'average' | 'difference';
-  members: { modelLabel: string; methodLabel: string; probability: number }[];
-}
+/** How a combined result was made, with each member's own prediction (the pipeline's record). */
+export type Combination = PipelineCombinationRecord;
 
 export interface PipelineResult {
   /** The scan on the grid. */
@@ -75,8 +74,10 @@ export interface PipelineResult {
   combination?: Combination;
   /** Which disclaimer the page shows with this result (a combination: its first member's). */
   provenance: ModelProvenance;
-  /** The model's display post-processing (absent: the paper's fixed x500); combined maps reuse it. */
-  displayOptions?: DisplayOptions;
+  /** The display post-processing that ran, every default filled in (a combination: its first member's). */
+  displayOptions: DisplayOptions;
+  /** The (first) model's temperature calibration; temperature 1 when it has none. */
+  calibration: Calibration;
 }
 
 export type RunPipeline = (

@@ -3,7 +3,8 @@
  * its files by whichever host loaded them (fetch in the worker, the file system in the CLI):
  *  - the network itself;
  *  - its covariate model, when it was trained on residuals (covariateModel.ts);
- *  - the display post-processing its relevance needs (catalog.ts);
+ *  - the display post-processing its relevance needs: model.json's userDefinedMetadata
+ *    { "display": { "scaling": "fixed", "factor": 4000 } }, else the host's catalog entry (catalog.ts);
  *  - its calibration: temperature scaling of the logits, logits / T, read from model.json's
  *    userDefinedMetadata { "calibration": { "temperature": T } }; identity (T = 1) when absent.
  * Hosts build bundles with loadModelBundle and hand them to runPipeline; they add nothing else.
@@ -49,6 +50,22 @@ export function calibrationFromMetadata(metadata: unknown): Calibration {
   return { temperature: t };
 }
 
+/** The display post-processing model.json asks for (undefined: none). Throws InputError on a bad one. */
+export function displayFromMetadata(metadata: unknown): DisplayOptions | undefined {
+  const d = metadata && typeof metadata === 'object' ? (metadata as Record<string, unknown>).display : undefined;
+  if (d === undefined || d === null) return undefined;
+  const o = (typeof d === 'object' ? d : {}) as Record<string, unknown>;
+  const positive = (k: string) => o[k] === undefined || (typeof o[k] === 'number' && Number.isFinite(o[k]) && (o[k] as number) > 0);
+  if ((o.scaling !== 'fixed' && o.scaling !== 'adaptive') || !positive('factor') || !positive('sigma') || !positive('percentile')) {
+    throw new InputError(`model.json: display must be { "scaling": "fixed" | "adaptive" } with positive factor, sigma or percentile, not ${JSON.stringify(d)}.`);
+  }
+  const out: DisplayOptions = { scaling: o.scaling };
+  if (o.factor !== undefined) out.factor = o.factor as number;
+  if (o.sigma !== undefined) out.sigma = o.sigma as number;
+  if (o.percentile !== undefined) out.percentile = o.percentile as number;
+  return out;
+}
+
 /** A bundle of a model without covariates or calibration (the seeded model, imported HDF5 files). */
 export function plainBundle(model: Model, label: string, extra: { display?: DisplayOptions; provenance?: ModelProvenance } = {}): ModelBundle {
   return { model, label, covariateModel: null, calibration: { ...IDENTITY_CALIBRATION }, ...extra };
@@ -71,8 +88,9 @@ export async function loadModelBundle(artifacts: tf.io.ModelArtifacts, source: B
   const metadata = artifacts.userDefinedMetadata;
   const spec = covariateModelSpec(metadata);
   const calibration = calibrationFromMetadata(metadata);
+  const display = displayFromMetadata(metadata) ?? source.display;
   if (spec && !source.read) throw new InputError(`The model "${source.label}" needs its covariate model file, which this host cannot read.`);
   const covariateModel = spec ? await loadCovariateModel(spec, source.read!, CAT12_GRID.dims) : null;
   const model = await loadModel(artifacts, source.label);
-  return { model, label: source.label, covariateModel, calibration, display: source.display, provenance: source.provenance };
+  return { model, label: source.label, covariateModel, calibration, display, provenance: source.provenance };
 }
