@@ -18,7 +18,6 @@ import type { PipelineCombinationRecord } from '../core/pipeline';
 import type { HabitsRequest, HabitsResponse } from './habitsProtocol';
 
 export { PIPELINE_STAGES, type PipelineProgress, type PipelineStage } from '../core/progress';
-export { METHODS } from '../core/lrp/registry';
 export { BUNDLED_MODELS as MODELS } from '../core/model/catalog';
 
 export const GRID_DIMS = CAT12_GRID.dims;

@@ -1,10 +1,9 @@
 import { useState } from 'react';
 import { version as appVersion } from '../../../package.json';
 import { lobesCsv, regionsCsv } from '../../core/analysis/tables';
-import { exportNifti, useResearch } from '../../state/research';
+import { exportNifti, useResearch, type MapKind, type MapSpace } from '../../state/research';
 import { buildSessionReport, resultFields, sha256Hex } from '../../state/sessionReport';
 import { useStore } from '../../state/store';
-import type { MapKind, MapSpace } from '../../worker/researchProtocol';
 import { downloadBlob, renderLayoutPng } from './exportPng';
 import { useResearchStrings, type NiftiExportKind } from './strings';
 
