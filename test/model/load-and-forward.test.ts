@@ -114,7 +114,8 @@ describe('model loading', () => {
     const specs: tf.io.WeightsManifestEntry[] = [];
     const qs: Uint8Array[] = [];
     for (const w of weights) {
-      let min = Math.min(...w.data), max = Math.max(...w.data);
+      const min = Math.min(...w.data);
+      let max = Math.max(...w.data);
       if (max === min) max = min + 1;
       const scale = (max - min) / 255;
       qs.push(Uint8Array.from(w.data, (v) => Math.round((v - min) / scale)));
