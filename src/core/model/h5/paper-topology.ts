@@ -1,5 +1,5 @@
 /**
- * The architecture of Dyrba et al. 2021 (shared/docs/model-grid.md) as the Keras 2.2.4
+ * The architecture of Dyrba et al. 2021 (docs/model-grid.md) as the Keras 2.2.4
  * Sequential JSON that `model.save()` writes into `model_config`: the topology used for
  * weights-only files (`model.save_weights()`), which carry none. Field names and defaults are
  * those of Keras 2.2.4's get_config(); the layer names are those of a fresh session
