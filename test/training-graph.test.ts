@@ -33,7 +33,7 @@ describe('fused Conv3D + ReLU + MaxPool3D block', () => {
   }
 });
 
-import { loadModel } from '../src/core/model';
+import { loadModel } from '../src/core/model/loadModel';
 import { predict } from '../src/core/lrp';
 import { artifactsFromWeights, paperTopology } from '../src/core/model/seeded';
 import { createGraph, forwardGraph, graphWeights, setGraphWeights, updateMovingStats } from '../src/training/graph';

@@ -79,12 +79,6 @@ export interface PipelineResult {
   calibration: Calibration;
 }
 
-export type RunPipeline = (
-  req: PipelineRequest,
-  onProgress: (p: PipelineProgress) => void,
-  signal: AbortSignal,
-) => Promise<PipelineResult>;
-
 /**
  * Textures ready for upload, computed in the worker so that the page does no voxel loops:
  * background as R8 (0..255 over [bgMin, bgMax]), display map as R8 (v = (b - 128) / 127).

@@ -125,12 +125,6 @@ function withTimeout<T>(p: Promise<T>, ms: number, message: string): Promise<T> 
   });
 }
 
-/** model.json of a bundled model with a URL, absolute (null for the seeded and imported ones). */
-export function bundledModelUrl(modelId: string): string | null {
-  const bundled = BUNDLED_MODELS.find((m) => m.id === modelId);
-  return bundled?.url && siteBase ? new URL(bundled.url, siteBase).href : null;
-}
-
 /** An imported model just converted: cached so it runs even where IndexedDB is unavailable. */
 export function rememberModel(modelId: string, model: Model, label: string): void {
   cache.remember(modelId, { bundle: plainBundle(model, label, { provenance: 'imported' }), notices: [] });

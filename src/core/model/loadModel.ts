@@ -32,10 +32,6 @@ export async function loadArtifactsFromUrl(url: string): Promise<tf.io.ModelArti
   }
 }
 
-/** Load from a URL of model.json; shards are fetched relative to it. */
-export async function loadModelFromUrl(url: string, name?: string): Promise<Model> {
-  return loadModel(await loadArtifactsFromUrl(url), name ?? url.replace(/\/model\.json$/, '').split('/').pop() ?? 'model');
-}
 
 /** Load from browser File objects: model.json and its .bin shards, in any order. */
 export async function loadModelFromFiles(files: File[], name?: string): Promise<Model> {

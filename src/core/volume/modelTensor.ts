@@ -32,11 +32,6 @@ function gridRowStart(a: number, s: number): number {
   return i + GX * (j + GY * k);
 }
 
-/** Flat model index a * 12000 + s * 120 + c (row-major over [100, 100, 120]). */
-export function modelFlatIndex(a: number, s: number, c: number): number {
-  return a * (NS * NC) + s * NC + c;
-}
-
 /**
  * Crop and reorder a grid volume into the model's flat input (NaN -> 0).
  * A Volume must be on the CAT12 grid (resample first); a bare array must have 121*145*121 values.
