@@ -23,7 +23,6 @@ import { explain } from './lrp/methods';
 import { methodSpec, unknownMethodMessage, type MethodId } from './lrp/registry';
 import type { OcclusionOptions } from './lrp/occlusion';
 import type { ModelExecutor } from './lrp/executor';
-import type { Kernels } from './model/kernels';
 import { softmax } from './model/forward';
 import type { Model } from './model/types';
 import { plainBundle, type Calibration, type ModelBundle } from './model/bundle';
@@ -70,7 +69,6 @@ export interface PipelineOptions {
   /** Overrides the bundle's display post-processing. */
   display?: DisplayOptions;
   occlusion?: OcclusionOptions;
-  kernels?: Kernels;
   /** A faster engine built for the primary model (the wasm-simd planar executor); methods it lacks run on tfjs. */
   executor?: ModelExecutor;
   /** The faster engine for any model of the run (combinations); `executor` wins for the primary one. */
@@ -316,7 +314,6 @@ async function analyzeOne(
     method: member.method,
     neuron: o.neuron,
     occlusion: o.occlusion,
-    kernels: o.kernels,
     executor: o.executor,
     signal: o.signal,
     onProgress: (e) => {
