@@ -245,9 +245,6 @@ export async function runPipeline(scanBytes: Uint8Array, options: PipelineOption
     const say = (m?: string) => (member.prefix ? `${member.prefix}: ${m ?? ''}`.trim() : m);
     results.push(await analyzeOne(grid, member, { ...options, neuron, covariates, executor, onProgress: (p) => report(p.stage, p.fraction, say(p.message)) }));
   }
-  if (options.covariates && !results.some((r) => r.residualized)) {
-    notices.push('The model takes raw gray-matter maps; the covariates given were not used.');
-  }
   for (const r of results) {
     notices.push(...r.notices);
     timings.grid += r.prepareMs;

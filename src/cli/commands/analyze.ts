@@ -166,6 +166,9 @@ export async function run(args: string[]): Promise<number> {
           executorFor: async (model) => executors.get(model),
         });
         for (const n of out.notices) process.stderr.write(`note (${basename(scanPath)}): ${n}\n`);
+        if (covariatesOf(scanPath) && !out.residualizedWith) {
+          process.stderr.write(`note (${basename(scanPath)}): the model takes raw gray-matter maps; the covariates given were not used.\n`);
+        }
         await mkdir(dir, { recursive: true });
         const onGrid = (data: Float32Array) => ({ dims: CAT12_GRID.dims, affine: CAT12_GRID.affine, data });
         await writeFile(join(dir, 'result.json'), JSON.stringify(resultJson(out, scanPath, out.engine === 'tfjs' ? engine.tfjsBackend : out.engine), null, 2) + '\n');
