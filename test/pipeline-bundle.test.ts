@@ -87,6 +87,16 @@ describe('residualization with the bundle\'s covariate model', () => {
     expect(plain.residualizedWith).toBeUndefined();
   }, 120_000);
 
+  it('refuses covariates a residualizing model cannot use, with one sentence', async () => {
+    const bundle: ModelBundle = { ...plainBundle(A, 'A'), covariateModel: testCovariateModel() };
+    const ok = { age: 70, sex: 0.5, tiv: 1400, field: 3 };
+    await expect(run({ bundle, method: 'paper', covariates: { ...ok, age: Number.NaN } })).rejects.toThrow(/covariate age is NaN/);
+    await expect(run({ bundle, method: 'paper', covariates: { ...ok, sex: 2 } })).rejects.toThrow(InputError);
+    await expect(run({ bundle, method: 'paper', covariates: { ...ok, tiv: 0 } })).rejects.toThrow(/TIV/);
+    // A raw model does not use them, so an empty form field does not block it.
+    await expect(run({ bundle: plainBundle(A, 'A'), method: 'paper', covariates: { ...ok, age: Number.NaN } })).resolves.toBeTruthy();
+  }, 60_000);
+
   it('a raw model ignores covariates: same input and map as without them', async () => {
     const out = await run({ bundle: plainBundle(A, 'A'), method: 'paper', covariates: { age: 50, sex: 0, tiv: 1300, field: 3 } });
     const plain = await run({ bundle: plainBundle(A, 'A'), method: 'paper' });

@@ -151,6 +151,17 @@ function checkInputShape(bundle: ModelBundle): void {
   }
 }
 
+/** Covariates a residualizing model can use: finite, sex within [0, 1] (0.5 unknown), a positive TIV. */
+function checkCovariates(c: Covariates): void {
+  for (const key of ['age', 'sex', 'tiv', 'field'] as const) {
+    if (typeof c[key] !== 'number' || !Number.isFinite(c[key])) {
+      throw new InputError(`The covariate ${key} is ${String(c[key])}; give a number (the model regresses it out of the scan).`);
+    }
+  }
+  if (c.sex < 0 || c.sex > 1) throw new InputError(`The covariate sex is ${c.sex}; use 1 for female, 0 for male, 0.5 when unknown.`);
+  if (c.tiv <= 0) throw new InputError(`The covariate TIV is ${c.tiv} ml; give the total intracranial volume in ml (about 1000 to 2000).`);
+}
+
 function checkMethod(method: string): void {
   const unknown = unknownMethodMessage(method);
   if (unknown) throw new InputError(unknown);
@@ -211,6 +222,8 @@ export async function runPipeline(scanBytes: Uint8Array, options: PipelineOption
   const primary = options.bundle ?? bundleOfLegacyOptions(options);
   const members = membersOf(primary, method, options.combine);
   for (const m of members) checkInputShape(m.bundle);
+  const covariates = options.covariates ?? DEFAULT_COVARIATES;
+  if (members.some((m) => m.bundle.covariateModel)) checkCovariates(covariates);
   const report = (stage: PipelineStage, fraction: number, message?: string) => options.onProgress?.({ stage, fraction, message });
   const timings: Record<PipelineStage, number> = { reading: 0, grid: 0, forward: 0, relevance: 0, post: 0 };
   let t = performance.now();
@@ -237,7 +250,6 @@ export async function runPipeline(scanBytes: Uint8Array, options: PipelineOption
   await yieldToHost();
   checkAborted(signal);
 
-  const covariates = options.covariates ?? DEFAULT_COVARIATES;
   const results: MemberResult[] = [];
   for (const member of members) {
     checkAborted(signal);
