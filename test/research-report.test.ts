@@ -11,7 +11,7 @@ import type { PipelineResult } from '../src/worker/protocol';
 function result(over: Partial<PipelineResult> = {}): PipelineResult {
   return {
     background: new Float32Array(0), relevance: new Float32Array(0), display: new Float32Array(0),
-    logits: [-0.5, 0.97], probability: 0.8125, modelLabel: 'Demo model', methodLabel: 'LRP (paper)',
+    logits: [-0.5, 0.97], probability: 0.8125, neuron: 1, modelLabel: 'Demo model', methodLabel: 'LRP (paper)',
     notices: [], timings: {}, backend: 'wasm-simd', provenance: 'synthetic-demo',
     displayOptions: { scaling: 'fixed', sigma: 1.25, factor: 4000 }, calibration: { temperature: 1.6 },
     residualizedWith: { age: 61, sex: 1, tiv: 1333, field: 1.5 },
@@ -26,7 +26,6 @@ function input(r: PipelineResult): SessionReportInput {
     scan: { fileName: 'sub-01_mwp1.nii.gz', sha256: 'ab'.repeat(32), bytes: 1234, source: 'file' },
     model: { id: 'demo', label: r.modelLabel },
     method: { id: 'paper', label: r.methodLabel },
-    neuron: 1,
     ...resultFields(r),
     threshold: 0.4,
     transparency: 0.3,
@@ -43,6 +42,7 @@ describe('session report', () => {
     expect(r.app).toEqual({ name: 'relevance-viewer', version: '9.9.9' });
     expect(r.createdAt).toBe('2025-01-02T03:04:05.000Z');
     expect(r.method).toEqual({ id: 'paper', label: 'LRP (paper)', neuron: 1 });
+    expect(buildSessionReport(input(result({ neuron: 0 }))).method.neuron).toBe(0); // the result's, not a constant
     expect(r.covariates).toEqual({ age: 61, sex: 1, tiv: 1333, field: 1.5 });
     expect(r.engine).toBe('wasm-simd');
     expect(r.prediction).toEqual({ probabilityAD: 0.8125, logits: [-0.5, 0.97] });

@@ -115,8 +115,9 @@ export function buildSessionReport(input: SessionReportInput): SessionReport {
 }
 
 /** The part of the report that comes from the analysis result itself, so no field is left to the page to fill in. */
-export function resultFields(result: PipelineResult): Pick<SessionReportInput, 'engine' | 'covariates' | 'probability' | 'logits' | 'display' | 'calibration' | 'combination'> {
+export function resultFields(result: PipelineResult): Pick<SessionReportInput, 'neuron' | 'engine' | 'covariates' | 'probability' | 'logits' | 'display' | 'calibration' | 'combination'> {
   return {
+    neuron: result.neuron,
     engine: result.backend,
     covariates: result.residualizedWith ? { ...result.residualizedWith } : null,
     probability: result.probability,

@@ -58,6 +58,8 @@ export interface PipelineResult {
   logits: number[];
   /** softmax(logits)[1]: the likelihood of AD. */
   probability: number;
+  /** The output neuron explained (1 = AD). */
+  neuron: number;
   modelLabel: string;
   methodLabel: string;
   notices: string[];

@@ -266,6 +266,7 @@ export async function runAnalysis(
     display: out.display,
     logits: out.logits,
     probability: out.probability,
+    neuron: out.neuron,
     modelLabel: out.modelLabel,
     methodLabel: out.methodLabel,
     notices: [...new Set([...modelNotices, ...engine.notices, ...engineNotices, ...out.notices])],

@@ -71,7 +71,6 @@ export function ExportPanel() {
       scan: { fileName: s.scan.name, sha256: await sha256Hex(s.scan.bytes), bytes: s.scan.bytes.length, source: s.scan.source },
       model: { id: s.modelId, label: s.output.result.modelLabel },
       method: { id: s.method, label: s.output.result.methodLabel },
-      neuron: 1,
       ...resultFields(s.output.result),
       threshold: s.view.threshold,
       transparency: s.view.transparency,
