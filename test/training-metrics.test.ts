@@ -8,7 +8,7 @@ import { atrophyOverlap } from '../src/training/relevanceMetrics';
 import { createGraph, forwardGraph, graphWeights } from '../src/training/graph';
 import { exportModel } from '../src/training/node/exportModel';
 import { loadModelFromDir } from '../src/cli/loadModelNode';
-import { predict } from '../src/core/lrp';
+import { predict } from '../src/core/lrp/methods';
 import { makeRng } from '../src/training/prng';
 
 beforeAll(async () => { await tf.setBackend('cpu'); });

@@ -168,7 +168,7 @@ function checkMethod(method: string): void {
 }
 
 /** Every default of the display post-processing filled in, so results and reports say what ran. */
-export function resolveDisplayOptions(d: DisplayOptions | undefined): PipelineOutput['displayOptions'] {
+function resolveDisplayOptions(d: DisplayOptions | undefined): PipelineOutput['displayOptions'] {
   const o = d ?? { scaling: 'fixed' as const };
   const sigma = o.sigma ?? DEFAULT_DISPLAY_SIGMA;
   return o.scaling === 'adaptive'

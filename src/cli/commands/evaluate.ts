@@ -45,7 +45,7 @@ export function summarize(rows: EvaluationRow[]): Record<string, number> {
 }
 
 /** --limit: a positive whole number of subjects (the first N of the cohort). */
-export function parseLimit(text: string | undefined): number | undefined {
+function parseLimit(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
   const n = Number(text);
   if (!/^\s*\d+\s*$/.test(text) || !Number.isInteger(n) || n < 1) throw new InputError(`--limit must be a positive whole number of subjects, not "${text}".`);
