@@ -6,7 +6,7 @@ import { en } from '../src/ui/i18n/en';
 import { de } from '../src/ui/i18n/de';
 import { messagesDe } from '../src/ui/i18n/messagesDe';
 import { GATE_TEXTS } from '../src/core/gate/texts';
-import { WORKER_TEXTS } from '../src/worker/texts';
+import { WORKER_TEXTS } from '../src/worker/messageProtocol';
 import { STATE_TEXTS } from '../src/state/texts';
 import { NIFTI_TEXTS } from '../src/core/nifti/texts';
 import { formatPercent, translateMessage } from '../src/ui/i18n';

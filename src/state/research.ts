@@ -22,6 +22,8 @@ export const RESEARCH_OPTIONS = {
   showAllOutlines: { kind: 'flag', default: false, doc: 'Outlines of all AAL regions.' },
 } as const satisfies Record<string, ViewOption>;
 
+export type { MapKind, MapSpace };
+
 export type ResearchSettings = SettingsOf<typeof RESEARCH_OPTIONS>;
 export const DEFAULT_RESEARCH_SETTINGS: ResearchSettings = defaultsOf(RESEARCH_OPTIONS);
 export const VOXEL_MM3 = 3.375;

@@ -13,6 +13,8 @@ export const STATE_TEXTS = {
 } as const;
 
 export type StateMessageKey = keyof typeof STATE_TEXTS;
+/** The worker's keys, for the page's locales (the page reaches the worker only through the state). */
+export type { WorkerMessageKey } from '../worker/messageProtocol';
 
 export const say = (key: StateMessageKey, params?: Record<string, string | number>): Message => messageFrom(STATE_TEXTS, key, params);
 

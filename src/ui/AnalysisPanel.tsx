@@ -2,7 +2,8 @@ import { useRef } from 'react';
 import { useStore } from '../state/store';
 import { setMethod, setModel } from '../state/actions';
 import { openFiles, refreshModelInfo, removeImportedModel } from '../state/habitsActions';
-import { METHODS, MODELS } from '../worker/protocol';
+import { METHODS } from '../core/lrp/registry';
+import { BUNDLED_MODELS as MODELS } from '../core/model/catalog';
 import { useT } from './i18n';
 import { useNames } from './names';
 

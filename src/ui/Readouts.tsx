@@ -1,7 +1,9 @@
 import { useStore } from '../state/store';
-import { GRID_DIMS } from '../worker/protocol';
+import { CAT12_GRID } from '../core/volume/grid';
 import { voxelToWorld } from '../render/viewGeometry';
 import { useNumbers, useT } from './i18n';
+
+const GRID_DIMS = CAT12_GRID.dims;
 
 /** AAL names as the region table writes them: "Frontal_Inf_Tri_L" -> "Frontal Inf Tri L". */
 export const regionDisplayName = (name: string) => name.replace(/_/g, ' ');

@@ -30,7 +30,7 @@ export function ResultDetails() {
           <h3>{t('result.members')}</h3>
           <ul className="members" data-testid="members">
             {combo.members.map((m, i) => (
-              <li key={i}>{isDiff ? (i === 0 ? 'A: ' : 'B: ') : ''}{names.model(m.modelId)} · {names.method(m.method)}: {pct(m.probability)}</li>
+              <li key={i}>{isDiff ? (i === 0 ? 'A: ' : 'B: ') : ''}{names.modelByLabel(m.modelLabel)} · {names.method(m.method)}: {pct(m.probability)}</li>
             ))}
           </ul>
         </>

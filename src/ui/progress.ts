@@ -1,5 +1,5 @@
 /** How far a job is, over all pipeline stages, and a time estimate from its pace so far. */
-import { PIPELINE_STAGES, type PipelineProgress } from '../worker/protocol';
+import { PIPELINE_STAGES, type PipelineProgress } from '../core/progress';
 import type { MessageKey } from './i18n';
 
 export const STAGE_KEY: Record<string, MessageKey> = {

@@ -5,7 +5,7 @@
 import type { GateDecision } from '../core/gate';
 import type { Message } from '../core/messages';
 import type { ImportedModelInfo, ModelInfo } from './habitsProtocol';
-import { say } from './texts';
+import { say } from './messageProtocol';
 import type { AssetData, ErrorKind, PipelineProgress, PipelineRequest, PipelineResult, TextureData, WorkerRequest, WorkerResponse } from './protocol';
 
 export class AnalysisError extends Error {

@@ -1,11 +1,10 @@
 /**
  * German for the sentences the core, the worker and the state layer send as Messages (their
- * English is in src/core/gate/texts.ts, src/worker/texts.ts, src/state/texts.ts): exactly their
+ * English is in src/core/gate/texts.ts, src/worker/messageProtocol.ts, src/state/texts.ts): exactly their
  * keys (the type enforces it) with the same placeholders (test/i18n.test.ts).
  */
 import type { GateMessageKey } from '../../core/gate/texts';
-import type { WorkerMessageKey } from '../../worker/texts';
-import type { StateMessageKey } from '../../state/texts';
+import type { StateMessageKey, WorkerMessageKey } from '../../state/texts';
 import type { NiftiMessageKey } from '../../core/nifti/texts';
 
 export type SentMessageKey = GateMessageKey | NiftiMessageKey | WorkerMessageKey | StateMessageKey;
@@ -43,11 +42,7 @@ export const messagesDe: Record<SentMessageKey, string> = {
   'worker.modelFallback': '{model} konnte nicht geladen werden ({reason}), daher lief das untrainierte Zufallsmodell: seine Ausgabe bedeutet nichts.',
   'worker.softwareWebgl': 'WebGL rendert hier in Software ({renderer}), langsamer als die WebAssembly-SIMD-Kernel, die deshalb das Modell rechnen.',
   'worker.engineUnavailable': 'Die Engine {engine} ist nicht verfügbar ({reason}); es wird auf die nächste ausgewichen.',
-  'worker.wasmFallback': 'Die wasm-simd-Engine konnte dieses Modell nicht rechnen ({reason}); tfjs cpu hat es gerechnet.',
-  'worker.unknownMethod': 'Unbekannte Methode „{method}“; wählen Sie eine aus der Liste.',
   'worker.unknownModel': 'Unbekanntes Modell „{model}“; wählen Sie eines aus der Liste.',
-  'worker.inputShape': 'Das Modell „{model}“ erwartet Eingaben von {shape}, diese App liefert aber den {expected}-Ausschnitt des 1,5-mm-MNI-Gitters aus der Arbeit; nehmen Sie ein Modell, das auf dieser Eingabe trainiert wurde.',
-  'worker.averageNeedsTwo': 'Zum Mitteln braucht es mindestens zwei Modelle; wählen Sie zwei oder mehr.',
 
   'state.tooLarge': '„{name}“ ist {mb} MB groß, zu groß für eine Karte der grauen Substanz; nehmen Sie das CAT12-mwp1-Bild.',
   'state.unknownDemo': 'Der Beispielfall „{id}“ ist nicht in der Liste; wählen Sie einen anderen.',

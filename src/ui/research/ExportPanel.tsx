@@ -1,10 +1,9 @@
 import { useState } from 'react';
 import { version as appVersion } from '../../../package.json';
 import { lobesCsv, regionsCsv } from '../../core/analysis/tables';
-import { exportNifti, useResearch } from '../../state/research';
-import { buildSessionReport, sha256Hex } from '../../state/sessionReport';
+import { exportNifti, useResearch, type MapKind, type MapSpace } from '../../state/research';
+import { buildSessionReport, resultFields, sha256Hex } from '../../state/sessionReport';
 import { useStore } from '../../state/store';
-import type { MapKind, MapSpace } from '../../worker/researchProtocol';
 import { downloadBlob, renderLayoutPng } from './exportPng';
 import { useResearchStrings, type NiftiExportKind } from './strings';
 import { formatPercent, translate, translateMessage, useMessage, useT } from '../i18n';
@@ -96,13 +95,8 @@ export function ExportPanel() {
       scan: { fileName: s.scan.name, sha256: await sha256Hex(s.scan.bytes), bytes: s.scan.bytes.length, source: s.scan.source },
       model: { id: s.output.choice.modelId, label: s.output.result.modelLabel },
       method: { id: s.output.choice.method, label: s.output.result.methodLabel },
-      neuron: 1,
-      engine: s.output.result.backend,
-      covariates: s.output.result.residualizedWith ? { ...s.output.result.residualizedWith } : null,
-      probability: s.output.result.probability,
-      inputGate: s.output.result.gate,
+      ...resultFields(s.output.result),
       disclaimer: cautions(s, 'en').disclaimer,
-      logits: s.output.result.logits,
       threshold: s.view.threshold,
       transparency: s.view.transparency,
       minClusterSize: useResearch.getState().settings.minClusterSize,

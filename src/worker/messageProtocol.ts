@@ -1,6 +1,6 @@
 /**
- * The worker's sentences in English, by key (the page translates the keys: src/ui/i18n/messagesDe.ts).
- * Numbers and names arrive as parameters.
+ * The worker's sentences in English, by key: part of the contract with the page, which translates
+ * the keys (src/ui/i18n/messagesDe.ts). Numbers and names arrive as parameters.
  */
 import { messageFrom, type Message } from '../core/messages';
 
@@ -13,11 +13,7 @@ export const WORKER_TEXTS = {
   'worker.modelFallback': 'The {model} could not be loaded ({reason}), so the untrained seeded model ran instead: its output means nothing.',
   'worker.softwareWebgl': 'WebGL renders in software here ({renderer}), which is slower than the WebAssembly SIMD kernels, so those run the model.',
   'worker.engineUnavailable': 'The {engine} engine is not available ({reason}); falling back.',
-  'worker.wasmFallback': 'The wasm-simd engine could not run this model ({reason}); tfjs cpu ran it.',
-  'worker.unknownMethod': 'Unknown method "{method}"; pick one from the method list.',
   'worker.unknownModel': 'Unknown model "{model}"; pick one from the model list.',
-  'worker.inputShape': 'The model "{model}" takes inputs of {shape}, but this app feeds the paper\'s {expected} crop of the 1.5 mm MNI grid; use a model trained on that input.',
-  'worker.averageNeedsTwo': 'Averaging needs at least two models; tick two or more.',
 } as const;
 
 export type WorkerMessageKey = keyof typeof WORKER_TEXTS;
