@@ -2,6 +2,8 @@ import { createReadStream, cpSync, existsSync, statSync } from 'node:fs';
 import { join, normalize, resolve } from 'node:path';
 import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
+import { contentSecurityPolicy } from './vite-plugins/csp';
+import { serviceWorker } from './vite-plugins/serviceWorker';
 
 // Cross-origin isolation lets the wasm kernels use threads (SharedArrayBuffer).
 const isolationHeaders = {
@@ -36,7 +38,12 @@ function bundledModels(): Plugin {
 
 export default defineConfig({
   base: './', // relative base: the build works from any static folder
-  plugins: [react(), bundledModels()],
+  plugins: [
+    react(),
+    bundledModels(),
+    contentSecurityPolicy(),
+    serviceWorker({ source: resolve(__dirname, 'src/sw.ts'), modelsDir: resolve(__dirname, 'models') }),
+  ],
   worker: { format: 'es' },
   server: { headers: isolationHeaders },
   preview: { headers: isolationHeaders },

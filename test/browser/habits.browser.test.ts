@@ -11,7 +11,7 @@ import type { Browser, Page } from 'playwright-core';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodePng, pixelStats, type Rgba } from './png';
-import { buildAndServe, frames, launchBrowser, SHOTS, waitForFrameAfter } from './harness';
+import { buildAndServe, expectNoCspViolations, frames, launchBrowser, SHOTS, waitForFrameAfter, watchCsp } from './harness';
 import type { StaticServer } from './staticServer';
 import { makeSeededModelArtifacts } from '../../src/core/model/seeded';
 
@@ -65,6 +65,7 @@ beforeAll(async () => {
   server = await buildAndServe(residualizingDemoModel());
   browser = await launchBrowser();
   page = await browser.newPage({ viewport: { width: 1400, height: 900 }, deviceScaleFactor: 1, locale: 'en-US' });
+  await watchCsp(page);
   page.on('pageerror', (e) => pageErrors.push(String(e)));
   mkdirSync(SHOTS, { recursive: true });
   await page.goto(`${server.url}?backend=wasm-simd`);
@@ -240,4 +241,6 @@ describe('habits of the field', () => {
   it('threw no page errors', () => {
     expect(pageErrors).toEqual([]);
   });
+
+  it('broke no rule of the Content-Security-Policy', () => expectNoCspViolations(page));
 });

@@ -62,3 +62,43 @@ export async function setSlider(page: Page, testId: string, value: number): Prom
     input.dispatchEvent(new Event('input', { bubbles: true }));
   }, value);
 }
+
+const cspLogs = new WeakMap<Page, string[]>();
+
+/**
+ * Starts recording Content-Security-Policy violations of `page` (call before its first goto):
+ * the page's securitypolicyviolation events from its first script on, and the browser's
+ * "Refused to ..." console reports, which also cover the page's workers.
+ */
+export async function watchCsp(page: Page): Promise<void> {
+  const log: string[] = [];
+  cspLogs.set(page, log);
+  page.on('console', (m) => {
+    if (/Content Security Policy/i.test(m.text())) log.push(`console: ${m.text()}`);
+  });
+  page.on('worker', (w) => {
+    // Workers' own reports, where the browser routes their console to the worker target.
+    (w as unknown as { on(e: 'console', f: (m: { text(): string }) => void): void }).on?.('console', (m) => {
+      if (/Content Security Policy/i.test(m.text())) log.push(`worker console: ${m.text()}`);
+    });
+  });
+  // A binding outlives navigations, so reloads and second visits are covered too.
+  await page.exposeFunction('__rvCspViolation', (text: string) => log.push(`event: ${text}`));
+  await page.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => {
+      const report = (window as unknown as { __rvCspViolation: (t: string) => void }).__rvCspViolation;
+      report(`${e.effectiveDirective} blocked ${e.blockedURI || '(inline)'} at ${e.sourceFile}:${e.lineNumber}`);
+    });
+  });
+}
+
+/** The violations recorded since watchCsp(page), events and console reports together. */
+export function cspViolations(page: Page): string[] {
+  return [...(cspLogs.get(page) ?? [])];
+}
+
+/** Fails with the list when `page` broke its Content-Security-Policy anywhere. */
+export function expectNoCspViolations(page: Page): void {
+  const found = cspViolations(page);
+  if (found.length) throw new Error(`Content-Security-Policy violations:\n${found.join('\n')}`);
+}
