@@ -92,8 +92,8 @@ export async function openFiles(files: File[]): Promise<void> {
   }
   if (scans[0]) await loadFile(scans[0]);
   else if (imported) await analyze();
-  // "Works, but not kept": shown once the analysis is through, unless something failed.
-  if (notices.length && !useStore.getState().error) useStore.setState({ error: notices.join(' ') });
+  // "Works, but not kept": shown once the analysis is through (after its error, if any).
+  if (notices.length) useStore.setState((s) => ({ error: [s.error, ...notices].filter(Boolean).join(' ') }));
 }
 
 /** Bigger than any model this viewer can run (the paper's files are tens of MB). */

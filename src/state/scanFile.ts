@@ -10,11 +10,12 @@
 import { InputError } from '../core/errors';
 import { niftiFirstVolumeEnd } from '../core/nifti';
 
-export const STREAM_ABOVE = 256 * 2 ** 20;
+export const STREAM_ABOVE = 64 * 2 ** 20;
 const HEAD_BYTES = 540; // enough for a NIfTI-1 or NIfTI-2 header
 
-export async function readScanFile(file: Blob): Promise<Uint8Array> {
-  if (file.size <= STREAM_ABOVE) return new Uint8Array(await file.arrayBuffer());
+/** `streamAbove`: the size from which a file is read to its first volume only (tests lower it). */
+export async function readScanFile(file: Blob, streamAbove = STREAM_ABOVE): Promise<Uint8Array> {
+  if (file.size <= streamAbove) return new Uint8Array(await file.arrayBuffer());
   const magic = new Uint8Array(await file.slice(0, 2).arrayBuffer());
   if (magic[0] === 0x1f && magic[1] === 0x8b) return inflatedPrefix(file);
   const head = new Uint8Array(await file.slice(0, HEAD_BYTES).arrayBuffer());
