@@ -156,9 +156,11 @@ describe('relevance-viewer in the browser', () => {
     await page.getByTestId('error').waitFor();
     expect(await page.getByTestId('error').textContent()).toMatch(/context was lost/);
     const n = await frames(page);
+    const restoredAt = Date.now();
     await page.evaluate(() => (window as unknown as { __lose: WEBGL_lose_context }).__lose.restoreContext());
     await page.getByTestId('error').waitFor({ state: 'detached', timeout: 30_000 });
     await waitForFrameAfter(page, n);
+    console.log(`[figure] WebGL context restored -> views drawn again after ${Date.now() - restoredAt} ms (SwiftShader, incl. Playwright round trips)`);
     const s = await viewStats('view-axial');
     expect(s.lumaStd).toBeGreaterThan(8);
   });

@@ -67,20 +67,25 @@ const cspLogs = new WeakMap<Page, string[]>();
 
 /**
  * Starts recording Content-Security-Policy violations of `page` (call before its first goto):
- * the page's securitypolicyviolation events from its first script on, and the browser's
- * "Refused to ..." console reports, which also cover the page's workers.
+ * the page's securitypolicyviolation events from its first script on, and those of its workers
+ * (which fire in the worker, under the policy its script was served with), from the moment
+ * each worker appears.
  */
 export async function watchCsp(page: Page): Promise<void> {
   const log: string[] = [];
   cspLogs.set(page, log);
-  page.on('console', (m) => {
-    if (/Content Security Policy/i.test(m.text())) log.push(`console: ${m.text()}`);
-  });
+  const TAG = '[csp-violation] ';
   page.on('worker', (w) => {
-    // Workers' own reports, where the browser routes their console to the worker target.
-    (w as unknown as { on(e: 'console', f: (m: { text(): string }) => void): void }).on?.('console', (m) => {
-      if (/Content Security Policy/i.test(m.text())) log.push(`worker console: ${m.text()}`);
+    w.on('console', (m) => {
+      if (m.text().startsWith(TAG)) log.push(`worker ${w.url().split('/').pop()}: ${m.text().slice(TAG.length)}`);
     });
+    void w
+      .evaluate((tag) => {
+        self.addEventListener('securitypolicyviolation', (e) => {
+          console.error(`${tag}${e.effectiveDirective} blocked ${e.blockedURI || '(inline)'} at ${e.sourceFile}:${e.lineNumber}`);
+        });
+      }, TAG)
+      .catch(() => undefined); // a worker that ended first
   });
   // A binding outlives navigations, so reloads and second visits are covered too.
   await page.exposeFunction('__rvCspViolation', (text: string) => log.push(`event: ${text}`));

@@ -169,14 +169,21 @@ describe('Content-Security-Policy', () => {
       }
       return { fetched, img, beacon };
     }, target);
+    // The analysis worker holds the scan bytes: its policy (the response header) blocks the same.
+    const fromWorker = await analysisWorker(page).evaluate(
+      (t) => fetch(`${t}/from-worker`, { method: 'POST', body: 'scan bytes', mode: 'no-cors' }).then(() => 'sent', () => 'blocked'),
+      target,
+    );
     await page.waitForTimeout(1500); // anything that slipped through would have arrived by now
     expect(outcomes.fetched).toBe('blocked');
     expect(outcomes.img).toBe('blocked');
+    expect(fromWorker).toBe('blocked');
     expect(foreign.hits, 'requests that reached the other origin').toEqual([]);
     const seen = cspViolations(page).join('\n');
     expect(seen).toMatch(/connect-src/);
     expect(seen).toMatch(/img-src/);
     expect(seen).toMatch(/script-src/);
+    expect(seen).toMatch(/worker analysis\.worker[^:]*: connect-src blocked/);
     await context.close();
   });
 

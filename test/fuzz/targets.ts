@@ -58,14 +58,14 @@ export const FUZZ_TARGETS: FuzzTarget[] = [
     name: 'NIfTI reader (.nii)',
     fixtures: () => [...filesIn('nifti', /\.nii$/), ...filesIn('nifti', /\.nii\.gz$/, (b) => gunzipSync(b))],
     run: checkVolume,
-    runs: 1500,
+    runs: 3000,
   },
   {
     // The gzip path: mutated deflate streams, gzip headers and trailers.
     name: 'gzip (.nii.gz)',
     fixtures: () => filesIn('nifti', /\.nii\.gz$/),
     run: checkVolume,
-    runs: 800,
+    runs: 1500,
   },
   {
     // The Keras HDF5 import as the worker runs it: convert, then load what was converted.
@@ -78,6 +78,6 @@ export const FUZZ_TARGETS: FuzzTarget[] = [
       const model = await loadModel(converted.artifacts, 'fuzz.h5');
       expectValid(model.inputShape.length > 0, 'model without an input shape');
     },
-    runs: 400,
+    runs: 1500,
   },
 ];
