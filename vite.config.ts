@@ -3,6 +3,7 @@ import { join, normalize, resolve } from 'node:path';
 import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
 import { contentSecurityPolicy } from './vite-plugins/csp';
+import { siteHeaders } from './vite-plugins/headersFile';
 import { serviceWorker } from './vite-plugins/serviceWorker';
 
 // Cross-origin isolation lets the wasm kernels use threads (SharedArrayBuffer).
@@ -46,6 +47,7 @@ export default defineConfig({
   ],
   worker: { format: 'es' },
   server: { headers: isolationHeaders },
-  preview: { headers: isolationHeaders },
+  // The built site as a host that reads public/_headers serves it (isolation and the CSP).
+  preview: { headers: { ...isolationHeaders, ...siteHeaders(resolve(__dirname, 'public', '_headers')) } },
   build: { target: 'es2022', chunkSizeWarningLimit: 4000 },
 });

@@ -325,7 +325,7 @@ describe('faults', () => {
     await context.close();
   });
 
-  it('files of 1 and 2 GB: a 4D file is read to its first volume only, a huge volume and a non-scan are refused from their first bytes', async () => {
+  it('files of 1 and 2 GB: a 4D file is read to its first volume only, a huge volume, a non-scan and a huge .h5 are refused from their first bytes', async () => {
     const context = await browser.newContext();
     const page = await openApp(context);
     await analyseDemo(page, 'demo-01-CN');
@@ -358,8 +358,12 @@ describe('faults', () => {
     await dropBuiltFile(page, { name: 'disk-image.nii', head: 'none', fillerBytes: 2 ** 20, count: 2048 });
     expect(await errorText(page)).toMatch(/not a NIfTI image/);
     await dismissError(page);
+    // A 600 MiB ".h5": larger than any model, refused before reading.
+    await dropBuiltFile(page, { name: 'not-a-model.h5', head: 'none', fillerBytes: 2 ** 20, count: 600 });
+    expect(await errorText(page)).toMatch(/"not-a-model\.h5" is 600 MB, far larger than any model/);
+    await dismissError(page);
     const afterAll2 = await pageMemory(cdp);
-    console.log(`[figure] page memory after the two 2 GiB refusals: ${(afterAll2 / 2 ** 20).toFixed(0)} MiB`);
+    console.log(`[figure] page memory after the two 2 GiB refusals and a 600 MiB .h5: ${(afterAll2 / 2 ** 20).toFixed(0)} MiB`);
     expect(afterAll2 - baseline).toBeLessThan(MEMORY_CEILING);
     expect(await page.locator('.scan-name').textContent(), 'the refused files leave the analysed scan').toContain('series-4d.nii');
     expectNoCspViolations(page);

@@ -69,6 +69,11 @@ export async function serveStatic(root: string, overrides: Record<string, Uint8A
   const port = typeof addr === 'object' && addr ? addr.port : 0;
   return {
     url: `http://127.0.0.1:${port}/`,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    // Also ends kept-alive connections (a service worker may hold some), so close() cannot hang.
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }
