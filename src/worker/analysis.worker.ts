@@ -25,6 +25,10 @@ self.onmessage = (ev: MessageEvent<WorkerRequest>) => {
     running.get(msg.id)?.abort();
     return;
   }
+  if (msg.type === 'site') {
+    setSiteBase(msg.baseUrl);
+    return;
+  }
   if (msg.type === 'hold-lock') {
     // Never released while this worker lives: the page learns of its death when it is granted the lock.
     void navigator.locks.request(msg.name, () => {

@@ -35,6 +35,8 @@ export class AnalysisClient {
   /** Workers this client ended itself: their released lock is no news. */
   private retired = new WeakSet<Worker>();
   private locks = new Map<Worker, string>();
+  /** The site root the page gave (loadAssets), handed to a replacement worker too. */
+  private siteBase: string | null = null;
 
   constructor() {
     this.worker = this.spawn();
@@ -47,6 +49,8 @@ export class AnalysisClient {
       ev.preventDefault();
       this.failAll(new AnalysisError(`The analysis worker stopped (${ev.message || 'unknown reason'}); try again.`, 'crashed'));
     };
+    // Without it a replacement worker could not find the bundled models.
+    if (this.siteBase) w.postMessage({ type: 'site', id: 0, baseUrl: this.siteBase } satisfies WorkerRequest);
     if (typeof navigator !== 'undefined' && navigator.locks) {
       const name = `relevance-viewer-analysis-${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
       this.locks.set(w, name);
@@ -123,6 +127,7 @@ export class AnalysisClient {
   }
 
   loadAssets(baseUrl: string): Promise<AssetData> {
+    this.siteBase = baseUrl;
     return this.request<AssetData>({ type: 'assets', id: this.nextId++, baseUrl });
   }
 

@@ -119,13 +119,19 @@ export interface AssetsRequest {
   /** The site root as an absolute URL (the worker's own base differs from the page's). */
   baseUrl: string;
 }
+/** The site root for a replacement worker (a first worker learns it from its AssetsRequest). */
+export interface SiteRequest {
+  type: 'site';
+  id: 0;
+  baseUrl: string;
+}
 /** Asks the worker to hold a Web Lock of this name for as long as it lives (see client.ts). */
 export interface HoldLockRequest {
   type: 'hold-lock';
   id: 0;
   name: string;
 }
-export type WorkerRequest = AnalyzeRequest | CancelRequest | AssetsRequest | HoldLockRequest | HabitsRequest;
+export type WorkerRequest = AnalyzeRequest | CancelRequest | AssetsRequest | SiteRequest | HoldLockRequest | HabitsRequest;
 
 // ---- worker -> page ----
 export type ProgressMessage = { type: 'progress'; id: number } & PipelineProgress;

@@ -284,6 +284,9 @@ describe('faults', () => {
     await page.getByTestId('file-input').setInputFiles({ name: 'after-crash.nii.gz', mimeType: 'application/gzip', buffer: good });
     await page.locator('.scan-name', { hasText: 'after-crash.nii.gz' }).waitFor({ timeout: 180_000 });
     expect(await page.getByTestId('prediction').textContent()).toMatch(/\d+(\.\d)?%/);
+    // ...by the bundled model, as before the crash (not the untrained stand-in of a worker that lost its site).
+    expect(await page.getByText('trained on synthetic data').count()).toBeGreaterThan(0);
+    expect(await page.getByText('random weights').count()).toBe(0);
     console.log(`[figure] worker killed -> message on screen ${shown} ms; next file analysed by the new worker in ${Date.now() - t1} ms (model reload included)`);
     expect(await page.getByTestId('error').count()).toBe(0);
     expectNoCspViolations(page);
