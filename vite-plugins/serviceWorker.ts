@@ -37,21 +37,24 @@ export function serviceWorker(options: { source: string; modelsDir: string }): P
       this.emitFile({ type: 'chunk', id: options.source, fileName: SW_FILE });
     },
     // After Vite's own plugins, so that index.html is in the bundle.
-    generateBundle: { order: 'post', handler(_options, bundle) {
-      const sw = bundle[SW_FILE];
-      if (!sw || sw.type !== 'chunk') throw new Error('the service worker chunk is missing');
-      const files: Array<{ name: string; bytes: Uint8Array | string }> = [];
-      for (const [name, item] of Object.entries(bundle)) {
-        if (SKIP.has(name) || name.endsWith('.map')) continue;
-        files.push({ name, bytes: item.type === 'chunk' ? item.code : item.source });
-      }
-      files.push(...filesUnder(publicDir, ''), ...filesUnder(options.modelsDir, 'models/'));
-      const list = files.filter((f) => !SKIP.has(f.name)).sort((a, b) => a.name.localeCompare(b.name));
-      const hash = createHash('sha256');
-      for (const f of list) hash.update(f.name).update('\0').update(f.bytes).update('\0');
-      const manifest = { version: hash.digest('hex').slice(0, 16), files: list.map((f) => f.name) };
-      if (!PLACEHOLDER.test(sw.code)) throw new Error('the service worker has no manifest placeholder');
-      sw.code = sw.code.replace(PLACEHOLDER, JSON.stringify(JSON.stringify(manifest)));
-    } },
+    generateBundle: {
+      order: 'post',
+      handler(_options, bundle) {
+        const sw = bundle[SW_FILE];
+        if (!sw || sw.type !== 'chunk') throw new Error('the service worker chunk is missing');
+        const files: Array<{ name: string; bytes: Uint8Array | string }> = [];
+        for (const [name, item] of Object.entries(bundle)) {
+          if (SKIP.has(name) || name.endsWith('.map')) continue;
+          files.push({ name, bytes: item.type === 'chunk' ? item.code : item.source });
+        }
+        files.push(...filesUnder(publicDir, ''), ...filesUnder(options.modelsDir, 'models/'));
+        const list = files.filter((f) => !SKIP.has(f.name)).sort((a, b) => a.name.localeCompare(b.name));
+        const hash = createHash('sha256');
+        for (const f of list) hash.update(f.name).update('\0').update(f.bytes).update('\0');
+        const manifest = { version: hash.digest('hex').slice(0, 16), files: list.map((f) => f.name) };
+        if (!PLACEHOLDER.test(sw.code)) throw new Error('the service worker has no manifest placeholder');
+        sw.code = sw.code.replace(PLACEHOLDER, JSON.stringify(JSON.stringify(manifest)));
+      },
+    },
   };
 }

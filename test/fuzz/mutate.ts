@@ -19,7 +19,35 @@ export type Mutation =
   | { op: 'duplicate'; at: number; length: number };
 
 /** Boundary values written into 2/4/8-byte fields (as integers, or float bit patterns via 'nan'/'inf'). */
-const FIELD_VALUES = [0, 1, -1, 2, 3, 4, 7, 8, 16, 255, 256, 348, 352, 540, 544, 0x7fff, 0x8000, 0xffff, 0x7fffffff, -0x80000000, 0xffffffff, 2 ** 31 + 7, 2 ** 40, Number.NaN, Number.POSITIVE_INFINITY, 1e30, -1e30];
+const FIELD_VALUES = [
+  0,
+  1,
+  -1,
+  2,
+  3,
+  4,
+  7,
+  8,
+  16,
+  255,
+  256,
+  348,
+  352,
+  540,
+  544,
+  0x7fff,
+  0x8000,
+  0xffff,
+  0x7fffffff,
+  -0x80000000,
+  0xffffffff,
+  2 ** 31 + 7,
+  2 ** 40,
+  Number.NaN,
+  Number.POSITIVE_INFINITY,
+  1e30,
+  -1e30,
+];
 const BYTE_VALUES = [0x00, 0x01, 0x02, 0x04, 0x08, 0x10, 0x1f, 0x20, 0x7f, 0x80, 0x8b, 0xfe, 0xff];
 
 /**
@@ -59,7 +87,8 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
 function writeField(out: Uint8Array, at: number, width: 2 | 4 | 8, value: number, littleEndian: boolean): void {
   const buf = new DataView(new ArrayBuffer(8));
   if (!Number.isInteger(value)) {
-    if (width === 2) buf.setUint16(0, 0x7e00, littleEndian); // a half-float NaN pattern
+    if (width === 2)
+      buf.setUint16(0, 0x7e00, littleEndian); // a half-float NaN pattern
     else if (width === 4) buf.setFloat32(0, value, littleEndian);
     else buf.setFloat64(0, value, littleEndian);
   } else if (width === 2) buf.setUint16(0, value & 0xffff, littleEndian);
@@ -118,12 +147,10 @@ export interface MutatedInput {
 
 /** One of `fixtures` (name -> bytes) with 1..6 edits applied. */
 export function mutatedInput(fixtures: ReadonlyArray<{ name: string; bytes: Uint8Array }>): fc.Arbitrary<MutatedInput> {
-  return fc
-    .record({ index: fc.nat({ max: fixtures.length - 1 }), edits: fc.array(mutation, { minLength: 1, maxLength: 6 }) })
-    .map(({ index, edits }) => {
-      const f = fixtures[index]!;
-      const bytes = applyMutations(f.bytes, edits);
-      // A counterexample prints as its recipe, not as kilobytes of bytes.
-      return { fixture: f.name, edits, bytes, [fc.toStringMethod]: () => `${f.name} with ${JSON.stringify(edits)} (${bytes.length} bytes)` };
-    });
+  return fc.record({ index: fc.nat({ max: fixtures.length - 1 }), edits: fc.array(mutation, { minLength: 1, maxLength: 6 }) }).map(({ index, edits }) => {
+    const f = fixtures[index]!;
+    const bytes = applyMutations(f.bytes, edits);
+    // A counterexample prints as its recipe, not as kilobytes of bytes.
+    return { fixture: f.name, edits, bytes, [fc.toStringMethod]: () => `${f.name} with ${JSON.stringify(edits)} (${bytes.length} bytes)` };
+  });
 }

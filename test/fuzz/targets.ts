@@ -48,7 +48,10 @@ function checkVolume(bytes: Uint8Array): void {
   expectValid(dims.length === 3 && dims.every((d) => Number.isInteger(d) && d > 1), `dims ${dims}`);
   expectValid(data.length === dims[0] * dims[1] * dims[2], `data length ${data.length} for dims ${dims}`);
   expectValid(affine.length === 16 && affine.every(Number.isFinite), 'non-finite affine');
-  expectValid(img.header.voxelSize.every((v) => Number.isFinite(v) && v > 0), `voxel size ${img.header.voxelSize}`);
+  expectValid(
+    img.header.voxelSize.every((v) => Number.isFinite(v) && v > 0),
+    `voxel size ${img.header.voxelSize}`,
+  );
 }
 
 export const FUZZ_TARGETS: FuzzTarget[] = [
