@@ -43,7 +43,7 @@ export default defineConfig({
     react(),
     bundledModels(),
     contentSecurityPolicy(),
-    serviceWorker({ source: resolve(__dirname, 'src/sw.ts'), modelsDir: resolve(__dirname, 'models') }),
+    serviceWorker({ source: resolve(__dirname, 'src/worker/serviceWorker.ts'), modelsDir: resolve(__dirname, 'models') }),
   ],
   worker: { format: 'es' },
   server: { headers: isolationHeaders },

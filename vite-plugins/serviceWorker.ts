@@ -1,5 +1,5 @@
 /**
- * Builds src/sw.ts into dist/sw.js with the list of files to cache for offline use and a
+ * Builds src/worker/serviceWorker.ts into dist/sw.js with the list of files to cache for offline use and a
  * version derived from their contents (so a new deploy gets a new cache and the old one is
  * dropped). The list is every file of the bundle (page, chunks, workers, wasm), of public/
  * (atlas, templates, demo cases) and of models/ (copied into dist/models/ by the models plugin).

@@ -1,5 +1,5 @@
 /**
- * Offline use: registers the service worker (src/sw.ts, built as sw.js next to index.html) in
+ * Offline use: registers the service worker (src/worker/serviceWorker.ts, built as sw.js next to index.html) in
  * production builds, and tells the page once the app is cached, for the "available offline" mark.
  * The dev server has no sw.js (and must not cache its hot-reloaded modules).
  */
