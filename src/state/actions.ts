@@ -11,8 +11,8 @@ import { sexCode } from '../core/analysis/covariatesInput';
 import { DEFAULT_COVARIATES } from '../core/analysis/residualize';
 import type { Message } from '../core/messages';
 import { MessageError, say } from './texts';
+import { readScanFile } from './scanFile';
 
-const MAX_FILE_BYTES = 1024 * 1024 * 1024;
 const CACHE_LIMIT = 6; // each entry holds about 30 MB of grids and textures
 
 let client: AnalysisClient | null = null;
@@ -51,11 +51,9 @@ async function fetchJson<T>(url: string): Promise<T> {
   return (await res.json()) as T;
 }
 
+/** A dropped or picked scan; a large file is never read whole (see scanFile.ts). */
 export async function loadFile(file: File): Promise<void> {
-  if (file.size > MAX_FILE_BYTES) {
-    return fail(say('state.tooLarge', { name: file.name, mb: Math.round(file.size / 2 ** 20) }));
-  }
-  await loadScan(file.name, 'file', () => file.arrayBuffer());
+  await loadScan(file.name, 'file', () => readScanFile(file));
 }
 
 export async function loadDemo(id: string): Promise<void> {
@@ -74,12 +72,25 @@ export async function loadDemo(id: string): Promise<void> {
   await loadScan(demo.file, 'demo', () => download(url));
 }
 
+/**
+ * `?url=`: a scan from this site only. The Content-Security-Policy (connect-src 'self') would
+ * block another origin anyway; refusing first gives the reason instead of a failed download.
+ */
 export async function loadUrl(url: string): Promise<void> {
-  const name = decodeURIComponent(new URL(url, document.baseURI).pathname.split('/').pop() || 'scan.nii.gz');
-  await loadScan(name, 'url', () => download(new URL(url, document.baseURI).href));
+  let target: URL;
+  try {
+    target = new URL(url, document.baseURI);
+  } catch {
+    return fail(say('state.readFailed', { name: url }));
+  }
+  if (target.origin !== location.origin) {
+    return fail(say('state.urlOtherOrigin', { origin: location.origin, other: target.origin }));
+  }
+  const name = decodeURIComponent(target.pathname.split('/').pop() || 'scan.nii.gz');
+  await loadScan(name, 'url', () => download(target.href));
 }
 
-async function download(url: string): Promise<ArrayBuffer> {
+async function download(url: string): Promise<Uint8Array> {
   let res: Response;
   try {
     res = await fetch(url);
@@ -87,17 +98,17 @@ async function download(url: string): Promise<ArrayBuffer> {
     throw new MessageError(say('state.downloadFailed', { url }));
   }
   if (!res.ok) throw new MessageError(say('state.downloadHttp', { url, status: res.status }));
-  return res.arrayBuffer();
+  return new Uint8Array(await res.arrayBuffer());
 }
 
-async function loadScan(name: string, source: ScanInfo['source'], read: () => Promise<ArrayBuffer>): Promise<void> {
+async function loadScan(name: string, source: ScanInfo['source'], read: () => Promise<Uint8Array>): Promise<void> {
   const { modelId, method } = useStore.getState();
   useStore.setState({ status: 'loading', error: null, job: { kind: 'loading', name, modelId, method, startedAt: Date.now() }, progress: { stage: 'reading', fraction: 0 } });
   // A new subject: the previous one's covariates must not carry over (a demo brings its own, set just before).
   if (source !== 'demo') useStore.setState({ covariates: { ...DEFAULT_COVARIATES } });
   let bytes: Uint8Array;
   try {
-    bytes = new Uint8Array(await read());
+    bytes = await read();
   } catch (e) {
     return fail(e instanceof MessageError ? e.detail : say('state.readFailed', { name }));
   }
@@ -158,7 +169,7 @@ export async function analyze(scan: ScanInfo | null = useStore.getState().scan):
       // Refused by the input gate: the scan is named with its reason, and no result (nor the previous one) is shown.
       useStore.setState({ scan, output: null, refusal: { scanName: scan.name, decision: e.gate }, job: null, status: 'done', progress: null, error: null });
     } else {
-      fail(e instanceof AnalysisError ? e.detail : { key: 'untranslated', text: e instanceof Error ? e.message : String(e) });
+      fail(errorMessage(e));
       // The map on screen stays; so must the menus' account of it.
       const shown = useStore.getState().output?.choice;
       if (shown) useStore.setState(shown);
@@ -173,12 +184,19 @@ export function cancelAnalysis(): void {
 }
 
 export function dismissError(): void {
-  useStore.setState((s) => ({ error: null, status: s.output ? 'done' : 'idle' }));
+  useStore.setState((s) => ({ error: null, errorNotes: [], status: s.output ? 'done' : 'idle' }));
+}
+
+/** The sentence to show for a failed worker request (a crashed worker: in the page's language). */
+export function errorMessage(e: unknown): Message {
+  if (e instanceof AnalysisError && e.kind === 'crashed') return say('state.workerStopped');
+  if (e instanceof AnalysisError) return e.detail;
+  return { key: 'untranslated', text: e instanceof Error ? e.message : String(e) };
 }
 
 /** Shows a readable message; whatever was on screen stays there and usable. */
 export function fail(message: Message): void {
-  useStore.setState((s) => ({ error: message, status: s.output ? 'done' : 'error', progress: null, job: null }));
+  useStore.setState((s) => ({ error: message, errorNotes: [], status: s.output ? 'done' : 'error', progress: null, job: null }));
 }
 
 async function hashBytes(bytes: Uint8Array): Promise<string> {

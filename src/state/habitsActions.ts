@@ -6,8 +6,9 @@ import type { Covariates } from '../core/analysis/residualize';
 import { DEFAULT_COVARIATES } from '../core/analysis/residualize';
 import { isHdf5 } from '../worker/habitsProtocol';
 import { MODELS } from '../worker/protocol';
-import { analyze, fail, loadFile, worker } from './actions';
-import { AnalysisError } from '../worker/client';
+import { analyze, errorMessage, fail, loadFile, worker } from './actions';
+import { say } from './texts';
+import type { Message } from '../core/messages';
 import { remember, type CombineSettings, type Lang, type Theme } from './prefs';
 import { setView, useStore } from './store';
 import { VIEW_OPTIONS } from './viewSettings';
@@ -85,18 +86,31 @@ export async function openFiles(files: File[]): Promise<void> {
   const scans: File[] = [];
   for (const f of files) ((await sniffHdf5(f)) || /\.(h5|hdf5|keras)$/i.test(f.name) ? models : scans).push(f);
   let imported: string | null = null;
-  for (const f of models) imported = (await importModelFile(f)) ?? imported;
+  const notices: Message[] = [];
+  for (const f of models) imported = (await importModelFile(f, notices)) ?? imported;
   if (imported) {
     useStore.setState({ modelId: imported });
     void refreshModelInfo(imported);
   }
   if (scans[0]) await loadFile(scans[0]);
   else if (imported) await analyze();
+  // "Works, but not kept": shown once the analysis is through (after its error, if any).
+  if (notices.length) useStore.setState((s) => (s.error ? { errorNotes: notices } : { error: notices[0]!, errorNotes: notices.slice(1) }));
 }
 
-/** Converts one Keras HDF5 file in the worker; returns its model id, or null after showing the error. */
-export async function importModelFile(file: File): Promise<string | null> {
+/** Bigger than any model this viewer can run (the paper's files are tens of MB). */
+const MAX_MODEL_BYTES = 512 * 2 ** 20;
+
+/**
+ * Converts one Keras HDF5 file in the worker; returns its model id, or null after showing the
+ * error. A model that IndexedDB could not keep adds a sentence to `notices`.
+ */
+export async function importModelFile(file: File, notices: Message[] = []): Promise<string | null> {
   const name = file.name;
+  if (file.size > MAX_MODEL_BYTES) {
+    fail(say('state.modelTooLarge', { name, mb: Math.round(file.size / 2 ** 20) }));
+    return null;
+  }
   const { modelId, method } = useStore.getState();
   useStore.setState({ status: 'loading', error: null, job: { kind: 'importing', name, modelId, method, startedAt: Date.now() }, progress: { stage: 'reading', fraction: 0 } });
   try {
@@ -109,9 +123,10 @@ export async function importModelFile(file: File): Promise<string | null> {
       progress: null,
       job: null,
     }));
+    if (info.notSaved) notices.push(say(info.notSaved === 'full' ? 'state.notSavedFull' : 'state.notSavedUnavailable', { name }));
     return info.id;
   } catch (e) {
-    fail(e instanceof AnalysisError ? e.detail : { key: 'untranslated', text: e instanceof Error ? e.message : String(e) });
+    fail(errorMessage(e));
     return null;
   }
 }

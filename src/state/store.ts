@@ -92,6 +92,8 @@ export interface AppState {
   refusal: Refusal | null;
   job: Job | null;
   error: Message | null;
+  /** Further sentences shown with the error (e.g. a model that works but could not be stored). */
+  errorNotes: Message[];
   /** A problem with the graphics context (lost, not available); views show it. */
   webglProblem: Message | null;
   demos: DemoCase[];
@@ -123,6 +125,7 @@ export const useStore = create<AppState>(() => ({
   refusal: null,
   job: null,
   error: null,
+  errorNotes: [],
   webglProblem: null,
   demos: [],
   assets: { atlasLabels: null, regionNames: new Map(), template8: null, missing: [], loaded: false },

@@ -9,6 +9,7 @@ export const WORKER_TEXTS = {
   'worker.memory': 'The browser ran out of memory during the analysis; close other tabs or use a smaller scan, then try again.',
   'worker.internal': 'The analysis failed unexpectedly ({reason}); see the diagnostics panel and try again.',
   'worker.stopped': 'The analysis worker stopped ({reason}); try again.',
+  'worker.ended': 'The analysis worker ended unexpectedly (out of memory?); try again.',
   'worker.closed': 'The viewer was closed.',
   'worker.modelFallback': 'The {model} could not be loaded ({reason}), so the untrained seeded model ran instead: its output means nothing.',
   'worker.softwareWebgl': 'WebGL renders in software here ({renderer}), which is slower than the WebAssembly SIMD kernels, so those run the model.',

@@ -6,6 +6,8 @@ export const de: Record<MessageKey, string> = {
   'app.tagline': 'Warum sieht das CNN in diesem Scan Alzheimer? LRP-Relevanz, direkt im Browser.',
   'app.privacy': 'Ihr Scan verlässt diesen Computer nie: Er wird in dieser Seite analysiert',
   'app.privacyTitle': 'Der Scan wird vom Code dieser Seite gelesen und analysiert; es findet kein Upload statt.',
+  'app.offline': 'offline verfügbar',
+  'app.offlineTitle': 'Die App ist in diesem Browser gespeichert und funktioniert auch ohne Netz; Scans werden nie gespeichert.',
   'app.disclaimer': 'Demonstrationsmodell, trainiert mit synthetischen Daten — kein Diagnosegerät; keine Diagnose.',
   'app.disclaimerUntrained': 'Untrainiertes Modell mit zufälligen Gewichten, zum Testen: seine Ausgabe bedeutet nichts; keine Diagnose.',
   'app.disclaimerImported': 'Aus Ihrer Datei importiertes Forschungsmodell — kein Diagnosegerät; keine Diagnose.',

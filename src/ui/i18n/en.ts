@@ -8,6 +8,8 @@ export const en = {
   'app.tagline': 'Why does the CNN see Alzheimer’s disease in this scan? LRP relevance, in your browser.',
   'app.privacy': 'Your scan never leaves this computer: it is analysed inside this page',
   'app.privacyTitle': "The scan is read and analysed by this page's own code; no upload happens.",
+  'app.offline': 'available offline',
+  'app.offlineTitle': 'The app is stored in this browser and also works without a network; scans are never stored.',
   'app.disclaimer': 'Demonstration model trained on synthetic data — not a diagnostic device; not a diagnosis.',
   'app.disclaimerUntrained': 'Untrained model with seeded random weights, for testing: its output means nothing; not a diagnosis.',
   'app.disclaimerImported': 'Research model imported from your file — not a diagnostic device; not a diagnosis.',

@@ -38,6 +38,7 @@ export const messagesDe: Record<SentMessageKey, string> = {
   'worker.memory': 'Dem Browser ging bei der Analyse der Speicher aus; schließen Sie andere Tabs oder nehmen Sie einen kleineren Scan und versuchen Sie es erneut.',
   'worker.internal': 'Die Analyse ist unerwartet fehlgeschlagen ({reason}); siehe Diagnose, dann erneut versuchen.',
   'worker.stopped': 'Der Analyse-Worker wurde beendet ({reason}); bitte erneut versuchen.',
+  'worker.ended': 'Der Analyse-Worker endete unerwartet (Speicher knapp?); bitte erneut versuchen.',
   'worker.closed': 'Der Betrachter wurde geschlossen.',
   'worker.modelFallback': '{model} konnte nicht geladen werden ({reason}), daher lief das untrainierte Zufallsmodell: seine Ausgabe bedeutet nichts.',
   'worker.softwareWebgl': 'WebGL rendert hier in Software ({renderer}), langsamer als die WebAssembly-SIMD-Kernel, die deshalb das Modell rechnen.',
@@ -49,4 +50,9 @@ export const messagesDe: Record<SentMessageKey, string> = {
   'state.readFailed': '„{name}“ konnte nicht gelesen werden; bitte erneut versuchen.',
   'state.downloadFailed': '{url} konnte nicht geladen werden; prüfen Sie die Adresse und ob der Server es erlaubt (CORS).',
   'state.downloadHttp': '{url} konnte nicht geladen werden (HTTP {status}); prüfen Sie die Adresse.',
+  'state.modelTooLarge': '„{name}“ ist {mb} MB groß, weit größer als jedes Modell, das dieser Viewer ausführen kann; ziehen Sie die Keras-.h5-Datei des Modells selbst hierher.',
+  'state.workerStopped': 'Die Analyse brach ab, weil ihr Worker unerwartet endete (vielleicht wurde der Speicher des Browsers knapp); die App hat ihn neu gestartet, versuchen Sie es erneut.',
+  'state.urlOtherOrigin': 'Per Adresse lassen sich nur Scans dieser Website ({origin}) öffnen: Diese Seite darf {other} nicht kontaktieren, damit kein Scan anderswohin gesendet werden kann; laden Sie die Datei herunter und ziehen Sie sie hierher.',
+  'state.notSavedFull': 'Das Modell „{name}“ funktioniert in diesem Tab, konnte aber nicht für später gespeichert werden: Der Speicher des Browsers ist voll; geben Sie Platz frei oder ziehen Sie die Datei nach dem Neuladen erneut hierher.',
+  'state.notSavedUnavailable': 'Das Modell „{name}“ funktioniert in diesem Tab, konnte aber nicht für später gespeichert werden: Dieser Browser bietet hier keinen Speicher (privates Fenster?); ziehen Sie die Datei nach dem Neuladen erneut hierher.',
 };
