@@ -48,7 +48,7 @@ describe('reading a large scan file to its first volume', () => {
     const img = readNifti(prefix);
     expect(img.volume.dims).toEqual(whole.volume.dims);
     expect(img.volume.data).toEqual(whole.volume.data);
-    expect(img.notices.join(' ')).toMatch(/4D file with \d+ volumes/);
+    expect(img.notices.map((n) => n.text).join(' ')).toMatch(/4D file with \d+ volumes/);
   });
 
   it('a .nii.gz 4D file is inflated only to its first volume, with the same volume', async () => {
