@@ -13,7 +13,7 @@ import type { Volume } from '../../src/core/volume/types';
 import { runPipeline } from '../../src/core/pipeline';
 import { loadModelFromDir, REPO_ROOT } from '../../src/cli/loadModelNode';
 import type { Model } from '../../src/core/model/types';
-import { brainExtractedT1, demoGm, fourDSlab, gmSlab, wholeHeadT1 } from './inputs';
+import { brainExtractedT1, demoGm, fourDSlab, gmSlab, gmStack, wholeHeadT1 } from './inputs';
 
 function rng(seed: number) {
   let s = seed >>> 0;
@@ -153,6 +153,12 @@ describe('decideInput on images made from the Colin27 and demo assets', () => {
     expect(d.figures.brainCoverage).toBeGreaterThan(0.15);
     expect(d.figures.brainCoverage).toBeLessThan(0.3);
     expect(d.reasons[0]!.params).toMatchObject({ volumes: 6, coverage: Math.round(d.figures.brainCoverage! * 100) });
+  });
+
+  it('a 4D stack of gray-matter maps is analysed by its first volume, behind a warning saying so', () => {
+    const d = decideFile(gmStack(3));
+    expect(d).toMatchObject({ scanClass: 'four-d', verdict: 'doubtful', reasons: [{ key: 'gate.doubtFourD', params: { volumes: 3 } }] });
+    expect(d.figures.brainCoverage).toBe(1);
   });
 
   it('a slab covering under 30 % of the brain is refused; one covering about 70 % is analysed but doubted', () => {

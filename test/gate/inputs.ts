@@ -40,21 +40,30 @@ export function gmSlab(slices: number): Uint8Array {
   return writeNifti(crop(v, centre - half, centre - half + slices - 1), { datatype: 'float32', gzip: true });
 }
 
-/**
- * An "fMRI run": the Colin27 T1 at 3 mm, an axial slab of `slices` slices through the upper
- * brain, `volumes` time points with a little signal change: a 4D NIfTI (dim[0] = 4).
- */
-export function fourDSlab(volumes = 6, slices = 12): Uint8Array {
-  const t1 = readNifti(wholeHeadT1()).volume;
-  const slab = crop(t1, 56, 56 + 2 * (slices - 1), 2);
-  const one = writeNifti(slab, { datatype: 'float32', gzip: false });
-  const n = slab.data.length;
+/** A 4D stack of `volumes` copies of a demo gray-matter map (as SPM's "merge" writes subjects' maps). */
+export function gmStack(volumes = 3): Uint8Array {
+  return asFourD(readNifti(demoGm()).volume, volumes);
+}
+
+/** The volume as the first of `volumes` time points (later ones slightly changed): a 4D NIfTI, uncompressed. */
+function asFourD(v: Volume<Float32Array>, volumes: number): Uint8Array {
+  const one = writeNifti(v, { datatype: 'float32', gzip: false });
+  const n = v.data.length;
   const out = new Uint8Array(one.length + 4 * n * (volumes - 1));
   out.set(one);
   const view = new DataView(out.buffer);
   view.setInt16(40, 4, true); // dim[0]: 4 dimensions
   view.setInt16(48, volumes, true); // dim[4]: time points
   for (let t = 1; t < volumes; t++)
-    for (let v = 0; v < n; v++) view.setFloat32(one.length + 4 * (n * (t - 1) + v), slab.data[v]! * (1 + 0.01 * Math.sin(t + v)), true);
+    for (let i = 0; i < n; i++) view.setFloat32(one.length + 4 * (n * (t - 1) + i), v.data[i]! * (1 + 0.01 * Math.sin(t + i)), true);
   return out;
+}
+
+/**
+ * An "fMRI run": the Colin27 T1 at 3 mm, an axial slab of `slices` slices through the upper
+ * brain, `volumes` time points with a little signal change: a 4D NIfTI (dim[0] = 4).
+ */
+export function fourDSlab(volumes = 6, slices = 12): Uint8Array {
+  const t1 = readNifti(wholeHeadT1()).volume;
+  return asFourD(crop(t1, 56, 56 + 2 * (slices - 1), 2), volumes);
 }

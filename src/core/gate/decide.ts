@@ -48,8 +48,27 @@ function decided(scanClass: ScanClass, verdict: GateVerdict, reasons: Message[],
   return { scanClass, verdict, reasons, figures };
 }
 
+/**
+ * A 4D file is judged by its first volume (the one the reader keeps). If that volume would be
+ * refused, the file is refused as a 4D series (an fMRI or diffusion run: its sentence says so);
+ * if it is a gray-matter map (a 4D stack of subjects' maps, say), it is analysed behind a warning
+ * that only the first volume was.
+ */
 export function decideInput(volume: Volume, header: GateHeader): GateDecision {
-  const figures: Record<string, number> = { volumes: header.nVolumes };
+  const first = decideVolume(volume);
+  if (header.nVolumes <= 1) return first;
+  const figures = { ...first.figures, volumes: header.nVolumes };
+  const coverage = first.figures.brainCoverage;
+  if (first.verdict === 'refuse' || first.verdict === 'preprocess') {
+    const reasons = coverage === undefined ? first.reasons : [say('gate.fourD', { volumes: header.nVolumes, coverage: pct(coverage) })];
+    return decided('four-d', 'refuse', reasons, figures);
+  }
+  return decided('four-d', 'doubtful', [say('gate.doubtFourD', { volumes: header.nVolumes }), ...first.reasons], figures);
+}
+
+/** The decision for one 3D volume. */
+function decideVolume(volume: Volume): GateDecision {
+  const figures: Record<string, number> = { volumes: 1 };
   let toVoxel: number[];
   try {
     toVoxel = invert(volume.affine);
@@ -58,9 +77,6 @@ export function decideInput(volume: Volume, header: GateHeader): GateDecision {
   }
   const coverage = brainCoverage(volume, toVoxel);
   figures.brainCoverage = coverage;
-  if (header.nVolumes > 1) {
-    return decided('four-d', 'refuse', [say('gate.fourD', { volumes: header.nVolumes, coverage: pct(coverage) })], figures);
-  }
   if (coverage < NO_OVERLAP) {
     const [x, y, z] = applyToPoint(volume.affine, [0, 0, 0]).map((c) => Math.round(c));
     return decided('partial-coverage', 'refuse', [say('gate.notMni', { x: x!, y: y!, z: z! })], figures);

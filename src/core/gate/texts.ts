@@ -16,6 +16,7 @@ export const GATE_TEXTS = {
   'gate.notAligned': "Only {inside}% of this image's signal lies inside the MNI brain, so it is not aligned to MNI space; provide a CAT12 gray-matter map (mwp1).",
   'gate.doubtOutside': '{outside}% of the signal lies outside the MNI brain (skull left in, or a poor normalization?), so the result may not mean what it says.',
   'gate.doubtCoverage': 'The image covers {coverage}% of the brain; the model reads the missing part as empty gray matter, so the result may not mean what it says.',
+  'gate.doubtFourD': 'This file holds {volumes} volumes and only the first was analysed (a 4D stack of gray-matter maps?); load each subject\'s map on its own.',
   'gate.doubtContrast': "The deep white matter holds {wm}% of the image's high values, more than in a gray-matter map; check that this is a CAT12 mwp1 map.",
 } as const;
 

@@ -22,6 +22,7 @@ export const messagesDe: Record<SentMessageKey, string> = {
   'gate.notAligned': 'Nur {inside} % des Signals dieses Bildes liegen im MNI-Gehirn, es ist also nicht am MNI-Raum ausgerichtet; laden Sie eine CAT12-Karte der grauen Substanz (mwp1).',
   'gate.doubtOutside': '{outside} % des Signals liegen außerhalb des MNI-Gehirns (Schädel nicht entfernt oder schlecht normalisiert?); das Ergebnis bedeutet daher womöglich nicht, was es sagt.',
   'gate.doubtCoverage': 'Das Bild deckt {coverage} % des Gehirns ab; das Modell liest den fehlenden Teil als leere graue Substanz, das Ergebnis bedeutet daher womöglich nicht, was es sagt.',
+  'gate.doubtFourD': 'Diese Datei enthält {volumes} Volumen, analysiert wurde nur das erste (ein 4D-Stapel von Karten der grauen Substanz?); laden Sie die Karte jeder Person einzeln.',
   'gate.doubtContrast': 'Die tiefe weiße Substanz erreicht {wm} % der hohen Werte des Bildes, mehr als in einer Karte der grauen Substanz; prüfen Sie, ob dies eine CAT12-mwp1-Karte ist.',
 
   'nifti.notNifti': 'Die Datei ist kein NIfTI-Bild (ihre ersten Bytes sind kein NIfTI-Header); laden Sie ein NIfTI-Bild als einzelne Datei (.nii oder .nii.gz).',
