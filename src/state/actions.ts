@@ -110,7 +110,10 @@ async function loadScan(name: string, source: ScanInfo['source'], read: () => Pr
   try {
     bytes = await read();
   } catch (e) {
-    return fail(e instanceof MessageError ? e.detail : say('state.readFailed', { name }));
+    // A download failure (MessageError) or the reader's refusal of a huge file (an InputError) says what is wrong.
+    if (e instanceof MessageError) return fail(e.detail);
+    if (e instanceof Error) return fail((e as Error & { detail?: Message }).detail ?? { key: 'untranslated', text: e.message });
+    return fail(say('state.readFailed', { name }));
   }
   const hash = await hashBytes(bytes);
   // The new scan becomes "the scan" only once it has a result: a bad file leaves the old one on screen.
