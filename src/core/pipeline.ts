@@ -10,6 +10,7 @@
 import { InputError } from './errors';
 import type { PipelineProgress, PipelineStage } from './progress';
 import { readNifti, type NiftiHeaderInfo } from './nifti';
+import type { ScanImage } from './input/types';
 import { CAT12_GRID } from './volume/grid';
 import { resampleToGrid } from './volume/resample';
 import { gridToModelTensor, modelTensorToGrid } from './volume/modelTensor';
@@ -52,7 +53,8 @@ export interface PipelineOptions {
 }
 
 export interface PipelineOutput {
-  header: NiftiHeaderInfo;
+  /** The NIfTI header, when the scan was a NIfTI file (absent for DICOM). */
+  header?: NiftiHeaderInfo;
   /** The scan as read (its own grid and affine), for resampling results back into its space. */
   scan: Volume<Float32Array>;
   /** The scan on the CAT12 grid (121 x 145 x 121), NaN kept as read. */
@@ -85,7 +87,8 @@ function checkAborted(signal?: AbortSignal): void {
 /** Lets a worker deliver progress and cancel messages between the synchronous stages. */
 const yieldToHost = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
-export async function runPipeline(scanBytes: Uint8Array, options: PipelineOptions): Promise<PipelineOutput> {
+/** `scan`: NIfTI bytes, or a scan already read by readScan (src/core/input: NIfTI, DICOM, zip). */
+export async function runPipeline(scan: Uint8Array | ScanImage, options: PipelineOptions): Promise<PipelineOutput> {
   const { model, method, signal } = options;
   const neuron = options.neuron ?? 1;
   if (!METHODS.some((m) => m.id === method)) {
@@ -101,7 +104,9 @@ export async function runPipeline(scanBytes: Uint8Array, options: PipelineOption
   };
 
   report('reading', 0, 'reading the scan');
-  const image = readNifti(scanBytes);
+  const image = scan instanceof Uint8Array
+    ? readNifti(scan)
+    : { volume: scan.volume, header: scan.nifti?.header, notices: scan.notices.map((n) => n.text) };
   const notices = [...image.notices];
   lap('reading');
   report('reading', 1);

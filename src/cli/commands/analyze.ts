@@ -15,11 +15,11 @@ import { writeNifti } from '../../core/nifti';
 import { runPipeline, type PipelineOutput } from '../../core/pipeline';
 import { regionsCsv } from '../../core/analysis/tables';
 import { CAT12_GRID } from '../../core/volume/grid';
-import { parseOptions, readScanFile } from '../files';
+import { loadScan, parseOptions } from '../files';
 import { REPO_ROOT, resolveModel } from '../loadModelNode';
 import { startEngineNode } from '../wasmEngineNode';
 
-const USAGE = `usage: relevance-viewer analyze <scan.nii[.gz]>... --out <dir> [--model <dir|model.json|file.h5|seeded>]
+const USAGE = `usage: relevance-viewer analyze <scan.nii[.gz] | DICOM folder | zip>... --out <dir> [--series <id>] [--model <dir|model.json|file.h5|seeded>]
        [--method ${METHODS.map((m) => m.id).join('|')}] [--backend wasm-simd|cpu|wasm] [--threads N]
        [--neuron 1] [--scaling fixed|adaptive]
   --backend  wasm-simd (default): hand-written WebAssembly SIMD kernels; cpu, wasm: tfjs backends
@@ -27,7 +27,7 @@ const USAGE = `usage: relevance-viewer analyze <scan.nii[.gz]>... --out <dir> [-
 `;
 
 export function scanStem(path: string): string {
-  return basename(path).replace(/\.nii(\.gz)?$/i, '').replace(/\.gz$/i, '');
+  return basename(path).replace(/\.nii(\.gz)?$/i, '').replace(/\.(gz|zip)$/i, '');
 }
 
 async function loadAtlasFromRepo() {
@@ -65,6 +65,7 @@ export async function run(args: string[]): Promise<number> {
     threads: { type: 'string', default: '1' },
     neuron: { type: 'string', default: '1' },
     scaling: { type: 'string', default: 'fixed' },
+    series: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) {
@@ -88,7 +89,7 @@ export async function run(args: string[]): Promise<number> {
     for (const scanPath of positionals) {
       const dir = positionals.length === 1 ? values.out : join(values.out, scanStem(scanPath));
       try {
-        const out = await runPipeline(await readScanFile(scanPath), { model, method, neuron, atlas, executor, display: { scaling: values.scaling } });
+        const out = await runPipeline(await loadScan(scanPath, { series: values.series }), { model, method, neuron, atlas, executor, display: { scaling: values.scaling } });
         for (const n of out.notices) process.stderr.write(`note (${basename(scanPath)}): ${n}\n`);
         await mkdir(dir, { recursive: true });
         const onGrid = (data: Float32Array) => ({ dims: CAT12_GRID.dims, affine: CAT12_GRID.affine, data });

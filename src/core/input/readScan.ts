@@ -7,7 +7,7 @@
  * taken together (from a DICOM set, the largest 3D T1-like series unless one is asked for).
  */
 import { assembleSeries, defaultSeries, parseDicomFile, readSeriesVolume, looksLikeDicom, type DicomImage } from '../dicom';
-import { InputError } from '../errors';
+import { InputError, SeriesInputError } from '../errors';
 import { message, type Message } from '../messages';
 import { readNifti } from '../nifti';
 import { isGzip } from '../nifti/gunzip';
@@ -115,16 +115,23 @@ async function readDicomSet(files: ScanFile[], options: ReadScanOptions, notices
   void skipped; // DICOMDIR, reports, presentation states: skipped quietly (docs/dicom.md)
 
   const series = assembleSeries(images);
-  let chosen = options.series ? series.find((s) => s.summary.id === options.series) : defaultSeries(series);
+  const summaries = series.map((x) => x.summary);
+  const chosen = options.series ? series.find((s) => s.summary.id === options.series) : defaultSeries(series);
   if (options.series && !chosen) {
-    throw new InputError(`There is no series "${options.series}" here; the series are numbered 1 to ${series.length} (the info command lists them).`);
+    throw new SeriesInputError(`There is no series "${options.series}" here; the series are numbered 1 to ${series.length} (the info command lists them).`, summaries);
   }
   if (!chosen) {
     const first = series[0]!.summary.problem!;
-    throw new InputError(series.length === 1 ? first : `None of the ${series.length} image series can be analysed; for example: ${first}`);
+    throw new SeriesInputError(series.length === 1 ? first : `None of the ${series.length} image series can be analysed; for example: ${first}`, summaries);
   }
-  if (chosen.summary.problem) throw new InputError(chosen.summary.problem);
-  const { volume, notices: volumeNotices } = await readSeriesVolume(chosen, (fraction) => options.onProgress?.({ stage: 'decoding', fraction }));
+  if (chosen.summary.problem) throw new SeriesInputError(chosen.summary.problem, summaries);
+  let decoded: Awaited<ReturnType<typeof readSeriesVolume>>;
+  try {
+    decoded = await readSeriesVolume(chosen, (fraction) => options.onProgress?.({ stage: 'decoding', fraction }));
+  } catch (e) {
+    throw e instanceof InputError ? new SeriesInputError(e.message, summaries) : e;
+  }
+  const { volume, notices: volumeNotices } = decoded;
   notices.push(...volumeNotices);
   const s = chosen.summary;
   const name = `${s.description || 'DICOM series'} (series ${s.seriesNumber ?? s.id})`;
@@ -142,6 +149,6 @@ async function readDicomSet(files: ScanFile[], options: ReadScanOptions, notices
     name,
     volume,
     notices,
-    dicom: { series: series.map((x) => x.summary), chosen: s.id, patient: { name: firstImage.patientName, id: firstImage.patientId } },
+    dicom: { series: summaries, chosen: s.id, patient: { name: firstImage.patientName, id: firstImage.patientId } },
   };
 }
