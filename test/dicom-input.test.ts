@@ -40,7 +40,7 @@ describe('readScan: a scanner export', () => {
     expect(scan.name).toBe('T1 MPRAGE ax (series 3)');
     expect(scan.dicom!.patient).toEqual({ name: `${PATIENT_NAME} FAKE`, id: PATIENT_ID });
     const keys = scan.notices.map((n) => n.key);
-    expect(keys).toContain('dicom.chosen');
+    expect(keys).toContain('dicom.chosenT1');
     expect(scan.notices.find((n) => n.key === 'input.othersIgnored')!.text).toContain('README.txt');
     expect(scan.notices.some((n) => /SR0001/.test(n.text))).toBe(false);
   });
@@ -130,5 +130,27 @@ describe('readScan: bad input, one sentence each', () => {
     const txt = (name: string): ScanFile => ({ name, bytes: new TextEncoder().encode('hello, not an image at all\n') });
     expect(await refusal([txt('a.txt'), txt('b.txt')])).toMatch(/None of the 2 files is a NIfTI or DICOM image \(a\.txt, b\.txt\)/);
     expect(await refusal([txt('a.txt')])).toMatch(/not a NIfTI image/);
+  });
+});
+
+describe('notices and the locale files', () => {
+  it('every notice key has an English string that reads exactly like the core text', async () => {
+    const { en } = await import('../src/ui/i18n/en');
+    const zip = zipOf('export.zip', seriesFiles('rle'));
+    const broken: ScanFile = { name: 'broken.zip', bytes: zip.bytes.slice(0, 5000) };
+    const notices = [
+      ...(await readScan([...seriesFiles('export-axial'), ...bad('').filter((f) => f.name === 'truncated.dcm')])).notices,
+      ...(await readScan([nifti('int16_le.nii.gz'), nifti('float32_le.nii.gz'), zip])).notices,
+      ...(await readScan([zip, nifti('int16_le.nii.gz'), broken])).notices,
+    ];
+    const keys = new Set(notices.map((n) => n.key));
+    for (const k of ['dicom.chosenT1', 'input.othersIgnored', 'dicom.fileSkipped', 'input.niftiIgnored', 'input.dicomIgnored', 'input.niftiIgnoredForDicom', 'input.zipIgnored']) {
+      expect(keys, k).toContain(k);
+    }
+    const table = en as Record<string, string>;
+    for (const n of notices) {
+      expect(table[n.key], n.key).toBeDefined();
+      expect(table[n.key]!.replace(/\{(\w+)\}/g, (_, p: string) => String(n.params?.[p]))).toBe(n.text);
+    }
   });
 });

@@ -13,7 +13,9 @@ import type { PipelineProgress } from '../core/progress';
 import { CAT12_GRID } from '../core/volume/grid';
 import type { Covariates } from '../core/analysis/residualize';
 import type { DisplayOptions } from '../core/analysis/scale';
+import type { DicomSeriesSummary } from '../core/dicom/series';
 import type { HabitsRequest, HabitsResponse } from './habitsProtocol';
+import type { ScanReadRequest, ScanReadResponse } from './scanReadProtocol';
 
 export { PIPELINE_STAGES, type PipelineProgress, type PipelineStage } from '../core/progress';
 export { METHODS } from '../core/lrp/methodList';
@@ -118,7 +120,7 @@ export interface AssetsRequest {
   /** The site root as an absolute URL (the worker's own base differs from the page's). */
   baseUrl: string;
 }
-export type WorkerRequest = AnalyzeRequest | CancelRequest | AssetsRequest | HabitsRequest;
+export type WorkerRequest = AnalyzeRequest | CancelRequest | AssetsRequest | HabitsRequest | ScanReadRequest;
 
 // ---- worker -> page ----
 export type ProgressMessage = { type: 'progress'; id: number } & PipelineProgress;
@@ -138,5 +140,7 @@ export interface ErrorMessage {
   id: number;
   message: string;
   kind: ErrorKind;
+  /** Reading a DICOM set that failed still lists the series found (the user may pick another). */
+  series?: DicomSeriesSummary[];
 }
-export type WorkerResponse = ProgressMessage | ResultMessage | AssetsMessage | ErrorMessage | HabitsResponse;
+export type WorkerResponse = ProgressMessage | ResultMessage | AssetsMessage | ErrorMessage | HabitsResponse | ScanReadResponse;

@@ -137,10 +137,9 @@ async function readDicomSet(files: ScanFile[], options: ReadScanOptions, notices
   const name = `${s.description || 'DICOM series'} (series ${s.seriesNumber ?? s.id})`;
   if (series.length > 1 && !options.series) {
     notices.push(
-      message('dicom.chosen', `${series.length} series found; using ${name}, the largest 3D ${s.t1Like ? 'T1-like ' : ''}series; the others can be chosen instead.`, {
-        count: series.length,
-        name,
-      }),
+      s.t1Like
+        ? message('dicom.chosenT1', `${series.length} series found; using ${name}, the largest 3D T1-like series; the others can be chosen instead.`, { count: series.length, name })
+        : message('dicom.chosen', `${series.length} series found; using ${name}, the largest 3D series; the others can be chosen instead.`, { count: series.length, name }),
     );
   }
   const firstImage = chosen.frames[0]!.image;

@@ -1,0 +1,31 @@
+/**
+ * The worker's side of reading dropped files: readScan (NIfTI / DICOM / zip, src/core/input),
+ * progress as the pipeline's "reading" stage, and the last files kept so that choosing another
+ * series of the same drop does not send them again.
+ */
+import { SeriesInputError } from '../core/errors';
+import { readScan } from '../core/input';
+import type { ScanFile } from '../core/input/types';
+import { writeNifti } from '../core/nifti';
+import { describeError } from './errorKinds';
+import type { WorkerResponse } from './protocol';
+import type { ScanReadRequest } from './scanReadProtocol';
+
+let lastFiles: ScanFile[] | null = null;
+
+export async function handleReadScan(msg: ScanReadRequest, post: (m: WorkerResponse, transfer?: Transferable[]) => void): Promise<void> {
+  try {
+    if (msg.files) lastFiles = msg.files;
+    if (!lastFiles) throw new Error('no files to read');
+    const scan = await readScan(lastFiles, {
+      series: msg.series,
+      onProgress: (p) => post({ type: 'progress', id: msg.id, stage: 'reading', fraction: p.fraction, message: p.stage }),
+    });
+    const niftiBytes = writeNifti(scan.volume, { datatype: 'float32', description: `relevance-viewer: ${scan.format === 'dicom' ? 'DICOM series' : 'scan'}` });
+    const result = { format: scan.format, name: scan.name, niftiBytes, notices: scan.notices, dicom: scan.dicom };
+    post({ type: 'scan-read', id: msg.id, result }, [niftiBytes.buffer as ArrayBuffer]);
+  } catch (err) {
+    const { kind, message } = describeError(err);
+    post({ type: 'error', id: msg.id, kind, message, series: err instanceof SeriesInputError ? [...err.series] : undefined });
+  }
+}
