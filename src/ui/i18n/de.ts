@@ -16,8 +16,8 @@ export const de: Record<MessageKey, string> = {
   'header.help': 'Hilfe und Tastenkürzel (?)',
 
   'scan.heading': 'Scan',
-  'scan.open': 'Scan (NIfTI, DICOM, Zip) oder Modell öffnen…',
-  'scan.orDrop': 'oder Dateien, einen Ordner oder ein Zip irgendwo ablegen',
+  'scan.open': 'Scan oder Modell öffnen…',
+  'scan.orDrop': 'NIfTI, DICOM oder Zip; oder Dateien oder einen Ordner irgendwo ablegen',
   'scan.demo': 'Beispielfall',
   'scan.chooseDemo': 'Beispielfall wählen…',
   'scan.noDemos': 'Keine Beispielfälle verfügbar',

@@ -19,8 +19,8 @@ export const en = {
 
   // scan panel
   'scan.heading': 'Scan',
-  'scan.open': 'Open scan (NIfTI, DICOM, zip) or model…',
-  'scan.orDrop': 'or drop files, a folder or a zip anywhere',
+  'scan.open': 'Open scan or model…',
+  'scan.orDrop': 'NIfTI, DICOM or zip; or drop files or a folder anywhere',
   'scan.demo': 'Demo case',
   'scan.chooseDemo': 'Choose a demo case…',
   'scan.noDemos': 'No demo cases available',
