@@ -4,6 +4,7 @@ import { basename, join, relative } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { InputError } from '../core/errors';
 import { readScan, type ScanFile, type ScanImage } from '../core/input';
+import { useCodecWasmNode } from './codecWasmNode';
 
 /** Node cannot read files beyond 2 GiB into one buffer; anything that large is not a single scan anyway. */
 const MAX_FILE_BYTES = 2 ** 31 - 1;
@@ -26,6 +27,7 @@ export async function loadScan(path: string, options: { series?: string } = {}):
   }
   const files: ScanFile[] = isDir ? await readFolder(path) : [{ name: basename(path), bytes: await readScanFile(path) }];
   if (files.length === 0) throw new InputError(`${path} is an empty folder; give a NIfTI file, a DICOM folder or a zip of one.`);
+  useCodecWasmNode();
   return readScan(files, options);
 }
 

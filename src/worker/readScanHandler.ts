@@ -3,6 +3,9 @@
  * progress as the pipeline's "reading" stage, and the last files kept so that choosing another
  * series of the same drop does not send them again.
  */
+import charlsWasmUrl from '@cornerstonejs/codec-charls/decodewasm?url';
+import openjpegWasmUrl from '@cornerstonejs/codec-openjpeg/decodewasm?url';
+import { provideCodecWasm } from '../core/dicom';
 import { SeriesInputError } from '../core/errors';
 import { readScan } from '../core/input';
 import type { ScanFile } from '../core/input/types';
@@ -12,6 +15,10 @@ import type { WorkerResponse } from './protocol';
 import type { ScanReadRequest } from './scanReadProtocol';
 
 let lastFiles: ScanFile[] | null = null;
+
+// The codecs' WebAssembly builds, bundled as assets and fetched on first use (same origin).
+const fetchBytes = (url: string) => () => fetch(url).then((r) => (r.ok ? r.arrayBuffer() : Promise.reject(new Error(`HTTP ${r.status} for ${url}`))));
+provideCodecWasm({ openjpeg: fetchBytes(openjpegWasmUrl), charls: fetchBytes(charlsWasmUrl) });
 
 export async function handleReadScan(msg: ScanReadRequest, post: (m: WorkerResponse, transfer?: Transferable[]) => void): Promise<void> {
   try {

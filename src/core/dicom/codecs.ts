@@ -1,9 +1,13 @@
 /**
  * Pixel decoders per transfer syntax, each giving the frame's stored samples as unsigned bit
- * patterns (Uint8/16/32Array, one per pixel). Compressed codecs are loaded on first use, and as
- * their pure-JavaScript builds (Emscripten wasm2js, shipped inside the npm packages): the same
- * code runs in the web worker, the CLI and the tests, with no .wasm file to locate or fetch, so
- * every host decodes identically.
+ * patterns (Uint8/16/32Array, one per pixel). Compressed codecs are loaded on first use.
+ *
+ * JPEG-LS and JPEG 2000 come from the cornerstone builds of CharLS and OpenJPEG, which ship both a
+ * WebAssembly build and a pure-JavaScript one (wasm2js) of the same C code inside the npm package.
+ * The core cannot fetch or read files, so a host that can hand over the .wasm bytes registers them
+ * with provideCodecWasm (the web worker and the CLI do; JPEG 2000 is several times faster so);
+ * without them the JavaScript build runs. Both decode losslessly to the same samples
+ * (test/dicom-reference.test.ts checks the two against each other).
  */
 import type { EmscriptenDecoder, EmscriptenDecoderModule } from './codecTypes';
 import type { PixelFormat } from './parse';
@@ -14,6 +18,38 @@ export type RawSamples = Uint8Array | Uint16Array | Uint32Array;
 
 let openjpeg: Promise<EmscriptenDecoderModule<'J2KDecoder'>> | null = null;
 let charls: Promise<EmscriptenDecoderModule<'JpegLSDecoder'>> | null = null;
+
+/** Where a host finds the codecs' .wasm files (bytes on demand). */
+export interface CodecWasmSources {
+  openjpeg?: () => Promise<ArrayBuffer | Uint8Array>;
+  charls?: () => Promise<ArrayBuffer | Uint8Array>;
+}
+
+let wasmSources: CodecWasmSources = {};
+
+/** Registers the codecs' WebAssembly bytes; codecs already loaded stay as they are. */
+export function provideCodecWasm(sources: CodecWasmSources): void {
+  wasmSources = { ...wasmSources, ...sources };
+}
+
+/** Which build decodes JPEG 2000 / JPEG-LS here, for benchmarks and diagnostics. */
+export function codecBuilds(): { openjpeg: 'wasm' | 'js'; charls: 'wasm' | 'js' } {
+  return { openjpeg: wasmSources.openjpeg ? 'wasm' : 'js', charls: wasmSources.charls ? 'wasm' : 'js' };
+}
+
+async function loadOpenjpeg(): Promise<EmscriptenDecoderModule<'J2KDecoder'>> {
+  const source = wasmSources.openjpeg;
+  if (!source) return (await import('@cornerstonejs/codec-openjpeg/decode')).default(QUIET);
+  const wasmBinary = await source();
+  return (await import('@cornerstonejs/codec-openjpeg/decodewasmjs')).default({ ...QUIET, wasmBinary });
+}
+
+async function loadCharls(): Promise<EmscriptenDecoderModule<'JpegLSDecoder'>> {
+  const source = wasmSources.charls;
+  if (!source) return (await import('@cornerstonejs/codec-charls/decode')).default(QUIET);
+  const wasmBinary = await source();
+  return (await import('@cornerstonejs/codec-charls/decodewasmjs')).default({ ...QUIET, wasmBinary });
+}
 let lossless: Promise<typeof import('jpeg-lossless-decoder-js')> | null = null;
 
 /** The codecs log every header they read; nothing of it is for the user. */
@@ -70,11 +106,11 @@ export async function decodeFrame(encoding: PixelEncoding, data: Uint8Array, for
       return new Decoder().decode(copy.buffer, 0, copy.length, bytesPerSample > 1 ? 2 : 1);
     }
     case 'jpeg-ls': {
-      charls ??= import('@cornerstonejs/codec-charls/decode').then((m) => m.default(QUIET));
+      charls ??= loadCharls();
       return runEmscripten(new (await charls).JpegLSDecoder(), data, format, 'JPEG-LS');
     }
     case 'jpeg-2000': {
-      openjpeg ??= import('@cornerstonejs/codec-openjpeg/decode').then((m) => m.default(QUIET));
+      openjpeg ??= loadOpenjpeg();
       return runEmscripten(new (await openjpeg).J2KDecoder(), data, format, 'JPEG 2000');
     }
   }

@@ -5,3 +5,5 @@ export type { DicomSeries, DicomSeriesSummary, DicomFrame } from './series';
 export { readSeriesVolume, MAX_DICOM_VOXELS } from './read';
 export { stackGeometry, MIN_VOLUME_SLICES } from './geometry';
 export { transferSyntax } from './syntax';
+export { provideCodecWasm, codecBuilds } from './codecs';
+export type { CodecWasmSources } from './codecs';
