@@ -17,6 +17,7 @@ function SeriesRow({ s, inUse, busy }: { s: DicomSeriesSummary; inUse: boolean; 
       data-testid="dicom-series"
       data-series-id={s.id}
       data-in-use={inUse ? 'true' : 'false'}
+      data-syntax={s.transferSyntax}
       aria-current={inUse ? 'true' : undefined}
       className={`dicom-series${inUse ? ' in-use' : ''}${s.problem ? ' unreadable' : ''}`}
       title={s.problem ?? undefined}

@@ -12,7 +12,7 @@ import type { ScanFile } from '../core/input/types';
 import { writeNifti } from '../core/nifti';
 import { describeError } from './errorKinds';
 import type { WorkerResponse } from './protocol';
-import type { ScanReadRequest } from './scanReadProtocol';
+import { READ_SCAN_DESCRIPTION, type ScanReadRequest } from './scanReadProtocol';
 
 let lastFiles: ScanFile[] | null = null;
 
@@ -28,7 +28,7 @@ export async function handleReadScan(msg: ScanReadRequest, post: (m: WorkerRespo
       series: msg.series,
       onProgress: (p) => post({ type: 'progress', id: msg.id, stage: 'reading', fraction: p.fraction, message: p.stage }),
     });
-    const niftiBytes = writeNifti(scan.volume, { datatype: 'float32', description: `relevance-viewer: ${scan.format === 'dicom' ? 'DICOM series' : 'scan'}` });
+    const niftiBytes = writeNifti(scan.volume, { datatype: 'float32', description: READ_SCAN_DESCRIPTION });
     const result = { format: scan.format, name: scan.name, niftiBytes, notices: scan.notices, dicom: scan.dicom };
     post({ type: 'scan-read', id: msg.id, result }, [niftiBytes.buffer as ArrayBuffer]);
   } catch (err) {

@@ -7,6 +7,9 @@ import type { DicomSeriesSummary } from '../core/dicom/series';
 import type { ScanFile } from '../core/input/types';
 import type { Message } from '../core/messages';
 
+/** The description in the header of the NIfTI a read scan is handed over as (no patient identifier). */
+export const READ_SCAN_DESCRIPTION = 'relevance-viewer: read scan';
+
 export interface ScanReadRequest {
   type: 'read-scan';
   id: number;
