@@ -121,8 +121,10 @@ async function encoderFor(encoding: SynthEncoding): Promise<(() => Encoder) | nu
   return null;
 }
 
-export async function syntheticSeries(options: { slices: number; rows: number; cols: number; encoding?: SynthEncoding }): Promise<ScanFile[]> {
+/** `tiltDegrees`: each slice shifted along the column direction as a tilted CT gantry does. */
+export async function syntheticSeries(options: { slices: number; rows: number; cols: number; encoding?: SynthEncoding; tiltDegrees?: number }): Promise<ScanFile[]> {
   const { slices, rows, cols } = options;
+  const shear = Math.tan(((options.tiltDegrees ?? 0) * Math.PI) / 180);
   const encoding = options.encoding ?? 'explicit-le';
   const encoder = await encoderFor(encoding);
   const syntax = SYNTAX[encoding];
@@ -162,7 +164,8 @@ export async function syntheticSeries(options: { slices: number; rows: number; c
     w.el(0x0020, 0x000e, 'UI', series);
     w.el(0x0020, 0x0011, 'IS', '2');
     w.el(0x0020, 0x0013, 'IS', String(k + 1));
-    w.el(0x0020, 0x0032, 'DS', `-120\\-120\\${(k - slices / 2).toFixed(1)}`);
+    const z = k - slices / 2;
+    w.el(0x0020, 0x0032, 'DS', `-120\\${(-120 + z * shear).toFixed(4)}\\${z.toFixed(1)}`);
     w.el(0x0020, 0x0037, 'DS', '1\\0\\0\\0\\1\\0');
     w.us(0x0028, 0x0002, 1);
     w.el(0x0028, 0x0004, 'CS', 'MONOCHROME2');

@@ -66,3 +66,20 @@ describe('stored values', () => {
     expect([...out]).toEqual([-1, -32768, 1, 0]);
   });
 });
+
+describe('readScan on a tilted stack', () => {
+  it('places a gantry-tilted series through a sheared affine and says so', async () => {
+    const { syntheticSeries } = await import('../scripts/dicom-synth');
+    const { readScan } = await import('../src/core/input');
+    const { en } = await import('../src/ui/i18n/en');
+    const scan = await readScan(await syntheticSeries({ slices: 24, rows: 32, cols: 32, tiltDegrees: 15 }));
+    const tilt = scan.notices.find((n) => n.key === 'dicom.tilt')!;
+    expect(tilt.params?.deg).toBe(15);
+    expect(en['dicom.tilt'].replace('{deg}', '15')).toBe(tilt.text);
+    // slice k starts at LPS (-120, -120 + (k - 12) tan 15°, k - 12): RAS (120, 120 - ..., k - 12)
+    const p = applyToPoint(scan.volume.affine, [0, 0, 20]);
+    expect(p[0]).toBeCloseTo(120, 3);
+    expect(p[1]).toBeCloseTo(120 - 8 * Math.tan((15 * Math.PI) / 180), 3);
+    expect(p[2]).toBeCloseTo(8, 3);
+  });
+});
