@@ -2,7 +2,8 @@
  * DICOM in the built app (headless Chromium, wasm-simd engine): a scanner export dropped as a
  * folder's files -> the series list (T1 chosen, the others one click away, patient shown on the
  * page) -> the analysis runs; no export (NIfTI on the grid and in the scan's space, PNG, CSV,
- * session JSON) carries the patient's name or ID. Also: a zip through the multi-file input, two
+ * session JSON) carries the patient's name or ID; the scan the worker made is byte for byte Node's reading
+ * (itself checked against dcm2niix), also for compressed series. Also: a zip through the multi-file input, two
  * NIfTIs dropped at once (what was used and ignored is said), and a localizer-only folder (one
  * sentence, the list still shown, the result on screen kept).
  */
@@ -54,6 +55,17 @@ async function download(testId: string): Promise<Buffer> {
   return readFileSync((await d.path())!);
 }
 
+/**
+ * The session report names the scan's SHA-256: that of the NIfTI the worker made of the series. Node's
+ * reader (checked voxel for voxel against dcm2niix) written the same way must give the same bytes, so
+ * the browser reads the series exactly as Node does: same voxels, same affine.
+ */
+async function expectSameAsNode(series: string, report: { scan: { sha256: string } }): Promise<void> {
+  const node = await readScan(seriesFiles(series));
+  const bytes = writeNifti(node.volume, { datatype: 'float32', description: READ_SCAN_DESCRIPTION });
+  expect(report.scan.sha256, series).toBe(createHash('sha256').update(bytes).digest('hex'));
+}
+
 function expectNoPatient(what: string, bytes: Buffer): void {
   const text = (bytes[0] === 0x1f && bytes[1] === 0x8b ? gunzipSync(bytes) : bytes).toString('latin1');
   expect(text, what).not.toContain(PATIENT_NAME);
@@ -101,7 +113,9 @@ describe('DICOM in the app', () => {
     expectNoPatient('CSV', await download('export-csv'));
     const report = await download('export-report');
     expectNoPatient('session report', report);
-    expect(JSON.parse(report.toString('utf8')).scan.fileName).toBe('T1 MPRAGE ax (series 3)');
+    const parsed = JSON.parse(report.toString('utf8'));
+    expect(parsed.scan.fileName).toBe('T1 MPRAGE ax (series 3)');
+    await expectSameAsNode('export-axial', parsed);
   });
 
   it('another series is one click away', async () => {
@@ -123,6 +137,7 @@ describe('DICOM in the app', () => {
     await idle();
     expect(await page.getByTestId('scan-notices').textContent()).toMatch(/neither NIfTI nor DICOM: notes\.txt/);
     expect(await page.getByTestId('prediction').count()).toBe(1);
+    await expectSameAsNode('jpeg-lossless', JSON.parse((await download('export-report')).toString('utf8')));
   });
 
   it('"Open DICOM folder" reads compressed series (the worker\'s WebAssembly codecs) bit for bit as Node does', async () => {
@@ -133,12 +148,8 @@ describe('DICOM in the app', () => {
       await idle();
       expect(await page.getByTestId('error').count()).toBe(0);
       expect(await page.locator('.scan-name').textContent()).toContain('T1 sag compressed (series 8)');
-      // The session report names the scan's SHA-256: the NIfTI the worker made of the series. Node's reader
-      // (JavaScript codec builds, checked against dcm2niix) written the same way gives the same bytes.
-      const report = JSON.parse((await download('export-report')).toString('utf8'));
-      const node = await readScan(seriesFiles(series));
-      const bytes = writeNifti(node.volume, { datatype: 'float32', description: READ_SCAN_DESCRIPTION });
-      expect(report.scan.sha256, series).toBe(createHash('sha256').update(bytes).digest('hex'));
+      // Node here runs the codecs' JavaScript builds, the worker their WebAssembly builds.
+      await expectSameAsNode(series, JSON.parse((await download('export-report')).toString('utf8')));
     }
   });
 
