@@ -95,6 +95,12 @@ describe('readScan: several things dropped at once', () => {
     expect(b.notices.find((n) => n.key === 'input.niftiIgnoredForDicom')!.text).toContain('int16_le.nii.gz');
   });
 
+  it('a zip holding a NIfTI: the NIfTI inside is read', async () => {
+    const scan = await readScan([zipOf('scan.zip', [nifti('int16_le.nii.gz')])]);
+    expect(scan.format).toBe('nifti');
+    expect(scan.name).toBe('scan.zip/export/int16_le.nii.gz');
+  });
+
   it('a damaged zip beside a NIfTI: the NIfTI is read, the zip named as ignored with the reason', async () => {
     const broken: ScanFile = { name: 'broken.zip', bytes: zipOf('x.zip', seriesFiles('rle')).bytes.slice(0, 5000) };
     const scan = await readScan([broken, nifti('int16_le.nii.gz')]);
