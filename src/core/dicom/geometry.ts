@@ -78,10 +78,10 @@ export function stackGeometry(planes: readonly FramePlane[], columns: number, ro
   const step = sorted[Math.floor(sorted.length / 2)]!;
   const tol = 0.01 + 0.01 * Math.abs(step);
   const duplicates = gaps.filter((g) => g < 1e-3).length;
-  if (duplicates > 0 || !(step > 1e-3)) {
+  if (duplicates > 0) {
     return {
       ok: false,
-      problem: `${label} has ${duplicates || planes.length} images at a slice position already taken (several volumes: echoes, time points or repeats); export one volume per series.`,
+      problem: `${label} has ${duplicates} images at a slice position already taken (several volumes: echoes, time points or repeats); export one volume per series.`,
     };
   }
   const big = gaps.findIndex((g) => g > 1.5 * step);

@@ -90,12 +90,11 @@ export async function readScan(files: ScanFile[], options: ReadScanOptions = {})
 async function readDicomSet(files: ScanFile[], options: ReadScanOptions, notices: Message[]): Promise<ScanImage> {
   const images: DicomImage[] = [];
   const broken: string[] = [];
-  let skipped = 0;
   for (let i = 0; i < files.length; i++) {
     const parsed = parseDicomFile(files[i]!.name, files[i]!.bytes);
     if (parsed.kind === 'image') images.push(parsed.image);
     else if (parsed.kind === 'broken') broken.push(parsed.message);
-    else skipped++;
+    // DICOMDIR, reports, presentation states, images without a position: skipped quietly (docs/dicom.md)
     if (options.onProgress && (i % 32 === 31 || i === files.length - 1)) {
       options.onProgress({ stage: 'parsing', fraction: (i + 1) / files.length });
       await yieldToHost();
@@ -112,7 +111,6 @@ async function readDicomSet(files: ScanFile[], options: ReadScanOptions, notices
   if (broken.length > MAX_LISTED) {
     notices.push(message('dicom.moreSkipped', `Skipped ${broken.length - MAX_LISTED} more unreadable DICOM files.`, { count: broken.length - MAX_LISTED }));
   }
-  void skipped; // DICOMDIR, reports, presentation states: skipped quietly (docs/dicom.md)
 
   const series = assembleSeries(images);
   const summaries = series.map((x) => x.summary);
