@@ -207,13 +207,7 @@ function framePlanes(ds: DataSet, frames: number): FramePlane[] | null {
 }
 
 /** Frame access, or the rest of a sentence saying why the pixel data cannot be used. */
-function pixelAccess(
-  ds: DataSet,
-  pixels: Element,
-  format: PixelFormat,
-  frames: number,
-  syntax: TransferSyntax,
-): ((f: number) => Uint8Array) | string {
+function pixelAccess(ds: DataSet, pixels: Element, format: PixelFormat, frames: number, syntax: TransferSyntax): ((f: number) => Uint8Array) | string {
   const bytes = ds.byteArray as Uint8Array;
   if (!pixels.encapsulatedPixelData) {
     const frameLength = (format.rows * format.columns * format.samplesPerPixel * format.bitsAllocated) / 8;
@@ -228,8 +222,9 @@ function pixelAccess(
   if (fragments.some((fr) => pixels.dataOffset + fr.offset + fr.length > bytes.length) || fragments.length === 0) {
     return 'is truncated: its compressed pixel data ends early; copy or export it again.';
   }
-  if (!syntax.encoding) return `is stored as ${syntax.name}, which this app cannot decode; export the series uncompressed or as JPEG lossless / JPEG 2000.`;
+  // A syntax we cannot decode still yields the image: its series is listed, with the reason (series.ts).
   return (f) => {
+    if (!syntax.encoding) throw new Error(`${syntax.name} is not decoded here`);
     if (frames === 1) return copyOf(readEncapsulated(ds, pixels, 0, fragments.length));
     if (pixels.basicOffsetTable?.length) return copyOf(dicomParserFrame(ds, pixels, f));
     if (fragments.length === frames) return copyOf(readEncapsulated(ds, pixels, f, 1));
