@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../src/core/errors';
+import { InputError, SeriesInputError } from '../src/core/errors';
 import { readScan, type ScanFile } from '../src/core/input';
 import { DICOM_FIXTURES, folderFiles, PATIENT_ID, PATIENT_NAME, seriesFiles } from './dicom/fixtures';
 
@@ -153,6 +153,15 @@ describe('notices and the locale files', () => {
     for (const k of ['dicom.chosenT1', 'input.othersIgnored', 'dicom.fileSkipped', 'input.niftiIgnored', 'input.dicomIgnored', 'input.niftiIgnoredForDicom', 'input.zipIgnored']) {
       expect(keys, k).toContain(k);
     }
+    // the short reasons a series cannot be read, as the page's list shows them
+    const reasons = (await readScan(seriesFiles('export-axial'))).dicom!.series.flatMap((x) => (x.problemReason ? [x.problemReason] : []));
+    for (const folder of ['missing-slice', 'jpeg-baseline']) {
+      const err = await readScan(bad(folder)).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(SeriesInputError);
+      reasons.push(...(err as SeriesInputError).series.flatMap((x) => (x.problemReason ? [x.problemReason] : [])));
+    }
+    expect(reasons.map((r) => r.key).sort()).toEqual(['dicom.reason.missing', 'dicom.reason.syntax', 'dicom.reason.twoD', 'dicom.reason.twoD', 'dicom.reason.twoD']);
+    notices.push(...reasons);
     const table = en as Record<string, string>;
     for (const n of notices) {
       expect(table[n.key], n.key).toBeDefined();

@@ -11,6 +11,7 @@ function planeText(t: T, plane: string): string {
 
 function SeriesRow({ s, inUse, busy }: { s: DicomSeriesSummary; inUse: boolean; busy: boolean }) {
   const t = useT();
+  const lang = useStore((st) => st.lang);
   const plane = `${planeText(t, s.plane)}${s.orientation ? ` (${s.orientation})` : ''}`;
   return (
     <li
@@ -27,6 +28,11 @@ function SeriesRow({ s, inUse, busy }: { s: DicomSeriesSummary; inUse: boolean; 
         {s.t1Like && <span className="badge">{t('dicom.t1Like')}</span>}
       </span>
       <span className="hint">{t('dicom.details', { slices: s.slices, columns: s.columns, rows: s.rows, plane })}</span>
+      {s.problemReason && (
+        <span className="hint" data-testid="dicom-series-problem">
+          {translateMessage(lang, s.problemReason)}
+        </span>
+      )}
       {inUse ? (
         <span className="badge">{t('dicom.inUse')}</span>
       ) : s.problem ? (

@@ -169,6 +169,7 @@ describe('DICOM in the app', () => {
     await error.waitFor({ timeout: 60_000 });
     expect(await error.textContent()).toMatch(/only 1 slice: a 2D image \(e\.g\. a localizer\)/);
     expect(await page.getByTestId('dicom-series').count()).toBe(3);
+    expect(await page.getByTestId('dicom-series-problem').allTextContents()).toEqual(Array(3).fill('a 2D image (1 slice(s)), not a volume'));
     expect(await page.getByTestId('dicom-series-use').count()).toBe(0);
     expect(await page.getByTestId('prediction').count()).toBe(1);
     expect(await page.locator('.scan-name').textContent()).toContain('demo-01-CN.nii.gz');

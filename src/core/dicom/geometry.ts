@@ -7,6 +7,7 @@
  * RAS = diag(-1, -1, 1)·LPS. `step` is the mean slice-to-slice vector; when it is not along the
  * normal (CT gantry tilt) the affine is sheared, which places every voxel exactly without resampling.
  */
+import { message, type Message } from '../messages';
 import type { Mat4 } from '../volume/types';
 import type { FramePlane } from './parse';
 
@@ -32,7 +33,8 @@ export interface StackGeometry {
   tiltDegrees: number;
 }
 
-export type StackResult = { ok: true; geometry: StackGeometry } | { ok: false; problem: string };
+/** problem: the whole sentence (errors, CLI); reason: the short why, in any language, for the page's series list. */
+export type StackResult = { ok: true; geometry: StackGeometry } | { ok: false; problem: string; reason: Message };
 
 export function sameDirection(a: Vec3, b: Vec3, tol = 1e-3): boolean {
   return Math.abs(a[0] - b[0]) < tol && Math.abs(a[1] - b[1]) < tol && Math.abs(a[2] - b[2]) < tol;
@@ -57,16 +59,17 @@ export function stackGeometry(planes: readonly FramePlane[], columns: number, ro
   const first = planes[0]!;
   for (const p of planes) {
     if (!sameDirection(p.rowCosine, first.rowCosine) || !sameDirection(p.columnCosine, first.columnCosine)) {
-      return { ok: false, problem: `${label} mixes slice orientations, so it is not one volume; export the 3D series on its own.` };
+      return { ok: false, problem: `${label} mixes slice orientations, so it is not one volume; export the 3D series on its own.`, reason: message('dicom.reason.orientations', 'mixed slice orientations') };
     }
     if (Math.abs(p.pixelSpacing[0] - first.pixelSpacing[0]) > 1e-4 || Math.abs(p.pixelSpacing[1] - first.pixelSpacing[1]) > 1e-4) {
-      return { ok: false, problem: `${label} mixes pixel spacings, so it is not one volume; export the 3D series on its own.` };
+      return { ok: false, problem: `${label} mixes pixel spacings, so it is not one volume; export the 3D series on its own.`, reason: message('dicom.reason.spacings', 'mixed pixel spacings') };
     }
   }
   if (planes.length < MIN_VOLUME_SLICES) {
     return {
       ok: false,
       problem: `${label} has only ${planes.length} slice${planes.length === 1 ? '' : 's'}: a 2D image (e.g. a localizer), not a 3D volume; choose or export a 3D series (such as a T1 MPRAGE).`,
+      reason: message('dicom.reason.twoD', `a 2D image (${planes.length} slice(s)), not a volume`, { count: planes.length }),
     };
   }
   const normal = sliceNormal(first);
@@ -82,6 +85,7 @@ export function stackGeometry(planes: readonly FramePlane[], columns: number, ro
     return {
       ok: false,
       problem: `${label} has ${duplicates} images at a slice position already taken (several volumes: echoes, time points or repeats); export one volume per series.`,
+      reason: message('dicom.reason.duplicates', 'several volumes at the same slice positions'),
     };
   }
   const big = gaps.findIndex((g) => g > 1.5 * step);
@@ -93,6 +97,7 @@ export function stackGeometry(planes: readonly FramePlane[], columns: number, ro
       problem: whole
         ? `${label} is missing ${missing} slice${missing === 1 ? '' : 's'} between ${d[big]!.toFixed(1)} and ${d[big + 1]!.toFixed(1)} mm along the slice normal; copy or export the complete series.`
         : `${label} has unevenly spaced slices (a gap of ${gaps[big]!.toFixed(2)} mm where the others are ${step.toFixed(2)} mm); export it as one evenly spaced volume.`,
+      reason: whole ? message('dicom.reason.missing', `${missing} slice(s) missing`, { count: missing }) : message('dicom.reason.uneven', 'unevenly spaced slices'),
     };
   }
   const uneven = gaps.find((g) => Math.abs(g - step) > tol);
@@ -100,6 +105,7 @@ export function stackGeometry(planes: readonly FramePlane[], columns: number, ro
     return {
       ok: false,
       problem: `${label} has unevenly spaced slices (${uneven.toFixed(3)} mm next to ${step.toFixed(3)} mm); export it as one evenly spaced volume.`,
+      reason: message('dicom.reason.uneven', 'unevenly spaced slices'),
     };
   }
 
@@ -112,7 +118,11 @@ export function stackGeometry(planes: readonly FramePlane[], columns: number, ro
     const p = planes[order[k]!]!.position;
     const off = sub(p, [p0[0] + k * stepVec[0], p0[1] + k * stepVec[1], p0[2] + k * stepVec[2]]);
     if (norm(off) > tol + 0.01 * norm(stepVec)) {
-      return { ok: false, problem: `${label}'s slice positions do not lie on a line (slice ${k + 1} is ${norm(off).toFixed(2)} mm off), so it is not one volume; export it again.` };
+      return {
+        ok: false,
+        problem: `${label}'s slice positions do not lie on a line (slice ${k + 1} is ${norm(off).toFixed(2)} mm off), so it is not one volume; export it again.`,
+        reason: message('dicom.reason.offLine', 'slice positions not on a line'),
+      };
     }
   }
   const tiltDegrees = (Math.acos(Math.min(1, Math.abs(dot(stepVec, normal)) / norm(stepVec))) * 180) / Math.PI;

@@ -4,6 +4,7 @@
  * geometry checked without decoding a pixel, a one-line summary for the list, and a score that
  * picks the largest 3D T1-like series by default.
  */
+import { message, type Message } from '../messages';
 import { orientationCode } from '../nifti/orientation';
 import { planeName, stackGeometry, type StackGeometry } from './geometry';
 import type { DicomImage, FramePlane, PixelFormat } from './parse';
@@ -42,6 +43,8 @@ export interface DicomSeriesSummary {
   t1Like: boolean;
   /** Why this series cannot be read (one sentence), or null when it can. */
   problem: string | null;
+  /** The same in a few words, in any language (the page's series list), or null. */
+  problemReason: Message | null;
 }
 
 const key = (im: DicomImage) =>
@@ -87,18 +90,25 @@ export function assembleSeries(images: readonly DicomImage[]): DicomSeries[] {
     const label = seriesLabel(first);
     const format = first.format;
     let problem: string | null = null;
+    let problemReason: Message | null = null;
     let geometry: StackGeometry | null = null;
     const unsupported = group.find((im) => !im.syntax.encoding);
     if (format.samplesPerPixel !== 1) {
       problem = `${label} is a colour image (${format.photometric}), not a grey-scale scan; choose an MR series.`;
+      problemReason = message('dicom.reason.colour', 'a colour image');
     } else if (![8, 16, 32].includes(format.bitsAllocated)) {
       problem = `${label} has ${format.bitsAllocated}-bit pixels, which cannot be read as a scan.`;
+      problemReason = message('dicom.reason.bits', `${format.bitsAllocated}-bit pixels`, { bits: format.bitsAllocated });
     } else if (unsupported) {
       problem = `${label} is stored as ${unsupported.syntax.name}, which this app cannot decode; export it uncompressed or as JPEG lossless, JPEG-LS or JPEG 2000.`;
+      problemReason = message('dicom.reason.syntax', `stored as ${unsupported.syntax.name}, which is not decoded here`, { syntax: unsupported.syntax.name });
     }
     const stack = stackGeometry(frames.map((f) => f.plane), format.columns, format.rows, label);
     if (stack.ok) geometry = stack.geometry;
-    else problem ??= stack.problem;
+    else if (!problem) {
+      problem = stack.problem;
+      problemReason = stack.reason;
+    }
     const summary: DicomSeriesSummary = {
       id: String(index + 1),
       seriesNumber: first.seriesNumber,
@@ -113,6 +123,7 @@ export function assembleSeries(images: readonly DicomImage[]): DicomSeries[] {
       transferSyntax: first.syntax.name,
       t1Like: looksT1(first),
       problem,
+      problemReason,
     };
     return { summary, frames: geometry ? geometry.order.map((i) => frames[i]!) : frames, format, geometry };
   });
