@@ -52,9 +52,19 @@ try {
         const m = (performance as unknown as { measureUserAgentSpecificMemory?: () => Promise<{ bytes: number }> }).measureUserAgentSpecificMemory;
         return m ? (await m.call(performance)).bytes : -1;
       });
-      result = { bench: 'dicom-read-browser', encoding, slices: SLICES, matrix: '256x256', drop_to_series_list_ms: ms, page_and_workers_mib: bytes >= 0 ? Math.round(bytes / 2 ** 20) : 'not measurable here' };
+      result = {
+        bench: 'dicom-read-browser',
+        encoding,
+        slices: SLICES,
+        matrix: '256x256',
+        drop_to_series_list_ms: ms,
+        page_and_workers_mib: bytes >= 0 ? Math.round(bytes / 2 ** 20) : 'not measurable here',
+      };
     } catch (e) {
-      const error = await page.getByTestId('error').textContent().catch(() => null);
+      const error = await page
+        .getByTestId('error')
+        .textContent()
+        .catch(() => null);
       result = { bench: 'dicom-read-browser', encoding, error: error ?? String(e).split('\n')[0] };
     }
     process.stdout.write(JSON.stringify(result) + '\n');

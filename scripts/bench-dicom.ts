@@ -64,6 +64,10 @@ if (values.child) {
     const args = [process.argv[1]!, '--child', encoding, '--runs', String(runs), '--slices', String(slices), ...(values.js ? ['--js'] : [])];
     const p = spawnSync(process.execPath, [...process.execArgv, ...args], { encoding: 'utf8', maxBuffer: 1 << 20 });
     const line = p.stdout.trim().split('\n').pop() ?? '';
-    process.stdout.write(p.status === 0 && line.startsWith('{') ? `${line}\n` : `${JSON.stringify({ bench: 'dicom-read-node', encoding, error: p.stderr.trim().split('\n').pop() })}\n`);
+    process.stdout.write(
+      p.status === 0 && line.startsWith('{')
+        ? `${line}\n`
+        : `${JSON.stringify({ bench: 'dicom-read-node', encoding, error: p.stderr.trim().split('\n').pop() })}\n`,
+    );
   }
 }

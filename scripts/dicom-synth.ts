@@ -122,7 +122,13 @@ async function encoderFor(encoding: SynthEncoding): Promise<(() => Encoder) | nu
 }
 
 /** `tiltDegrees`: each slice shifted along the column direction as a tilted CT gantry does. */
-export async function syntheticSeries(options: { slices: number; rows: number; cols: number; encoding?: SynthEncoding; tiltDegrees?: number }): Promise<ScanFile[]> {
+export async function syntheticSeries(options: {
+  slices: number;
+  rows: number;
+  cols: number;
+  encoding?: SynthEncoding;
+  tiltDegrees?: number;
+}): Promise<ScanFile[]> {
   const { slices, rows, cols } = options;
   const shear = Math.tan(((options.tiltDegrees ?? 0) * Math.PI) / 180);
   const encoding = options.encoding ?? 'explicit-le';

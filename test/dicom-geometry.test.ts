@@ -11,9 +11,18 @@ import { applyToPoint } from '../src/core/volume/affine';
 
 type V = [number, number, number];
 const plane = (position: V, rowCosine: V = [1, 0, 0], columnCosine: V = [0, 1, 0]): FramePlane => ({
-  position, rowCosine, columnCosine, pixelSpacing: [0.8, 1.2], slope: 1, intercept: 0,
+  position,
+  rowCosine,
+  columnCosine,
+  pixelSpacing: [0.8, 1.2],
+  slope: 1,
+  intercept: 0,
 });
-const shuffle = <T>(a: T[]) => a.map((x, i) => [((i * 7919) % 31) + i / 100, x] as const).sort((p, q) => p[0] - q[0]).map((p) => p[1]);
+const shuffle = <T>(a: T[]) =>
+  a
+    .map((x, i) => [((i * 7919) % 31) + i / 100, x] as const)
+    .sort((p, q) => p[0] - q[0])
+    .map((p) => p[1]);
 
 describe('stackGeometry', () => {
   it('sorts by position along the normal and maps voxels to RAS with PixelSpacing = [rows, columns]', () => {
@@ -53,7 +62,13 @@ describe('stackGeometry', () => {
 
 describe('stored values', () => {
   const format = (bitsStored: number, signed: boolean): PixelFormat => ({
-    rows: 1, columns: 4, bitsAllocated: 16, bitsStored, signed, samplesPerPixel: 1, photometric: 'MONOCHROME2',
+    rows: 1,
+    columns: 4,
+    bitsAllocated: 16,
+    bitsStored,
+    signed,
+    samplesPerPixel: 1,
+    photometric: 'MONOCHROME2',
   });
   it('keeps BitsStored bits, sign-extends signed values, then rescales', () => {
     const out = new Float32Array(4);

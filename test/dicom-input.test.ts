@@ -32,7 +32,13 @@ describe('readScan: a scanner export', () => {
     const scan = await readScan(seriesFiles('export-axial'));
     const list = scan.dicom!.series;
     // the 3-plane localizer shares one UID across three orientations: three 1-slice series
-    expect(list.map((s) => [s.seriesNumber, s.slices])).toEqual([[1, 1], [1, 1], [1, 1], [3, 48], [5, 24]]);
+    expect(list.map((s) => [s.seriesNumber, s.slices])).toEqual([
+      [1, 1],
+      [1, 1],
+      [1, 1],
+      [3, 48],
+      [5, 24],
+    ]);
     expect(list.filter((s) => s.problem).map((s) => s.seriesNumber)).toEqual([1, 1, 1]);
     const chosen = list.find((s) => s.id === scan.dicom!.chosen)!;
     expect(chosen).toMatchObject({ seriesNumber: 3, description: 'T1 MPRAGE ax', rows: 60, columns: 56, plane: 'axial', t1Like: true });
@@ -124,7 +130,9 @@ describe('readScan: bad input, one sentence each', () => {
     expect(await refusal(bad('').filter((f) => f.name === 'truncated.dcm'))).toMatch(/^truncated\.dcm is truncated/);
   });
   it('an unsupported transfer syntax, named', async () => {
-    expect(await refusal(bad('jpeg-baseline'))).toMatch(/^Series 12 \(T1 jpeg baseline\) is stored as JPEG Baseline \(lossy 8-bit\), which this app cannot decode/);
+    expect(await refusal(bad('jpeg-baseline'))).toMatch(
+      /^Series 12 \(T1 jpeg baseline\) is stored as JPEG Baseline \(lossy 8-bit\), which this app cannot decode/,
+    );
   });
   it('a 2D localizer only', async () => {
     expect(await refusal(bad('localizer-only'))).toMatch(/None of the 3 image series can be analysed; .*only 1 slice: a 2D image \(e\.g\. a localizer\)/);
@@ -150,7 +158,15 @@ describe('notices and the locale files', () => {
       ...(await readScan([zip, nifti('int16_le.nii.gz'), broken])).notices,
     ];
     const keys = new Set(notices.map((n) => n.key));
-    for (const k of ['dicom.chosenT1', 'input.othersIgnored', 'dicom.fileSkipped', 'input.niftiIgnored', 'input.dicomIgnored', 'input.niftiIgnoredForDicom', 'input.zipIgnored']) {
+    for (const k of [
+      'dicom.chosenT1',
+      'input.othersIgnored',
+      'dicom.fileSkipped',
+      'input.niftiIgnored',
+      'input.dicomIgnored',
+      'input.niftiIgnoredForDicom',
+      'input.zipIgnored',
+    ]) {
       expect(keys, k).toContain(k);
     }
     // the short reasons a series cannot be read, as the page's list shows them
@@ -160,7 +176,13 @@ describe('notices and the locale files', () => {
       expect(err).toBeInstanceOf(SeriesInputError);
       reasons.push(...(err as SeriesInputError).series.flatMap((x) => (x.problemReason ? [x.problemReason] : [])));
     }
-    expect(reasons.map((r) => r.key).sort()).toEqual(['dicom.reason.missing', 'dicom.reason.syntax', 'dicom.reason.twoD', 'dicom.reason.twoD', 'dicom.reason.twoD']);
+    expect(reasons.map((r) => r.key).sort()).toEqual([
+      'dicom.reason.missing',
+      'dicom.reason.syntax',
+      'dicom.reason.twoD',
+      'dicom.reason.twoD',
+      'dicom.reason.twoD',
+    ]);
     notices.push(...reasons);
     const table = en as Record<string, string>;
     for (const n of notices) {

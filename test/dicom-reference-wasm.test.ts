@@ -9,4 +9,7 @@ import { REFERENCE_CASES, referenceSuite } from './dicom/referenceSuite';
 
 useCodecWasmNode();
 if (codecBuilds().openjpeg !== 'wasm' || codecBuilds().charls !== 'wasm') throw new Error('the WebAssembly codec builds were not registered');
-referenceSuite('DICOM series against dcm2niix (WebAssembly codec builds)', REFERENCE_CASES.filter((c) => c.compressed));
+referenceSuite(
+  'DICOM series against dcm2niix (WebAssembly codec builds)',
+  REFERENCE_CASES.filter((c) => c.compressed),
+);

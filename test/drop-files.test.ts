@@ -19,7 +19,13 @@ function dir(fullPath: string, children: DropEntry[], batch = 2): DropEntry {
     fullPath,
     createReader: () => {
       let at = 0;
-      return { readEntries: (ok) => { const b = children.slice(at, at + batch); at += batch; setTimeout(() => ok(b), 0); } };
+      return {
+        readEntries: (ok) => {
+          const b = children.slice(at, at + batch);
+          at += batch;
+          setTimeout(() => ok(b), 0);
+        },
+      };
     },
   };
 }
@@ -31,7 +37,11 @@ describe('filesFromEntries', () => {
     const files = await filesFromEntries([tree, file('/model.h5')]);
     expect(files.map((f) => f.name)).toEqual([
       'export/DICOMDIR',
-      'export/DICOM/S3/IM0', 'export/DICOM/S3/IM1', 'export/DICOM/S3/IM2', 'export/DICOM/S3/IM3', 'export/DICOM/S3/IM4',
+      'export/DICOM/S3/IM0',
+      'export/DICOM/S3/IM1',
+      'export/DICOM/S3/IM2',
+      'export/DICOM/S3/IM3',
+      'export/DICOM/S3/IM4',
       'export/DICOM/notes.txt',
       'model.h5',
     ]);

@@ -22,7 +22,12 @@ export async function openScanFiles(files: File[]): Promise<void> {
   const total = files.reduce((n, f) => n + f.size, 0);
   if (total > MAX_TOTAL_BYTES) return fail(tNow('error.filesTooLarge', { mb: (total / 2 ** 20).toFixed(0) }));
   // What the previous drop found no longer applies; the scan on screen stays until the new one has a result.
-  useStore.setState({ scanRead: null, status: 'loading', error: null, progress: { stage: 'reading', fraction: 0, message: tNow('progress.readingFiles', { count: files.length }) } });
+  useStore.setState({
+    scanRead: null,
+    status: 'loading',
+    error: null,
+    progress: { stage: 'reading', fraction: 0, message: tNow('progress.readingFiles', { count: files.length }) },
+  });
   let scanFiles;
   try {
     scanFiles = await Promise.all(files.map(async (f) => ({ name: f.name, bytes: new Uint8Array(await f.arrayBuffer()) })));

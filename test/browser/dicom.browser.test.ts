@@ -121,7 +121,9 @@ describe('DICOM in the app', () => {
   it('another series is one click away', async () => {
     const t2 = page.locator('[data-testid=dicom-series]', { hasText: 't2_tse_tra' });
     await t2.getByTestId('dicom-series-use').click();
-    await page.waitForFunction(() => document.querySelector('[data-testid=dicom-series][data-in-use=true]')?.textContent?.includes('t2_tse_tra'), undefined, { timeout: 60_000 });
+    await page.waitForFunction(() => document.querySelector('[data-testid=dicom-series][data-in-use=true]')?.textContent?.includes('t2_tse_tra'), undefined, {
+      timeout: 60_000,
+    });
     await idle();
     expect(await page.locator('.scan-name').textContent()).toContain('t2_tse_tra (series 5)');
     expect(await page.getByTestId('error').count()).toBe(0);
@@ -133,7 +135,11 @@ describe('DICOM in the app', () => {
       { name: 'export.zip', mimeType: 'application/zip', buffer: zip },
       { name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not an image\n') },
     ]);
-    await page.waitForFunction(() => document.querySelector('[data-testid=dicom-series][data-in-use=true]')?.textContent?.includes('T1 sag compressed'), undefined, { timeout: 60_000 });
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid=dicom-series][data-in-use=true]')?.textContent?.includes('T1 sag compressed'),
+      undefined,
+      { timeout: 60_000 },
+    );
     await idle();
     expect(await page.getByTestId('scan-notices').textContent()).toMatch(/neither NIfTI nor DICOM: notes\.txt/);
     expect(await page.getByTestId('prediction').count()).toBe(1);
@@ -142,9 +148,16 @@ describe('DICOM in the app', () => {
 
   it('"Open DICOM folder" reads compressed series (the worker\'s WebAssembly codecs) bit for bit as Node does', async () => {
     // The previous test read the JPEG lossless copy of the same series: each read is told apart by its syntax.
-    for (const [series, syntax] of [['jpeg2000', 'JPEG 2000'], ['jpeg-ls', 'JPEG-LS']] as const) {
+    for (const [series, syntax] of [
+      ['jpeg2000', 'JPEG 2000'],
+      ['jpeg-ls', 'JPEG-LS'],
+    ] as const) {
       await page.getByTestId('folder-input').setInputFiles(join(DICOM_FIXTURES, 'series', series));
-      await page.waitForFunction((s) => document.querySelector('[data-testid=dicom-series][data-in-use=true]')?.getAttribute('data-syntax')?.startsWith(s), syntax, { timeout: 60_000 });
+      await page.waitForFunction(
+        (s) => document.querySelector('[data-testid=dicom-series][data-in-use=true]')?.getAttribute('data-syntax')?.startsWith(s),
+        syntax,
+        { timeout: 60_000 },
+      );
       await idle();
       expect(await page.getByTestId('error').count()).toBe(0);
       expect(await page.locator('.scan-name').textContent()).toContain('T1 sag compressed (series 8)');

@@ -46,7 +46,11 @@ export function compareInWorld(a: Volume, b: Volume): WorldComparison {
   let maxOffset = 0;
   let maxAbsDiff = 0;
   let n = 0;
-  let sa = 0, sb = 0, saa = 0, sbb = 0, sab = 0;
+  let sa = 0,
+    sb = 0,
+    saa = 0,
+    sbb = 0,
+    sab = 0;
   for (let k = 0; k < nz; k++) {
     for (let j = 0; j < ny; j++) {
       for (let i = 0; i < nx; i++) {
@@ -60,7 +64,11 @@ export function compareInWorld(a: Volume, b: Volume): WorldComparison {
         const vb = Number(b.data[q[0] + mx * (q[1] + my * q[2])]);
         maxAbsDiff = Math.max(maxAbsDiff, Math.abs(va - vb));
         n++;
-        sa += va; sb += vb; saa += va * va; sbb += vb * vb; sab += va * vb;
+        sa += va;
+        sb += vb;
+        saa += va * va;
+        sbb += vb * vb;
+        sab += va * vb;
       }
     }
   }

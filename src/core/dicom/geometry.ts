@@ -59,10 +59,18 @@ export function stackGeometry(planes: readonly FramePlane[], columns: number, ro
   const first = planes[0]!;
   for (const p of planes) {
     if (!sameDirection(p.rowCosine, first.rowCosine) || !sameDirection(p.columnCosine, first.columnCosine)) {
-      return { ok: false, problem: `${label} mixes slice orientations, so it is not one volume; export the 3D series on its own.`, reason: message('dicom.reason.orientations', 'mixed slice orientations') };
+      return {
+        ok: false,
+        problem: `${label} mixes slice orientations, so it is not one volume; export the 3D series on its own.`,
+        reason: message('dicom.reason.orientations', 'mixed slice orientations'),
+      };
     }
     if (Math.abs(p.pixelSpacing[0] - first.pixelSpacing[0]) > 1e-4 || Math.abs(p.pixelSpacing[1] - first.pixelSpacing[1]) > 1e-4) {
-      return { ok: false, problem: `${label} mixes pixel spacings, so it is not one volume; export the 3D series on its own.`, reason: message('dicom.reason.spacings', 'mixed pixel spacings') };
+      return {
+        ok: false,
+        problem: `${label} mixes pixel spacings, so it is not one volume; export the 3D series on its own.`,
+        reason: message('dicom.reason.spacings', 'mixed pixel spacings'),
+      };
     }
   }
   if (planes.length < MIN_VOLUME_SLICES) {
@@ -97,7 +105,9 @@ export function stackGeometry(planes: readonly FramePlane[], columns: number, ro
       problem: whole
         ? `${label} is missing ${missing} slice${missing === 1 ? '' : 's'} between ${d[big]!.toFixed(1)} and ${d[big + 1]!.toFixed(1)} mm along the slice normal; copy or export the complete series.`
         : `${label} has unevenly spaced slices (a gap of ${gaps[big]!.toFixed(2)} mm where the others are ${step.toFixed(2)} mm); export it as one evenly spaced volume.`,
-      reason: whole ? message('dicom.reason.missing', `${missing} slice(s) missing`, { count: missing }) : message('dicom.reason.uneven', 'unevenly spaced slices'),
+      reason: whole
+        ? message('dicom.reason.missing', `${missing} slice(s) missing`, { count: missing })
+        : message('dicom.reason.uneven', 'unevenly spaced slices'),
     };
   }
   const uneven = gaps.find((g) => Math.abs(g - step) > tol);

@@ -45,7 +45,9 @@ export async function readSeriesVolume(series: DicomSeries, onProgress?: (fracti
   const notices: Message[] = [];
   if (geometry.tiltDegrees > 0.05) {
     const deg = Number(geometry.tiltDegrees.toFixed(1));
-    notices.push(message('dicom.tilt', `The slices are tilted by ${deg}° against their normal (gantry tilt): placed exactly through a sheared affine.`, { deg }));
+    notices.push(
+      message('dicom.tilt', `The slices are tilted by ${deg}° against their normal (gantry tilt): placed exactly through a sheared affine.`, { deg }),
+    );
   }
   return { volume: { dims: geometry.dims, data, affine: geometry.affine }, notices };
 }

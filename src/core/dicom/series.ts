@@ -81,9 +81,7 @@ export function assembleSeries(images: readonly DicomImage[]): DicomSeries[] {
     if (g) g.push(im);
     else groups.set(k, [im]);
   }
-  const list = [...groups.values()].sort(
-    (a, b) => (a[0]!.seriesNumber ?? 1e9) - (b[0]!.seriesNumber ?? 1e9) || b.length - a.length,
-  );
+  const list = [...groups.values()].sort((a, b) => (a[0]!.seriesNumber ?? 1e9) - (b[0]!.seriesNumber ?? 1e9) || b.length - a.length);
   return list.map((group, index) => {
     const first = group[0]!;
     const frames: DicomFrame[] = group.flatMap((image) => image.planes.map((plane, frame) => ({ image, frame, plane })));
@@ -103,7 +101,12 @@ export function assembleSeries(images: readonly DicomImage[]): DicomSeries[] {
       problem = `${label} is stored as ${unsupported.syntax.name}, which this app cannot decode; export it uncompressed or as JPEG lossless, JPEG-LS or JPEG 2000.`;
       problemReason = message('dicom.reason.syntax', `stored as ${unsupported.syntax.name}, which is not decoded here`, { syntax: unsupported.syntax.name });
     }
-    const stack = stackGeometry(frames.map((f) => f.plane), format.columns, format.rows, label);
+    const stack = stackGeometry(
+      frames.map((f) => f.plane),
+      format.columns,
+      format.rows,
+      label,
+    );
     if (stack.ok) geometry = stack.geometry;
     else if (!problem) {
       problem = stack.problem;

@@ -12,7 +12,13 @@ export function describeScanImage(scan: ScanImage): string[] {
   if (scan.nifti) return describeScan(scan.nifti);
   const [nx, ny, nz] = scan.volume.dims;
   const a = scan.volume.affine;
-  const rows = [0, 1, 2].map((r) => `  [ ${a.slice(4 * r, 4 * r + 4).map((v) => formatNumber(v).padStart(9)).join('  ')} ]`);
+  const rows = [0, 1, 2].map(
+    (r) =>
+      `  [ ${a
+        .slice(4 * r, 4 * r + 4)
+        .map((v) => formatNumber(v).padStart(9))
+        .join('  ')} ]`,
+  );
   const series = scan.dicom?.series ?? [];
   return [
     `format: DICOM, ${series.length} series`,

@@ -63,7 +63,12 @@ export async function readScan(files: ScanFile[], options: ReadScanOptions = {})
     );
   }
   if (others.length > 0) {
-    notices.push(message('input.othersIgnored', `Ignored ${others.length} file(s) that are neither NIfTI nor DICOM: ${listNames(others)}.`, { count: others.length, names: listNames(others) }));
+    notices.push(
+      message('input.othersIgnored', `Ignored ${others.length} file(s) that are neither NIfTI nor DICOM: ${listNames(others)}.`, {
+        count: others.length,
+        names: listNames(others),
+      }),
+    );
   }
 
   if (!dicomFirst) {
@@ -71,10 +76,21 @@ export async function readScan(files: ScanFile[], options: ReadScanOptions = {})
     const image = readNifti(used!.bytes);
     if (rest.length > 0) {
       const names = listNames(rest.map((f) => f.name));
-      notices.push(message('input.niftiIgnored', `Used ${used!.name} and ignored ${names}: one scan is analysed at a time; open the others one by one.`, { used: used!.name, names }));
+      notices.push(
+        message('input.niftiIgnored', `Used ${used!.name} and ignored ${names}: one scan is analysed at a time; open the others one by one.`, {
+          used: used!.name,
+          names,
+        }),
+      );
     }
     if (dicoms.length > 0) {
-      notices.push(message('input.dicomIgnored', `Used ${used!.name} and ignored ${dicoms.length} DICOM file(s): one scan is analysed at a time; open the DICOM files on their own.`, { used: used!.name, count: dicoms.length }));
+      notices.push(
+        message(
+          'input.dicomIgnored',
+          `Used ${used!.name} and ignored ${dicoms.length} DICOM file(s): one scan is analysed at a time; open the DICOM files on their own.`,
+          { used: used!.name, count: dicoms.length },
+        ),
+      );
     }
     for (const n of image.notices) notices.push(message('nifti.notice', n));
     return { format: 'nifti', name: used!.name, volume: image.volume, notices, nifti: image };
@@ -82,7 +98,9 @@ export async function readScan(files: ScanFile[], options: ReadScanOptions = {})
 
   if (niftis.length > 0) {
     const names = listNames(niftis.map((f) => f.name));
-    notices.push(message('input.niftiIgnoredForDicom', `Used the DICOM files and ignored ${names}: one scan is analysed at a time; open it on its own.`, { names }));
+    notices.push(
+      message('input.niftiIgnoredForDicom', `Used the DICOM files and ignored ${names}: one scan is analysed at a time; open it on its own.`, { names }),
+    );
   }
   return readDicomSet(dicoms, options, notices);
 }
@@ -116,7 +134,10 @@ async function readDicomSet(files: ScanFile[], options: ReadScanOptions, notices
   const summaries = series.map((x) => x.summary);
   const chosen = options.series ? series.find((s) => s.summary.id === options.series) : defaultSeries(series);
   if (options.series && !chosen) {
-    throw new SeriesInputError(`There is no series "${options.series}" here; the series are numbered 1 to ${series.length} (the info command lists them).`, summaries);
+    throw new SeriesInputError(
+      `There is no series "${options.series}" here; the series are numbered 1 to ${series.length} (the info command lists them).`,
+      summaries,
+    );
   }
   if (!chosen) {
     const first = series[0]!.summary.problem!;
@@ -136,8 +157,14 @@ async function readDicomSet(files: ScanFile[], options: ReadScanOptions, notices
   if (series.length > 1 && !options.series) {
     notices.push(
       s.t1Like
-        ? message('dicom.chosenT1', `${series.length} series found; using ${name}, the largest 3D T1-like series; the others can be chosen instead.`, { count: series.length, name })
-        : message('dicom.chosen', `${series.length} series found; using ${name}, the largest 3D series; the others can be chosen instead.`, { count: series.length, name }),
+        ? message('dicom.chosenT1', `${series.length} series found; using ${name}, the largest 3D T1-like series; the others can be chosen instead.`, {
+            count: series.length,
+            name,
+          })
+        : message('dicom.chosen', `${series.length} series found; using ${name}, the largest 3D series; the others can be chosen instead.`, {
+            count: series.length,
+            name,
+          }),
     );
   }
   const firstImage = chosen.frames[0]!.image;

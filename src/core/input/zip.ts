@@ -22,7 +22,8 @@ export function unzipScanFiles(zip: ScanFile): ScanFile[] {
       filter: (f) => {
         if (f.name.endsWith('/') || /(^|\/)(__MACOSX|\.DS_Store)/.test(f.name)) return false;
         total += f.originalSize;
-        if (total > MAX_ZIP_BYTES) throw new InputError(`${zip.name} would unpack to more than ${MAX_ZIP_BYTES} bytes; unpack it yourself and drop the series folder.`);
+        if (total > MAX_ZIP_BYTES)
+          throw new InputError(`${zip.name} would unpack to more than ${MAX_ZIP_BYTES} bytes; unpack it yourself and drop the series folder.`);
         return true;
       },
     });
