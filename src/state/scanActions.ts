@@ -5,34 +5,32 @@
  */
 import type { ReadScanResult } from '../worker/scanReadProtocol';
 import { AnalysisError } from '../worker/client';
-import type { PipelineProgress } from '../worker/protocol';
-import { tNow } from '../ui/i18n';
+import { message } from '../core/messages';
 import { analyze, fail, hashBytes, worker } from './actions';
 import { useStore } from './store';
 
 /** More than this together is not one scan (a whole PACS export, say); refused before reading. */
 const MAX_TOTAL_BYTES = 2 * 1024 ** 3;
 
-function progressMessage(p: PipelineProgress): PipelineProgress {
-  const key = p.message === 'parsing' ? 'dicom.progress.parsing' : p.message === 'decoding' ? 'dicom.progress.decoding' : null;
-  return key ? { ...p, message: tNow(key) } : p;
-}
-
 export async function openScanFiles(files: File[]): Promise<void> {
   const total = files.reduce((n, f) => n + f.size, 0);
-  if (total > MAX_TOTAL_BYTES) return fail(tNow('error.filesTooLarge', { mb: (total / 2 ** 20).toFixed(0) }));
+  if (total > MAX_TOTAL_BYTES) {
+    // state/ does not translate (imports point ui -> state); the key is there for when errors become Messages.
+    const mb = (total / 2 ** 20).toFixed(0);
+    return fail(message('error.filesTooLarge', `The dropped files are ${mb} MB together, too much for one scan; drop the folder of one series.`, { mb }).text);
+  }
   // What the previous drop found no longer applies; the scan on screen stays until the new one has a result.
   useStore.setState({
     scanRead: null,
     status: 'loading',
     error: null,
-    progress: { stage: 'reading', fraction: 0, message: tNow('progress.readingFiles', { count: files.length }) },
+    progress: { stage: 'reading', fraction: 0 }, // the page names the stage in its language
   });
   let scanFiles;
   try {
     scanFiles = await Promise.all(files.map(async (f) => ({ name: f.name, bytes: new Uint8Array(await f.arrayBuffer()) })));
   } catch (e) {
-    return fail(e instanceof Error ? e.message : tNow('error.readFailed', { name: files[0]?.name ?? '' }));
+    return fail(e instanceof Error ? e.message : `Could not read "${files[0]?.name ?? ''}"; try again.`);
   }
   await readInWorker(scanFiles, undefined);
 }
@@ -47,7 +45,8 @@ export async function chooseSeries(id: string): Promise<void> {
 async function readInWorker(files: { name: string; bytes: Uint8Array }[] | undefined, series: string | undefined): Promise<void> {
   let result: ReadScanResult;
   try {
-    result = await worker().readScan(files, series, (p) => useStore.setState({ progress: progressMessage(p) }));
+    // The worker's substage ("parsing", "decoding") is not shown: the page names the stage itself.
+    result = await worker().readScan(files, series, (p) => useStore.setState({ progress: { stage: p.stage, fraction: p.fraction } }));
   } catch (e) {
     // A DICOM set that cannot be analysed still shows its series, so that another can be picked.
     if (e instanceof AnalysisError && e.series) {

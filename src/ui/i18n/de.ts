@@ -63,9 +63,6 @@ export const de: Record<MessageKey, string> = {
   'dicom.plane.sagittal': 'sagittal',
   'dicom.plane.coronal': 'koronar',
   'dicom.plane.oblique': 'schräg {plane}',
-  'dicom.progress.parsing': 'DICOM-Dateien werden gelesen',
-  'dicom.progress.decoding': 'Pixel werden dekodiert',
-  'progress.readingFiles': '{count} Dateien werden gelesen',
   'error.filesTooLarge': 'Die abgelegten Dateien sind zusammen {mb} MB groß, zu viel für einen Scan; legen Sie den Ordner einer Serie ab.',
   'drop.overlay': 'NIfTI-Karte der grauen Substanz (.nii oder .nii.gz) oder Keras-Modelldateien (.h5, .hdf5) hier ablegen',
 

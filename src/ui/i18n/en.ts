@@ -67,9 +67,6 @@ export const en = {
   'dicom.plane.sagittal': 'sagittal',
   'dicom.plane.coronal': 'coronal',
   'dicom.plane.oblique': 'oblique {plane}',
-  'dicom.progress.parsing': 'reading the DICOM files',
-  'dicom.progress.decoding': 'decoding the pixels',
-  'progress.readingFiles': 'Reading {count} files',
   'error.filesTooLarge': 'The dropped files are {mb} MB together, too much for one scan; drop the folder of one series.',
   'drop.overlay': 'Drop a NIfTI gray-matter map (.nii or .nii.gz) or Keras model files (.h5, .hdf5)',
 
