@@ -26,7 +26,8 @@ export async function handleReadScan(msg: ScanReadRequest, post: (m: WorkerRespo
     if (!lastFiles) throw new Error('no files to read');
     const scan = await readScan(lastFiles, {
       series: msg.series,
-      onProgress: (p) => post({ type: 'progress', id: msg.id, stage: 'reading', fraction: p.fraction, message: p.stage }),
+      // One bar for the reading stage: parsing the files is the first ~30 %, decoding the pixels the rest.
+      onProgress: (p) => post({ type: 'progress', id: msg.id, stage: 'reading', fraction: p.stage === 'parsing' ? 0.3 * p.fraction : 0.3 + 0.7 * p.fraction }),
     });
     const niftiBytes = writeNifti(scan.volume, { datatype: 'float32', description: READ_SCAN_DESCRIPTION });
     const result = { format: scan.format, name: scan.name, niftiBytes, notices: scan.notices, dicom: scan.dicom };
