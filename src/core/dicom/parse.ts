@@ -104,6 +104,15 @@ export function parseDicomFile(file: string, bytes: Uint8Array): ParsedFile {
         : `${file} is not readable DICOM (${why.replace(/^dicomParser[.:\w]*:\s*/, '')}); export it again.`,
     };
   }
+  try {
+    return describeDataSet(file, ds);
+  } catch (e) {
+    // dicom-parser reads values lazily: an element whose length runs past the file throws here.
+    return { kind: 'broken', file, message: `${file} is damaged (${parserMessage(e).replace(/^dicomParser[.:\w]*:\s*/, '')}); copy or export it again.` };
+  }
+}
+
+function describeDataSet(file: string, ds: DataSet): ParsedFile {
   const mediaClass = ds.string('x00020002') ?? '';
   const sopClassUid = ds.string('x00080016') ?? mediaClass;
   if (mediaClass === DICOMDIR_CLASS || ds.elements.x00041220) return { kind: 'skipped', file, why: 'dicomdir' };
