@@ -103,7 +103,7 @@ async function download(url: string): Promise<Uint8Array> {
 
 async function loadScan(name: string, source: ScanInfo['source'], read: () => Promise<Uint8Array>): Promise<void> {
   const { modelId, method } = useStore.getState();
-  useStore.setState({ status: 'loading', error: null, job: { kind: 'loading', name, modelId, method, startedAt: Date.now() }, progress: { stage: 'reading', fraction: 0 } });
+  useStore.setState({ scanRead: null, status: 'loading', error: null, job: { kind: 'loading', name, modelId, method, startedAt: Date.now() }, progress: { stage: 'reading', fraction: 0 } });
   // A new subject: the previous one's covariates must not carry over (a demo brings its own, set just before).
   if (source !== 'demo') useStore.setState({ covariates: { ...DEFAULT_COVARIATES } });
   let bytes: Uint8Array;
@@ -202,7 +202,7 @@ export function fail(message: Message): void {
   useStore.setState((s) => ({ error: message, errorNotes: [], status: s.output ? 'done' : 'error', progress: null, job: null }));
 }
 
-async function hashBytes(bytes: Uint8Array): Promise<string> {
+export async function hashBytes(bytes: Uint8Array): Promise<string> {
   if (globalThis.crypto?.subtle) {
     const digest = await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>);
     return [...new Uint8Array(digest).slice(0, 12)].map((b) => b.toString(16).padStart(2, '0')).join('');

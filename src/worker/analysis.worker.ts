@@ -9,6 +9,7 @@ import { atlasLabels as sharedAtlasLabels, runAnalysis, setSiteBase } from './ru
 import { describeError } from './errorKinds';
 import { quantizeRange, textureData } from './textures';
 import { handleHabits, isHabitsRequest } from './habitsHandler';
+import { handleReadScan } from './readScanHandler';
 import { GRID_VOXELS, type AssetData, type AssetsRequest, type WorkerRequest, type WorkerResponse } from './protocol';
 
 declare const self: DedicatedWorkerGlobalScope;
@@ -39,6 +40,10 @@ self.onmessage = (ev: MessageEvent<WorkerRequest>) => {
   }
   if (isHabitsRequest(msg)) {
     void handleHabits(msg, (m) => post(m));
+    return;
+  }
+  if (msg.type === 'read-scan') {
+    void handleReadScan(msg, post);
     return;
   }
   if (msg.type === 'assets') {

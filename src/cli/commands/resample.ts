@@ -4,18 +4,19 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { InputError } from '../../core/errors';
-import { readNifti, writeNifti } from '../../core/nifti';
+import { writeNifti } from '../../core/nifti';
 import { CAT12_GRID } from '../../core/volume/grid';
 import { resampleToGrid } from '../../core/volume/resample';
 import { decideInput } from '../../core/gate';
-import { parseOptions, readScanFile } from '../files';
+import { loadScan, parseOptions } from '../files';
 
-const USAGE = 'usage: relevance-viewer resample <scan.nii[.gz]> --out <file.nii[.gz]> [--nearest]\n';
+const USAGE = 'usage: relevance-viewer resample <scan.nii[.gz] | DICOM folder | zip> --out <file.nii[.gz]> [--nearest] [--series <id>]\n';
 
 export async function run(args: string[]): Promise<number> {
   const { values, positionals } = parseOptions('resample', args, {
     out: { type: 'string', short: 'o' },
     nearest: { type: 'boolean' },
+    series: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) {
@@ -25,10 +26,10 @@ export async function run(args: string[]): Promise<number> {
   if (positionals.length !== 1 || !values.out) {
     throw new InputError('resample takes one scan and --out <file.nii.gz>: relevance-viewer resample <scan> --out <file.nii.gz>.');
   }
-  const image = readNifti(await readScanFile(positionals[0]!));
+  const image = await loadScan(positionals[0]!, { series: values.series });
   for (const notice of image.notices) process.stderr.write(`note: ${notice.text}\n`);
   // Resampling is still useful for an image the model would refuse (e.g. to look at it); say what it is.
-  for (const reason of decideInput(image.volume, image.header).reasons) process.stderr.write(`warning: ${reason.text}\n`);
+  for (const reason of decideInput(image.volume, image.nifti?.header ?? { nVolumes: 1 }).reasons) process.stderr.write(`warning: ${reason.text}\n`);
   const onGrid = resampleToGrid(image.volume, CAT12_GRID, values.nearest ? 'nearest' : 'trilinear');
   const gzip = values.out.endsWith('.gz');
   await writeFile(values.out, writeNifti(onGrid, { datatype: 'float32', gzip, description: 'relevance-viewer resample (CAT12 grid)' }));
