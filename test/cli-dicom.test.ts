@@ -4,7 +4,7 @@
  * `resample` and `analyze` take a DICOM folder where they take a NIfTI file, and none of the
  * outputs carries the fixture's patient name or ID. Bad input: exit 2, one line on stderr.
  */
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync, zipSync } from 'fflate';
@@ -12,6 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { readNifti } from '../src/core/nifti';
 import { CAT12_GRID } from '../src/core/volume/grid';
 import { cli } from './helpers/cli';
+import { RAW_T1_VERDICT } from '../src/core/gate';
 import { compareInWorld, DICOM_FIXTURES, PATIENT_ID, PATIENT_NAME, seriesFiles } from './dicom/fixtures';
 
 const SERIES = join(DICOM_FIXTURES, 'series');
@@ -66,11 +67,20 @@ describe('cli on DICOM', () => {
     const r = cli('resample', join(SERIES, 'jpeg-lossless'), '--out', resampled);
     expect(r.code).toBe(0);
     expect([...readNifti(readFileSync(resampled)).volume.dims]).toEqual([...CAT12_GRID.dims]);
-    expect(r.stderr).toMatch(/raw T1/); // a T1, not a gray-matter map: said, not hidden
+    expect(r.stderr).toMatch(/whole-head T1 scan/); // a T1, not a gray-matter map: said, not hidden
 
     const out = join(dir, 'analysis');
     const a = cli('analyze', join(SERIES, 'export-axial'), '--out', out, '--model', 'seeded');
     expect(a.stderr).not.toMatch(/internal error/);
+    expectNoPatient(new TextEncoder().encode(a.stdout + a.stderr));
+    if (RAW_T1_VERDICT === 'refuse') {
+      // The input gate refuses a whole-head T1 until the raw-T1 stage exists (src/core/gate/policy.ts):
+      // one sentence, exit 2, no output.
+      expect(a.code).toBe(2);
+      expect(a.stderr.trimEnd().split('\n')).toEqual([expect.stringMatching(/^error: This is a whole-head T1 scan, not a gray-matter map; .*\(mwp1\)\.$/)]);
+      expect(existsSync(join(out, 'result.json'))).toBe(false);
+      return;
+    }
     expect(a.code).toBe(0);
     const result = JSON.parse(readFileSync(join(out, 'result.json'), 'utf8'));
     expect(result.probability).toBeGreaterThanOrEqual(0);
