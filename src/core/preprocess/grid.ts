@@ -61,10 +61,15 @@ export function halve(data: Float32Array, dims: Dims3): { data: Float32Array; di
   return { data: cur, dims: cd as unknown as Dims3 };
 }
 
-/** Trilinear value at voxel coordinates (x, y, z); `outside` beyond the volume (clamped within half a voxel). */
-export function sampleAt(data: Float32Array, dims: Dims3, x: number, y: number, z: number, outside = 0): number {
-  const [nx, ny, nz] = dims;
-  if (x < -0.5 || y < -0.5 || z < -0.5 || x > nx - 0.5 || y > ny - 0.5 || z > nz - 0.5) return outside;
+/** Where a trilinear sample falls: base index, fractions and neighbour steps (reused for several images). */
+export interface Tap { p: number; fx: number; fy: number; fz: number; dx: number; dy: number; dz: number }
+
+export const newTap = (): Tap => ({ p: 0, fx: 0, fy: 0, fz: 0, dx: 0, dy: 0, dz: 0 });
+
+/** Fills `t` for voxel coordinates (x, y, z); false beyond the volume (clamped within half a voxel). */
+export function locate(dims: Dims3, x: number, y: number, z: number, t: Tap): boolean {
+  const nx = dims[0], ny = dims[1], nz = dims[2];
+  if (!(x >= -0.5 && y >= -0.5 && z >= -0.5 && x <= nx - 0.5 && y <= ny - 0.5 && z <= nz - 0.5)) return false;
   x = x < 0 ? 0 : x > nx - 1 ? nx - 1 : x;
   y = y < 0 ? 0 : y > ny - 1 ? ny - 1 : y;
   z = z < 0 ? 0 : z > nz - 1 ? nz - 1 : z;
@@ -72,15 +77,26 @@ export function sampleAt(data: Float32Array, dims: Dims3, x: number, y: number, 
   if (x0 === nx - 1 && nx > 1) x0--;
   if (y0 === ny - 1 && ny > 1) y0--;
   if (z0 === nz - 1 && nz > 1) z0--;
-  const fx = x - x0, fy = y - y0, fz = z - z0;
-  const dx = nx > 1 ? 1 : 0, dy = ny > 1 ? nx : 0, dz = nz > 1 ? nx * ny : 0;
-  const p = x0 + nx * (y0 + ny * z0);
+  t.fx = x - x0; t.fy = y - y0; t.fz = z - z0;
+  t.dx = nx > 1 ? 1 : 0; t.dy = ny > 1 ? nx : 0; t.dz = nz > 1 ? nx * ny : 0;
+  t.p = x0 + nx * (y0 + ny * z0);
+  return true;
+}
+
+export function interpolate(data: Float32Array, t: Tap): number {
+  const { p, fx, fy, fz, dx, dy, dz } = t;
   const c00 = data[p]! + fx * (data[p + dx]! - data[p]!);
   const c10 = data[p + dy]! + fx * (data[p + dy + dx]! - data[p + dy]!);
   const c01 = data[p + dz]! + fx * (data[p + dz + dx]! - data[p + dz]!);
   const c11 = data[p + dz + dy]! + fx * (data[p + dz + dy + dx]! - data[p + dz + dy]!);
   const c0 = c00 + fy * (c10 - c00);
   return c0 + fz * (c01 + fy * (c11 - c01) - c0);
+}
+
+const scratch = newTap();
+/** Trilinear value at voxel coordinates (x, y, z); `outside` beyond the volume. */
+export function sampleAt(data: Float32Array, dims: Dims3, x: number, y: number, z: number, outside = 0): number {
+  return locate(dims, x, y, z, scratch) ? interpolate(data, scratch) : outside;
 }
 
 /** Double resolution onto `fineDims` (a finer level of the same grid family), trilinear, times `scale`. */
