@@ -1,7 +1,9 @@
 /** File access shared by the CLI commands: reading scans with clear errors, parsing options. */
 import { readFile, stat } from 'node:fs/promises';
+import { basename } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { InputError } from '../core/errors';
+import { readNifti, type NiftiImage } from '../core/nifti';
 
 /** Node cannot read files beyond 2 GiB into one buffer; anything that large is not a single scan anyway. */
 const MAX_FILE_BYTES = 2 ** 31 - 1;
@@ -20,6 +22,19 @@ export async function readScanFile(path: string): Promise<Uint8Array> {
     throw new InputError(`${path} is ${size} bytes, too large for a single scan; give a .nii or .nii.gz of one 3D volume.`);
   }
   return new Uint8Array(await readFile(path));
+}
+
+/** A scan's file name without .nii / .nii.gz: the folder name of its outputs in a batch. */
+export function scanStem(path: string): string {
+  return basename(path).replace(/\.nii(\.gz)?$/i, '').replace(/\.gz$/i, '');
+}
+
+/**
+ * A scan file read into a volume: the one place the CLI turns a path into an image (NIfTI today;
+ * the DICOM/zip reader, src/core/input/readScan, plugs in here).
+ */
+export async function readScanImage(path: string): Promise<NiftiImage> {
+  return readNifti(await readScanFile(path));
 }
 
 /** node:util parseArgs, with its errors turned into one-line input errors that name the command. */

@@ -23,6 +23,8 @@ import type { Model } from './model/types';
 import { displayMap, type DisplayOptions } from './analysis/scale';
 import { regionAndLobeScores, type AtlasRegion, type LabelArray, type LobeScore, type RegionScore } from './analysis/regions';
 import { DEFAULT_COVARIATES, residualize, type CovariateModel, type Covariates } from './analysis/residualize';
+import { runPreprocessIfWanted, type PreprocessHook } from './preprocess/hook';
+import type { PreprocessResult } from './preprocess';
 
 export { PIPELINE_STAGES, type PipelineProgress, type PipelineStage } from './progress';
 
@@ -49,6 +51,8 @@ export interface PipelineOptions {
   executor?: ModelExecutor;
   onProgress?: (p: PipelineProgress) => void;
   signal?: AbortSignal;
+  /** The raw-T1 stage: its templates and when to run it (default auto: when the scan looks like a raw T1). */
+  preprocess?: PreprocessHook;
 }
 
 export interface PipelineOutput {
@@ -76,6 +80,8 @@ export interface PipelineOutput {
   /** Milliseconds per stage. */
   timings: Record<PipelineStage, number>;
   regions?: { regions: RegionScore[]; lobes: LobeScore[] };
+  /** Present when the raw-T1 stage made the GM map (an approximate CAT12-like map) from the scan. */
+  preprocessed?: PreprocessResult;
 }
 
 function checkAborted(signal?: AbortSignal): void {
@@ -92,7 +98,7 @@ export async function runPipeline(scanBytes: Uint8Array, options: PipelineOption
     throw new InputError(`Unknown method "${String(method)}"; choose one of ${METHODS.map((m) => m.id).join(', ')}.`);
   }
   const report = (stage: PipelineStage, fraction: number, message?: string) => options.onProgress?.({ stage, fraction, message });
-  const timings: Record<PipelineStage, number> = { reading: 0, grid: 0, forward: 0, relevance: 0, post: 0 };
+  const timings: Record<PipelineStage, number> = { reading: 0, preprocess: 0, grid: 0, forward: 0, relevance: 0, post: 0 };
   let t = performance.now();
   const lap = (stage: PipelineStage) => {
     const now = performance.now();
@@ -108,13 +114,21 @@ export async function runPipeline(scanBytes: Uint8Array, options: PipelineOption
   await yieldToHost();
   checkAborted(signal);
 
-  report('grid', 0, 'placing the scan on the model grid');
   const scanKind = guessScanKind(image.volume);
-  if (scanKind.message) notices.push(scanKind.message);
-  const grid = resampleToGrid(image.volume, CAT12_GRID, 'trilinear').data;
+  const preprocessed = options.preprocess ? runPreprocessIfWanted(image, scanKind, options.preprocess, (f, m) => report('preprocess', f, m), signal) : undefined;
+  lap('preprocess');
+  await yieldToHost();
+  checkAborted(signal);
+
+  report('grid', 0, 'placing the scan on the model grid');
+  if (preprocessed) notices.push(...preprocessed.qc.reasons.filter(() => preprocessed.qc.verdict !== 'pass').map((r) => r.text));
+  else if (scanKind.message) notices.push(scanKind.message);
+  const grid = preprocessed ? preprocessed.gm : resampleToGrid(image.volume, CAT12_GRID, 'trilinear').data;
   let input = grid;
   if (options.covariateModel) {
-    input = residualize(grid, options.covariateModel, options.covariates ?? DEFAULT_COVARIATES);
+    // A preprocessed scan brings its own TIV, unless the host gave covariates.
+    const covariates = options.covariates ?? (preprocessed ? { ...DEFAULT_COVARIATES, tiv: preprocessed.volumes.tiv_ml } : DEFAULT_COVARIATES);
+    input = residualize(grid, options.covariateModel, covariates);
   }
   const tensor = gridToModelTensor(input); // also replaces NaN by 0
   lap('grid');
@@ -164,5 +178,6 @@ export async function runPipeline(scanBytes: Uint8Array, options: PipelineOption
     engine: explanation.engine,
     timings,
     regions,
+    preprocessed,
   };
 }

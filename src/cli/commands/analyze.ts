@@ -15,20 +15,23 @@ import { writeNifti } from '../../core/nifti';
 import { runPipeline, type PipelineOutput } from '../../core/pipeline';
 import { regionsCsv } from '../../core/analysis/tables';
 import { CAT12_GRID } from '../../core/volume/grid';
-import { parseOptions, readScanFile } from '../files';
+import { parseOptions, readScanFile, scanStem } from '../files';
 import { REPO_ROOT, resolveModel } from '../loadModelNode';
 import { startEngineNode } from '../wasmEngineNode';
+import type { PreprocessMode } from '../../core/preprocess/hook';
+import { loadPreprocessTemplatesNode } from '../preprocessAssetsNode';
+import { qcJson } from '../preprocessOutputs';
 
 const USAGE = `usage: relevance-viewer analyze <scan.nii[.gz]>... --out <dir> [--model <dir|model.json|file.h5|seeded>]
        [--method ${METHODS.map((m) => m.id).join('|')}] [--backend wasm-simd|cpu|wasm] [--threads N]
-       [--neuron 1] [--scaling fixed|adaptive]
+       [--neuron 1] [--scaling fixed|adaptive] [--preprocess auto|always|never]
+  --preprocess  raw T1 scans: make an approximate CAT12-like GM map first (auto: when the scan looks
+             like a raw T1; the QC figures go into result.json, a scan failing QC is not analyzed)
   --backend  wasm-simd (default): hand-written WebAssembly SIMD kernels; cpu, wasm: tfjs backends
   --threads  convolution threads for wasm-simd (default 1)
 `;
 
-export function scanStem(path: string): string {
-  return basename(path).replace(/\.nii(\.gz)?$/i, '').replace(/\.gz$/i, '');
-}
+export { scanStem };
 
 async function loadAtlasFromRepo() {
   const [labels, names] = await Promise.all([
@@ -52,6 +55,7 @@ function resultJson(out: PipelineOutput, scanPath: string, modelLabel: string, b
     notices: out.notices,
     timings_ms: Object.fromEntries(Object.entries(out.timings).map(([k, v]) => [k, Math.round(v * 10) / 10])),
     hippocampus_relevance: out.regions?.lobes.find((l) => l.key === 'hippocampus')?.positiveSum,
+    ...(out.preprocessed ? { preprocess: qcJson(out.preprocessed) } : {}),
     note: 'Relevance explains the model\'s output; it is not a diagnosis.',
   };
 }
@@ -65,6 +69,7 @@ export async function run(args: string[]): Promise<number> {
     threads: { type: 'string', default: '1' },
     neuron: { type: 'string', default: '1' },
     scaling: { type: 'string', default: 'fixed' },
+    preprocess: { type: 'string', default: 'auto' },
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) {
@@ -77,6 +82,9 @@ export async function run(args: string[]): Promise<number> {
   const neuron = Number(values.neuron);
   if (!Number.isInteger(neuron) || neuron < 0) throw new InputError(`--neuron must be a non-negative integer, not "${values.neuron}".`);
   if (values.scaling !== 'fixed' && values.scaling !== 'adaptive') throw new InputError(`--scaling must be fixed or adaptive, not "${values.scaling}".`);
+  const mode = values.preprocess as PreprocessMode;
+  if (!['auto', 'always', 'never'].includes(mode)) throw new InputError(`--preprocess must be auto, always or never, not "${values.preprocess}".`);
+  const preprocess = mode === 'never' ? undefined : { templates: loadPreprocessTemplatesNode(), mode };
 
   const engine = await startEngineNode(values.backend!, Number(values.threads));
   const { model, label, notices: modelNotices } = await resolveModel(values.model);
@@ -88,7 +96,7 @@ export async function run(args: string[]): Promise<number> {
     for (const scanPath of positionals) {
       const dir = positionals.length === 1 ? values.out : join(values.out, scanStem(scanPath));
       try {
-        const out = await runPipeline(await readScanFile(scanPath), { model, method, neuron, atlas, executor, display: { scaling: values.scaling } });
+        const out = await runPipeline(await readScanFile(scanPath), { model, method, neuron, atlas, executor, display: { scaling: values.scaling }, preprocess });
         for (const n of out.notices) process.stderr.write(`note (${basename(scanPath)}): ${n}\n`);
         await mkdir(dir, { recursive: true });
         const onGrid = (data: Float32Array) => ({ dims: CAT12_GRID.dims, affine: CAT12_GRID.affine, data });
