@@ -115,7 +115,7 @@ export async function runPipeline(scanBytes: Uint8Array, options: PipelineOption
   checkAborted(signal);
 
   const scanKind = guessScanKind(image.volume);
-  const preprocessed = options.preprocess ? runPreprocessIfWanted(image, scanKind, options.preprocess, (f, m) => report('preprocess', f, m), signal) : undefined;
+  const preprocessed = options.preprocess ? await runPreprocessIfWanted(image, scanKind, options.preprocess, (f, m) => report('preprocess', f, m), signal) : undefined;
   lap('preprocess');
   await yieldToHost();
   checkAborted(signal);
@@ -126,8 +126,9 @@ export async function runPipeline(scanBytes: Uint8Array, options: PipelineOption
   const grid = preprocessed ? preprocessed.gm : resampleToGrid(image.volume, CAT12_GRID, 'trilinear').data;
   let input = grid;
   if (options.covariateModel) {
-    // A preprocessed scan brings its own TIV, unless the host gave covariates.
-    const covariates = options.covariates ?? (preprocessed ? { ...DEFAULT_COVARIATES, tiv: preprocessed.volumes.tiv_ml } : DEFAULT_COVARIATES);
+    // A preprocessed scan brings its own TIV, measured from the scan itself: it replaces the given one.
+    const given = options.covariates ?? DEFAULT_COVARIATES;
+    const covariates = preprocessed ? { ...given, tiv: preprocessed.volumes.tiv_ml } : given;
     input = residualize(grid, options.covariateModel, covariates);
   }
   const tensor = gridToModelTensor(input); // also replaces NaN by 0

@@ -14,6 +14,7 @@ import { CAT12_GRID } from '../core/volume/grid';
 import type { Covariates } from '../core/analysis/residualize';
 import type { DisplayOptions } from '../core/analysis/scale';
 import type { HabitsRequest, HabitsResponse } from './habitsProtocol';
+import type { Message } from '../core/messages';
 
 export { PIPELINE_STAGES, type PipelineProgress, type PipelineStage } from '../core/progress';
 export { METHODS } from '../core/lrp/methodList';
@@ -42,6 +43,23 @@ export interface PipelineRequest {
   averageModelIds?: string[];
   /** Difference map A - B, where A is (modelId, method) and B this. */
   compareWith?: { modelId: string; method: string };
+}
+
+/** What the page shows of the raw-T1 stage (an approximate CAT12-like map, never called CAT12). */
+export interface PreprocessedView {
+  label: Message;
+  verdict: 'pass' | 'doubtful' | 'fail';
+  reason: Message;
+  reasons: Message[];
+  figures: Record<string, number>;
+  volumes: { gm_ml: number; wm_ml: number; csf_ml: number; tiv_ml: number };
+  seconds: Record<string, number>;
+  /** The warped, bias-corrected scan on the grid as an R8 texture (the "warped T1" background). */
+  warped8: Uint8Array;
+  /** The QC picture: slices of the warped scan with the template's outline (RGBA). */
+  montage: { width: number; height: number; rgba: Uint8ClampedArray };
+  /** mwp1.nii.gz, wm.nii.gz, csf.nii.gz, qc.json, for export. */
+  files: { name: string; bytes: Uint8Array }[];
 }
 
 /** How a combined result was made, with each member's own prediction. */
@@ -77,6 +95,8 @@ export interface PipelineResult {
   provenance: ModelProvenance;
   /** The model's display post-processing (absent: the paper's fixed x500); combined maps reuse it. */
   displayOptions?: DisplayOptions;
+  /** Present when the scan was a raw T1 made into a GM map by the raw-T1 stage. */
+  preprocessed?: PreprocessedView;
 }
 
 export type RunPipeline = (

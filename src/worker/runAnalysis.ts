@@ -26,6 +26,12 @@ import { isImportedModelId } from './habitsProtocol';
 import { loadImported } from './importH5';
 import { covariateModelAt } from './covariates';
 import { runCombined } from './combined';
+import { parseTemplates, PREPROCESS_TEMPLATE_FILES, type PreprocessTemplates, type PreprocessResult } from '../core/preprocess';
+import type { TemplateFileKey } from '../core/preprocess/templates';
+import { preprocessFiles } from '../core/preprocess/outputs';
+import { qcMontage } from '../core/preprocess/montage';
+import { quantizeRange } from './textures';
+import type { PreprocessedView } from './protocol';
 
 const WASM_FILES = {
   'tfjs-backend-wasm.wasm': wasmPlainUrl,
@@ -215,6 +221,35 @@ function getAtlas(): Promise<Atlas | null> {
   return atlasReady;
 }
 
+let templatesReady: Promise<PreprocessTemplates> | null = null;
+
+/** The raw-T1 stage's templates (about 1.7 MB), fetched only when a raw T1 arrives, then kept. */
+function preprocessTemplates(): Promise<PreprocessTemplates> {
+  if (!templatesReady) {
+    templatesReady = Promise.all(
+      Object.entries(PREPROCESS_TEMPLATE_FILES).map(async ([key, path]) => [key, new Uint8Array(await (await fetchOk(path)).arrayBuffer())] as const),
+    ).then((entries) => parseTemplates(Object.fromEntries(entries) as Record<TemplateFileKey, Uint8Array>));
+    templatesReady.catch(() => { templatesReady = null; });
+  }
+  return templatesReady;
+}
+
+/** The page's share of a preprocessing result: textures, the QC picture, the export files. */
+export function preprocessedView(r: PreprocessResult, templates: PreprocessTemplates): PreprocessedView {
+  return {
+    label: r.label,
+    verdict: r.qc.verdict,
+    reason: r.qc.reason,
+    reasons: r.qc.reasons,
+    figures: r.qc.figures,
+    volumes: r.volumes,
+    seconds: r.seconds,
+    warped8: quantizeRange(r.warpedT1, 0, 1.4),
+    montage: qcMontage(r.warpedT1, templates.brain),
+    files: preprocessFiles(r),
+  };
+}
+
 /** The paper's model tensor: [100, 100, 120, 1] (docs/model-grid.md). */
 const MODEL_INPUT = [100, 100, 120, 1];
 
@@ -252,6 +287,7 @@ async function runSingle(
   const out = await runPipeline(req.scanBytes, {
     model, method, neuron: req.neuron, atlas: atlas ?? undefined, executor: wasm.executor, display, onProgress, signal,
     covariateModel: covariateModel ?? undefined, covariates,
+    preprocess: { templates: preprocessTemplates, mode: 'auto' },
   });
   return {
     background: out.grid,
@@ -265,8 +301,9 @@ async function runSingle(
     timings: out.timings,
     backend: out.engine === 'tfjs' ? engine.tfjs : wasm.label,
     regions: out.regions,
-    residualizedWith: covariates,
+    residualizedWith: covariates && out.preprocessed ? { ...covariates, tiv: out.preprocessed.volumes.tiv_ml } : covariates,
     displayOptions: display,
     provenance,
+    preprocessed: out.preprocessed ? preprocessedView(out.preprocessed, await preprocessTemplates()) : undefined,
   };
 }

@@ -1,16 +1,15 @@
 /**
  * preprocess <scan>... --out <dir>: the raw-T1 stage on each scan. Writes mwp1.nii.gz (float32 on the
  * 121x145x121 grid: an approximate CAT12-like modulated GM map, not CAT12), wm.nii.gz and qc.json, in
- * <dir> for one scan, in <dir>/<scan name>/ for several. A scan that fails QC still gets its qc.json
+ * csf.nii.gz, in <dir> for one scan, in <dir>/<scan name>/ for several. A scan that fails QC still gets its qc.json
  * (so the reason can be read) but no maps, and the command exits 2.
  */
 import { join } from 'node:path';
 import { InputError } from '../../core/errors';
 import { preprocessT1 } from '../../core/preprocess';
-import { mkdir, writeFile } from 'node:fs/promises';
 import { parseOptions, readScanImage, scanStem } from '../files';
 import { loadPreprocessTemplatesNode } from '../preprocessAssetsNode';
-import { qcJson, writePreprocessOutputs } from '../preprocessOutputs';
+import { writePreprocessOutputs } from '../preprocessOutputs';
 
 const USAGE = `usage: relevance-viewer preprocess <scan.nii[.gz]>... --out <dir>
   Makes an approximate CAT12-like gray-matter map (mwp1.nii.gz), wm.nii.gz and qc.json from raw T1 scans.
@@ -32,13 +31,11 @@ export async function run(args: string[]): Promise<number> {
     const dir = positionals.length === 1 ? values.out : join(values.out, scanStem(scanPath));
     try {
       const image = await readScanImage(scanPath);
-      const result = preprocessT1(image.volume, { templates, header: image.header });
+      const result = await preprocessT1(image.volume, { templates, header: image.header });
+      await writePreprocessOutputs(dir, result); // only qc.json for a failed scan
       if (result.qc.verdict === 'fail') {
-        await mkdir(dir, { recursive: true });
-        await writeFile(join(dir, 'qc.json'), JSON.stringify(qcJson(result), null, 2) + '\n');
         throw new InputError(`${scanPath} failed quality control: ${result.qc.reason.text}`);
       }
-      await writePreprocessOutputs(dir, result);
       const v = result.volumes;
       process.stdout.write(`${scanPath}: ${result.qc.verdict} (GM ${v.gm_ml.toFixed(0)} ml, WM ${v.wm_ml.toFixed(0)} ml, CSF ${v.csf_ml.toFixed(0)} ml, TIV ${v.tiv_ml.toFixed(0)} ml) -> ${dir}\n`);
       if (result.qc.verdict === 'doubtful') process.stderr.write(`warning (${scanPath}): ${result.qc.reason.text}\n`);

@@ -11,7 +11,8 @@ import type { PreprocessTemplates } from './templates';
 export type PreprocessMode = 'auto' | 'always' | 'never';
 
 export interface PreprocessHook {
-  templates: PreprocessTemplates;
+  /** The templates, or how to get them (the page fetches them only when a raw T1 arrives). */
+  templates: PreprocessTemplates | (() => Promise<PreprocessTemplates>);
   mode?: PreprocessMode;
 }
 
@@ -29,16 +30,18 @@ export function wantsPreprocessing(mode: PreprocessMode, scanKind: { kind: ScanK
   return scanKind.kind === 'raw-t1';
 }
 
-export function runPreprocessIfWanted(
+export async function runPreprocessIfWanted(
   image: NiftiImage,
   scanKind: { kind: ScanKind },
   hook: PreprocessHook,
   report: (fraction: number, message: string) => void,
   signal?: AbortSignal,
-): PreprocessResult | undefined {
+): Promise<PreprocessResult | undefined> {
   if (!wantsPreprocessing(hook.mode ?? 'auto', scanKind)) return undefined;
-  const result = preprocessT1(image.volume, {
-    templates: hook.templates,
+  report(0, 'loading the templates');
+  const templates = typeof hook.templates === 'function' ? await hook.templates() : hook.templates;
+  const result = await preprocessT1(image.volume, {
+    templates,
     header: image.header,
     signal,
     onProgress: (p) => report((PREPROCESS_STEPS.indexOf(p.step) + p.fraction) / PREPROCESS_STEPS.length, p.step),

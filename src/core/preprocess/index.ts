@@ -16,7 +16,7 @@ import { double, halve, levelGrid, voxelMl } from './grid';
 import { det3 } from './linalg';
 import { APPROX_LABEL, QC_MESSAGES } from './messages';
 import { blockMean } from './pyramid';
-import { judge, type QcResult } from './qc';
+import { earlyFailure, judge, type QcResult } from './qc';
 import { segment } from './segment';
 import type { PreprocessTemplates } from './templates';
 import { headerFigures } from './geometry';
@@ -73,16 +73,20 @@ function signalVolumeMl(v: Volume<Float32Array>): number {
   return (c * a * b * d) / 1000;
 }
 
-export function preprocessT1(volume: Volume<Float32Array>, options: PreprocessOptions): PreprocessResult {
+/** Lets a worker deliver progress and a cancel message between the steps (each runs synchronously). */
+const yieldToHost = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
+export async function preprocessT1(volume: Volume<Float32Array>, options: PreprocessOptions): Promise<PreprocessResult> {
   const { templates, signal } = options;
   const seconds = Object.fromEntries(PREPROCESS_STEPS.map((s) => [s, 0])) as Record<PreprocessStep, number>;
   let t = performance.now();
-  const lap = (step: PreprocessStep) => {
+  const lap = async (step: PreprocessStep) => {
     const now = performance.now();
     seconds[step] = (now - t) / 1000;
-    t = now;
     options.onProgress?.({ step, fraction: 1 });
+    await yieldToHost();
     checkAborted(signal);
+    t = performance.now();
   };
   const report = (step: PreprocessStep, fraction: number) => options.onProgress?.({ step, fraction });
 
@@ -95,7 +99,7 @@ export function preprocessT1(volume: Volume<Float32Array>, options: PreprocessOp
   figures.brain_extracted = brainOnly ? 1 : 0;
   const s3 = blockMean(volume, 3);
   const s6 = blockMean(s3, 6);
-  lap('geometry');
+  await lap('geometry');
 
   // 2. Affine registration to the head (or, for a brain-extracted image, the brain) template.
   report('affine', 0);
@@ -110,23 +114,35 @@ export function preprocessT1(volume: Volume<Float32Array>, options: PreprocessOp
   const affine = l3.affine;
   const w3 = warpAffine(s3, affine, grid3);
   figures.registration_r = correlation(t3.data, w3);
-  lap('affine');
+  await lap('affine');
 
   // 3. Tissue classification in (affine) template space.
   report('segment', 0);
   const y = warpAffine(volume, affine, CAT12_GRID);
   const seg = segment(y, templates, signal);
-  lap('segment');
+  await lap('segment');
+
+  // A scan that already fails (no T1 contrast, brain cut off, registration failed) is not worth the
+  // nonlinear step: its maps are shown affine-only, with the verdict.
+  figures.csf_mean = seg.means[0]!;
+  figures.gm_mean = seg.means[1]!;
+  figures.wm_mean = seg.means[2]!;
+  figures.gm_sd = seg.sds[1]!;
+  figures.coverage = brainCoverage(y, templates);
+  const hopeless = earlyFailure(figures);
 
   // 4. Nonlinear registration of the GM and WM maps to the template's.
   report('nonlinear', 0);
   const dims3 = grid3.dims as Dims3;
   const gmA3 = halve(seg.gm, CAT12_GRID.dims).data, wmA3 = halve(seg.wm, CAT12_GRID.dims).data;
-  const d3 = demons([templates.gm3, templates.wm3], [gmA3, wmA3], dims3, { ...DEFAULT_DEMONS, signal, onIteration: (f) => report('nonlinear', f) });
+  const n3 = gmA3.length;
+  const d3: Field = hopeless
+    ? [new Float32Array(n3), new Float32Array(n3), new Float32Array(n3)]
+    : demons([templates.gm3, templates.wm3], [gmA3, wmA3], dims3, { ...DEFAULT_DEMONS, signal, onIteration: (f) => report('nonlinear', f) });
   const [gmW3] = warpByField([gmA3], d3, dims3) as [Float32Array];
   figures.gm_r_affine = correlation(templates.gm3, gmA3);
   figures.gm_r_nonlinear = correlation(templates.gm3, gmW3);
-  lap('nonlinear');
+  await lap('nonlinear');
 
   // 5. Modulation onto the grid: affine x nonlinear Jacobian.
   report('modulate', 0);
@@ -157,24 +173,19 @@ export function preprocessT1(volume: Volume<Float32Array>, options: PreprocessOp
   figures.jacobian_p99 = jvals[Math.floor(0.99 * jvals.length)] ?? 1;
   figures.jacobian_clamped_fraction = clamped / jac.length;
   figures.affine_jacobian = detA;
-  lap('modulate');
+  await lap('modulate');
 
   // 6. Quality control.
   report('qc', 0);
   figures.bias_p05 = seg.biasRange[0];
   figures.bias_p95 = seg.biasRange[1];
-  figures.csf_mean = seg.means[0]!;
-  figures.gm_mean = seg.means[1]!;
-  figures.wm_mean = seg.means[2]!;
-  figures.gm_sd = seg.sds[1]!;
-  figures.coverage = brainCoverage(y, templates);
   figures.gm_ml = volumes.gm_ml;
   figures.wm_ml = volumes.wm_ml;
   figures.csf_ml = volumes.csf_ml;
   figures.tiv_ml = volumes.tiv_ml;
   figures.gm_tiv = volumes.gm_ml / volumes.tiv_ml;
   const qc = judge(figures);
-  lap('qc');
+  await lap('qc');
   return { gm, wm, csf, warpedT1, volumes, qc, affine, seconds, label: APPROX_LABEL };
 }
 

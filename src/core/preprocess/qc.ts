@@ -16,15 +16,25 @@ export interface QcResult {
   reasons: Message[];
 }
 
-export function judge(f: Record<string, number>): QcResult {
+const hasT1Contrast = (f: Record<string, number>) =>
+  f.csf_mean! < f.gm_mean! && f.gm_mean! < f.wm_mean! && f.wm_mean! - f.gm_mean! > 1.2 * f.gm_sd!;
+
+/** The failures known before the nonlinear step (contrast, coverage, affine registration). */
+function earlyFailures(f: Record<string, number>): Message[] {
   const fail: Message[] = [];
-  const doubt: Message[] = [];
-  const t1Contrast = f.csf_mean! < f.gm_mean! && f.gm_mean! < f.wm_mean! && (f.wm_mean! - f.gm_mean!) > 1.2 * f.gm_sd!;
-  if (!t1Contrast) fail.push(QC_MESSAGES.notT1());
-  if (f.coverage! < 0.85) fail.push(QC_MESSAGES.coverage(f.coverage!));
-  else if (f.coverage! < 0.97) doubt.push(QC_MESSAGES.coverage(f.coverage!));
+  if (f.coverage! < 0.95) fail.push(QC_MESSAGES.coverage(f.coverage!));
   if (f.registration_r! < 0.5) fail.push(QC_MESSAGES.lowRegistration(f.registration_r!));
-  else if (f.registration_r! < 0.75) doubt.push(QC_MESSAGES.lowRegistration(f.registration_r!));
+  if (!hasT1Contrast(f)) fail.push(QC_MESSAGES.notT1());
+  return fail;
+}
+
+export const earlyFailure = (f: Record<string, number>): boolean => earlyFailures(f).length > 0;
+
+export function judge(f: Record<string, number>): QcResult {
+  const fail = earlyFailures(f);
+  const doubt: Message[] = [];
+  if (f.coverage! >= 0.95 && f.coverage! < 0.98) doubt.push(QC_MESSAGES.coverage(f.coverage!));
+  if (f.registration_r! >= 0.5 && f.registration_r! < 0.75) doubt.push(QC_MESSAGES.lowRegistration(f.registration_r!));
   if (f.tiv_ml! < 800 || f.tiv_ml! > 2500) fail.push(QC_MESSAGES.tiv(f.tiv_ml!));
   else if (f.tiv_ml! < 1000 || f.tiv_ml! > 2100) doubt.push(QC_MESSAGES.tiv(f.tiv_ml!));
   if (f.gm_tiv! < 0.2 || f.gm_tiv! > 0.65) fail.push(QC_MESSAGES.gmRatio(f.gm_tiv!));

@@ -7,6 +7,7 @@ import { useStore } from '../../state/store';
 import type { Lang } from '../../state/prefs';
 import { en, type MessageKey } from './en';
 import { de } from './de';
+import type { Message } from '../../core/messages';
 
 export type { MessageKey } from './en';
 export type Params = Record<string, string | number>;
@@ -33,4 +34,10 @@ export type T = (key: MessageKey, params?: Params) => string;
 export function useT(): T {
   const lang = useStore((s) => s.lang);
   return useCallback((key: MessageKey, params?: Params) => translate(lang, key, params), [lang]);
+}
+
+/** A core Message in the current language: its locale key when the locale files have it, else its English text. */
+export function useMessageText(): (m: Message) => string {
+  const t = useT();
+  return useCallback((m: Message) => (m.key in en ? t(m.key as MessageKey, m.params) : m.text), [t]);
 }
