@@ -35,4 +35,10 @@ const body = rows.map((r) => [r.backend, String(r.threads), ...[r.median_ms.load
 const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
 const fmt = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
 process.stdout.write(`medians of ${rows[0]?.runs ?? '?'} runs after a warm-up (node ${process.version})\n${fmt(head)}\n${body.map(fmt).join('\n')}\n`);
-if (rows.length < configs.length) process.exitCode = 1;
+
+// The raw-T1 stage (scripts/bench-raw-t1.ts): seconds per step and peak memory, one thread.
+process.stderr.write('bench raw-T1 stage...\n');
+const raw = spawnSync(tsx, [join(REPO_ROOT, 'scripts', 'bench-raw-t1.ts')], { encoding: 'utf8', maxBuffer: 1 << 20 });
+if (raw.status === 0) process.stdout.write(raw.stdout);
+else process.stderr.write(`  raw-T1 stage failed (exit ${raw.status}): ${raw.stderr.trim().split('\n').pop() ?? ''}\n`);
+if (rows.length < configs.length || raw.status !== 0) process.exitCode = 1;
