@@ -3,7 +3,7 @@
  * reason, tissue volumes and TIV, the QC figures, the warped scan with the template's outline, and
  * exports (maps as NIfTI, qc.json, the QC picture as PNG). Shown only for a preprocessed raw T1.
  */
-import { useEffect, useRef } from 'react';
+import { useMemo } from 'react';
 import { useStore } from '../state/store';
 import { downloadBlob } from './research/exportPng';
 import { useMessageText, useT } from './i18n';
@@ -12,19 +12,21 @@ export function QcPanel() {
   const t = useT();
   const text = useMessageText();
   const pre = useStore((s) => s.output?.result.preprocessed);
-  const canvas = useRef<HTMLCanvasElement>(null);
-  useEffect(() => {
-    const c = canvas.current;
-    if (!c || !pre) return;
+  // An off-page canvas makes the picture (an <img>: the page's only canvases stay the viewer's).
+  const picture = useMemo(() => {
+    if (!pre) return null;
+    const c = document.createElement('canvas');
     c.width = pre.montage.width;
     c.height = pre.montage.height;
     c.getContext('2d')?.putImageData(new ImageData(new Uint8ClampedArray(pre.montage.rgba), pre.montage.width, pre.montage.height), 0, 0);
+    return c;
   }, [pre]);
+  const pictureUrl = useMemo(() => picture?.toDataURL('image/png') ?? '', [picture]);
   if (!pre) return null;
   const f = pre.figures;
   const ml = (x: number) => `${Math.round(x)} ml`;
   const seconds = Object.values(pre.seconds).reduce((a, b) => a + b, 0);
-  const exportPicture = () => canvas.current?.toBlob((b) => b && downloadBlob(b, 'qc.png'), 'image/png');
+  const exportPicture = () => picture?.toBlob((b) => b && downloadBlob(b, 'qc.png'), 'image/png');
   return (
     <section className="panel" data-testid="qc-panel">
       <h2>{t('qc.heading')}</h2>
@@ -35,7 +37,7 @@ export function QcPanel() {
       {pre.reasons.length > 1 && (
         <ul className="notices">{pre.reasons.slice(1).map((m) => <li key={m.key}>{text(m)}</li>)}</ul>
       )}
-      <canvas ref={canvas} data-testid="qc-picture" className="qc-picture" style={{ width: '100%' }} />
+      <img data-testid="qc-picture" className="qc-picture" src={pictureUrl} alt={t('qc.picture')} style={{ width: '100%' }} />
       <p className="hint">{t('qc.picture')}</p>
       <dl className="kv" data-testid="qc-volumes">
         <dt>{t('qc.gm')}</dt><dd>{ml(pre.volumes.gm_ml)}</dd>
