@@ -11,7 +11,7 @@ import { CAT12_GRID } from '../volume/grid';
 import { voxelSizes } from '../volume/affine';
 import type { Dims3, Volume } from '../volume/types';
 import { affineLevel, correlation, headCentre, initialAffine, warpAffine, type Affine } from './affineRegistration';
-import { DEFAULT_DEMONS, demons, jacobianDeterminant, warpByField, type Field } from './demons';
+import { DEFAULT_DEMONS, demons, jacobianDeterminant, warpByField, type DemonsOptions, type Field } from './demons';
 import { double, halve, levelGrid, voxelMl } from './grid';
 import { det3 } from './linalg';
 import { APPROX_LABEL, QC_MESSAGES } from './messages';
@@ -32,6 +32,8 @@ export interface PreprocessOptions {
   header?: NiftiHeaderInfo;
   signal?: AbortSignal;
   onProgress?: (p: PreprocessProgress) => void;
+  /** Overrides of the nonlinear step's settings (for tuning and benchmarks). */
+  demons?: Partial<DemonsOptions>;
 }
 
 export interface TissueVolumes { gm_ml: number; wm_ml: number; csf_ml: number; tiv_ml: number }
@@ -138,7 +140,7 @@ export async function preprocessT1(volume: Volume<Float32Array>, options: Prepro
   const n3 = gmA3.length;
   const d3: Field = hopeless
     ? [new Float32Array(n3), new Float32Array(n3), new Float32Array(n3)]
-    : demons([templates.gm3, templates.wm3], [gmA3, wmA3], dims3, { ...DEFAULT_DEMONS, signal, onIteration: (f) => report('nonlinear', f) });
+    : demons([templates.gm3, templates.wm3], [gmA3, wmA3], dims3, { ...DEFAULT_DEMONS, ...options.demons, signal, onIteration: (f) => report('nonlinear', f) });
   const [gmW3] = warpByField([gmA3], d3, dims3) as [Float32Array];
   figures.gm_r_affine = correlation(templates.gm3, gmA3);
   figures.gm_r_nonlinear = correlation(templates.gm3, gmW3);
