@@ -22,7 +22,7 @@ export interface DemonsOptions {
   onIteration?: (fraction: number) => void;
 }
 
-export const DEFAULT_DEMONS: DemonsOptions = { iterations: [16, 10], fluidSigma: 1, diffusionSigma: 1.75, maxStep: 0.5 };
+export const DEFAULT_DEMONS: DemonsOptions = { iterations: [16, 10], fluidSigma: 1, diffusionSigma: 1.25, maxStep: 0.5 };
 
 export type Field = [Float32Array, Float32Array, Float32Array];
 
