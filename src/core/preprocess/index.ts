@@ -78,8 +78,15 @@ function signalVolumeMl(v: Volume<Float32Array>): number {
 /** Lets a worker deliver progress and a cancel message between the steps (each runs synchronously). */
 const yieldToHost = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
-export async function preprocessT1(volume: Volume<Float32Array>, options: PreprocessOptions): Promise<PreprocessResult> {
+/** NaN voxels (some exporters write them outside the head) count as air. */
+function withoutNaN(v: Volume<Float32Array>): Volume<Float32Array> {
+  if (!v.data.some((x) => x !== x)) return v;
+  return { ...v, data: v.data.map((x) => (x === x ? x : 0)) };
+}
+
+export async function preprocessT1(scan: Volume<Float32Array>, options: PreprocessOptions): Promise<PreprocessResult> {
   const { templates, signal } = options;
+  const volume = withoutNaN(scan);
   const seconds = Object.fromEntries(PREPROCESS_STEPS.map((s) => [s, 0])) as Record<PreprocessStep, number>;
   let t = performance.now();
   const lap = async (step: PreprocessStep) => {
