@@ -6,6 +6,7 @@
  * brain-extracted version (ch2bet). The figures are printed for the notes.
  * No timing here: speed is measured by `npm run bench`.
  */
+import { existsSync, readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readNifti, writeNifti } from '../src/core/nifti';
 import { preprocessT1, type PreprocessResult } from '../src/core/preprocess';
@@ -108,6 +109,20 @@ describe('raw-T1 stage on Colin27', () => {
     expect(r).toBeGreaterThanOrEqual(0.95);
     expect(baseline.qc.verdict).toBe('pass');
   });
+
+  // Debian's original 1 mm ch2.nii.gz (mricron-data, which CI need not have): the extra resampling
+  // from 1 mm costs a little; measured r = 0.946, below the issue's 0.95 (met by the grid copy above).
+  const ORIGINAL_CH2 = '/usr/share/mricron/templates/ch2.nii.gz';
+  if (!existsSync(ORIGINAL_CH2)) console.log(`skipping the original 1 mm ch2: ${ORIGINAL_CH2} is not installed (apt mricron-data)`);
+  it.skipIf(!existsSync(ORIGINAL_CH2))('the original 1 mm ch2.nii.gz comes through with r >= 0.94 and a pass', async () => {
+    const image = readNifti(readFileSync(ORIGINAL_CH2));
+    const out = await preprocessT1(image.volume, { templates, header: image.header });
+    const r = correlation(out.gm, simAssets.gm);
+    console.log(`original 1 mm ch2 vs ch2bet GM map: r = ${r.toFixed(4)}, TIV ${out.volumes.tiv_ml.toFixed(0)} ml, verdict ${out.qc.verdict}`);
+    expect(r).toBeGreaterThanOrEqual(0.94);
+    expect(out.qc.verdict).toBe('pass');
+    expect(out.volumes.tiv_ml / baseline.volumes.tiv_ml).toBeCloseTo(1, 1);
+  }, 300_000);
 
   it('says what it is: an approximate CAT12-like map, in English and German keys', () => {
     expect(baseline.label.text).toMatch(/approximate CAT12-like/i);
