@@ -5,7 +5,7 @@ import { parseAtlasLabels, ATLAS_LABELS_PATH } from '../core/atlas';
 import { readNifti } from '../core/nifti';
 import { parseTemplates, PREPROCESS_TEMPLATE_FILES, type PreprocessTemplates, type TemplateFileKey } from '../core/preprocess/templates';
 import type { SimulatorAssets } from '../training/rawT1Sim';
-import { REPO_ROOT } from './loadModelNode';
+import { REPO_ROOT } from './repoRoot';
 
 const publicFile = (path: string) => new Uint8Array(readFileSync(join(REPO_ROOT, 'public', path)));
 

@@ -9,6 +9,7 @@ import { atlasLabels as sharedAtlasLabels, runAnalysis, setSiteBase } from './ru
 import { describeError } from './errorKinds';
 import { quantizeRange, textureData } from './textures';
 import { handleHabits, isHabitsRequest } from './habitsHandler';
+import { handleReadScan } from './readScanHandler';
 import { GRID_VOXELS, type AssetData, type AssetsRequest, type WorkerRequest, type WorkerResponse } from './protocol';
 
 declare const self: DedicatedWorkerGlobalScope;
@@ -25,8 +26,24 @@ self.onmessage = (ev: MessageEvent<WorkerRequest>) => {
     running.get(msg.id)?.abort();
     return;
   }
+  if (msg.type === 'site') {
+    setSiteBase(msg.baseUrl);
+    return;
+  }
+  if (msg.type === 'hold-lock') {
+    // Never released while this worker lives: the page learns of its death when it is granted the lock.
+    void navigator.locks.request(msg.name, () => {
+      post({ type: 'lock-held', id: 0 });
+      return new Promise<never>(() => undefined);
+    });
+    return;
+  }
   if (isHabitsRequest(msg)) {
     void handleHabits(msg, (m) => post(m));
+    return;
+  }
+  if (msg.type === 'read-scan') {
+    void handleReadScan(msg, post);
     return;
   }
   if (msg.type === 'assets') {

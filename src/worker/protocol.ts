@@ -13,11 +13,14 @@ import type { PipelineProgress } from '../core/progress';
 import { CAT12_GRID } from '../core/volume/grid';
 import type { Covariates } from '../core/analysis/residualize';
 import type { DisplayOptions } from '../core/analysis/scale';
+import type { DicomSeriesSummary } from '../core/dicom/series';
+import type { Calibration } from '../core/model/bundle';
+import type { PipelineCombinationRecord } from '../core/pipeline';
 import type { HabitsRequest, HabitsResponse } from './habitsProtocol';
 import type { Message } from '../core/messages';
+import type { ScanReadRequest, ScanReadResponse } from './scanReadProtocol';
 
 export { PIPELINE_STAGES, type PipelineProgress, type PipelineStage } from '../core/progress';
-export { METHODS } from '../core/lrp/methodList';
 export { BUNDLED_MODELS as MODELS } from '../core/model/catalog';
 
 export const GRID_DIMS = CAT12_GRID.dims;
@@ -62,11 +65,8 @@ export interface PreprocessedView {
   files: { name: string; bytes: Uint8Array }[];
 }
 
-/** How a combined result was made, with each member's own prediction. */
-export interface Combination {
-  kind: 'average' | 'difference';
-  members: { modelLabel: string; methodLabel: string; probability: number }[];
-}
+/** How a combined result was made, with each member's own prediction (the pipeline's record). */
+export type Combination = PipelineCombinationRecord;
 
 export interface PipelineResult {
   /** The scan on the grid. */
@@ -78,6 +78,8 @@ export interface PipelineResult {
   logits: number[];
   /** softmax(logits)[1]: the likelihood of AD. */
   probability: number;
+  /** The output neuron explained (1 = AD). */
+  neuron: number;
   modelLabel: string;
   methodLabel: string;
   notices: string[];
@@ -93,17 +95,13 @@ export interface PipelineResult {
   combination?: Combination;
   /** Which disclaimer the page shows with this result (a combination: its first member's). */
   provenance: ModelProvenance;
-  /** The model's display post-processing (absent: the paper's fixed x500); combined maps reuse it. */
-  displayOptions?: DisplayOptions;
+  /** The display post-processing that ran, every default filled in (a combination: its first member's). */
+  displayOptions: DisplayOptions;
+  /** The (first) model's temperature calibration; temperature 1 when it has none. */
+  calibration: Calibration;
   /** Present when the scan was a raw T1 made into a GM map by the raw-T1 stage. */
   preprocessed?: PreprocessedView;
 }
-
-export type RunPipeline = (
-  req: PipelineRequest,
-  onProgress: (p: PipelineProgress) => void,
-  signal: AbortSignal,
-) => Promise<PipelineResult>;
 
 /**
  * Textures ready for upload, computed in the worker so that the page does no voxel loops:
@@ -124,7 +122,8 @@ export interface AssetData {
   missing: string[];
 }
 
-export type ErrorKind = 'input' | 'memory' | 'cancelled' | 'internal';
+/** 'crashed': the worker itself ended (killed by the browser, say) or threw outside any request. */
+export type ErrorKind = 'input' | 'memory' | 'cancelled' | 'internal' | 'crashed';
 
 // ---- page -> worker ----
 export type AnalyzeRequest = { type: 'analyze'; id: number } & PipelineRequest;
@@ -138,7 +137,19 @@ export interface AssetsRequest {
   /** The site root as an absolute URL (the worker's own base differs from the page's). */
   baseUrl: string;
 }
-export type WorkerRequest = AnalyzeRequest | CancelRequest | AssetsRequest | HabitsRequest;
+/** The site root for a replacement worker (a first worker learns it from its AssetsRequest). */
+export interface SiteRequest {
+  type: 'site';
+  id: 0;
+  baseUrl: string;
+}
+/** Asks the worker to hold a Web Lock of this name for as long as it lives (see client.ts). */
+export interface HoldLockRequest {
+  type: 'hold-lock';
+  id: 0;
+  name: string;
+}
+export type WorkerRequest = AnalyzeRequest | CancelRequest | AssetsRequest | SiteRequest | HoldLockRequest | HabitsRequest | ScanReadRequest;
 
 // ---- worker -> page ----
 export type ProgressMessage = { type: 'progress'; id: number } & PipelineProgress;
@@ -158,5 +169,11 @@ export interface ErrorMessage {
   id: number;
   message: string;
   kind: ErrorKind;
+  /** Reading a DICOM set that failed still lists the series found (the user may pick another). */
+  series?: DicomSeriesSummary[];
 }
-export type WorkerResponse = ProgressMessage | ResultMessage | AssetsMessage | ErrorMessage | HabitsResponse;
+export interface LockHeldMessage {
+  type: 'lock-held';
+  id: 0;
+}
+export type WorkerResponse = ProgressMessage | ResultMessage | AssetsMessage | ErrorMessage | LockHeldMessage | HabitsResponse | ScanReadResponse;

@@ -7,11 +7,11 @@
 import { join } from 'node:path';
 import { InputError } from '../../core/errors';
 import { preprocessT1 } from '../../core/preprocess';
-import { parseOptions, readScanImage, scanStem } from '../files';
+import { loadScan, parseOptions, scanStem } from '../files';
 import { loadPreprocessTemplatesNode } from '../preprocessAssetsNode';
 import { writePreprocessOutputs } from '../preprocessOutputs';
 
-const USAGE = `usage: relevance-viewer preprocess <scan.nii[.gz]>... --out <dir>
+const USAGE = `usage: relevance-viewer preprocess <scan.nii[.gz] | DICOM folder | zip>... --out <dir>
   Makes an approximate CAT12-like gray-matter map (mwp1.nii.gz), wm.nii.gz and qc.json from raw T1 scans.
 `;
 
@@ -30,8 +30,8 @@ export async function run(args: string[]): Promise<number> {
   for (const scanPath of positionals) {
     const dir = positionals.length === 1 ? values.out : join(values.out, scanStem(scanPath));
     try {
-      const image = await readScanImage(scanPath);
-      const result = await preprocessT1(image.volume, { templates, header: image.header });
+      const image = await loadScan(scanPath);
+      const result = await preprocessT1(image.volume, { templates, header: image.nifti?.header });
       await writePreprocessOutputs(dir, result); // only qc.json for a failed scan
       if (result.qc.verdict === 'fail') {
         throw new InputError(`${scanPath} failed quality control: ${result.qc.reason.text}`);

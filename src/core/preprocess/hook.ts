@@ -3,7 +3,8 @@
  * can take over the decision) and what a failed QC means (no analysis: PreprocessRefused).
  */
 import { InputError } from '../errors';
-import type { NiftiImage } from '../nifti';
+import type { NiftiHeaderInfo } from '../nifti';
+import type { Volume } from '../volume/types';
 import type { ScanKind } from '../volume/sanity';
 import { preprocessT1, PREPROCESS_STEPS, type PreprocessResult } from './index';
 import type { PreprocessTemplates } from './templates';
@@ -31,7 +32,7 @@ export function wantsPreprocessing(mode: PreprocessMode, scanKind: { kind: ScanK
 }
 
 export async function runPreprocessIfWanted(
-  image: NiftiImage,
+  image: { volume: Volume<Float32Array>; header?: NiftiHeaderInfo },
   scanKind: { kind: ScanKind },
   hook: PreprocessHook,
   report: (fraction: number, message: string) => void,

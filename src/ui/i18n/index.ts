@@ -23,6 +23,11 @@ export function translate(lang: Lang, key: MessageKey, params?: Params): string 
   return format(LOCALES[lang][key] ?? en[key], params);
 }
 
+/** A sentence from the core (src/core/messages.ts) in `lang`: its key's translation, else its English text. */
+export function translateMessage(lang: Lang, m: Message): string {
+  return m.key in en ? translate(lang, m.key as MessageKey, m.params) : m.text;
+}
+
 /** t() in the current language (from anywhere, e.g. actions). */
 export function tNow(key: MessageKey, params?: Params): string {
   return translate(useStore.getState().lang, key, params);
