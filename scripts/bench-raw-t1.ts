@@ -6,7 +6,8 @@
  */
 import { readNifti } from '../src/core/nifti';
 import { preprocessT1, PREPROCESS_STEPS } from '../src/core/preprocess';
-import { loadPreprocessTemplatesNode, loadSimulatorAssetsNode } from '../src/cli/preprocessAssetsNode';
+import { loadPreprocessTemplatesNode } from '../src/cli/preprocessAssetsNode';
+import { loadSimulatorAssetsNode } from '../src/training/node/rawT1Assets';
 import { simulateRawT1 } from '../src/training/rawT1Sim';
 
 const json = process.argv.includes('--json');

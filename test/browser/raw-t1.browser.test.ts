@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { decodePng, pixelStats } from './png';
 import { buildAndServe, frames, launchBrowser, SHOTS, waitForFrameAfter } from './harness';
 import type { StaticServer } from './staticServer';
-import { loadSimulatorAssetsNode } from '../../src/cli/preprocessAssetsNode';
+import { loadSimulatorAssetsNode } from '../../src/training/node/rawT1Assets';
 import { simulateRawT1 } from '../../src/training/rawT1Sim';
 
 let browser: Browser;

@@ -4,8 +4,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadPreprocessTemplatesNode, loadSimulatorAssetsNode } from '../../src/cli/preprocessAssetsNode';
-import { REPO_ROOT } from '../../src/cli/loadModelNode';
+import { loadPreprocessTemplatesNode } from '../../src/cli/preprocessAssetsNode';
+import { loadSimulatorAssetsNode } from '../../src/training/node/rawT1Assets';
+import { REPO_ROOT } from '../../src/cli/repoRoot';
 import { readNifti } from '../../src/core/nifti';
 import { CAT12_GRID } from '../../src/core/volume/grid';
 import type { Volume } from '../../src/core/volume/types';
