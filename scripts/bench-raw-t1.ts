@@ -15,7 +15,9 @@ const templates = loadPreprocessTemplatesNode();
 const sim = simulateRawT1(loadSimulatorAssetsNode(), { seed: 31337, severity: 0.3 });
 const image = readNifti(sim.bytes);
 let peak = process.memoryUsage().rss;
-const sample = () => { peak = Math.max(peak, process.memoryUsage().rss); };
+const sample = () => {
+  peak = Math.max(peak, process.memoryUsage().rss);
+};
 const t0 = performance.now();
 const out = await preprocessT1(image.volume, { templates, header: image.header, onProgress: sample });
 const total = (performance.now() - t0) / 1000;
@@ -30,5 +32,7 @@ const row = {
 if (json) process.stdout.write(JSON.stringify(row) + '\n');
 else {
   process.stdout.write(`raw-T1 stage, 1 thread, node ${process.version}: ${row.scan}\n`);
-  process.stdout.write(`  ${PREPROCESS_STEPS.map((s) => `${s} ${row.seconds[s]} s`).join(', ')}; total ${row.total_s} s; peak RSS ${row.peak_rss_mib} MiB; QC ${row.verdict}\n`);
+  process.stdout.write(
+    `  ${PREPROCESS_STEPS.map((s) => `${s} ${row.seconds[s]} s`).join(', ')}; total ${row.total_s} s; peak RSS ${row.peak_rss_mib} MiB; QC ${row.verdict}\n`,
+  );
 }

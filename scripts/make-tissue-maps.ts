@@ -25,7 +25,9 @@ const n = t1.length;
 const fit = fitGmm3(bet);
 const gmMean = fit.means[1];
 
-const wm = new Float32Array(n), csf = new Float32Array(n), head = new Float32Array(n);
+const wm = new Float32Array(n),
+  csf = new Float32Array(n),
+  head = new Float32Array(n);
 const brain = new Float32Array(n);
 for (let v = 0; v < n; v++) {
   if (bet[v]! <= 0) continue;
@@ -43,14 +45,26 @@ for (let v = 0; v < n; v++) head[v] = filled[v] ? Math.max(0, 1 - Math.min(1, gm
 // Brain voxels whose GM fraction left no rest, and the thin shell ch2bet cut away: nothing else to fix.
 
 const grid3 = levelGrid(1);
-for (const [name, data] of [['gm', gm], ['wm', wm], ['csf', csf], ['head', head]] as const) {
+for (const [name, data] of [
+  ['gm', gm],
+  ['wm', wm],
+  ['csf', csf],
+  ['head', head],
+] as const) {
   const h = halve(data, CAT12_GRID.dims);
-  const bytes = writeNifti({ dims: h.dims, data: h.data, affine: grid3.affine }, {
-    datatype: 'uint8', gzip: true, sclSlope: 1 / 255, sclInter: 0, description: `Colin27 ${name} fraction, 3 mm, relevance-viewer`,
-  });
+  const bytes = writeNifti(
+    { dims: h.dims, data: h.data, affine: grid3.affine },
+    {
+      datatype: 'uint8',
+      gzip: true,
+      sclSlope: 1 / 255,
+      sclInter: 0,
+      description: `Colin27 ${name} fraction, 3 mm, relevance-viewer`,
+    },
+  );
   writeFileSync(`public/template/tissue3mm_${name}.nii.gz`, bytes);
   let sum = 0;
   for (const x of h.data) sum += x;
-  console.log(`${name}: ${(sum * 27 / 1000).toFixed(0)} ml, ${bytes.length} bytes`);
+  console.log(`${name}: ${((sum * 27) / 1000).toFixed(0)} ml, ${bytes.length} bytes`);
 }
 console.log(`ch2bet GMM means ${fit.means.map((m) => m.toFixed(1)).join(' ')}`);

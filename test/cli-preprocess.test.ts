@@ -23,7 +23,7 @@ describe('cli preprocess', () => {
     run = cli('preprocess', CH2, '--out', out);
   }, 600_000);
 
-  it('writes mwp1.nii.gz (float32 on the grid), wm.nii.gz and qc.json whose GM volume is the map\'s', () => {
+  it("writes mwp1.nii.gz (float32 on the grid), wm.nii.gz and qc.json whose GM volume is the map's", () => {
     expect(run.code, run.stderr).toBe(0);
     const gm = readNifti(readFileSync(join(out, 'mwp1.nii.gz')));
     expect(gm.header.datatype).toBe('float32');
@@ -38,8 +38,8 @@ describe('cli preprocess', () => {
     // The modulated map preserves the GM volume up to the clamped Jacobian and the grid's edges.
     let sum = 0;
     for (const v of gm.volume.data) sum += v;
-    expect(sum * 3.375 / 1000 / qc.gm_ml).toBeGreaterThan(0.95);
-    expect(sum * 3.375 / 1000 / qc.gm_ml).toBeLessThan(1.05);
+    expect((sum * 3.375) / 1000 / qc.gm_ml).toBeGreaterThan(0.95);
+    expect((sum * 3.375) / 1000 / qc.gm_ml).toBeLessThan(1.05);
   });
 
   it('refuses 5 mm slices with one line on stderr and exit code 2', () => {

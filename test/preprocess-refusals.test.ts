@@ -24,13 +24,17 @@ describe('raw-T1 stage refuses or flags what it cannot make a GM map of', () => 
     ['T2-like', t2Like, /T1 contrast/],
     ['CT-like', ctLike, /matches the head template poorly|T1 contrast/],
     ['head cut in half', headCutInHalf, /brain is inside the scan/],
-  ])('%s: verdict fail with one sentence', async (name, make, pattern) => {
-    const out = await preprocessT1(make(), { templates });
-    console.log(`${name}: ${out.qc.verdict}: ${out.qc.reason.text}`);
-    expect(out.qc.verdict).toBe('fail');
-    expect(out.qc.reason.text).toMatch(pattern);
-    oneSentence(out.qc.reason.text);
-  }, 300_000);
+  ])(
+    '%s: verdict fail with one sentence',
+    async (name, make, pattern) => {
+      const out = await preprocessT1(make(), { templates });
+      console.log(`${name}: ${out.qc.verdict}: ${out.qc.reason.text}`);
+      expect(out.qc.verdict).toBe('fail');
+      expect(out.qc.reason.text).toMatch(pattern);
+      oneSentence(out.qc.reason.text);
+    },
+    300_000,
+  );
 
   it('5 mm slices: refused before any work, in one sentence', async () => {
     const sim = simulateRawT1(simAssets, { seed: 5, voxelSize: [1.2, 1.2, 5] });
@@ -84,8 +88,18 @@ describe('header checks', () => {
 /** Figures of a scan that passes (what ch2 gives, rounded). */
 function passingFigures(): Record<string, number> {
   return {
-    registration_r: 0.99, coverage: 1, csf_mean: 0.66, gm_mean: 0.9, wm_mean: 1.12, gm_sd: 0.07, tiv_ml: 1800, gm_tiv: 0.39,
-    gm_r_nonlinear: 0.98, bias_p05: 0.95, bias_p95: 1.03, brain_extracted: 0,
+    registration_r: 0.99,
+    coverage: 1,
+    csf_mean: 0.66,
+    gm_mean: 0.9,
+    wm_mean: 1.12,
+    gm_sd: 0.07,
+    tiv_ml: 1800,
+    gm_tiv: 0.39,
+    gm_r_nonlinear: 0.98,
+    bias_p05: 0.95,
+    bias_p95: 1.03,
+    brain_extracted: 0,
   };
 }
 

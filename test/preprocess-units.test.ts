@@ -34,7 +34,11 @@ describe('level grids', () => {
     for (const level of [1, 2]) {
       const g = levelGrid(level);
       const f = 2 ** level;
-      for (const ijk of [[0, 0, 0], [3, 5, 7], [g.dims[0] - 1, g.dims[1] - 1, g.dims[2] - 1]] as const) {
+      for (const ijk of [
+        [0, 0, 0],
+        [3, 5, 7],
+        [g.dims[0] - 1, g.dims[1] - 1, g.dims[2] - 1],
+      ] as const) {
         const a = applyToPoint(g.affine, ijk);
         const b = applyToPoint(CAT12_GRID.affine, [ijk[0] * f, ijk[1] * f, ijk[2] * f]);
         expect(a).toEqual(b);
@@ -67,14 +71,20 @@ describe('demons field operations', () => {
   const field = (f: (i: number, j: number, k: number, c: number) => number): Field =>
     [0, 1, 2].map((c) => Float32Array.from({ length: n }, (_, v) => f(v % 12, Math.floor(v / 12) % 10, Math.floor(v / 120), c))) as Field;
   it('the exponential of a constant velocity is that shift (away from the border)', () => {
-    const d = exponentiate(field((_i, _j, _k, c) => [0.5, -0.25, 0.1][c]!), dims);
+    const d = exponentiate(
+      field((_i, _j, _k, c) => [0.5, -0.25, 0.1][c]!),
+      dims,
+    );
     const v = 5 + 12 * (5 + 10 * 4);
     expect(d[0][v]).toBeCloseTo(0.5, 4);
     expect(d[1][v]).toBeCloseTo(-0.25, 4);
     expect(d[2][v]).toBeCloseTo(0.1, 4);
   });
   it('the Jacobian determinant of x -> x + 0.1 x (on axis 0) is 1.1 everywhere', () => {
-    const jac = jacobianDeterminant(field((i, _j, _k, c) => (c === 0 ? 0.1 * i : 0)), dims);
+    const jac = jacobianDeterminant(
+      field((i, _j, _k, c) => (c === 0 ? 0.1 * i : 0)),
+      dims,
+    );
     for (const x of jac) expect(x).toBeCloseTo(1.1, 5);
   });
 });
@@ -82,13 +92,19 @@ describe('demons field operations', () => {
 describe('affine registration', () => {
   it('recovers a known rotation, shift and scale of the head template on the 6 mm level', () => {
     const grid6 = levelGrid(2);
-    const h3 = halve(templates.head, CAT12_GRID.dims), h6 = halve(h3.data, h3.dims);
+    const h3 = halve(templates.head, CAT12_GRID.dims),
+      h6 = halve(h3.data, h3.dims);
     // The "subject": the template placed by a known affine (template world -> subject world).
     const truth = multiply(rotation(6, -4, 5), [1.05, 0, 0, 4, 0, 0.95, 0, -6, 0, 0, 1.02, 3, 0, 0, 0, 1]);
     const subject = { dims: h3.dims, data: h3.data, affine: multiply(truth, levelGrid(1).affine) };
     const fit = affineLevel(subject, h6.data, grid6, [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1], 60);
-    for (const p of [[0, -20, 10], [50, 30, -20], [-60, -80, 40]] as const) {
-      const a = applyToPoint(fit.affine, p), b = applyToPoint(truth, p);
+    for (const p of [
+      [0, -20, 10],
+      [50, 30, -20],
+      [-60, -80, 40],
+    ] as const) {
+      const a = applyToPoint(fit.affine, p),
+        b = applyToPoint(truth, p);
       expect(Math.hypot(a[0] - b[0], a[1] - b[1], a[2] - b[2])).toBeLessThan(1.5);
     }
     expect(correlation(h6.data, warpAffine(subject, fit.affine, grid6))).toBeGreaterThan(0.95);

@@ -9,9 +9,10 @@ const publicFile = (path: string) => new Uint8Array(readFileSync(join(REPO_ROOT,
 let cached: PreprocessTemplates | undefined;
 export function loadPreprocessTemplatesNode(): PreprocessTemplates {
   if (!cached) {
-    const files = Object.fromEntries(
-      Object.entries(PREPROCESS_TEMPLATE_FILES).map(([key, path]) => [key, publicFile(path)]),
-    ) as Record<TemplateFileKey, Uint8Array>;
+    const files = Object.fromEntries(Object.entries(PREPROCESS_TEMPLATE_FILES).map(([key, path]) => [key, publicFile(path)])) as Record<
+      TemplateFileKey,
+      Uint8Array
+    >;
     cached = parseTemplates(files);
   }
   return cached;

@@ -70,7 +70,11 @@ const HIPPOCAMPUS = [37, 38];
 const MEDIAL_TEMPORAL = [37, 38, 39, 40, 41, 42];
 const VOXEL_ML = 1.5 ** 3 / 1000;
 
-interface Mode { k: [number, number, number]; phase: number; amp: number }
+interface Mode {
+  k: [number, number, number];
+  phase: number;
+  amp: number;
+}
 
 /** u(y) = sum over modes of amp * sin(k . y + phase), per axis; and its Jacobian matrix. */
 function makeWarp(rng: ReturnType<typeof makeRng>, amp: number): Mode[][] {
@@ -93,7 +97,9 @@ function warpAt(modes: Mode[][], y: readonly number[], out: number[], jac?: numb
       s += m.amp * Math.sin(arg);
       if (jac) {
         const c = m.amp * Math.cos(arg);
-        jac[a * 3] += c * m.k[0]; jac[a * 3 + 1] += c * m.k[1]; jac[a * 3 + 2] += c * m.k[2];
+        jac[a * 3] += c * m.k[0];
+        jac[a * 3 + 1] += c * m.k[1];
+        jac[a * 3 + 2] += c * m.k[2];
       }
     }
     out[a] = s;
@@ -108,10 +114,14 @@ export function simulateRawT1(assets: SimulatorAssets, options: SimulationOption
   const n = assets.head.length;
 
   // Anatomy: intensities of pure GM and CSF in ch2, then the atrophy.
-  let gSum = 0, gW = 0;
+  let gSum = 0,
+    gW = 0;
   const brainVals: number[] = [];
   for (let v = 0; v < n; v++) {
-    if (assets.gm[v]! > 0.9) { gSum += assets.head[v]!; gW++; }
+    if (assets.gm[v]! > 0.9) {
+      gSum += assets.head[v]!;
+      gW++;
+    }
     if (assets.brain[v]! > 0 && v % 5 === 0) brainVals.push(assets.head[v]!);
   }
   brainVals.sort((a, b) => a - b);
@@ -121,7 +131,8 @@ export function simulateRawT1(assets: SimulatorAssets, options: SimulationOption
   const region = new Float32Array(n);
   for (let v = 0; v < n; v++) region[v] = MEDIAL_TEMPORAL.includes(assets.labels[v]!) ? 1 : 0;
   const soft = gaussianSmooth(region, dims, 1.5);
-  const t1 = new Float32Array(n), gmAtr = new Float32Array(n);
+  const t1 = new Float32Array(n),
+    gmAtr = new Float32Array(n);
   for (let v = 0; v < n; v++) {
     const loss = severity * Math.min(1, soft[v]! * 1.5) * assets.gm[v]!;
     gmAtr[v] = assets.gm[v]! - loss;
@@ -129,7 +140,9 @@ export function simulateRawT1(assets: SimulatorAssets, options: SimulationOption
   }
 
   // Geometry.
-  const maxRot = options.maxRotationDeg ?? 15, maxShift = options.maxShiftMm ?? 15, maxScale = options.maxScale ?? 0.1;
+  const maxRot = options.maxRotationDeg ?? 15,
+    maxShift = options.maxShiftMm ?? 15,
+    maxScale = options.maxScale ?? 0.1;
   const c0 = [0, -17, 8];
   let a: number[] = [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1];
   if (pose) {
@@ -148,7 +161,14 @@ export function simulateRawT1(assets: SimulatorAssets, options: SimulationOption
 
   // The scanner's voxel grid: axes permuted and flipped, tilted, covering the transformed head box.
   const vs = options.voxelSize ?? [1.1, 1.25, 1.4];
-  const perms = [[0, 1, 2], [1, 2, 0], [2, 0, 1], [0, 2, 1], [1, 0, 2], [2, 1, 0]];
+  const perms = [
+    [0, 1, 2],
+    [1, 2, 0],
+    [2, 0, 1],
+    [0, 2, 1],
+    [1, 0, 2],
+    [2, 1, 0],
+  ];
   const perm = pose ? perms[Math.floor(rng.uniform(0, 6))]! : [0, 1, 2];
   const flips = pose ? [0, 1, 2].map(() => (rng.uniform() < 0.5 ? -1 : 1)) : [1, 1, 1];
   const tilt = pose ? rotation(rng.uniform(-1, 1) * (options.obliqueDeg ?? 6), 0, rng.uniform(-1, 1) * (options.obliqueDeg ?? 6)) : rotation(0, 0, 0);
@@ -159,11 +179,14 @@ export function simulateRawT1(assets: SimulatorAssets, options: SimulationOption
   });
   const corners: number[][] = [];
   // The head's box in template space (ch2 has no neck below the grid's z = -72).
-  for (const x of [-80, 80]) for (const y of [-118, 88]) for (const z of [-72, 98]) {
-    const w = [x, y, z];
-    corners.push([0, 1, 2].map((row) => a[row * 4]! * w[0]! + a[row * 4 + 1]! * w[1]! + a[row * 4 + 2]! * w[2]! + a[row * 4 + 3]!));
-  }
-  const lo = [0, 0, 0], hi = [0, 0, 0];
+  for (const x of [-80, 80])
+    for (const y of [-118, 88])
+      for (const z of [-72, 98]) {
+        const w = [x, y, z];
+        corners.push([0, 1, 2].map((row) => a[row * 4]! * w[0]! + a[row * 4 + 1]! * w[1]! + a[row * 4 + 2]! * w[2]! + a[row * 4 + 3]!));
+      }
+  const lo = [0, 0, 0],
+    hi = [0, 0, 0];
   for (let ax = 0; ax < 3; ax++) {
     const proj = corners.map((p) => p[0]! * dirs[ax]![0]! + p[1]! * dirs[ax]![1]! + p[2]! * dirs[ax]![2]!);
     lo[ax] = Math.min(...proj);
@@ -190,7 +213,9 @@ export function simulateRawT1(assets: SimulatorAssets, options: SimulationOption
   const [sx, sy, sz] = sdims;
   const data = new Float32Array(sx * sy * sz);
   const toWorld = multiply(aInv, vox);
-  const u = [0, 0, 0], y = [0, 0, 0], z = [0, 0, 0];
+  const u = [0, 0, 0],
+    y = [0, 0, 0],
+    z = [0, 0, 0];
   // u on the 3 mm level (exact at its nodes), sampled trilinearly: the sines per voxel would dominate.
   const g3 = [Math.ceil(dims[0] / 2), Math.ceil(dims[1] / 2), Math.ceil(dims[2] / 2)] as const;
   const uField = [0, 1, 2].map(() => new Float32Array(g3[0] * g3[1] * g3[2]));
@@ -205,14 +230,20 @@ export function simulateRawT1(assets: SimulatorAssets, options: SimulationOption
     for (let j = 0; j < sy; j++)
       for (let i = 0; i < sx; i++, o++) {
         for (let row = 0; row < 3; row++) z[row] = toWorld[row * 4]! * i + toWorld[row * 4 + 1]! * j + toWorld[row * 4 + 2]! * k + toWorld[row * 4 + 3]!;
-        y[0] = z[0]!; y[1] = z[1]!; y[2] = z[2]!;
+        y[0] = z[0]!;
+        y[1] = z[1]!;
+        y[2] = z[2]!;
         for (let it = 0; it < 2; it++) {
-          const ui = (90 - y[0]!) / 3, uj = (y[1]! + 126) / 3, uk = (y[2]! + 72) / 3;
+          const ui = (90 - y[0]!) / 3,
+            uj = (y[1]! + 126) / 3,
+            uk = (y[2]! + 72) / 3;
           y[0] = z[0]! - sampleAt(uField[0]!, g3, ui, uj, uk);
           y[1] = z[1]! - sampleAt(uField[1]!, g3, ui, uj, uk);
           y[2] = z[2]! - sampleAt(uField[2]!, g3, ui, uj, uk);
         }
-        const gi = toGrid[0]! * y[0]! + toGrid[3]!, gj = toGrid[5]! * y[1]! + toGrid[7]!, gk = toGrid[10]! * y[2]! + toGrid[11]!;
+        const gi = toGrid[0]! * y[0]! + toGrid[3]!,
+          gj = toGrid[5]! * y[1]! + toGrid[7]!,
+          gk = toGrid[10]! * y[2]! + toGrid[11]!;
         const clean = sampleAt(t1, dims, gi, gj, gk);
         const wx = vox[0]! * i + vox[1]! * j + vox[2]! * k + vox[3]!;
         const wy = vox[4]! * i + vox[5]! * j + vox[6]! * k + vox[7]!;
@@ -220,17 +251,23 @@ export function simulateRawT1(assets: SimulatorAssets, options: SimulationOption
         let f = 0;
         for (const b of biasModes) f += Math.sin(b.k[0]! * wx + b.k[1]! * wy + b.k[2]! * wz + b.phase);
         const biased = clean * (1 + biasAmp * 0.5 * f);
-        const n1 = rng.normal(0, sigma), n2 = rng.normal(0, sigma);
+        const n1 = rng.normal(0, sigma),
+          n2 = rng.normal(0, sigma);
         data[o] = Math.hypot(biased + n1, n2);
       }
   const gain = pose ? rng.uniform(5, 15) : 1;
   for (let v = 0; v < data.length; v++) data[v] *= gain;
-  const bytes = writeNifti({ dims: sdims, data, affine: vox }, { datatype: 'int16', gzip: true, description: `simulated raw T1 seed ${options.seed} severity ${severity}` });
+  const bytes = writeNifti(
+    { dims: sdims, data, affine: vox },
+    { datatype: 'int16', gzip: true, description: `simulated raw T1 seed ${options.seed} severity ${severity}` },
+  );
 
   // The answer: atrophied GM x det(A) x det(I + Du) on the grid.
   const detA = Math.abs(det3(a));
   const gmAns = new Float32Array(n);
-  let gmMl = 0, tivMl = 0, hipMl = 0;
+  let gmMl = 0,
+    tivMl = 0,
+    hipMl = 0;
   const jac = new Array<number>(9);
   const g = CAT12_GRID.affine;
   let v = 0;
@@ -239,10 +276,15 @@ export function simulateRawT1(assets: SimulatorAssets, options: SimulationOption
       for (let i = 0; i < dims[0]; i++, v++) {
         const inBrain = assets.brain[v]! > 0;
         if (gmAtr[v]! <= 0 && !inBrain) continue;
-        y[0] = g[0]! * i + g[3]!; y[1] = g[5]! * j + g[7]!; y[2] = g[10]! * k + g[11]!;
+        y[0] = g[0]! * i + g[3]!;
+        y[1] = g[5]! * j + g[7]!;
+        y[2] = g[10]! * k + g[11]!;
         jac.fill(0);
         warpAt(modes, y, u, jac);
-        const d = (1 + jac[0]!) * ((1 + jac[4]!) * (1 + jac[8]!) - jac[5]! * jac[7]!) - jac[1]! * (jac[3]! * (1 + jac[8]!) - jac[5]! * jac[6]!) + jac[2]! * (jac[3]! * jac[7]! - (1 + jac[4]!) * jac[6]!);
+        const d =
+          (1 + jac[0]!) * ((1 + jac[4]!) * (1 + jac[8]!) - jac[5]! * jac[7]!) -
+          jac[1]! * (jac[3]! * (1 + jac[8]!) - jac[5]! * jac[6]!) +
+          jac[2]! * (jac[3]! * jac[7]! - (1 + jac[4]!) * jac[6]!);
         const jd = detA * d;
         gmAns[v] = gmAtr[v]! * jd;
         gmMl += gmAns[v]! * VOXEL_ML;
@@ -258,4 +300,3 @@ export function hippocampusMl(map: Float32Array, labels: Uint8Array): number {
   for (let v = 0; v < map.length; v++) if (HIPPOCAMPUS.includes(labels[v]!)) s += map[v]!;
   return s * VOXEL_ML;
 }
-

@@ -30,33 +30,58 @@ export function QcPanel() {
   return (
     <section className="panel" data-testid="qc-panel">
       <h2>{t('qc.heading')}</h2>
-      <p className="approx-label" data-testid="approx-label" role="note">{text(pre.label)}</p>
+      <p className="approx-label" data-testid="approx-label" role="note">
+        {text(pre.label)}
+      </p>
       <p data-testid="qc-verdict" className={`qc-verdict qc-${pre.verdict}`}>
-        <strong>{t('qc.verdict')}: {t(`qc.verdict.${pre.verdict}`)}</strong> — {text(pre.reason)}
+        <strong>
+          {t('qc.verdict')}: {t(`qc.verdict.${pre.verdict}`)}
+        </strong>{' '}
+        — {text(pre.reason)}
       </p>
       {pre.reasons.length > 1 && (
-        <ul className="notices">{pre.reasons.slice(1).map((m) => <li key={m.key}>{text(m)}</li>)}</ul>
+        <ul className="notices">
+          {pre.reasons.slice(1).map((m) => (
+            <li key={m.key}>{text(m)}</li>
+          ))}
+        </ul>
       )}
       <img data-testid="qc-picture" className="qc-picture" src={pictureUrl} alt={t('qc.picture')} style={{ width: '100%' }} />
       <p className="hint">{t('qc.picture')}</p>
       <dl className="kv" data-testid="qc-volumes">
-        <dt>{t('qc.gm')}</dt><dd>{ml(pre.volumes.gm_ml)}</dd>
-        <dt>{t('qc.wm')}</dt><dd>{ml(pre.volumes.wm_ml)}</dd>
-        <dt>{t('qc.csf')}</dt><dd>{ml(pre.volumes.csf_ml)}</dd>
-        <dt>{t('qc.tiv')}</dt><dd data-testid="qc-tiv">{ml(pre.volumes.tiv_ml)}</dd>
-        <dt>{t('qc.gmTiv')}</dt><dd>{((f.gm_tiv ?? 0) * 100).toFixed(1)}%</dd>
-        <dt>{t('qc.registration')}</dt><dd>{(f.registration_r ?? 0).toFixed(3)}</dd>
-        <dt>{t('qc.gmMatch')}</dt><dd>{(f.gm_r_nonlinear ?? 0).toFixed(3)}</dd>
-        <dt>{t('qc.coverage')}</dt><dd>{Math.round((f.coverage ?? 0) * 100)}%</dd>
-        <dt>{t('qc.bias')}</dt><dd>{(f.bias_p05 ?? 1).toFixed(2)}–{(f.bias_p95 ?? 1).toFixed(2)}</dd>
-        <dt>{t('qc.seconds')}</dt><dd>{seconds.toFixed(1)} s</dd>
+        <dt>{t('qc.gm')}</dt>
+        <dd>{ml(pre.volumes.gm_ml)}</dd>
+        <dt>{t('qc.wm')}</dt>
+        <dd>{ml(pre.volumes.wm_ml)}</dd>
+        <dt>{t('qc.csf')}</dt>
+        <dd>{ml(pre.volumes.csf_ml)}</dd>
+        <dt>{t('qc.tiv')}</dt>
+        <dd data-testid="qc-tiv">{ml(pre.volumes.tiv_ml)}</dd>
+        <dt>{t('qc.gmTiv')}</dt>
+        <dd>{((f.gm_tiv ?? 0) * 100).toFixed(1)}%</dd>
+        <dt>{t('qc.registration')}</dt>
+        <dd>{(f.registration_r ?? 0).toFixed(3)}</dd>
+        <dt>{t('qc.gmMatch')}</dt>
+        <dd>{(f.gm_r_nonlinear ?? 0).toFixed(3)}</dd>
+        <dt>{t('qc.coverage')}</dt>
+        <dd>{Math.round((f.coverage ?? 0) * 100)}%</dd>
+        <dt>{t('qc.bias')}</dt>
+        <dd>
+          {(f.bias_p05 ?? 1).toFixed(2)}–{(f.bias_p95 ?? 1).toFixed(2)}
+        </dd>
+        <dt>{t('qc.seconds')}</dt>
+        <dd>{seconds.toFixed(1)} s</dd>
       </dl>
       <p className="hint">{t('qc.exportHint')}</p>
       <div className="row wrap" data-testid="qc-exports">
         {pre.files.map((file) => (
-          <button key={file.name} type="button" onClick={() => downloadBlob(new Blob([file.bytes as Uint8Array<ArrayBuffer>]), file.name)}>{file.name}</button>
+          <button key={file.name} type="button" onClick={() => downloadBlob(new Blob([file.bytes as Uint8Array<ArrayBuffer>]), file.name)}>
+            {file.name}
+          </button>
         ))}
-        <button type="button" onClick={exportPicture}>{t('qc.exportPicture')}</button>
+        <button type="button" onClick={exportPicture}>
+          {t('qc.exportPicture')}
+        </button>
       </div>
     </section>
   );

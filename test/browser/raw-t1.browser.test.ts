@@ -41,7 +41,9 @@ describe('a raw T1 in the browser', () => {
     await page.getByText('Raw-T1 preprocessing').first().waitFor({ timeout: 60_000 });
     const qc = page.getByTestId('qc-panel');
     await qc.waitFor({ timeout: 600_000 });
-    console.log(`raw T1 dropped -> QC panel and prediction in headless Chromium: ${((Date.now() - t0) / 1000).toFixed(1)} s (stage: ${await qc.locator('dd').last().textContent()})`);
+    console.log(
+      `raw T1 dropped -> QC panel and prediction in headless Chromium: ${((Date.now() - t0) / 1000).toFixed(1)} s (stage: ${await qc.locator('dd').last().textContent()})`,
+    );
     expect(await page.getByTestId('approx-label').textContent()).toMatch(/Approximate CAT12-like gray-matter map made in your browser/);
     expect(await page.getByTestId('qc-verdict').textContent()).toMatch(/pass|doubtful/);
     expect(await page.getByTestId('qc-tiv').textContent()).toMatch(/^\d{3,4} ml$/);

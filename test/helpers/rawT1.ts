@@ -29,7 +29,8 @@ export function t2Like(): Volume<Float32Array> {
 
 /** CT-like: brain and soft tissue alike (about 40 HU + noise), the skull (dark in T1) very bright, air 0. */
 export function ctLike(): Volume<Float32Array> {
-  const h = templates.head, brain = templates.brain;
+  const h = templates.head,
+    brain = templates.brain;
   let seed = 1;
   const noise = () => ((seed = (seed * 16807) % 2147483647) / 2147483647 - 0.5) * 6;
   return onGrid(h.map((x, v) => (brain[v]! > 0 ? 40 + noise() : x < 12 ? 0 : x < 45 ? 1000 : 45 + noise())));

@@ -24,7 +24,8 @@ export async function run(args: string[]): Promise<number> {
     process.stdout.write(USAGE);
     return 0;
   }
-  if (positionals.length === 0 || !values.out) throw new InputError('preprocess needs at least one scan and --out <dir>; run "relevance-viewer preprocess --help".');
+  if (positionals.length === 0 || !values.out)
+    throw new InputError('preprocess needs at least one scan and --out <dir>; run "relevance-viewer preprocess --help".');
   const templates = loadPreprocessTemplatesNode();
   let failures = 0;
   for (const scanPath of positionals) {
@@ -37,7 +38,9 @@ export async function run(args: string[]): Promise<number> {
         throw new InputError(`${scanPath} failed quality control: ${result.qc.reason.text}`);
       }
       const v = result.volumes;
-      process.stdout.write(`${scanPath}: ${result.qc.verdict} (GM ${v.gm_ml.toFixed(0)} ml, WM ${v.wm_ml.toFixed(0)} ml, CSF ${v.csf_ml.toFixed(0)} ml, TIV ${v.tiv_ml.toFixed(0)} ml) -> ${dir}\n`);
+      process.stdout.write(
+        `${scanPath}: ${result.qc.verdict} (GM ${v.gm_ml.toFixed(0)} ml, WM ${v.wm_ml.toFixed(0)} ml, CSF ${v.csf_ml.toFixed(0)} ml, TIV ${v.tiv_ml.toFixed(0)} ml) -> ${dir}\n`,
+      );
       if (result.qc.verdict === 'doubtful') process.stderr.write(`warning (${scanPath}): ${result.qc.reason.text}\n`);
     } catch (e) {
       if (!(e instanceof InputError) || positionals.length === 1) throw e;

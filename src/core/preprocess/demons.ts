@@ -35,13 +35,17 @@ function compose(d: Field, e: Field, dims: Dims3): Field {
   for (let k = 0; k < nz; k++)
     for (let j = 0; j < ny; j++)
       for (let i = 0; i < nx; i++, v++) {
-        const ex = e[0][v]!, ey = e[1][v]!, ez = e[2][v]!;
+        const ex = e[0][v]!,
+          ey = e[1][v]!,
+          ez = e[2][v]!;
         if (locate(dims, i + ex, j + ey, k + ez, t)) {
           out[0][v] = ex + interpolate(d[0], t);
           out[1][v] = ey + interpolate(d[1], t);
           out[2][v] = ez + interpolate(d[2], t);
         } else {
-          out[0][v] = ex; out[1][v] = ey; out[2][v] = ez;
+          out[0][v] = ex;
+          out[1][v] = ey;
+          out[2][v] = ez;
         }
       }
   return out;
@@ -83,7 +87,8 @@ export function jacobianDeterminant(d: Field, dims: Dims3): Float32Array {
       for (let i = 0; i < nx; i++, v++) {
         const idx = [i, j, k];
         for (let a = 0; a < 3; a++) {
-          const lo = idx[a]! > 0 ? strides[a]! : 0, hi = idx[a]! < sizes[a]! - 1 ? strides[a]! : 0;
+          const lo = idx[a]! > 0 ? strides[a]! : 0,
+            hi = idx[a]! < sizes[a]! - 1 ? strides[a]! : 0;
           const h = (lo + hi) / strides[a]! || 1;
           for (let c = 0; c < 3; c++) g[c * 3 + a] = (d[c][v + hi]! - d[c][v - lo]!) / h + (c === a ? 1 : 0);
         }
@@ -107,7 +112,15 @@ function gradient(m: Float32Array, dims: Dims3): Field {
 }
 
 /** One level: returns the velocity field. */
-function demonsLevel(fixed: Float32Array[], moving: Float32Array[], dims: Dims3, vel: Field, iterations: number, o: DemonsOptions, report: (i: number) => void): Field {
+function demonsLevel(
+  fixed: Float32Array[],
+  moving: Float32Array[],
+  dims: Dims3,
+  vel: Field,
+  iterations: number,
+  o: DemonsOptions,
+  report: (i: number) => void,
+): Field {
   const n = fixed[0]!.length;
   for (let it = 0; it < iterations; it++) {
     if (o.signal?.aborted) throw new DOMException('The analysis was cancelled.', 'AbortError');
@@ -128,10 +141,19 @@ function demonsLevel(fixed: Float32Array[], moving: Float32Array[], dims: Dims3,
     }
     for (let v = 0; v < n; v++) {
       const s = denom[v]! > 1e-6 ? 1 / denom[v]! : 0;
-      let ux = u[0][v]! * s, uy = u[1][v]! * s, uz = u[2][v]! * s;
+      let ux = u[0][v]! * s,
+        uy = u[1][v]! * s,
+        uz = u[2][v]! * s;
       const len = Math.hypot(ux, uy, uz);
-      if (len > o.maxStep) { const f = o.maxStep / len; ux *= f; uy *= f; uz *= f; }
-      u[0][v] = ux; u[1][v] = uy; u[2][v] = uz;
+      if (len > o.maxStep) {
+        const f = o.maxStep / len;
+        ux *= f;
+        uy *= f;
+        uz *= f;
+      }
+      u[0][v] = ux;
+      u[1][v] = uy;
+      u[2][v] = uz;
     }
     // Log-domain update, first-order: v <- v + smooth(u), then smooth(v).
     for (let c = 0; c < 3; c++) {
@@ -151,11 +173,20 @@ function demonsLevel(fixed: Float32Array[], moving: Float32Array[], dims: Dims3,
 export function demons(fixed3: Float32Array[], moving3: Float32Array[], dims3: Dims3, options: DemonsOptions = DEFAULT_DEMONS): Field {
   const [it6, it3] = options.iterations as [number, number];
   const total = it6 + it3;
-  const f6 = fixed3.map((m) => halve(m, dims3)), m6 = moving3.map((m) => halve(m, dims3));
+  const f6 = fixed3.map((m) => halve(m, dims3)),
+    m6 = moving3.map((m) => halve(m, dims3));
   const dims6 = f6[0]!.dims;
   const n6 = f6[0]!.data.length;
   let vel: Field = [new Float32Array(n6), new Float32Array(n6), new Float32Array(n6)];
-  vel = demonsLevel(f6.map((x) => x.data), m6.map((x) => x.data), dims6, vel, it6, options, (i) => options.onIteration?.((i + 1) / total));
+  vel = demonsLevel(
+    f6.map((x) => x.data),
+    m6.map((x) => x.data),
+    dims6,
+    vel,
+    it6,
+    options,
+    (i) => options.onIteration?.((i + 1) / total),
+  );
   let vel3: Field = [double(vel[0], dims6, dims3, 2), double(vel[1], dims6, dims3, 2), double(vel[2], dims6, dims3, 2)];
   vel3 = demonsLevel(fixed3, moving3, dims3, vel3, it3, options, (i) => options.onIteration?.((it6 + i + 1) / total));
   return exponentiate(vel3, dims3);

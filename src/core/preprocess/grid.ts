@@ -50,8 +50,14 @@ export function halve(data: Float32Array, dims: Dims3): { data: Float32Array; di
           const c = 2 * t;
           let acc = 0.5 * cur[base + c * stride]!;
           let w = 0.5;
-          if (c > 0) { acc += 0.25 * cur[base + (c - 1) * stride]!; w += 0.25; }
-          if (c + 1 < n) { acc += 0.25 * cur[base + (c + 1) * stride]!; w += 0.25; }
+          if (c > 0) {
+            acc += 0.25 * cur[base + (c - 1) * stride]!;
+            w += 0.25;
+          }
+          if (c + 1 < n) {
+            acc += 0.25 * cur[base + (c + 1) * stride]!;
+            w += 0.25;
+          }
           out[obase + t * ostride] = acc / w;
         }
       }
@@ -62,23 +68,39 @@ export function halve(data: Float32Array, dims: Dims3): { data: Float32Array; di
 }
 
 /** Where a trilinear sample falls: base index, fractions and neighbour steps (reused for several images). */
-export interface Tap { p: number; fx: number; fy: number; fz: number; dx: number; dy: number; dz: number }
+export interface Tap {
+  p: number;
+  fx: number;
+  fy: number;
+  fz: number;
+  dx: number;
+  dy: number;
+  dz: number;
+}
 
 export const newTap = (): Tap => ({ p: 0, fx: 0, fy: 0, fz: 0, dx: 0, dy: 0, dz: 0 });
 
 /** Fills `t` for voxel coordinates (x, y, z); false beyond the volume (clamped within half a voxel). */
 export function locate(dims: Dims3, x: number, y: number, z: number, t: Tap): boolean {
-  const nx = dims[0], ny = dims[1], nz = dims[2];
+  const nx = dims[0],
+    ny = dims[1],
+    nz = dims[2];
   if (!(x >= -0.5 && y >= -0.5 && z >= -0.5 && x <= nx - 0.5 && y <= ny - 0.5 && z <= nz - 0.5)) return false;
   x = x < 0 ? 0 : x > nx - 1 ? nx - 1 : x;
   y = y < 0 ? 0 : y > ny - 1 ? ny - 1 : y;
   z = z < 0 ? 0 : z > nz - 1 ? nz - 1 : z;
-  let x0 = Math.floor(x), y0 = Math.floor(y), z0 = Math.floor(z);
+  let x0 = Math.floor(x),
+    y0 = Math.floor(y),
+    z0 = Math.floor(z);
   if (x0 === nx - 1 && nx > 1) x0--;
   if (y0 === ny - 1 && ny > 1) y0--;
   if (z0 === nz - 1 && nz > 1) z0--;
-  t.fx = x - x0; t.fy = y - y0; t.fz = z - z0;
-  t.dx = nx > 1 ? 1 : 0; t.dy = ny > 1 ? nx : 0; t.dz = nz > 1 ? nx * ny : 0;
+  t.fx = x - x0;
+  t.fy = y - y0;
+  t.fz = z - z0;
+  t.dx = nx > 1 ? 1 : 0;
+  t.dy = ny > 1 ? nx : 0;
+  t.dz = nz > 1 ? nx * ny : 0;
   t.p = x0 + nx * (y0 + ny * z0);
   return true;
 }
@@ -104,8 +126,6 @@ export function double(data: Float32Array, dims: Dims3, fineDims: Dims3, scale =
   const [fx, fy, fz] = fineDims;
   const out = new Float32Array(fx * fy * fz);
   let o = 0;
-  for (let k = 0; k < fz; k++)
-    for (let j = 0; j < fy; j++)
-      for (let i = 0; i < fx; i++, o++) out[o] = scale * sampleAt(data, dims, i / 2, j / 2, k / 2);
+  for (let k = 0; k < fz; k++) for (let j = 0; j < fy; j++) for (let i = 0; i < fx; i++, o++) out[o] = scale * sampleAt(data, dims, i / 2, j / 2, k / 2);
   return out;
 }

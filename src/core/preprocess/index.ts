@@ -24,7 +24,10 @@ import { headerFigures } from './geometry';
 export type PreprocessStep = 'geometry' | 'affine' | 'segment' | 'nonlinear' | 'modulate' | 'qc';
 export const PREPROCESS_STEPS: readonly PreprocessStep[] = ['geometry', 'affine', 'segment', 'nonlinear', 'modulate', 'qc'];
 
-export interface PreprocessProgress { step: PreprocessStep; fraction: number }
+export interface PreprocessProgress {
+  step: PreprocessStep;
+  fraction: number;
+}
 
 export interface PreprocessOptions {
   templates: PreprocessTemplates;
@@ -36,7 +39,12 @@ export interface PreprocessOptions {
   demons?: Partial<DemonsOptions>;
 }
 
-export interface TissueVolumes { gm_ml: number; wm_ml: number; csf_ml: number; tiv_ml: number }
+export interface TissueVolumes {
+  gm_ml: number;
+  wm_ml: number;
+  csf_ml: number;
+  tiv_ml: number;
+}
 
 export interface PreprocessResult {
   /** Modulated GM (the mwp1 approximation), WM and CSF on the CAT12 grid. */
@@ -113,8 +121,10 @@ export async function preprocessT1(scan: Volume<Float32Array>, options: Preproce
   // 2. Affine registration to the head (or, for a brain-extracted image, the brain) template.
   report('affine', 0);
   const target = brainOnly ? templates.brain : templates.head;
-  const t3 = halve(target, CAT12_GRID.dims), t6 = halve(t3.data, t3.dims);
-  const grid3 = levelGrid(1), grid6 = levelGrid(2);
+  const t3 = halve(target, CAT12_GRID.dims),
+    t6 = halve(t3.data, t3.dims);
+  const grid3 = levelGrid(1),
+    grid6 = levelGrid(2);
   const init = initialAffine(s6, t6.data, grid6, headCentre({ dims: CAT12_GRID.dims, data: target, affine: CAT12_GRID.affine }), headCentre(s3));
   report('affine', 0.3);
   const l6 = affineLevel(s6, t6.data, grid6, init.affine, 40, signal);
@@ -145,7 +155,8 @@ export async function preprocessT1(scan: Volume<Float32Array>, options: Preproce
   // 4. Nonlinear registration of the GM and WM maps to the template's.
   report('nonlinear', 0);
   const dims3 = grid3.dims as Dims3;
-  const gmA3 = halve(seg.gm, CAT12_GRID.dims).data, wmA3 = halve(seg.wm, CAT12_GRID.dims).data;
+  const gmA3 = halve(seg.gm, CAT12_GRID.dims).data,
+    wmA3 = halve(seg.wm, CAT12_GRID.dims).data;
   const n3 = gmA3.length;
   const d3: Field = hopeless
     ? [new Float32Array(n3), new Float32Array(n3), new Float32Array(n3)]
@@ -176,7 +187,11 @@ export async function preprocessT1(scan: Volume<Float32Array>, options: Preproce
     csf[v] = csf[v]! * jac[v]!;
   }
   const ml = voxelMl(CAT12_GRID) * detA;
-  const sum = (m: Float32Array) => { let s = 0; for (const x of m) s += x; return s * ml; };
+  const sum = (m: Float32Array) => {
+    let s = 0;
+    for (const x of m) s += x;
+    return s * ml;
+  };
   const volumes: TissueVolumes = { gm_ml: sum(seg.gm), wm_ml: sum(seg.wm), csf_ml: sum(seg.csf), tiv_ml: 0 };
   volumes.tiv_ml = volumes.gm_ml + volumes.wm_ml + volumes.csf_ml;
   jvals.sort((a, b) => a - b);

@@ -30,11 +30,7 @@ export function solveSpd(a: Float64Array, b: Float64Array, n: number): Float64Ar
 
 /** Determinant of the 3x3 part of a row-major 4x4. */
 export function det3(m: readonly number[]): number {
-  return (
-    m[0]! * (m[5]! * m[10]! - m[6]! * m[9]!) -
-    m[1]! * (m[4]! * m[10]! - m[6]! * m[8]!) +
-    m[2]! * (m[4]! * m[9]! - m[5]! * m[8]!)
-  );
+  return m[0]! * (m[5]! * m[10]! - m[6]! * m[9]!) - m[1]! * (m[4]! * m[10]! - m[6]! * m[8]!) + m[2]! * (m[4]! * m[9]! - m[5]! * m[8]!);
 }
 
 /** Rotation about the x (pitch), y (roll) and z (yaw) axes, degrees, as a row-major 4x4 about the origin. */

@@ -6,7 +6,11 @@
  */
 import { CAT12_GRID } from '../volume/grid';
 
-export interface Montage { width: number; height: number; rgba: Uint8ClampedArray }
+export interface Montage {
+  width: number;
+  height: number;
+  rgba: Uint8ClampedArray;
+}
 
 const [NX, NY, NZ] = CAT12_GRID.dims;
 /** Slices at x = -27 mm (i = 78), y = -21 mm (j = 70), z = -12 mm (k = 40). */
@@ -15,9 +19,9 @@ const SCALE = 2;
 
 export function qcMontage(warped: Float32Array, templateBrain: Float32Array, white = 1.3): Montage {
   const panels = [
-    { w: NX, h: NY, at: (c: number, r: number) => (NX - 1 - c) + NX * ((NY - 1 - r) + NY * MONTAGE_SLICES.k) },
-    { w: NX, h: NZ, at: (c: number, r: number) => (NX - 1 - c) + NX * (MONTAGE_SLICES.j + NY * (NZ - 1 - r)) },
-    { w: NY, h: NZ, at: (c: number, r: number) => MONTAGE_SLICES.i + NX * ((NY - 1 - c) + NY * (NZ - 1 - r)) },
+    { w: NX, h: NY, at: (c: number, r: number) => NX - 1 - c + NX * (NY - 1 - r + NY * MONTAGE_SLICES.k) },
+    { w: NX, h: NZ, at: (c: number, r: number) => NX - 1 - c + NX * (MONTAGE_SLICES.j + NY * (NZ - 1 - r)) },
+    { w: NY, h: NZ, at: (c: number, r: number) => MONTAGE_SLICES.i + NX * (NY - 1 - c + NY * (NZ - 1 - r)) },
   ];
   const width = SCALE * panels.reduce((s, p) => s + p.w, 0);
   const height = SCALE * Math.max(...panels.map((p) => p.h));
@@ -35,7 +39,9 @@ export function qcMontage(warped: Float32Array, templateBrain: Float32Array, whi
         for (let dy = 0; dy < SCALE; dy++)
           for (let dx = 0; dx < SCALE; dx++) {
             const o = ((r * SCALE + dy) * width + x0 + c * SCALE + dx) * 4;
-            rgba[o] = R; rgba[o + 1] = G; rgba[o + 2] = B;
+            rgba[o] = R;
+            rgba[o + 1] = G;
+            rgba[o + 2] = B;
           }
       }
     x0 += p.w * SCALE;

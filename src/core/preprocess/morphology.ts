@@ -17,11 +17,12 @@ export function fillFromOutside(mask: Uint8Array, dims: Dims3): Uint8Array {
   };
   for (let k = 0; k < nz; k++)
     for (let j = 0; j < ny; j++)
-      for (let i = 0; i < nx; i++)
-        if (i === 0 || j === 0 || k === 0 || i === nx - 1 || j === ny - 1 || k === nz - 1) push(i + nx * (j + ny * k));
+      for (let i = 0; i < nx; i++) if (i === 0 || j === 0 || k === 0 || i === nx - 1 || j === ny - 1 || k === nz - 1) push(i + nx * (j + ny * k));
   while (stack.length) {
     const v = stack.pop()!;
-    const i = v % nx, j = Math.floor(v / nx) % ny, k = Math.floor(v / (nx * ny));
+    const i = v % nx,
+      j = Math.floor(v / nx) % ny,
+      k = Math.floor(v / (nx * ny));
     if (i > 0) push(v - 1);
     if (i < nx - 1) push(v + 1);
     if (j > 0) push(v - nx);

@@ -25,7 +25,10 @@ export function qcSummary(r: PreprocessResult) {
   };
 }
 
-export interface NamedFile { name: string; bytes: Uint8Array }
+export interface NamedFile {
+  name: string;
+  bytes: Uint8Array;
+}
 
 /** The maps as NIfTI files (omitted for a scan that failed QC: only qc.json then). */
 export function preprocessFiles(r: PreprocessResult): NamedFile[] {

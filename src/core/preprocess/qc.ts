@@ -16,8 +16,7 @@ export interface QcResult {
   reasons: Message[];
 }
 
-const hasT1Contrast = (f: Record<string, number>) =>
-  f.csf_mean! < f.gm_mean! && f.gm_mean! < f.wm_mean! && f.wm_mean! - f.gm_mean! > 1.2 * f.gm_sd!;
+const hasT1Contrast = (f: Record<string, number>) => f.csf_mean! < f.gm_mean! && f.gm_mean! < f.wm_mean! && f.wm_mean! - f.gm_mean! > 1.2 * f.gm_sd!;
 
 /** The failures known before the nonlinear step (contrast, coverage, affine registration). */
 function earlyFailures(f: Record<string, number>): Message[] {

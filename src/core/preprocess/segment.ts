@@ -23,7 +23,12 @@ import type { PreprocessTemplates } from './templates';
  * spread of the mixing) keep the pure classes pure, so the unmixing end points are true tissue means.
  */
 const K = 9;
-const CSF = 0, GM = 1, WM = 2, CG = 3, GW = 4, AIR = 8;
+const CSF = 0,
+  GM = 1,
+  WM = 2,
+  CG = 3,
+  GW = 4,
+  AIR = 8;
 /** Which prior each class draws on: 0 csf, 1 gm, 2 wm, 3 csf+gm, 4 gm+wm, 5 non-brain head tissue, 6 air. */
 const PRIOR_OF = [0, 1, 2, 3, 4, 5, 5, 5, 6];
 const BRAIN_CLASSES = [CSF, GM, WM, CG, GW];
@@ -67,20 +72,31 @@ function priorsOn(t: PreprocessTemplates, sigma: number): Float32Array[] {
     nb![v] = (nb![v]! + eps) / tot;
     air[v] = (air[v]! + eps) / tot;
   }
-  const cg = new Float32Array(n), gw = new Float32Array(n);
-  for (let v = 0; v < n; v++) { cg[v] = 0.5 * (csf![v]! + gm![v]!); gw[v] = 0.5 * (gm![v]! + wm![v]!); }
+  const cg = new Float32Array(n),
+    gw = new Float32Array(n);
+  for (let v = 0; v < n; v++) {
+    cg[v] = 0.5 * (csf![v]! + gm![v]!);
+    gw[v] = 0.5 * (gm![v]! + wm![v]!);
+  }
   return [csf!, gm!, wm!, cg, gw, nb!, air];
 }
 
 /** Mixture classes follow their pure classes. */
 function mixClasses(p: Params): void {
-  for (const [k, a, b] of [[CG, CSF, GM], [GW, GM, WM]] as const) {
+  for (const [k, a, b] of [
+    [CG, CSF, GM],
+    [GW, GM, WM],
+  ] as const) {
     p.mu[k] = 0.5 * (p.mu[a]! + p.mu[b]!);
     p.sd[k] = Math.sqrt(0.5 * (p.sd[a]! ** 2 + p.sd[b]! ** 2) + (p.mu[b]! - p.mu[a]!) ** 2 / 12);
   }
 }
 
-interface Params { mu: Float64Array; sd: Float64Array; mix: Float64Array }
+interface Params {
+  mu: Float64Array;
+  sd: Float64Array;
+  mix: Float64Array;
+}
 
 /** E-step for one voxel into r (length K); returns the total likelihood. */
 function posteriors(c: number, pri: Float32Array[], v: number, p: Params, r: Float64Array): number {
@@ -92,7 +108,10 @@ function posteriors(c: number, pri: Float32Array[], v: number, p: Params, r: Flo
     tot += l;
   }
   if (tot > 0) for (let k = 0; k < K; k++) r[k] = r[k]! / tot;
-  else { r.fill(0); r[AIR] = 1; }
+  else {
+    r.fill(0);
+    r[AIR] = 1;
+  }
   return tot;
 }
 
@@ -107,16 +126,22 @@ function percentile(vals: number[], q: number): number {
  */
 function updateBias(num: Float32Array, den: Float32Array, wmPrior: Float32Array, bias3: Float32Array): void {
   const dims3 = levelGrid(1).dims as Dims3;
-  const n6 = halve(num, dims3), d6 = halve(den, dims3);
+  const n6 = halve(num, dims3),
+    d6 = halve(den, dims3);
   const sigma = BIAS_SIGMA_MM / 6;
-  const ns = gaussianSmooth(n6.data, n6.dims, sigma), ds = gaussianSmooth(d6.data, d6.dims, sigma);
+  const ns = gaussianSmooth(n6.data, n6.dims, sigma),
+    ds = gaussianSmooth(d6.data, d6.dims, sigma);
   let dm = 0;
   for (let v = 0; v < ds.length; v++) dm += ds[v]!;
   const eps = (1e-3 * dm) / ds.length;
   for (let v = 0; v < ds.length; v++) ns[v] = (ns[v]! + eps) / (ds[v]! + eps);
   const b = double(ns, n6.dims, dims3);
-  let bw = 0, bwb = 0;
-  for (let v = 0; v < b.length; v++) { bw += wmPrior[v]!; bwb += wmPrior[v]! * b[v]!; }
+  let bw = 0,
+    bwb = 0;
+  for (let v = 0; v < b.length; v++) {
+    bw += wmPrior[v]!;
+    bwb += wmPrior[v]! * b[v]!;
+  }
   for (let v = 0; v < b.length; v++) bias3[v] = (b[v]! * bw) / bwb;
 }
 
@@ -128,15 +153,23 @@ export function segment(y: Float32Array, templates: PreprocessTemplates, signal?
   const pri3 = priorsOn(templates, 1);
 
   // Intensity units: the prior-weighted WM mean = 1.
-  let sw = 0, swy = 0;
-  for (let v = 0; v < n3; v++) { sw += pri3[2]![v]!; swy += pri3[2]![v]! * y3[v]!; }
+  let sw = 0,
+    swy = 0;
+  for (let v = 0; v < n3; v++) {
+    sw += pri3[2]![v]!;
+    swy += pri3[2]![v]! * y3[v]!;
+  }
   const unit = swy / sw || 1;
   const c3 = new Float32Array(n3);
   for (let v = 0; v < n3; v++) c3[v] = y3[v]! / unit;
 
   const weighted = (pi: number) => {
-    let a = 0, b = 0;
-    for (let v = 0; v < n3; v++) { a += pri3[pi]![v]! * pri3[pi]![v]!; b += pri3[pi]![v]! * pri3[pi]![v]! * c3[v]!; }
+    let a = 0,
+      b = 0;
+    for (let v = 0; v < n3; v++) {
+      a += pri3[pi]![v]! * pri3[pi]![v]!;
+      b += pri3[pi]![v]! * pri3[pi]![v]! * c3[v]!;
+    }
     return b / a;
   };
   const p: Params = {
@@ -151,18 +184,24 @@ export function segment(y: Float32Array, templates: PreprocessTemplates, signal?
   for (let v = 0; v < n3; v++) if (airPrior[v]! < 0.995 || c3[v]! > 0.1) active.push(v);
   const bias3 = new Float32Array(n3).fill(1);
   const r = new Float64Array(K);
-  const num = new Float32Array(n3), den = new Float32Array(n3);
+  const num = new Float32Array(n3),
+    den = new Float32Array(n3);
   for (let it = 0; it < EM_ITERATIONS; it++) {
     if (signal?.aborted) throw new DOMException('The analysis was cancelled.', 'AbortError');
-    const s0 = new Float64Array(K), s1 = new Float64Array(K), s2 = new Float64Array(K);
-    num.fill(0); den.fill(0);
+    const s0 = new Float64Array(K),
+      s1 = new Float64Array(K),
+      s2 = new Float64Array(K);
+    num.fill(0);
+    den.fill(0);
     for (const v of active) {
       const obs = c3[v]!;
       const c = obs / bias3[v]!;
       posteriors(c, pri3, v, p, r);
       for (let k = 0; k < K; k++) {
         const rk = r[k]!;
-        s0[k] += rk; s1[k] += rk * c; s2[k] += rk * c * c;
+        s0[k] += rk;
+        s1[k] += rk * c;
+        s2[k] += rk * c * c;
       }
       // Bias: least squares of obs = B * mu_k over the brain classes, precision-weighted.
       for (const k of BRAIN_CLASSES) {
@@ -188,7 +227,10 @@ export function segment(y: Float32Array, templates: PreprocessTemplates, signal?
   const bias = double(bias3, dims3, dims);
   const pri = priorsOn(templates, 1).map((m) => double(m, dims3, dims));
   const n = y.length;
-  const corrected = new Float32Array(n), gm = new Float32Array(n), wm = new Float32Array(n), csf = new Float32Array(n);
+  const corrected = new Float32Array(n),
+    gm = new Float32Array(n),
+    wm = new Float32Array(n),
+    csf = new Float32Array(n);
   // (Smoothing the intensities before unmixing, sigma 0.6 voxel, raised r on Colin27 by 0.003 but
   // blurred CSF into atrophied hippocampi: +4 % hippocampal GM at 50 % atrophy. Not done.)
   const [mc, mg, mw] = [p.mu[CSF]!, p.mu[GM]!, p.mu[WM]!];
@@ -200,19 +242,35 @@ export function segment(y: Float32Array, templates: PreprocessTemplates, signal?
     posteriors(c, pri, v, p, r);
     const brain = r[CSF]! + r[GM]! + r[WM]! + r[CG]! + r[GW]!;
     if (brain < 1e-3) continue;
-    let fg: number, fw = 0, fc = 0;
-    if (c <= mc) { fg = 0; fc = 1; }
-    else if (c <= mg) { fg = (c - mc) / (mg - mc); fc = 1 - fg; }
-    else if (c <= mw) { fg = (mw - c) / (mw - mg); fw = 1 - fg; }
-    else { fg = 0; fw = 1; }
+    let fg: number,
+      fw = 0,
+      fc = 0;
+    if (c <= mc) {
+      fg = 0;
+      fc = 1;
+    } else if (c <= mg) {
+      fg = (c - mc) / (mg - mc);
+      fc = 1 - fg;
+    } else if (c <= mw) {
+      fg = (mw - c) / (mw - mg);
+      fw = 1 - fg;
+    } else {
+      fg = 0;
+      fw = 1;
+    }
     gm[v] = brain * fg;
     wm[v] = brain * fw;
     csf[v] = brain * fc;
     if (brain > 0.5 && v % 11 === 0) biasVals.push(bias[v]!);
   }
   return {
-    gm, wm, csf, corrected, bias,
-    means: Array.from(p.mu), sds: Array.from(p.sd),
+    gm,
+    wm,
+    csf,
+    corrected,
+    bias,
+    means: Array.from(p.mu),
+    sds: Array.from(p.sd),
     biasRange: [percentile(biasVals, 0.05), percentile(biasVals, 0.95)],
   };
 }
