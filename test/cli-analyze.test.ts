@@ -112,9 +112,9 @@ describe('cli analyze', () => {
     expect(JSON.parse(readFileSync(join(dir, 'many', 'demo-01-CN', 'result.json'), 'utf8')).logits).toHaveLength(2);
   });
 
-  it('refuses a whole-head T1 (the input gate) with one sentence and exit 2, writing no result', () => {
+  it('with --preprocess never, refuses a whole-head T1 (the input gate) with one sentence and exit 2, writing no result', () => {
     const dir = mkdtempSync(join(tmpdir(), 'rv-t1-'));
-    const r = cli('analyze', join(ROOT, 'public', 'template', 'colin27_t1.nii.gz'), '--out', dir);
+    const r = cli('analyze', join(ROOT, 'public', 'template', 'colin27_t1.nii.gz'), '--preprocess', 'never', '--out', dir);
     expect(r.code).toBe(2);
     expect(r.stdout).not.toMatch(/P\(AD\)/);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);

@@ -6,6 +6,11 @@ import { InputError } from '../core/errors';
 import { readScan, type ScanFile, type ScanImage } from '../core/input';
 import { useCodecWasmNode } from './codecWasmNode';
 
+/** A scan's file name without .nii / .nii.gz / .zip: the folder name of its outputs in a batch. */
+export function scanStem(path: string): string {
+  return basename(path).replace(/\.nii(\.gz)?$/i, '').replace(/\.(gz|zip)$/i, '');
+}
+
 /** Node cannot read files beyond 2 GiB into one buffer; anything that large is not a single scan anyway. */
 const MAX_FILE_BYTES = 2 ** 31 - 1;
 

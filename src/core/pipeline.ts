@@ -19,7 +19,7 @@ import type { ScanImage } from './input/types';
 import { CAT12_GRID } from './volume/grid';
 import { resampleToGrid } from './volume/resample';
 import { gridToModelTensor, MODEL_INPUT_SHAPE, modelTensorToGrid } from './volume/modelTensor';
-import { decideInput, InputRefused, type GateDecision } from './gate';
+import { decideInput, InputRefused, withoutPreprocessing, type GateDecision } from './gate';
 import type { Volume } from './volume/types';
 import { explain } from './lrp/methods';
 import { methodSpec, unknownMethodMessage, type MethodId } from './lrp/registry';
@@ -32,6 +32,8 @@ import { DEFAULT_ADAPTIVE_PERCENTILE, DEFAULT_DISPLAY_SIGMA, DEFAULT_FIXED_FACTO
 import { regionAndLobeScores, type AtlasRegion, type LabelArray, type LobeScore, type RegionScore } from './analysis/regions';
 import { DEFAULT_COVARIATES, residualize, type CovariateModel, type Covariates } from './analysis/residualize';
 import { differenceMap, mean, meanMaps, meanVectors } from './analysis/combine';
+import { runPreprocessIfWanted, type PreprocessHook } from './preprocess/hook';
+import type { PreprocessResult } from './preprocess';
 
 export { PIPELINE_STAGES, type PipelineProgress, type PipelineStage } from './progress';
 export type { ModelBundle } from './model/bundle';
@@ -78,6 +80,8 @@ export interface PipelineOptions {
   combine?: PipelineCombination;
   onProgress?: (p: PipelineProgress) => void;
   signal?: AbortSignal;
+  /** The raw-T1 stage: its templates and when to run it (default auto: when the scan looks like a raw T1). */
+  preprocess?: PreprocessHook;
 }
 
 /** One analysis of a combined result, with its own prediction. */
@@ -137,6 +141,8 @@ export interface PipelineOutput {
   calibration: Calibration;
   /** Present for a combination: how it was made and each member's own prediction. */
   combination?: PipelineCombinationRecord;
+  /** Present when the raw-T1 stage made the GM map (an approximate CAT12-like map) from the scan. */
+  preprocessed?: PreprocessResult;
 }
 
 function checkAborted(signal?: AbortSignal): void {
@@ -230,10 +236,10 @@ export async function runPipeline(scan: Uint8Array | ScanImage, options: Pipelin
   const primary = options.bundle ?? bundleOfLegacyOptions(options);
   const members = membersOf(primary, method, options.combine);
   for (const m of members) checkInputShape(m.bundle);
-  const covariates = options.covariates ?? DEFAULT_COVARIATES;
+  let covariates = options.covariates ?? DEFAULT_COVARIATES;
   if (members.some((m) => m.bundle.covariateModel)) checkCovariates(covariates);
   const report = (stage: PipelineStage, fraction: number, message?: string) => options.onProgress?.({ stage, fraction, message });
-  const timings: Record<PipelineStage, number> = { reading: 0, grid: 0, forward: 0, relevance: 0, post: 0 };
+  const timings: Record<PipelineStage, number> = { reading: 0, preprocess: 0, grid: 0, forward: 0, relevance: 0, post: 0 };
   let t = performance.now();
   const lap = (stage: PipelineStage) => {
     const now = performance.now();
@@ -251,12 +257,22 @@ export async function runPipeline(scan: Uint8Array | ScanImage, options: Pipelin
   await yieldToHost();
   checkAborted(signal);
 
-  report('grid', 0, 'placing the scan on the model grid');
   // A DICOM series is one 3D volume; a NIfTI file says how many it holds.
   const gate = decideInput(image.volume, image.header ?? { nVolumes: 1 });
-  // 'preprocess' joins 'analyze' here once the raw-T1 stage exists (gate/policy.ts); until then it cannot occur.
-  if (gate.verdict !== 'analyze' && gate.verdict !== 'doubtful') throw new InputRefused(gate);
-  const grid = resampleToGrid(image.volume, CAT12_GRID, 'trilinear').data;
+  const preprocessed = options.preprocess ? await runPreprocessIfWanted(image, gate, options.preprocess, (f, m) => report('preprocess', f, m), signal) : undefined;
+  // Without the raw-T1 stage (a host that gives no templates) a raw T1 is refused like any other image the model is not for.
+  if (!preprocessed && gate.verdict !== 'analyze' && gate.verdict !== 'doubtful') throw new InputRefused(withoutPreprocessing(gate));
+  lap('preprocess');
+  await yieldToHost();
+  checkAborted(signal);
+
+  report('grid', 0, 'placing the scan on the model grid');
+  if (preprocessed) {
+    if (preprocessed.qc.verdict !== 'pass') notices.push(...preprocessed.qc.reasons);
+    // A preprocessed scan brings its own TIV, measured from the scan itself: it replaces the given one.
+    covariates = { ...covariates, tiv: preprocessed.volumes.tiv_ml };
+  }
+  const grid = preprocessed ? preprocessed.gm : resampleToGrid(image.volume, CAT12_GRID, 'trilinear').data;
   lap('grid');
   report('grid', 1);
   await yieldToHost();
@@ -311,6 +327,7 @@ export async function runPipeline(scan: Uint8Array | ScanImage, options: Pipelin
     displayOptions,
     calibration: { ...primary.calibration },
     combination: combined.combination,
+    preprocessed,
   };
 }
 

@@ -7,7 +7,8 @@
  */
 export type VolumeMode = 'glass' | 'render';
 export type ClipAxis = 'none' | 'x' | 'y' | 'z';
-export type BackgroundSource = 'scan' | 'template';
+/** 'warped': the raw-T1 stage's warped scan (only for a preprocessed raw T1; else the scan). */
+export type BackgroundSource = 'scan' | 'template' | 'warped';
 
 export interface NumberOption { kind: 'number'; default: number; min: number; max: number; step: number; doc: string }
 export interface ChoiceOption<T extends string = string> { kind: 'choice'; default: T; values: readonly T[]; doc: string }

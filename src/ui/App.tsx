@@ -18,6 +18,7 @@ import { useT } from './i18n';
 import { ClusterPanel } from './research/ClusterPanel';
 import { RegionTable } from './research/RegionTable';
 import { ExportPanel } from './research/ExportPanel';
+import { QcPanel } from './QcPanel';
 
 export function App() {
   const t = useT();
@@ -41,6 +42,7 @@ export function App() {
           <CovariatesPanel />
           <CombinePanel />
           <ResultDetails />
+          <QcPanel />
           <Readouts />
           <DisplayControls />
           <ClusterPanel />

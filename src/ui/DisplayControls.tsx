@@ -1,5 +1,5 @@
 import { useStore, setView } from '../state/store';
-import type { ClipAxis, NumberOption, VolumeMode } from '../state/viewSettings';
+import type { BackgroundSource, ClipAxis, NumberOption, VolumeMode } from '../state/viewSettings';
 import { DEFAULT_VIEW_SETTINGS, VIEW_OPTIONS } from '../state/viewSettings';
 import { Colorbar } from './Colorbar';
 import { useNumbers, useT } from './i18n';
@@ -28,6 +28,7 @@ export function DisplayControls() {
   const t = useT();
   const v = useStore((s) => s.view);
   const hasTemplate = useStore((s) => s.assets.template8 !== null);
+  const preprocessed = useStore((s) => s.output?.result.preprocessed !== undefined);
   return (
     <section className="panel">
       <h2>{t('display.heading')}</h2>
@@ -42,8 +43,9 @@ export function DisplayControls() {
       <Slider id="contrast" label={t('display.contrast')} option={VIEW_OPTIONS.contrast} value={v.contrast} onChange={(contrast) => setView({ contrast })} />
       <label className="field">
         <span>{t('display.background')}</span>
-        <select value={v.backgroundSource} onChange={(e) => setView({ backgroundSource: e.currentTarget.value as 'scan' | 'template' })}>
-          <option value="scan">{t('display.bgScan')}</option>
+        <select data-testid="background-source" value={v.backgroundSource} onChange={(e) => setView({ backgroundSource: e.currentTarget.value as BackgroundSource })}>
+          <option value="scan">{preprocessed ? t('display.bgGmMap') : t('display.bgScan')}</option>
+          {preprocessed && <option value="warped">{t('display.bgWarped')}</option>}
           <option value="template" disabled={!hasTemplate}>{t('display.bgTemplate')}{hasTemplate ? '' : t('display.notAvailable')}</option>
         </select>
       </label>

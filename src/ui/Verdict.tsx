@@ -73,7 +73,12 @@ function Result() {
   const { result } = output;
   const combo = result.combination;
   const isDiff = combo?.kind === 'difference';
-  const doubtful = result.gate.verdict === 'doubtful';
+  // A raw T1's quality control can doubt the map made from it, as the gate can doubt a scan.
+  const qcDoubtful = result.preprocessed?.verdict === 'doubtful';
+  const doubtful = result.gate.verdict === 'doubtful' || qcDoubtful;
+  const warnings = [...(result.gate.verdict === 'doubtful' ? result.gate.reasons : []), ...(qcDoubtful ? result.preprocessed!.reasons : [])];
+  const warned = new Set(warnings.map((w) => w.text));
+  const notices = result.notices.filter((n) => !warned.has(n.text));
   const label = combo?.kind === 'average' ? t('result.meanLikelihood', { n: combo.members.length }) : isDiff ? t('result.differenceLikelihood') : t('result.likelihood');
   return (
     <div className="verdict-result">
@@ -86,13 +91,14 @@ function Result() {
         {doubtful && (
           <div className="input-warning" data-testid="input-warning" role="alert">
             <strong>{t('verdict.warningTitle')}</strong>
-            {result.gate.reasons.map((r) => <span key={r.key}> {tm(r)}</span>)}
+            {warnings.map((r) => <span key={r.key}> {tm(r)}</span>)}
           </div>
         )}
         <p className="disclaimer" role="note">{t(DISCLAIMER[result.provenance])}</p>
-        {result.notices.length > 0 && (
+        {result.preprocessed && <p className="disclaimer" data-testid="prediction-approx" role="note">{tm(result.preprocessed.label)}</p>}
+        {notices.length > 0 && (
           <ul className="notices" data-testid="notices">
-            {result.notices.map((n) => <li key={n.text}>{tm(n)}</li>)}
+            {notices.map((n) => <li key={n.text}>{tm(n)}</li>)}
           </ul>
         )}
       </div>

@@ -4,6 +4,7 @@ import type { MessageKey } from './i18n';
 
 export const STAGE_KEY: Record<string, MessageKey> = {
   reading: 'stage.reading',
+  preprocess: 'stage.preprocess',
   grid: 'stage.grid',
   forward: 'stage.forward',
   relevance: 'stage.relevance',

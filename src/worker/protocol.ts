@@ -49,6 +49,23 @@ export interface PipelineRequest {
   compareWith?: { modelId: string; method: string };
 }
 
+/** What the page shows of the raw-T1 stage (an approximate CAT12-like map, never called CAT12). */
+export interface PreprocessedView {
+  label: Message;
+  verdict: 'pass' | 'doubtful' | 'fail';
+  reason: Message;
+  reasons: Message[];
+  figures: Record<string, number>;
+  volumes: { gm_ml: number; wm_ml: number; csf_ml: number; tiv_ml: number };
+  seconds: Record<string, number>;
+  /** The warped, bias-corrected scan on the grid as an R8 texture (the "warped T1" background). */
+  warped8: Uint8Array;
+  /** The QC picture: slices of the warped scan with the template's outline (RGBA). */
+  montage: { width: number; height: number; rgba: Uint8ClampedArray };
+  /** mwp1.nii.gz, wm.nii.gz, csf.nii.gz, qc.json, for export. */
+  files: { name: string; bytes: Uint8Array }[];
+}
+
 /** How a combined result was made, with each member's own prediction (the pipeline's record). */
 export type Combination = PipelineCombinationRecord;
 
@@ -88,6 +105,8 @@ export interface PipelineResult {
   displayOptions: DisplayOptions;
   /** The (first) model's temperature calibration; temperature 1 when it has none. */
   calibration: Calibration;
+  /** Present when the scan was a raw T1 made into a GM map by the raw-T1 stage. */
+  preprocessed?: PreprocessedView;
 }
 
 /**

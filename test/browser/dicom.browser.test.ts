@@ -19,17 +19,9 @@ import type { Browser, Download, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { folderFiles, DICOM_FIXTURES, PATIENT_ID, PATIENT_NAME, seriesFiles } from '../dicom/fixtures';
 import { buildAndServe, launchBrowser, SHOTS } from './harness';
-import { RAW_T1_VERDICT } from '../../src/core/gate';
 
-/**
- * The fixtures' series are whole-head T1 and T2 scans. Until the raw-T1 stage exists the input gate
- * refuses them (src/core/gate/policy.ts): the page then shows the refusal, not a percentage, and has
- * nothing to export; the tests of results and exports run once the gate lets such scans through.
- */
-const T1_ANALYSED = RAW_T1_VERDICT !== 'refuse';
-if (!T1_ANALYSED) console.log('[skip] DICOM result and export checks: the input gate refuses whole-head T1 scans until the raw-T1 stage exists (RAW_T1_VERDICT).');
-/** The verdict block once the read series has been through the gate: a result, or its refusal. */
-const verdictOf = (page: Page) => page.getByTestId(T1_ANALYSED ? 'prediction' : 'refusal');
+/** The verdict block once the read series has been through the gate and the raw-T1 stage: a result. */
+const verdictOf = (page: Page) => page.getByTestId('prediction');
 import type { StaticServer } from './staticServer';
 
 let browser: Browser;
@@ -112,12 +104,11 @@ describe('DICOM in the app', () => {
     await verdictOf(page).waitFor({ timeout: 180_000 });
     await idle();
     expect(await page.locator('.scan-name').textContent()).toContain('T1 MPRAGE ax (series 3)');
-    if (!T1_ANALYSED) expect(await page.getByTestId('refusal').textContent()).toMatch(/whole-head T1 scan/);
     await page.evaluate(() => document.querySelector('.side-panel')?.scrollTo(0, 0));
     await page.screenshot({ path: join(SHOTS, 'dicom-series.png') });
   });
 
-  it.skipIf(!T1_ANALYSED)('no export carries the patient name or ID', async () => {
+  it('no export carries the patient name or ID', async () => {
     expectNoPatient('NIfTI on the grid', await download('export-nifti'));
     await page.getByTestId('export-nifti-kind').selectOption('raw-scan');
     expectNoPatient('NIfTI in the scan space', await download('export-nifti'));
@@ -155,7 +146,7 @@ describe('DICOM in the app', () => {
     await idle();
     expect(await page.getByTestId('scan-notices').textContent()).toMatch(/neither NIfTI nor DICOM: notes\.txt/);
     expect(await verdictOf(page).count()).toBe(1);
-    if (T1_ANALYSED) await expectSameAsNode('jpeg-lossless', JSON.parse((await download('export-report')).toString('utf8')));
+    await expectSameAsNode('jpeg-lossless', JSON.parse((await download('export-report')).toString('utf8')));
   });
 
   it('"Open DICOM folder" reads compressed series (the worker\'s WebAssembly codecs) bit for bit as Node does', async () => {
@@ -174,7 +165,7 @@ describe('DICOM in the app', () => {
       expect(await page.getByTestId('error').count()).toBe(0);
       expect(await page.locator('.scan-name').textContent()).toContain('T1 sag compressed (series 8)');
       // Node here runs the codecs' JavaScript builds, the worker their WebAssembly builds.
-      if (T1_ANALYSED) await expectSameAsNode(series, JSON.parse((await download('export-report')).toString('utf8')));
+      await expectSameAsNode(series, JSON.parse((await download('export-report')).toString('utf8')));
       else expect(await page.getByTestId('refusal').textContent()).toContain('T1 sag compressed (series 8)');
     }
   });

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { CAT12_GRID } from '../../src/core/volume/grid';
-import { decideInput, InputRefused, RAW_T1_VERDICT, type GateDecision } from '../../src/core/gate';
+import { decideInput, InputRefused, withoutPreprocessing, type GateDecision } from '../../src/core/gate';
 import { InputError } from '../../src/core/errors';
 import { readNifti } from '../../src/core/nifti';
 import { applyToPoint } from '../../src/core/volume/affine';
@@ -79,7 +79,7 @@ describe('decideInput on synthetic images', () => {
     const rand = rng(3);
     const v = fromWorld([91, 109, 91], RAS2, (x, y, z) => t1Head(x, y, z, rand));
     const d = decide(v);
-    expect(d).toMatchObject({ scanClass: 'raw-t1', verdict: RAW_T1_VERDICT });
+    expect(d).toMatchObject({ scanClass: 'raw-t1', verdict: 'preprocess' });
     expect(d.reasons[0]!.text).toMatch(/whole-head T1 scan.*CAT12.*\(mwp1\)/);
     // the same scan stored as 0..255 bytes
     const bytes = { ...v, data: Uint8Array.from(v.data, (x) => Math.min(255, Math.round(x * 0.25))) };
@@ -127,11 +127,12 @@ describe('decideInput on images made from the Colin27 and demo assets', () => {
     for (const id of ['demo-01-CN', 'demo-03-AD', 'demo-08-MCI']) expect(decideFile(demoGm(id))).toMatchObject({ scanClass: 'gm-on-grid', verdict: 'analyze', reasons: [] });
   });
 
-  it('a whole-head T1 (Colin27) is a raw T1: refused until the raw-T1 stage exists, asking for a CAT12 map', () => {
+  it('a whole-head T1 (Colin27) is a raw T1 for the raw-T1 stage; without that stage it is refused, asking for a CAT12 map', () => {
     const d = decideFile(wholeHeadT1());
     expect(d.scanClass).toBe('raw-t1');
-    expect(d.verdict).toBe(RAW_T1_VERDICT);
-    if (RAW_T1_VERDICT === 'refuse') expect(d.reasons[0]).toMatchObject({ key: 'gate.rawT1', text: expect.stringMatching(/provide its modulated gray-matter map \(mwp1\)/) });
+    expect(d.verdict).toBe('preprocess');
+    expect(d.reasons[0]).toMatchObject({ key: 'gate.rawT1Preprocess', text: expect.stringMatching(/approximation of CAT12 \(not CAT12 itself\)/) });
+    expect(withoutPreprocessing(d)).toMatchObject({ verdict: 'refuse', reasons: [{ key: 'gate.rawT1', text: expect.stringMatching(/provide its modulated gray-matter map \(mwp1\)/) }] });
     expect(d.figures.whiteMatterRatio).toBeGreaterThan(0.35);
     expect(d.figures.insideFraction).toBeLessThan(0.93);
   });

@@ -105,3 +105,9 @@ function decideVolume(volume: Volume): GateDecision {
   if (doubts.length === 0) return decided(gmClass, 'analyze', [], figures);
   return decided(doubts[0]![0], 'doubtful', doubts.map((d) => d[1]), figures);
 }
+
+/** The decision for a host that cannot run the raw-T1 stage: a raw T1 is refused, asking for a CAT12 map. */
+export function withoutPreprocessing(gate: GateDecision): GateDecision {
+  if (gate.verdict !== 'preprocess') return gate;
+  return { ...gate, verdict: 'refuse', reasons: [say('gate.rawT1')] };
+}
