@@ -49,4 +49,6 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then((code) => process.exit(code));
+// Exit once stdout has drained: on POSIX a pipe is written asynchronously, and process.exit would
+// cut a long listing (batch --dry-run) short. Exiting explicitly ends kernel worker threads too.
+main(process.argv.slice(2)).then((code) => process.stdout.write('', () => process.exit(code)));
