@@ -1,7 +1,11 @@
 /** File access shared by the CLI commands: reading scans with clear errors, parsing options. */
 import { readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { parseAtlas, ATLAS_LABELS_PATH, ATLAS_NAMES_PATH } from '../core/atlas';
 import { InputError } from '../core/errors';
+import type { Atlas } from '../core/pipeline';
+import { REPO_ROOT } from '../training/node/assets';
 
 /** Node cannot read files beyond 2 GiB into one buffer; anything that large is not a single scan anyway. */
 const MAX_FILE_BYTES = 2 ** 31 - 1;
@@ -34,4 +38,13 @@ export function parseOptions<T extends NonNullable<ParseArgsConfig['options']>>(
     const message = e instanceof Error ? e.message.split('\n')[0] : String(e);
     throw new InputError(`${command}: ${message}; run "relevance-viewer ${command} --help" for usage.`);
   }
+}
+
+/** The AAL atlas the app ships (public/atlas), for region scores. */
+export async function loadAtlasFromRepo(): Promise<Atlas> {
+  const [labels, names] = await Promise.all([
+    readFile(join(REPO_ROOT, 'public', ATLAS_LABELS_PATH)),
+    readFile(join(REPO_ROOT, 'public', ATLAS_NAMES_PATH), 'utf8'),
+  ]);
+  return parseAtlas(new Uint8Array(labels), names);
 }

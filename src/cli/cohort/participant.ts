@@ -5,9 +5,7 @@
  * temporary name and renamed; a failing subject is recorded under logs/ and the others go on.
  */
 import { existsSync, readFileSync, rmSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseAtlas, ATLAS_LABELS_PATH, ATLAS_NAMES_PATH } from '../../core/atlas';
 import { DEFAULT_COVARIATES, type Covariates } from '../../core/analysis/residualize';
 import { datasetDescription, failureFile, modelDisclaimer, subjectFiles, subjectSidecar, taskLogFile } from '../../core/cohort/derivatives';
 import { shardOf, type Shard } from '../../core/cohort/shard';
@@ -20,7 +18,7 @@ import type { PlanarExecutor } from '../../core/planar/executor';
 import { writeNifti } from '../../core/nifti';
 import type { Atlas } from '../../core/pipeline';
 import { CAT12_GRID } from '../../core/volume/grid';
-import { readScanFile } from '../files';
+import { loadAtlasFromRepo, readScanFile } from '../files';
 import { REPO_ROOT } from '../loadModelNode';
 import { inputPath, type Dataset } from './dataset';
 import { removeStaleTemporaries, writeAtomic } from './fsio';
@@ -48,14 +46,6 @@ const UNAVAILABLE: Record<string, string> = {
 /** The pipeline refuses to give a number for an image the model was not made for. */
 const REFUSED_KINDS = new Set(['raw-t1', 'not-mni']);
 
-async function loadAtlas(): Promise<Atlas> {
-  const [labels, names] = await Promise.all([
-    readFile(join(REPO_ROOT, 'public', ATLAS_LABELS_PATH)),
-    readFile(join(REPO_ROOT, 'public', ATLAS_NAMES_PATH), 'utf8'),
-  ]);
-  return parseAtlas(new Uint8Array(labels), names);
-}
-
 interface Engine {
   model: BatchModel;
   atlas: Atlas;
@@ -71,7 +61,7 @@ async function startTask(o: ParticipantOptions): Promise<Engine> {
     import('../../core/pipeline'), import('../wasmEngineNode'), import('./modelNode'),
   ]);
   const engine = await startEngineNode(o.backend, o.threads);
-  const [model, atlas] = await Promise.all([loadBatchModel(o.model), loadAtlas()]);
+  const [model, atlas] = await Promise.all([loadBatchModel(o.model), loadAtlasFromRepo()]);
   for (const n of model.notices) o.log(`note: ${n}`);
   const executor = await engine.executorFor(model.model);
   return { model, atlas, run: runPipeline, ...(executor ? { executor } : {}), engineName: engine.name, tfjsBackend: engine.tfjsBackend };

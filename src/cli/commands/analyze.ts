@@ -6,17 +6,16 @@
  * input.nii.gz (what the model saw, on the grid) and regions.csv — in <dir> for one scan, in
  * <dir>/<scan name>/ for several. The model is loaded once.
  */
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { parseAtlas, ATLAS_LABELS_PATH, ATLAS_NAMES_PATH } from '../../core/atlas';
 import { InputError } from '../../core/errors';
 import { METHODS, type MethodId } from '../../core/lrp/methods';
 import { writeNifti } from '../../core/nifti';
 import { runPipeline, type PipelineOutput } from '../../core/pipeline';
 import { regionsCsv } from '../../core/analysis/tables';
 import { CAT12_GRID } from '../../core/volume/grid';
-import { parseOptions, readScanFile } from '../files';
-import { REPO_ROOT, resolveModel } from '../loadModelNode';
+import { loadAtlasFromRepo, parseOptions, readScanFile } from '../files';
+import { resolveModel } from '../loadModelNode';
 import { startEngineNode } from '../wasmEngineNode';
 
 const USAGE = `usage: relevance-viewer analyze <scan.nii[.gz]>... --out <dir> [--model <dir|model.json|file.h5|seeded>]
@@ -28,14 +27,6 @@ const USAGE = `usage: relevance-viewer analyze <scan.nii[.gz]>... --out <dir> [-
 
 export function scanStem(path: string): string {
   return basename(path).replace(/\.nii(\.gz)?$/i, '').replace(/\.gz$/i, '');
-}
-
-async function loadAtlasFromRepo() {
-  const [labels, names] = await Promise.all([
-    readFile(join(REPO_ROOT, 'public', ATLAS_LABELS_PATH)),
-    readFile(join(REPO_ROOT, 'public', ATLAS_NAMES_PATH), 'utf8'),
-  ]);
-  return parseAtlas(new Uint8Array(labels), names);
 }
 
 function resultJson(out: PipelineOutput, scanPath: string, modelLabel: string, backend: string) {

@@ -5,7 +5,7 @@
  * writes BIDS derivatives; the group level summarizes them (AUCs, relevance-volume correlation,
  * group maps, an HTML report). Under SLURM each array task takes its share of the subjects.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { failureFile, subjectFiles } from '../../core/cohort/derivatives';
 import { parseShard, shardFromSlurm, WHOLE, type Shard } from '../../core/cohort/shard';
@@ -137,6 +137,8 @@ export async function run(args: string[]): Promise<number> {
       ...(o.partition ? { partition: o.partition } : {}),
     });
     const code = join(outDir, 'code');
+    // SLURM opens each task's --output file before the task starts: its folder must exist.
+    mkdirSync(join(outDir, 'logs'), { recursive: true });
     writeAtomic(join(code, 'participant.sbatch'), scripts.participant);
     writeAtomic(join(code, 'group.sbatch'), scripts.group);
     writeAtomic(join(code, 'submit.sh'), scripts.submit);
