@@ -217,11 +217,15 @@ describe('cli batch', () => {
   });
 
   it('bad input: one line on stderr, exit 2', () => {
-    for (const args of [[join(tmp, 'nope'), out, 'participant'], [bids, out, 'everything'], [bids, out, 'participant', '--shard', '3/3']]) {
+    for (const args of [
+      [join(tmp, 'nope'), out, 'participant'], [bids, out, 'everything'], [bids, out, 'participant', '--shard', '3/3'],
+      [bids, out, 'participant', '--model', 'seeded'], // the folder holds the demo model's results: not mixed, not skipped
+    ]) {
       const r = spawnSync(join(ROOT, 'node_modules', '.bin', 'tsx'), [join(ROOT, 'src', 'cli', 'main.ts'), 'batch', ...args], { encoding: 'utf8', cwd: ROOT });
       expect(r.status).toBe(2);
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
       expect(r.stderr).toMatch(/^error: /);
     }
+    expect(cli('batch', bids, out, 'participant', '--model', 'seeded').stderr).toMatch(/holds results of another model or method \(sub-01: models\/demo, paper\)/);
   });
 });

@@ -67,6 +67,10 @@ export function runGroupLevel(o: GroupOptions): { analysed: number; failed: numb
     if (existsSync(sidecarPath)) {
       const c = JSON.parse(readFileSync(sidecarPath, 'utf8')) as Sidecar;
       first ??= c;
+      if (c.Model.SHA256 !== first.Model.SHA256 || c.Method !== first.Method) {
+        // Group statistics over different models or methods would compare unlike numbers.
+        throw new InputError(`${s.key} was analysed with ${c.Model.Id} (${c.Method}), earlier subjects with ${first.Model.Id} (${first.Method}); use one output folder per model and method.`);
+      }
       const group = c.Group ?? undefined;
       rows.push({
         key: s.key, ...(group ? { group } : {}), probability: c.Probability, hippocampusRelevance: c.HippocampusRelevance,

@@ -117,8 +117,16 @@ export async function runParticipantLevel(o: ParticipantOptions): Promise<TaskSu
   const mine = shardOf(o.dataset.subjects, o.shard);
   const description = join(o.outDir, 'dataset_description.json');
   if (!existsSync(description)) writeAtomic(description, JSON.stringify(datasetDescription(VERSION, o.dataset.name), null, 2) + '\n');
+  const { modelSha256 } = await import('./modelNode');
+  const sha256 = modelSha256(o.model);
   const todo = mine.filter((s) => {
-    if (!existsSync(join(o.outDir, subjectFiles(s).sidecar))) return true;
+    const sidecar = join(o.outDir, subjectFiles(s).sidecar);
+    if (!existsSync(sidecar)) return true;
+    // Skipping is only right for results of this very model and method.
+    const earlier = JSON.parse(readFileSync(sidecar, 'utf8')) as { Model: { Id: string; SHA256: string }; Method: string };
+    if (earlier.Model.SHA256 !== sha256 || earlier.Method !== o.method) {
+      throw new InputError(`${o.outDir} holds results of another model or method (${s.key}: ${earlier.Model.Id}, ${earlier.Method}); give a new output folder.`);
+    }
     o.log(`skip ${s.key}: finished earlier`);
     return false;
   });

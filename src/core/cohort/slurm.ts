@@ -14,10 +14,12 @@ export interface TaskFigures {
 }
 
 /**
- * Measured with `scripts/bench-cohort.ts` on a 2-vCPU machine (wasm-simd, 1 thread, GM-map input, paper
- * method); used when no pilot run's task logs are at hand. See docs/cohorts.md.
+ * Measured with `scripts/bench-cohort.ts` on a shared 2-vCPU machine (wasm-simd, 1 thread, GM-map input,
+ * paper method): 2.9 s per subject at moderate load, 9.4 s under heavy load (we take the slow one),
+ * process start with tfjs about 6 s, peak RSS 450 MB. Used when no pilot run's task logs are at hand
+ * (docs/cohorts.md); sizeArray adds the head-room.
  */
-export const MEASURED_GM_MAP_TASK: TaskFigures = Object.freeze({ secondsPerSubject: 2.0, startupSeconds: 6, peakRssMb: 700 });
+export const MEASURED_GM_MAP_TASK: TaskFigures = Object.freeze({ secondsPerSubject: 9.4, startupSeconds: 6, peakRssMb: 450 });
 
 export interface Sizing {
   tasks: number;
