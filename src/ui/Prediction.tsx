@@ -22,6 +22,15 @@ export function Prediction() {
     );
   }
   const { result } = output;
+  if (result.fromFile) {
+    return (
+      <section className="panel">
+        <h2>{t('result.heading')}</h2>
+        <p className="map-from-file" data-testid="map-from-file">{t('result.mapFromFile', { name: result.fromFile })}</p>
+        <p className="disclaimer" role="note">{t('result.mapFromFileNote')}</p>
+      </section>
+    );
+  }
   const combo = result.combination;
   const isDiff = combo?.kind === 'difference';
   const pct = (result.probability * 100).toFixed(1);

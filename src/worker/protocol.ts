@@ -77,6 +77,8 @@ export interface PipelineResult {
   provenance: ModelProvenance;
   /** The model's display post-processing (absent: the paper's fixed x500); combined maps reuse it. */
   displayOptions?: DisplayOptions;
+  /** Set when the map was read from this file (a precomputed *_statmap), not computed: no model ran, probability is NaN. */
+  fromFile?: string;
 }
 
 export type RunPipeline = (

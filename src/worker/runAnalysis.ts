@@ -6,7 +6,9 @@
 import wasmPlainUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreadedUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
-import { ATLAS_LABELS_PATH, ATLAS_NAMES_PATH, parseAtlasLabels, parseAtlasNames } from '../core/atlas';
+import { ATLAS_LABELS_PATH, ATLAS_NAMES_PATH, parseAtlasLabels, parseAtlasNames, TEMPLATE_T1_PATH } from '../core/atlas';
+import { isStatmapFile, statmapOnGrid } from '../core/cohort/statmap';
+import { readNifti } from '../core/nifti';
 import { InputError } from '../core/errors';
 import { METHODS, type MethodId } from '../core/lrp/methodList';
 import { threadsSupported } from '../core/kernels/wasm/index';
@@ -20,8 +22,9 @@ import { runPipeline, type Atlas } from '../core/pipeline';
 import type { DisplayOptions } from '../core/analysis/scale';
 import { startWasmEngine, type PlanarExecutor } from '../core/planar/index';
 import { isSoftwareRenderer, webglRenderer } from './webglRenderer';
-import type { PipelineProgress, PipelineRequest, PipelineResult } from './protocol';
+import { GRID_VOXELS, type PipelineProgress, type PipelineRequest, type PipelineResult } from './protocol';
 import { DEFAULT_COVARIATES } from '../core/analysis/residualize';
+import { regionAndLobeScores } from '../core/analysis/regions';
 import { isImportedModelId } from './habitsProtocol';
 import { loadImported } from './importH5';
 import { covariateModelAt } from './covariates';
@@ -202,6 +205,21 @@ export function atlasLabels(): Promise<Uint8Array> {
   return atlasLabelsReady;
 }
 
+let templateReady: Promise<Float32Array> | null = null;
+
+/** The Colin27 T1 on the grid (the page's background), fetched once; a failed load is retried later. */
+export function templateOnGrid(): Promise<Float32Array> {
+  if (!templateReady) {
+    templateReady = fetchOk(TEMPLATE_T1_PATH).then(async (r) => {
+      const img = readNifti(new Uint8Array(await r.arrayBuffer()));
+      if (img.volume.data.length !== GRID_VOXELS) throw new Error('not on the 121x145x121 grid');
+      return img.volume.data;
+    });
+    templateReady.catch(() => { templateReady = null; });
+  }
+  return templateReady;
+}
+
 /** Region scores need the atlas; without it (e.g. a trimmed deployment) results simply lack them. */
 function getAtlas(): Promise<Atlas | null> {
   atlasReady ??= (async () => {
@@ -223,6 +241,7 @@ export function runAnalysis(
   onProgress: (p: PipelineProgress) => void,
   signal: AbortSignal,
 ): Promise<PipelineResult> {
+  if (isStatmapFile(req.fileName)) return openStatmap(req);
   if (req.averageModelIds?.length || req.compareWith) return runCombined(req, onProgress, signal, runSingle);
   return runSingle(req, onProgress, signal);
 }
@@ -268,5 +287,21 @@ async function runSingle(
     residualizedWith: covariates,
     displayOptions: display,
     provenance,
+  };
+}
+
+/**
+ * A precomputed map (e.g. a batch group report's *_statmap.nii.gz) shown as the overlay over the
+ * template, with its region scores; no model runs, so there is no probability.
+ */
+async function openStatmap(req: PipelineRequest): Promise<PipelineResult> {
+  const [{ map, display, notices }, background, atlas] = await Promise.all([
+    Promise.resolve().then(() => statmapOnGrid(req.scanBytes)), templateOnGrid().catch(() => new Float32Array(GRID_VOXELS)), getAtlas(),
+  ]);
+  return {
+    background: background.slice(), relevance: map, display, logits: [], probability: Number.NaN,
+    modelLabel: req.fileName, methodLabel: '', notices, timings: {}, backend: 'none',
+    ...(atlas ? { regions: regionAndLobeScores(map, atlas.labels, atlas.regions) } : {}),
+    provenance: 'imported', fromFile: req.fileName,
   };
 }

@@ -49,7 +49,8 @@ export function ExportPanel() {
       threshold: s.view.threshold,
       minClusterSize: useResearch.getState().settings.minClusterSize,
       overlayHidden: s.view.hideOverlay,
-      probabilityPct: (s.output.result.probability * 100).toFixed(1),
+      // A map opened from a file has no probability (NaN): the caption says so with a dash.
+      probabilityPct: Number.isFinite(s.output.result.probability) ? (s.output.result.probability * 100).toFixed(1) : '—',
       subtitle: `${s.scan?.name ?? ''} · ${s.output.result.modelLabel} · ${s.output.result.methodLabel}`,
     });
     downloadBlob(blob, `${stem(s.scan?.name)}_views.png`);
