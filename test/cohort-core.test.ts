@@ -13,10 +13,16 @@ import { parseShard, shardFromSlurm, shardOf } from '../src/core/cohort/shard';
 import { sizeArray, slurmScripts, shellQuote } from '../src/core/cohort/slurm';
 import { auc, aucOfGroups, aucWithInterval, pearson, pearsonWithInterval, quantileSorted, rocCurve } from '../src/core/cohort/stats';
 import { parseTable, toTsv } from '../src/core/cohort/tables';
+import { isStatmapFile, statmapOnGrid } from '../src/core/cohort/statmap';
 import { gridVoxelMm3 } from '../src/core/cohort/volumes';
+import { subjectFiles } from '../src/core/cohort/derivatives';
+import { writeNifti } from '../src/core/nifti';
+import { CAT12_GRID } from '../src/core/volume/grid';
 import { InputError } from '../src/core/errors';
 import { mulberry32 } from '../src/core/random';
 import { decodePng } from './browser/png';
+import { mismatches } from './helpers/arrays';
+import { maxAbs } from '../src/core/cohort/slices';
 
 const participants = parseTable([
   'participant_id\tage\tsex\tgroup\ttiv',
@@ -236,5 +242,32 @@ describe('tables, PNG, report and sbatch scripts', () => {
     expect(s.participant).toContain(`exec /x/tsx /x/main.ts batch /b '/o it'\\''s' participant`);
     expect(s.submit).toContain('--dependency=afterok:"$array"');
     expect(shellQuote('a b')).toBe("'a b'");
+  });
+});
+
+describe('derivative names and maps opened on the page', () => {
+  it('names outputs after the subject and session, in IXI549Space, relevance as _statmap', () => {
+    expect(subjectFiles({ id: '01', session: 'bl', key: 'sub-01_ses-bl' })).toEqual({
+      dir: 'sub-01/ses-bl/anat',
+      relevance: 'sub-01/ses-bl/anat/sub-01_ses-bl_space-IXI549Space_desc-relevance_statmap.nii.gz',
+      sidecar: 'sub-01/ses-bl/anat/sub-01_ses-bl_space-IXI549Space_desc-relevance_statmap.json',
+      input: 'sub-01/ses-bl/anat/sub-01_ses-bl_space-IXI549Space_label-GM_desc-modelinput_probseg.nii.gz',
+      regions: 'sub-01/ses-bl/anat/sub-01_ses-bl_space-IXI549Space_atlas-AAL_desc-relevance_regions.tsv',
+    });
+    expect(isStatmapFile('group-AD_space-IXI549Space_desc-meanrelevance_statmap.nii.gz')).toBe(true);
+    expect(isStatmapFile('sub-01_T1w.nii.gz')).toBe(false);
+  });
+
+  it('a map on the grid is taken as is (NaN as 0) and scaled to [-1, 1] for display', () => {
+    const n = CAT12_GRID.dims[0] * CAT12_GRID.dims[1] * CAT12_GRID.dims[2];
+    const data = new Float32Array(n);
+    for (let v = 0; v < n; v += 97) data[v] = ((v % 7) - 3) * 0.01;
+    data[5] = NaN;
+    const { map, display } = statmapOnGrid(writeNifti({ dims: CAT12_GRID.dims, affine: CAT12_GRID.affine, data }, { datatype: 'float32', gzip: true }));
+    expect(map[5]).toBe(0);
+    data[5] = 0;
+    expect(mismatches(map, data)).toBe(0);
+    expect(maxAbs(display)).toBeLessThanOrEqual(1);
+    expect(display.some((x) => x !== 0)).toBe(true);
   });
 });
