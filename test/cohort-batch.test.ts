@@ -189,6 +189,23 @@ describe('cli batch', () => {
     expect(treeDifferences(out, resumed, participantFiles)).toEqual([]);
   }, 600_000);
 
+  it('a CSV manifest works the same way: the same maps, its own paths as Sources', () => {
+    const manifest = join(bids, 'two.csv'); // paths relative to the manifest's folder
+    writeFileSync(manifest, 'path,id,group,age,sex,tiv,field\n' + ['01', '03'].map((id) => {
+      const m = metas[Number(id) - 1]!;
+      return `derivatives/cat12/sub-${id}/anat/mwp1sub-${id}_T1w.nii.gz,${id},${m.group},${m.age},${m.sex},${m.tiv},${m.field}`;
+    }).join('\n') + '\n');
+    const fromManifest = join(tmp, 'manifest-out');
+    const r = cli('batch', manifest, fromManifest, 'participant');
+    expect(r.code, r.stderr).toBe(0);
+    for (const id of ['01', '03']) {
+      expect(readFileSync(relevanceOf(fromManifest, id)).equals(readFileSync(relevanceOf(out, id)))).toBe(true);
+      const a = JSON.parse(readFileSync(sidecarOf(fromManifest, id), 'utf8')), b = JSON.parse(readFileSync(sidecarOf(out, id), 'utf8'));
+      expect(a.Sources).toEqual([`derivatives/cat12/sub-${id}/anat/mwp1sub-${id}_T1w.nii.gz`]);
+      expect({ ...a, Sources: null }).toEqual({ ...b, Sources: null });
+    }
+  });
+
   it('--dry-run lists 10 000 subjects of a manifest with their inputs and shards, running nothing', () => {
     const manifest = join(tmp, 'manifest.csv');
     const lines = ['path,id,group,age,sex,tiv,field'];

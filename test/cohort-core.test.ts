@@ -75,11 +75,13 @@ describe('manifest', () => {
       'scans/a/mwp1a.nii.gz,A1,CN,70,F,1500,3',
       '"scans/b, with comma/b_T1w.nii",B2,AD,n/a,M,,1.5',
       'dicoms/c3,C3,MCI,72,,,',
+      'cat12/mri/mwp1sub-D4_T1w.nii,D4,AD,,,,',
     ].join('\n'), 'm.csv');
     expect(s.map((x) => [x.key, x.input!.kind, x.input!.path])).toEqual([
       ['sub-A1', 'gm-map', 'scans/a/mwp1a.nii.gz'],
       ['sub-B2', 'raw-t1', 'scans/b, with comma/b_T1w.nii'],
       ['sub-C3', 'dicom', 'dicoms/c3'],
+      ['sub-D4', 'gm-map', 'cat12/mri/mwp1sub-D4_T1w.nii'], // CAT12's prefix wins over the source's _T1w
     ]);
     expect(s[0]!.covariates).toEqual({ age: 70, sex: 1, tiv: 1500, field: 3 });
     expect(s[1]!.covariates).toEqual({ sex: 0, field: 1.5 });

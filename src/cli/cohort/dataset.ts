@@ -28,7 +28,9 @@ export function readDataset(source: string, participantLabels?: readonly string[
   if (!isDir) {
     if (!/\.csv$/i.test(source)) throw new InputError(`${source} is a file but not a .csv manifest; give a BIDS dataset folder or a manifest .csv.`);
     const root = dirname(resolve(source));
-    return { kind: 'manifest', root, name: basename(source), subjects: parseManifest(readFileSync(source, 'utf8'), basename(source), labels) };
+    const subjects = parseManifest(readFileSync(source, 'utf8'), basename(source), labels);
+    if (!subjects.length) throw new InputError(`${source} lists no subjects${labels ? ' with the labels given' : ''}; add one line per scan under the header.`);
+    return { kind: 'manifest', root, name: basename(source), subjects };
   }
   const root = resolve(source);
   const tsv = join(root, 'participants.tsv');

@@ -63,7 +63,8 @@ export function runGroupLevel(o: GroupOptions): { analysed: number; failed: numb
   for (const s of o.dataset.subjects) {
     const files = subjectFiles(s);
     const sidecarPath = join(o.outDir, files.sidecar);
-    const base = [`sub-${s.id}`, s.session, s.group, s.covariates.age, s.covariates.sex, s.covariates.tiv, s.covariates.field];
+    const sex = s.covariates.sex === 1 ? 'F' : s.covariates.sex === 0 ? 'M' : undefined; // BIDS participants.tsv spelling
+    const base = [`sub-${s.id}`, s.session, s.group, s.covariates.age, sex, s.covariates.tiv, s.covariates.field];
     if (existsSync(sidecarPath)) {
       const c = JSON.parse(readFileSync(sidecarPath, 'utf8')) as Sidecar;
       first ??= c;

@@ -2,7 +2,8 @@
  * A CSV manifest instead of a BIDS dataset (pure): one line per scan with the columns
  * path, id, group, age, sex, tiv, field (only path and id are required; optional: session, kind,
  * hippocampal_volume). `kind` is gm-map, raw-t1 or dicom; without it a folder or .zip is DICOM, a
- * name ending in _T1w.nii[.gz] a raw T1, any other NIfTI a gray-matter map.
+ * CAT12 mwp1* map a gray-matter map, a name ending in _T1w.nii[.gz] a raw T1, any other NIfTI a
+ * gray-matter map.
  */
 import { InputError } from '../errors';
 import { subjectColumns, subjectKey, type CohortSubject, type InputKind } from './subjects';
@@ -12,6 +13,8 @@ const KINDS: readonly InputKind[] = ['gm-map', 'raw-t1', 'dicom'];
 
 export function guessInputKind(path: string): InputKind | null {
   if (/\.zip$/i.test(path) || /\/$/.test(path) || !/\.[A-Za-z0-9]+$/.test(path.slice(path.lastIndexOf('/') + 1))) return 'dicom';
+  // CAT12 keeps the source's name after its prefix (mwp1sub-01_T1w.nii): the prefix decides.
+  if (/^mwp1[^/]*\.nii(\.gz)?$/i.test(path.slice(path.lastIndexOf('/') + 1))) return 'gm-map';
   if (/_T1w\.nii(\.gz)?$/i.test(path)) return 'raw-t1';
   if (/\.nii(\.gz)?$/i.test(path)) return 'gm-map';
   if (/\.dcm$/i.test(path)) return 'dicom';
