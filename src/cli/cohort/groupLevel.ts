@@ -9,7 +9,7 @@ import { failureFile, GROUP_DIR, SPACE, subjectFiles } from '../../core/cohort/d
 import { differenceMap, groupSummary, MeanMap, type SubjectRow } from '../../core/cohort/group';
 import { encodePngRgb } from '../../core/cohort/png';
 import { reportHtml, type ReportMapImage } from '../../core/cohort/report';
-import { sliceRgb, maxAbs, type Plane } from '../../core/cohort/slices';
+import { robustScale, sliceRgb, type Plane } from '../../core/cohort/slices';
 import { toTsv } from '../../core/cohort/tables';
 import { InputError } from '../../core/errors';
 import { readNifti, writeNifti } from '../../core/nifti';
@@ -127,11 +127,11 @@ export function runGroupLevel(o: GroupOptions): { analysed: number; failed: numb
   };
   for (const g of summary.groups.map((x) => x.group)) groupMeans.set(g, means.get(g)!.mean());
   // One colour scale for all group means, so the groups can be compared by eye.
-  const meanScale = Math.max(...[...groupMeans.values()].map(maxAbs));
+  const meanScale = Math.max(...[...groupMeans.values()].map(robustScale));
   for (const [g, m] of groupMeans) picture(`Mean relevance, ${g} (n = ${means.get(g)!.count})`, `group-${label(g)}_space-${SPACE}_desc-meanrelevance_statmap.nii.gz`, m, meanScale);
   for (const p of summary.pairs) {
     const d = differenceMap(groupMeans.get(p.positive)!, groupMeans.get(p.negative)!);
-    picture(`Mean relevance ${p.positive} minus ${p.negative}`, `contrast-${label(p.positive)}vs${label(p.negative)}_space-${SPACE}_desc-relevancedifference_statmap.nii.gz`, d, maxAbs(d));
+    picture(`Mean relevance ${p.positive} minus ${p.negative}`, `contrast-${label(p.positive)}vs${label(p.negative)}_space-${SPACE}_desc-relevancedifference_statmap.nii.gz`, d, robustScale(d));
   }
   writeAtomic(join(dir, 'report.html'), reportHtml({
     title: `Relevance of ${rows.length} subjects: group report`,

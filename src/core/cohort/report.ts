@@ -117,7 +117,7 @@ ${table(['pair', 'n', 'AUC [95 % bootstrap interval]'], s.pairs.map((p) => [`${p
 <p>r(hippocampus relevance, hippocampal volume) = ${withInterval(s.correlation)} (n = ${s.correlation.n}, 95 % interval from Fisher's z).</p>
 <div class="plots"><div><h2>ROC curves</h2>${rocSvg(s.pairs)}</div><div><h2>Relevance and volume</h2>${scatterSvg(d.rows, groups)}</div></div>
 <h2>Mean relevance maps</h2>
-<p>Axial, coronal and sagittal slices through the left hippocampus, neurological orientation (left on the left); red-yellow positive, blue-cyan negative, each map scaled to its largest absolute value, over the cohort's mean model input. Drop a NIfTI file named here onto the viewer's page to see it as an overlay.</p>
+<p>Axial, coronal and sagittal slices through the left hippocampus, neurological orientation (left on the left); red-yellow positive, blue-cyan negative; the group means share one colour scale (the 99.9th percentile of |relevance|), each difference has its own; over the cohort's mean model input. Drop a NIfTI file named here onto the viewer's page to see it as an overlay.</p>
 ${maps.join('\n')}
 <h2>Quality control</h2>
 ${qc}

@@ -1,9 +1,10 @@
 /**
  * Slices of maps on the CAT12 grid as RGB pictures for the report (pure): relevance in a diverging
- * colour scale (red-yellow positive, blue-cyan negative, scaled to the largest |value| of the map,
- * values under a tenth of it left out) over a grey background map, in neurological orientation
- * (the subject's left on the left, anterior/superior up).
+ * colour scale (red-yellow positive, blue-cyan negative, scaled to a robust maximum of |value| and
+ * clipped, values under a tenth of it left out) over a grey background map, in neurological
+ * orientation (the subject's left on the left, anterior/superior up).
  */
+import { percentileOfAbs } from '../analysis/scale';
 import { CAT12_GRID } from '../volume/grid';
 
 export type Plane = 'axial' | 'coronal' | 'sagittal';
@@ -30,12 +31,20 @@ export function maxAbs(map: ArrayLike<number>): number {
   return m;
 }
 
+/**
+ * The colour scale's top: the 99.9th percentile of |value| over the grid. Relevance is sparse and a
+ * few extreme voxels would otherwise leave every other voxel under the display threshold.
+ */
+export function robustScale(map: Float32Array): number {
+  return percentileOfAbs(map, 99.9) || maxAbs(map);
+}
+
 export function sliceRgb(
   map: Float32Array,
   background: Float32Array,
   plane: Plane,
   centre: readonly [number, number, number] = HIPPOCAMPUS_VOXEL,
-  scale = maxAbs(map),
+  scale = robustScale(map),
 ): { rgb: Uint8Array; width: number; height: number } {
   const { w, h, voxel } = planeGeometry(plane, centre);
   const bgMax = maxAbs(background) || 1;
