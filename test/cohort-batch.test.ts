@@ -49,7 +49,8 @@ describe('cli batch', () => {
     expect(participant.code).toBe(0);
     expect(participant.stderr.match(/model loaded once/g)).toHaveLength(1);
     const description = JSON.parse(readFileSync(join(out, 'dataset_description.json'), 'utf8'));
-    expect(description).toMatchObject({ DatasetType: 'derivative', GeneratedBy: [{ Name: 'relevance-viewer' }], SourceDatasets: [{ URL: 'synthetic test cohort' }] });
+    expect(description).toMatchObject({ DatasetType: 'derivative', GeneratedBy: [{ Name: 'relevance-viewer' }], SourceDatasets: [{ URL: '../bids' }], DatasetLinks: { raw: '../bids' } });
+    expect(description.Name).toContain('synthetic test cohort');
     for (const id of ANALYSED) {
       expect(readdirSync(join(out, `sub-${id}`, 'anat')).sort()).toEqual([
         `sub-${id}_space-IXI549Space_atlas-AAL_desc-relevance_regions.tsv`,

@@ -14,6 +14,8 @@ export interface Dataset {
   root: string;
   /** For SourceDatasets. */
   name: string;
+  /** Absolute path of what was given: the BIDS root or the manifest file. */
+  source: string;
   subjects: CohortSubject[];
 }
 
@@ -30,7 +32,7 @@ export function readDataset(source: string, participantLabels?: readonly string[
     const root = dirname(resolve(source));
     const subjects = parseManifest(readFileSync(source, 'utf8'), basename(source), labels);
     if (!subjects.length) throw new InputError(`${source} lists no subjects${labels ? ' with the labels given' : ''}; add one line per scan under the header.`);
-    return { kind: 'manifest', root, name: basename(source), subjects };
+    return { kind: 'manifest', root, name: basename(source), source: resolve(source), subjects };
   }
   const root = resolve(source);
   const tsv = join(root, 'participants.tsv');
@@ -45,7 +47,7 @@ export function readDataset(source: string, participantLabels?: readonly string[
   if (!subjects.length) {
     throw new InputError(`No subjects found in ${source}: expected sub-*/anat/*_T1w.nii[.gz], derivatives/cat12*/**/mwp1*.nii[.gz] or a participants.tsv.`);
   }
-  return { kind: 'bids', root, name, subjects };
+  return { kind: 'bids', root, name, source: root, subjects };
 }
 
 /** Absolute path of a subject's input. */

@@ -5,7 +5,7 @@
  * temporary name and renamed; a failing subject is recorded under logs/ and the others go on.
  */
 import { existsSync, readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { DEFAULT_COVARIATES, type Covariates } from '../../core/analysis/residualize';
 import { datasetDescription, failureFile, modelDisclaimer, subjectFiles, subjectSidecar, taskLogFile } from '../../core/cohort/derivatives';
 import { shardOf, type Shard } from '../../core/cohort/shard';
@@ -116,7 +116,10 @@ export async function runParticipantLevel(o: ParticipantOptions): Promise<TaskSu
   const t0 = performance.now();
   const mine = shardOf(o.dataset.subjects, o.shard);
   const description = join(o.outDir, 'dataset_description.json');
-  if (!existsSync(description)) writeAtomic(description, JSON.stringify(datasetDescription(VERSION, o.dataset.name), null, 2) + '\n');
+  if (!existsSync(description)) {
+    const link = relative(o.outDir, o.dataset.kind === 'bids' ? o.dataset.root : o.dataset.source) || '.';
+    writeAtomic(description, JSON.stringify(datasetDescription(VERSION, { name: o.dataset.name, link, bids: o.dataset.kind === 'bids' }), null, 2) + '\n');
+  }
   const { modelSha256 } = await import('./modelNode');
   const sha256 = modelSha256(o.model);
   const todo = mine.filter((s) => {

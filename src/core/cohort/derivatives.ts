@@ -45,9 +45,14 @@ export function taskLogFile(index: number, count: number): string {
 
 export const GROUP_DIR = 'group';
 
-export function datasetDescription(version: string, sourceName: string): Record<string, unknown> {
+/**
+ * dataset_description.json of the outputs. `source.link` is the source dataset relative to the
+ * output folder (BIDS allows relative URIs): DatasetLinks names it "raw", which the sidecars'
+ * "bids:raw:..." Sources refer to; no absolute path, so the file moves with the folders.
+ */
+export function datasetDescription(version: string, source: { name: string; link: string; bids: boolean }): Record<string, unknown> {
   return {
-    Name: `${PIPELINE_NAME}: relevance maps of a 3D CNN for Alzheimer's disease`,
+    Name: `${PIPELINE_NAME}: relevance maps of a 3D CNN for Alzheimer's disease (${source.name})`,
     BIDSVersion: '1.9.0',
     DatasetType: 'derivative',
     GeneratedBy: [{
@@ -55,7 +60,8 @@ export function datasetDescription(version: string, sourceName: string): Record<
       Version: version,
       Description: 'Layer-wise relevance propagation of a 3D CNN (Dyrba et al. 2021) on CAT12 gray-matter maps.',
     }],
-    SourceDatasets: [{ URL: sourceName }],
+    SourceDatasets: [{ URL: source.link }],
+    ...(source.bids ? { DatasetLinks: { raw: source.link } } : {}),
   };
 }
 
