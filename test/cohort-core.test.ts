@@ -235,7 +235,8 @@ describe('tables, PNG, report and sbatch scripts', () => {
 
   it('sbatch scripts: an array with a concurrency limit, sized from the figures, and a group job after it', () => {
     const sizing = sizeArray(60, 6, 2, { secondsPerSubject: 3, startupSeconds: 10, peakRssMb: 450 });
-    expect(sizing).toEqual({ tasks: 6, concurrency: 2, memoryMb: 700, timeMinutes: 10 });
+    expect(sizing).toEqual({ tasks: 6, concurrency: 2, memoryMb: 700, timeMinutes: 10, groupTimeMinutes: 30 });
+    expect(sizeArray(10_000, 100, 50, { secondsPerSubject: 3, startupSeconds: 10, peakRssMb: 450 }).groupTimeMinutes).toBe(Math.ceil(((10 + 15_000) * 3) / 60));
     expect(sizeArray(3, 100, 50, { secondsPerSubject: 300, startupSeconds: 0, peakRssMb: 100 })).toMatchObject({ tasks: 3, concurrency: 3, timeMinutes: 15 });
     const s = slurmScripts({ sizing, cli: ['/x/tsx', '/x/main.ts'], participantArgs: ['/b', "/o it's", 'participant'], groupArgs: ['/b', '/o', 'group'], logDir: '/o/logs' });
     expect(s.participant).toContain('#SBATCH --array=0-5%2');

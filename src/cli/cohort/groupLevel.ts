@@ -10,6 +10,7 @@ import { differenceMap, groupSummary, MeanMap, type SubjectRow } from '../../cor
 import { encodePngRgb } from '../../core/cohort/png';
 import { reportHtml, type ReportMapImage } from '../../core/cohort/report';
 import { robustScale, sliceRgb, type Plane } from '../../core/cohort/slices';
+import { BOOTSTRAP_SEED } from '../../core/cohort/stats';
 import { toTsv } from '../../core/cohort/tables';
 import { InputError } from '../../core/errors';
 import { readNifti, writeNifti } from '../../core/nifti';
@@ -41,6 +42,8 @@ export interface GroupOptions {
 
 const VOXELS = CAT12_GRID.dims[0] * CAT12_GRID.dims[1] * CAT12_GRID.dims[2];
 const PLANES: Plane[] = ['axial', 'coronal', 'sagittal'];
+/** The mean model input under the report's slices is taken over the first this many analysed subjects. */
+const BACKGROUND_SUBJECTS = 100;
 /** Group names become parts of BIDS file names: letters and digits only. */
 const label = (g: string) => g.replace(/[^A-Za-z0-9]/g, '');
 
@@ -83,7 +86,8 @@ export function runGroupLevel(o: GroupOptions): { analysed: number; failed: numb
         if (!means.has(group)) means.set(group, new MeanMap(VOXELS));
         means.get(group)!.add(readMap(join(o.outDir, files.relevance)));
       }
-      meanInput.add(readMap(join(o.outDir, files.input)));
+      // The report's grey background needs no more than a sample of inputs (reading maps is the group level's cost).
+      if (meanInput.count < BACKGROUND_SUBJECTS) meanInput.add(readMap(join(o.outDir, files.input)));
     } else if (existsSync(join(o.outDir, failureFile(s.key)))) {
       const f = JSON.parse(readFileSync(join(o.outDir, failureFile(s.key)), 'utf8')) as { reason: string };
       failures.push({ key: s.key, reason: f.reason });
@@ -109,13 +113,14 @@ export function runGroupLevel(o: GroupOptions): { analysed: number; failed: numb
   writeAtomic(join(dir, 'statistics.json'), JSON.stringify({
     ...summary,
     failed: failures.length, missing: missing.length,
+    bootstrapSeed: o.seed ?? BOOTSTRAP_SEED,
     note: 'AUC of P(AD) per group pair with a stratified percentile bootstrap interval (seeded); r with a Fisher-z interval.',
   }, null, 2) + '\n');
 
   const nifti = (data: Float32Array, description: string) => writeNifti({ dims: CAT12_GRID.dims, affine: CAT12_GRID.affine, data }, { datatype: 'float32', gzip: true, description });
   const background = meanInput.mean();
   const backgroundFile = `space-${SPACE}_desc-meaninput_probseg.nii.gz`;
-  writeAtomic(join(dir, backgroundFile), nifti(background, 'mean model input'));
+  writeAtomic(join(dir, backgroundFile), nifti(background, `mean model input of ${meanInput.count} subjects`));
   const groupMeans = new Map<string, Float32Array>();
   const images: ReportMapImage[] = [];
   const picture = (labelText: string, file: string, map: Float32Array, scale: number) => {

@@ -47,6 +47,12 @@ function positiveInt(value: string | undefined, name: string, fallback: number):
   return n;
 }
 
+function integer(value: string, name: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n)) throw new InputError(`${name} must be an integer, not "${value}".`);
+  return n;
+}
+
 function state(dataset: Dataset, outDir: string, s: Dataset['subjects'][number]): string {
   if (existsSync(join(outDir, subjectFiles(s).sidecar))) return 'finished';
   if (existsSync(join(outDir, failureFile(s.key)))) return 'failed before';
@@ -153,7 +159,7 @@ export async function run(args: string[]): Promise<number> {
     const { runGroupLevel } = await import('../cohort/groupLevel');
     runGroupLevel({
       dataset, outDir, log,
-      ...(o.seed !== undefined ? { seed: Number(o.seed) } : {}),
+      ...(o.seed !== undefined ? { seed: integer(o.seed, '--seed') } : {}),
       ...(o.resamples !== undefined ? { resamples: positiveInt(o.resamples, '--resamples', 2000) } : {}),
     });
     return 0;
