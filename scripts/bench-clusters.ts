@@ -5,7 +5,10 @@
  * that supra-threshold blobs have the sizes a relevance map shows, then put through the app's
  * display post-processing (sigma 0.8, fixed x500 scaling).
  */
-import { displayMap, filterClusters, gaussianSmooth, labelClusters, sliceSums } from '../src/core/analysis';
+import { displayMap } from '../src/core/analysis/scale';
+import { filterClusters, labelClusters } from '../src/core/analysis/clusters';
+import { gaussianSmooth } from '../src/core/analysis/smooth';
+import { sliceSums } from '../src/core/analysis/guides';
 import type { Dims3 } from '../src/core/volume/types';
 import { cpus, loadavg } from 'node:os';
 import { mulberry32 } from '../src/training/prng';

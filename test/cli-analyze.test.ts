@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readNifti } from '../src/core/nifti';
 import { CAT12_GRID } from '../src/core/volume/grid';
+import { BUNDLED_MODELS } from '../src/core/model/catalog';
 import { cli, ROOT } from './helpers/cli';
 
 const DEMO = join(ROOT, 'public', 'demo');
@@ -36,6 +37,10 @@ describe('cli analyze', () => {
       const [l0, l1] = result.logits as [number, number];
       expect(result.probability).toBeCloseTo(1 / (1 + Math.exp(l0 - l1)), 6);
       for (const stage of ['reading', 'grid', 'forward', 'relevance', 'post']) expect(result.timings_ms[stage]).toBeGreaterThanOrEqual(0);
+      // The bundled demo model gets the page's display post-processing (its catalog entry), not x500.
+      expect(result.display).toEqual({ scaling: 'fixed', sigma: 0.8, factor: BUNDLED_MODELS.find((m) => m.id === 'demo')!.display!.factor });
+      expect(result.covariates).toBeNull();
+      expect(result.calibration).toEqual({ temperature: 1 });
     }
   });
 

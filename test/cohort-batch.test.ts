@@ -70,7 +70,7 @@ describe('cli batch', () => {
       expect(c.Model.Note).toMatch(/synthetic data/);
       expect(c).toMatchObject({ Method: 'paper', Engine: 'wasm-simd', InputKind: 'gm-map', Group: metas[k]!.group, QC: { Verdict: 'analyze' } });
       const [l0, l1] = c.Logits as [number, number];
-      expect(c.Probability).toBeCloseTo(1 / (1 + Math.exp(l0 - l1)), 6);
+      expect(c.Probability).toBeCloseTo(1 / (1 + Math.exp((l0 - l1) / c.CalibrationTemperature)), 6);
       // Sum of max(R, 0) over AAL 37 + 38 of the map on disk (lrp.md's region score), computed here.
       const r = readMap(relevanceOf(out, id));
       let hip = 0;

@@ -33,8 +33,8 @@ describe('fused Conv3D + ReLU + MaxPool3D block', () => {
   }
 });
 
-import { loadModel } from '../src/core/model';
-import { predict } from '../src/core/lrp';
+import { loadModel } from '../src/core/model/loadModel';
+import { predict } from '../src/core/lrp/methods';
 import { artifactsFromWeights, paperTopology } from '../src/core/model/seeded';
 import { createGraph, forwardGraph, graphWeights, setGraphWeights, updateMovingStats } from '../src/training/graph';
 import { augment } from '../src/training/augment';

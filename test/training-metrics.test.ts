@@ -4,11 +4,11 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { auc, pearson } from '../src/training/metrics';
-import { subjectRelevance } from '../src/training/relevanceMetrics';
+import { atrophyOverlap } from '../src/training/relevanceMetrics';
 import { createGraph, forwardGraph, graphWeights } from '../src/training/graph';
 import { exportModel } from '../src/training/node/exportModel';
 import { loadModelFromDir } from '../src/cli/loadModelNode';
-import { predict } from '../src/core/lrp';
+import { predict } from '../src/core/lrp/methods';
 import { makeRng } from '../src/training/prng';
 
 beforeAll(async () => { await tf.setBackend('cpu'); });
@@ -25,13 +25,11 @@ describe('metrics', () => {
     // x = 1..5, y = 2,4,5,4,5: sxy = 6, sxx = 10, syy = 6 -> r = 6 / sqrt(60)
     expect(pearson([1, 2, 3, 4, 5], [2, 4, 5, 4, 5])).toBeCloseTo(6 / Math.sqrt(60), 12);
   });
-  it('region relevance sums only positive relevance; shares against the brain (GM > 0)', () => {
+  it('relevance in the atrophy sums only positive relevance; shares against the brain (GM > 0)', () => {
     const R = Float32Array.from([1, -2, 3, 0.5, 0.5, 0]);
-    const aal = Float32Array.from([37, 38, 1, 38, 0, 0]);
     const gm = Float32Array.from([1, 1, 1, 1, 1, 0]);
     const atrophy = Float32Array.from([0.3, 0.2, 0, 0, 0, 0.9]);
-    const r = subjectRelevance(R, aal, gm, atrophy);
-    expect(r.hippocampusRelevance).toBeCloseTo(1.5, 6);
+    const r = atrophyOverlap(R, gm, atrophy);
     expect(r.totalPositive).toBeCloseTo(5, 6);
     expect(r.positiveShareInAtrophy).toBeCloseTo((1 + 0) / 5, 6);
     expect(r.atrophyShareOfBrain).toBeCloseTo(2 / 5, 6);

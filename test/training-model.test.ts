@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadModelFromDir } from '../src/cli/loadModelNode';
-import { predict } from '../src/core/lrp';
+import { predict } from '../src/core/lrp/methods';
 import { readNifti } from '../src/core/nifti';
 import { gridToModelTensor } from '../src/core/volume/modelTensor';
 import { makeSynthContext, synthSubject } from '../src/training/synth';

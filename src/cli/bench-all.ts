@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import type { BenchResult } from './commands/bench';
-import { REPO_ROOT } from './loadModelNode';
+import { REPO_ROOT } from './repoRoot';
 
 const passThrough = process.argv.slice(2);
 const configs: Array<{ backend: string; threads: number }> = [

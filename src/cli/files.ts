@@ -5,7 +5,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { parseAtlas, ATLAS_LABELS_PATH, ATLAS_NAMES_PATH } from '../core/atlas';
 import { InputError } from '../core/errors';
 import type { Atlas } from '../core/pipeline';
-import { REPO_ROOT } from '../training/node/assets';
+import { REPO_ROOT } from './repoRoot';
 
 /** Node cannot read files beyond 2 GiB into one buffer; anything that large is not a single scan anyway. */
 const MAX_FILE_BYTES = 2 ** 31 - 1;

@@ -5,17 +5,20 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { InputError } from '../core/errors';
-import { REPO_ROOT } from '../training/node/assets';
+import { REPO_ROOT } from './repoRoot';
 import { setBackend, type BackendName } from '../core/model/backend';
 import { convertKerasH5 } from '../core/model/h5/convert';
 import { loadModel } from '../core/model/loadModel';
+import { loadModelBundle, plainBundle, type BundleSource, type ModelBundle } from '../core/model/bundle';
+import { BUNDLED_MODELS } from '../core/model/catalog';
 import { makeSeededModelArtifacts, SEEDED_MODEL_LABEL } from '../core/model/seeded';
 import type { Model } from '../core/model/types';
 
-export async function loadModelFromDir(dirOrJson: string): Promise<Model> {
+/** model.json (with its metadata) and its weight shards from a folder, as tfjs artifacts. */
+export async function readArtifactsFromDir(dirOrJson: string): Promise<{ artifacts: tf.io.ModelArtifacts; base: string }> {
   const jsonPath = dirOrJson.endsWith('.json') ? dirOrJson : join(dirOrJson, 'model.json');
   let json: tf.io.ModelJSON;
   try {
@@ -37,7 +40,29 @@ export async function loadModelFromDir(dirOrJson: string): Promise<Model> {
     }
     return [specs, tf.io.concatenateArrayBuffers(buffers)];
   });
-  return loadModel(artifacts, base.split(/[\\/]/).pop() ?? 'model');
+  return { artifacts, base };
+}
+
+function dirName(base: string): string {
+  return base.split(/[\\/]/).pop() ?? 'model';
+}
+
+export async function loadModelFromDir(dirOrJson: string): Promise<Model> {
+  const { artifacts, base } = await readArtifactsFromDir(dirOrJson);
+  return loadModel(artifacts, dirName(base));
+}
+
+/** A model folder as a bundle: its covariate model and calibration read from next to model.json. */
+export async function loadBundleFromDir(dirOrJson: string, source: Omit<BundleSource, 'read'>): Promise<ModelBundle> {
+  const { artifacts, base } = await readArtifactsFromDir(dirOrJson);
+  const read = async (path: string) => {
+    try {
+      return new Uint8Array(await readFile(join(base, path)));
+    } catch (e) {
+      throw new InputError(`Cannot read ${join(base, path)}, which model.json names (${(e as NodeJS.ErrnoException).code ?? 'error'}); put it next to model.json.`);
+    }
+  };
+  return loadModelBundle(artifacts, { ...source, read });
 }
 
 /** setBackend with the wasm binaries of the installed @tensorflow/tfjs-backend-wasm. */
@@ -54,20 +79,32 @@ export { REPO_ROOT };
 export const DEMO_MODEL_DIR = join(REPO_ROOT, 'models', 'demo');
 
 export interface ResolvedModel {
+  bundle: ModelBundle;
   model: Model;
   /** What to call it in results: a path, or the seeded model's label. */
   label: string;
   notices: string[];
 }
 
+function resolved(bundle: ModelBundle, notices: string[] = []): ResolvedModel {
+  return { bundle, model: bundle.model, label: bundle.label, notices };
+}
+
+/** The catalog entry of the bundled demo model, which the page shows with the same display options. */
+function demoCatalogEntry() {
+  return BUNDLED_MODELS.find((m) => m.id === 'demo');
+}
+
 /**
- * A model from what a user typed: "seeded", a tfjs model directory or model.json, or a Keras .h5/.hdf5
- * file (converted in memory). Without a spec: the bundled demo model, else the seeded one (said so).
+ * A model bundle from what a user typed: "seeded", a tfjs model directory or model.json, or a Keras
+ * .h5/.hdf5 file (converted in memory). Without a spec: the bundled demo model, else the seeded one
+ * (said so). The bundled demo model gets the page's catalog settings, so both hosts agree.
  */
 export async function resolveModel(spec?: string): Promise<ResolvedModel> {
   if (spec === 'seeded' || (!spec && !existsSync(join(DEMO_MODEL_DIR, 'model.json')))) {
     const notices = spec ? [] : ['No trained demo model is bundled; using the untrained seeded model (its output means nothing).'];
-    return { model: await loadModel(makeSeededModelArtifacts(1), SEEDED_MODEL_LABEL), label: SEEDED_MODEL_LABEL, notices };
+    const model = await loadModel(makeSeededModelArtifacts(1), SEEDED_MODEL_LABEL);
+    return resolved(plainBundle(model, SEEDED_MODEL_LABEL, { provenance: 'untrained' }), notices);
   }
   const path = spec ?? DEMO_MODEL_DIR;
   if (/\.(h5|hdf5)$/i.test(path)) {
@@ -78,7 +115,14 @@ export async function resolveModel(spec?: string): Promise<ResolvedModel> {
       throw new InputError(`Cannot open ${path} (${(e as NodeJS.ErrnoException).code ?? 'error'}); check the path.`);
     }
     const converted = convertKerasH5(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer, { fileName: basename(path) });
-    return { model: await loadModel(converted.artifacts, basename(path)), label: path, notices: [] };
+    return resolved(plainBundle(await loadModel(converted.artifacts, basename(path)), path, { provenance: 'imported' }));
   }
-  return { model: await loadModelFromDir(path), label: spec ?? 'models/demo', notices: [] };
+  const isDemo = resolve(path.endsWith('.json') ? dirname(path) : path) === resolve(DEMO_MODEL_DIR);
+  const demo = isDemo ? demoCatalogEntry() : undefined;
+  const bundle = await loadBundleFromDir(path, {
+    label: spec ?? 'models/demo',
+    display: demo?.display,
+    provenance: demo?.provenance ?? 'imported',
+  });
+  return resolved(bundle);
 }

@@ -6,7 +6,8 @@ import { ATLAS_NAMES_PATH } from '../core/atlas';
 import type { EngineName } from '../core/model/backend';
 import { AnalysisClient, AnalysisError, type AnalysisOutput } from '../worker/client';
 import { useStore, type AtlasRegion, type DemoCase, type ScanInfo } from './store';
-import { analysisKey, combineRequest, sexCode } from './prefs';
+import { analysisKey, combineRequest } from './prefs';
+import { sexCode } from '../core/analysis/covariatesInput';
 import { tNow } from '../ui/i18n';
 
 const MAX_FILE_BYTES = 1024 * 1024 * 1024;

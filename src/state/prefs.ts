@@ -51,15 +51,6 @@ export function initialTheme(): Theme {
   return 'dark';
 }
 
-/** Demo index sex codes ("F", "M", 1, 0, ...) -> 1 female, 0 male, 0.5 unknown. */
-export function sexCode(sex: string | number | undefined): number {
-  if (sex === 1 || sex === 0 || sex === 0.5) return sex;
-  const s = String(sex ?? '').trim().toLowerCase();
-  if (s === 'f' || s === 'female' || s === 'w') return 1;
-  if (s === 'm' || s === 'male') return 0;
-  return 0.5;
-}
-
 /** The part of the worker request that a combined analysis adds (nothing in single mode). */
 export function combineRequest(c: CombineSettings): { averageModelIds?: string[]; compareWith?: { modelId: string; method: string } } {
   if (c.mode === 'average' && c.averageIds.length >= 2) return { averageModelIds: [...c.averageIds].sort() };

@@ -12,6 +12,8 @@ import type { ClusterTable, ClusterUpdate, MapKind, MapSpace, ResearchRequest, R
 import { useStore, type AppState, type Voxel } from './store';
 
 /** Research view options with their defaults (the original app's, docs/model-grid.md). */
+export type { MapKind, MapSpace };
+
 export interface ResearchSettings {
   /** Clusters with fewer voxels (18-connectivity) are hidden. */
   minClusterSize: number;

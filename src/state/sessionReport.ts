@@ -3,6 +3,13 @@
  * reproduced and cited. Pure (no DOM): the page gathers the inputs, this shapes the record.
  */
 import type { LobeScore } from '../core/analysis/regions';
+import { DEFAULT_ADAPTIVE_PERCENTILE, DEFAULT_DISPLAY_SIGMA, DEFAULT_FIXED_FACTOR, type DisplayOptions } from '../core/analysis/scale';
+import { VOXEL_VOLUME_MM3 } from '../core/analysis/clusters';
+import type { Calibration } from '../core/model/bundle';
+import type { Combination, PipelineResult } from '../worker/protocol';
+
+/** Faces and edges (scipy generate_binary_structure(3, 2)): what src/core/analysis/clusters.ts labels with. */
+const CLUSTER_CONNECTIVITY = 18;
 
 export const SESSION_REPORT_FORMAT = 'relevance-viewer/session-report@1';
 
@@ -15,10 +22,16 @@ export interface SessionReportInput {
   /** Output neuron explained (1 = AD). */
   neuron: number;
   engine: string;
-  /** Covariates the model's input was residualized with, or null for a raw model / none given. */
+  /** Covariates the model's input was residualized with, or null for a raw model. */
   covariates: Record<string, number> | null;
+  /** The result's probability: P(AD), the mean P(AD) of an average, or P_A - P_B of a difference. */
   probability: number;
   logits: number[];
+  /** The display post-processing that ran (the result's displayOptions). */
+  display: DisplayOptions;
+  calibration: Calibration;
+  /** How a combined result was made; absent for one model and method. */
+  combination?: Combination;
   threshold: number;
   transparency: number;
   minClusterSize: number;
@@ -35,7 +48,16 @@ export interface SessionReport {
   method: { id: string; label: string; neuron: number };
   engine: string;
   covariates: Record<string, number> | null;
-  prediction: { probabilityAD: number; logits: number[] };
+  /**
+   * One analysis: its P(AD). An average: the mean P(AD) of its members. A difference: not a
+   * probability at all, so it is recorded as probabilityADDifference (P_A - P_B), never as probabilityAD.
+   */
+  prediction:
+    | { probabilityAD: number; logits: number[] }
+    | { probabilityADDifference: number; logitsDifference: number[] };
+  /** The combination and each member's own prediction; null for a single analysis. */
+  combination: { kind: 'average' | 'difference'; members: Array<{ model: string; method: string; probabilityAD: number; logits: number[] }> } | null;
+  calibration: { temperature: number };
   display: {
     smoothingSigmaVoxels: number;
     scaling: string;
@@ -50,6 +72,13 @@ export interface SessionReport {
   lobeScores: Array<{ lobe: string; positiveSum: number; negativeSum: number; voxels: number }> | null;
 }
 
+/** "fixed: x4000, clipped to [-1, 1]" or "adaptive: / 99.99th percentile of |R|, clipped to [-1, 1]". */
+function scalingText(d: DisplayOptions): string {
+  return d.scaling === 'adaptive'
+    ? `adaptive: / ${d.percentile ?? DEFAULT_ADAPTIVE_PERCENTILE}th percentile of |R|, clipped to [-1, 1]`
+    : `fixed: x${d.factor ?? DEFAULT_FIXED_FACTOR}, clipped to [-1, 1]`;
+}
+
 export function buildSessionReport(input: SessionReportInput): SessionReport {
   return {
     format: SESSION_REPORT_FORMAT,
@@ -60,18 +89,42 @@ export function buildSessionReport(input: SessionReportInput): SessionReport {
     method: { ...input.method, neuron: input.neuron },
     engine: input.engine,
     covariates: input.covariates ? { ...input.covariates } : null,
-    prediction: { probabilityAD: input.probability, logits: [...input.logits] },
+    prediction:
+      input.combination?.kind === 'difference'
+        ? { probabilityADDifference: input.probability, logitsDifference: [...input.logits] }
+        : { probabilityAD: input.probability, logits: [...input.logits] },
+    combination: input.combination
+      ? {
+          kind: input.combination.kind,
+          members: input.combination.members.map((m) => ({ model: m.modelLabel, method: m.methodLabel, probabilityAD: m.probability, logits: [...m.logits] })),
+        }
+      : null,
+    calibration: { temperature: input.calibration.temperature },
     display: {
-      smoothingSigmaVoxels: 0.8,
-      scaling: 'fixed: x500, clipped to [-1, 1]',
+      smoothingSigmaVoxels: input.display.sigma ?? DEFAULT_DISPLAY_SIGMA,
+      scaling: scalingText(input.display),
       threshold: input.threshold,
       transparency: input.transparency,
       minClusterSizeVoxels: input.minClusterSize,
-      clusterConnectivity: 18,
-      voxelVolumeMm3: 3.375,
+      clusterConnectivity: CLUSTER_CONNECTIVITY,
+      voxelVolumeMm3: VOXEL_VOLUME_MM3,
     },
     clusters: input.clusters ? { ...input.clusters } : null,
     lobeScores: input.lobes ? input.lobes.map((l) => ({ lobe: l.label, positiveSum: l.positiveSum, negativeSum: l.negativeSum, voxels: l.voxels })) : null,
+  };
+}
+
+/** The part of the report that comes from the analysis result itself, so no field is left to the page to fill in. */
+export function resultFields(result: PipelineResult): Pick<SessionReportInput, 'neuron' | 'engine' | 'covariates' | 'probability' | 'logits' | 'display' | 'calibration' | 'combination'> {
+  return {
+    neuron: result.neuron,
+    engine: result.backend,
+    covariates: result.residualizedWith ? { ...result.residualizedWith } : null,
+    probability: result.probability,
+    logits: [...result.logits],
+    display: result.displayOptions,
+    calibration: result.calibration,
+    combination: result.combination,
   };
 }
 

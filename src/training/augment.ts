@@ -4,7 +4,8 @@
  * (zero fill) and an optional left/right flip, which is a reversal of axis s (axis 1 of the
  * model's [1, 100, 100, 120, 1] input).
  */
-export const MODEL_DIMS = [100, 100, 120] as const;
+import { MODEL_INPUT_DIMS } from '../core/volume/modelTensor';
+export const MODEL_DIMS = MODEL_INPUT_DIMS;
 
 export interface Augmentation { shift: [number, number, number]; flipLeftRight: boolean }
 

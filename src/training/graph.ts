@@ -7,6 +7,7 @@
  * variance, as Keras 2.2.4 does); inference mode uses the moving averages; epsilon 1e-3.
  * Weight names match the exported Keras topology (paperTopology in src/core/model/seeded.ts).
  */
+import { MODEL_INPUT_DIMS } from '../core/volume/modelTensor';
 import * as tf from '@tensorflow/tfjs';
 import type { NamedWeight } from '../core/model/seeded';
 import { fusedConvReluPool } from './fusedConvBlock';
@@ -36,7 +37,7 @@ function flatSize(shape: [number, number, number], filters: number): number {
 }
 
 /** Glorot-uniform kernels, zero biases, BN gamma 1 beta 0 mean 0 variance 1 (Keras defaults). */
-export function createGraph(seed: number, inputShape: [number, number, number] = [100, 100, 120], filters = 5, hidden: [number, number] = [64, 32]): TrainGraph {
+export function createGraph(seed: number, inputShape: [number, number, number] = [...MODEL_INPUT_DIMS], filters = 5, hidden: [number, number] = [64, 32]): TrainGraph {
   const rand = mulberry32(seed);
   const trainable = new Map<string, tf.Variable>();
   const moving = new Map<string, tf.Variable>();

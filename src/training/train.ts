@@ -11,7 +11,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { gridToModelTensor, MODEL_TENSOR_LENGTH } from '../core/volume/modelTensor';
+import { gridToModelTensor, MODEL_INPUT_DIMS, MODEL_TENSOR_LENGTH } from '../core/volume/modelTensor';
 import { augment } from './augment';
 import { exportModel } from './node/exportModel';
 import { loadSynthContext, REPO_ROOT } from './node/assets';
@@ -109,7 +109,7 @@ async function evaluateSet(g: TrainGraph, set: { x: Uint8Array[]; y: number[] },
   for (let i = 0; i < set.x.length; i += batch) {
     const n = Math.min(batch, set.x.length - i);
     for (let b = 0; b < n; b++) dequantize(set.x[i + b]!, buf.subarray(b * MODEL_TENSOR_LENGTH, (b + 1) * MODEL_TENSOR_LENGTH));
-    const p = tf.tidy(() => tf.softmax(forwardGraph(g, tf.tensor5d(buf.subarray(0, n * MODEL_TENSOR_LENGTH), [n, 100, 100, 120, 1]), false).logits).arraySync() as number[][]);
+    const p = tf.tidy(() => tf.softmax(forwardGraph(g, tf.tensor5d(buf.subarray(0, n * MODEL_TENSOR_LENGTH), [n, ...MODEL_INPUT_DIMS, 1]), false).logits).arraySync() as number[][]);
     for (let b = 0; b < n; b++) {
       const pr = p[b]![1]!;
       probs.push(pr);
@@ -171,7 +171,7 @@ export async function train(args: string[]): Promise<void> {
       if (step < st.stepInEpoch) continue;
       const ts = Date.now();
       idx.forEach((k, b) => augment(dequantize(trainSet.x[k]!, tmp), augs[b]!, buf.subarray(b * MODEL_TENSOR_LENGTH, (b + 1) * MODEL_TENSOR_LENGTH)));
-      const x = tf.tensor5d(buf.subarray(0, idx.length * MODEL_TENSOR_LENGTH), [idx.length, 100, 100, 120, 1]);
+      const x = tf.tensor5d(buf.subarray(0, idx.length * MODEL_TENSOR_LENGTH), [idx.length, ...MODEL_INPUT_DIMS, 1]);
       const y = tf.tensor1d(idx.map((k) => trainSet.y[k]!));
       let stats: ForwardResult['bnStats'] = [];
       const cost = opt.minimize(() => {
@@ -235,7 +235,7 @@ export async function finalize(args: string[]): Promise<void> {
       const n = Math.min(o.batch, calib.x.length - k);
       const buf = new Float32Array(n * MODEL_TENSOR_LENGTH);
       for (let b = 0; b < n; b++) dequantize(calib.x[k + b]!, buf.subarray(b * MODEL_TENSOR_LENGTH, (b + 1) * MODEL_TENSOR_LENGTH));
-      yield tf.tensor5d(buf, [n, 100, 100, 120, 1]);
+      yield tf.tensor5d(buf, [n, ...MODEL_INPUT_DIMS, 1]);
     }
   });
   const v = await evaluateSet(g, valSet, o.batch);

@@ -2,7 +2,9 @@ import { useRef } from 'react';
 import { useStore } from '../state/store';
 import { cancelAnalysis, setMethod, setModel } from '../state/actions';
 import { openFiles, refreshModelInfo, removeImportedModel } from '../state/habitsActions';
-import { METHODS, MODELS, PIPELINE_STAGES } from '../worker/protocol';
+import { METHODS } from '../core/lrp/registry';
+import { BUNDLED_MODELS as MODELS } from '../core/model/catalog';
+import { PIPELINE_STAGES } from '../core/progress';
 import { useT, type MessageKey } from './i18n';
 
 export const STAGE_KEY: Record<string, MessageKey> = {

@@ -1,7 +1,8 @@
 import { useStore } from '../state/store';
 import { setCombine } from '../state/habitsActions';
 import type { CombineMode } from '../state/prefs';
-import { METHODS, MODELS } from '../worker/protocol';
+import { METHODS } from '../core/lrp/registry';
+import { BUNDLED_MODELS as MODELS } from '../core/model/catalog';
 import { useT } from './i18n';
 
 /** Mean of several models, or the difference A - B of two analyses of the same scan. */

@@ -1,7 +1,9 @@
 import { useStore } from '../state/store';
-import { GRID_DIMS } from '../worker/protocol';
+import { CAT12_GRID } from '../core/volume/grid';
 import { voxelToWorld } from '../render/viewGeometry';
 import { useT } from './i18n';
+
+const GRID_DIMS = CAT12_GRID.dims;
 
 const fmt = (x: number | undefined, digits = 3) => (x === undefined || Number.isNaN(x) ? '—' : x.toFixed(digits));
 

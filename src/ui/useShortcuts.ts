@@ -2,7 +2,7 @@
 import { useEffect } from 'react';
 import { CENTRE_VOXEL, setCrosshair, useStore } from '../state/store';
 import { nudgeThreshold, setHelpOpen, toggleOverlay } from '../state/habitsActions';
-import { GRID_DIMS } from '../worker/protocol';
+import { CAT12_GRID } from '../core/volume/grid';
 import { pagedCrosshair, shortcutFor } from './shortcuts';
 import { activeView, resetViews } from './viewCommands';
 
@@ -19,7 +19,7 @@ export function useShortcuts(): void {
       if (!action) return;
       switch (action.kind) {
         case 'page':
-          setCrosshair(pagedCrosshair(useStore.getState().crosshair, activeView(), action.steps, GRID_DIMS));
+          setCrosshair(pagedCrosshair(useStore.getState().crosshair, activeView(), action.steps, CAT12_GRID.dims));
           break;
         case 'toggleOverlay':
           toggleOverlay();

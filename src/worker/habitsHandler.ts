@@ -4,8 +4,7 @@ import type { HabitsRequest, HabitsResponse } from './habitsProtocol';
 import type { WorkerRequest, WorkerResponse } from './protocol';
 import { importH5 } from './importH5';
 import { deleteModel, listModels } from './modelStore';
-import { covariateSpecAt } from './covariates';
-import { bundledModelUrl, forgetModel, rememberModel } from './runAnalysis';
+import { forgetModel, modelResidualizes, rememberModel } from './runAnalysis';
 
 const HABITS_TYPES = new Set<string>(['model-info', 'import-h5', 'list-imported', 'remove-model']);
 
@@ -25,8 +24,7 @@ export async function handleHabits(msg: HabitsRequest, post: (m: WorkerResponse)
 async function answer(msg: HabitsRequest, post: (m: WorkerResponse) => void): Promise<HabitsResponse> {
   switch (msg.type) {
     case 'model-info': {
-      const spec = await covariateSpecAt(bundledModelUrl(msg.modelId)).catch(() => null);
-      return { type: 'model-info', id: msg.id, info: { residualize: spec !== null } };
+      return { type: 'model-info', id: msg.id, info: { residualize: await modelResidualizes(msg.modelId) } };
     }
     case 'import-h5': {
       const { info, model } = await importH5(msg.fileName, msg.bytes, (p) => post({ type: 'progress', id: msg.id, ...p }));

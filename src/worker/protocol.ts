@@ -13,10 +13,11 @@ import type { PipelineProgress } from '../core/progress';
 import { CAT12_GRID } from '../core/volume/grid';
 import type { Covariates } from '../core/analysis/residualize';
 import type { DisplayOptions } from '../core/analysis/scale';
+import type { Calibration } from '../core/model/bundle';
+import type { PipelineCombinationRecord } from '../core/pipeline';
 import type { HabitsRequest, HabitsResponse } from './habitsProtocol';
 
 export { PIPELINE_STAGES, type PipelineProgress, type PipelineStage } from '../core/progress';
-export { METHODS } from '../core/lrp/methodList';
 export { BUNDLED_MODELS as MODELS } from '../core/model/catalog';
 
 export const GRID_DIMS = CAT12_GRID.dims;
@@ -44,11 +45,8 @@ export interface PipelineRequest {
   compareWith?: { modelId: string; method: string };
 }
 
-/** How a combined result was made, with each member's own prediction. */
-export interface Combination {
-  kind: 'average' | 'difference';
-  members: { modelLabel: string; methodLabel: string; probability: number }[];
-}
+/** How a combined result was made, with each member's own prediction (the pipeline's record). */
+export type Combination = PipelineCombinationRecord;
 
 export interface PipelineResult {
   /** The scan on the grid. */
@@ -60,6 +58,8 @@ export interface PipelineResult {
   logits: number[];
   /** softmax(logits)[1]: the likelihood of AD. */
   probability: number;
+  /** The output neuron explained (1 = AD). */
+  neuron: number;
   modelLabel: string;
   methodLabel: string;
   notices: string[];
@@ -75,17 +75,13 @@ export interface PipelineResult {
   combination?: Combination;
   /** Which disclaimer the page shows with this result (a combination: its first member's). */
   provenance: ModelProvenance;
-  /** The model's display post-processing (absent: the paper's fixed x500); combined maps reuse it. */
-  displayOptions?: DisplayOptions;
+  /** The display post-processing that ran, every default filled in (a combination: its first member's). */
+  displayOptions: DisplayOptions;
+  /** The (first) model's temperature calibration; temperature 1 when it has none. */
+  calibration: Calibration;
   /** Set when the map was read from this file (a precomputed *_statmap), not computed: no model ran, probability is NaN. */
   fromFile?: string;
 }
-
-export type RunPipeline = (
-  req: PipelineRequest,
-  onProgress: (p: PipelineProgress) => void,
-  signal: AbortSignal,
-) => Promise<PipelineResult>;
 
 /**
  * Textures ready for upload, computed in the worker so that the page does no voxel loops:

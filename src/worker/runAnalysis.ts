@@ -7,28 +7,27 @@ import wasmPlainUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.w
 import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreadedUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import { ATLAS_LABELS_PATH, ATLAS_NAMES_PATH, parseAtlasLabels, parseAtlasNames, TEMPLATE_T1_PATH } from '../core/atlas';
-import { isStatmapFile, statmapOnGrid } from '../core/cohort/statmap';
+import { isStatmapFile, STATMAP_DISPLAY, statmapOnGrid } from '../core/cohort/statmap';
 import { readNifti } from '../core/nifti';
 import { InputError } from '../core/errors';
-import { METHODS, type MethodId } from '../core/lrp/methodList';
+import { unknownMethodMessage, type MethodId } from '../core/lrp/registry';
 import { threadsSupported } from '../core/kernels/wasm/index';
 import type { KernelWorkerHandle, KernelWorkerReply } from '../core/kernels/wasm/threads';
 import { setBackend, type EngineName } from '../core/model/backend';
 import { BUNDLED_MODELS, SEEDED_MODEL_ID, type ModelProvenance } from '../core/model/catalog';
-import { loadModel, loadModelFromUrl } from '../core/model/loadModel';
+import { loadArtifactsFromUrl, loadModel } from '../core/model/loadModel';
+import { IDENTITY_CALIBRATION, loadModelBundle, plainBundle } from '../core/model/bundle';
 import { makeSeededModelArtifacts, SEEDED_MODEL_LABEL } from '../core/model/seeded';
 import type { Model } from '../core/model/types';
-import { runPipeline, type Atlas } from '../core/pipeline';
+import { runPipeline, type Atlas, type PipelineCombination } from '../core/pipeline';
 import type { DisplayOptions } from '../core/analysis/scale';
-import { startWasmEngine, type PlanarExecutor } from '../core/planar/index';
+import { startWasmEngine } from '../core/planar/index';
 import { isSoftwareRenderer, webglRenderer } from './webglRenderer';
 import { GRID_VOXELS, type PipelineProgress, type PipelineRequest, type PipelineResult } from './protocol';
-import { DEFAULT_COVARIATES } from '../core/analysis/residualize';
 import { regionAndLobeScores } from '../core/analysis/regions';
 import { isImportedModelId } from './habitsProtocol';
 import { loadImported } from './importH5';
-import { covariateModelAt } from './covariates';
-import { runCombined } from './combined';
+import { ModelCache, type CachedModel, type EngineEntry } from './modelCache';
 
 const WASM_FILES = {
   'tfjs-backend-wasm.wasm': wasmPlainUrl,
@@ -44,8 +43,7 @@ interface EngineChoice {
   notices: string[];
 }
 let engineReady: Promise<EngineChoice> | null = null;
-const executors = new WeakMap<Model, Promise<{ executor?: PlanarExecutor; label: string; notices: string[] }>>();
-const models = new Map<string, Promise<{ model: Model; label: string; notices: string[]; display?: DisplayOptions; provenance: ModelProvenance }>>();
+const cache = new ModelCache(startEngineFor);
 let atlasReady: Promise<Atlas | null> | null = null;
 let atlasLabelsReady: Promise<Uint8Array> | null = null;
 
@@ -100,34 +98,27 @@ function kernelThreadCount(): { threads: number; why?: string } {
   return { threads: Math.max(1, Math.min(cores, 4)) };
 }
 
-/** The wasm-simd executor of a model: weights uploaded and buffers planned once per model. */
-function executorFor(model: Model): Promise<{ executor?: PlanarExecutor; label: string; notices: string[] }> {
-  let entry = executors.get(model);
-  if (!entry) {
-    entry = (async () => {
-      const { threads, why } = kernelThreadCount();
-      if (threads > 1) {
-        const spawned: KernelWorkerHandle[] = [];
-        const spawn = () => { const h = spawnKernelWorker(); spawned.push(h); return h; };
-        try {
-          const executor = await withTimeout(startWasmEngine(model, { threads, spawnWorker: spawn }), 15000, 'the kernel workers did not start');
-          return { executor, label: executor.id, notices: [] };
-        } catch (e) {
-          for (const h of spawned) h.terminate();
-          const executor = await startWasmEngine(model);
-          return { executor, label: `${executor.id} (1 thread: ${e instanceof Error ? e.message : String(e)})`, notices: [] };
-        }
-      }
-      try {
-        const executor = await startWasmEngine(model);
-        return { executor, label: `${executor.id} (1 thread: ${why})`, notices: [] };
-      } catch (e) {
-        return { label: 'cpu', notices: [`The wasm-simd engine could not run this model (${e instanceof Error ? e.message : String(e)}); tfjs cpu ran it.`] };
-      }
-    })();
-    executors.set(model, entry);
+/** The wasm-simd executor of a model: weights uploaded and buffers planned once per model (cached by ModelCache). */
+async function startEngineFor(model: Model): Promise<EngineEntry> {
+  const { threads, why } = kernelThreadCount();
+  if (threads > 1) {
+    const spawned: KernelWorkerHandle[] = [];
+    const spawn = () => { const h = spawnKernelWorker(); spawned.push(h); return h; };
+    try {
+      const executor = await withTimeout(startWasmEngine(model, { threads, spawnWorker: spawn }), 15000, 'the kernel workers did not start');
+      return { executor, label: executor.id, notices: [] };
+    } catch (e) {
+      for (const h of spawned) h.terminate();
+      const executor = await startWasmEngine(model);
+      return { executor, label: `${executor.id} (1 thread: ${e instanceof Error ? e.message : String(e)})`, notices: [] };
+    }
   }
-  return entry;
+  try {
+    const executor = await startWasmEngine(model);
+    return { executor, label: `${executor.id} (1 thread: ${why})`, notices: [] };
+  } catch (e) {
+    return { label: 'cpu', notices: [`The wasm-simd engine could not run this model (${e instanceof Error ? e.message : String(e)}); tfjs cpu ran it.`] };
+  }
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number, message: string): Promise<T> {
@@ -137,56 +128,61 @@ function withTimeout<T>(p: Promise<T>, ms: number, message: string): Promise<T> 
   });
 }
 
-/** model.json of a bundled model with a URL, absolute (null for the seeded and imported ones). */
-export function bundledModelUrl(modelId: string): string | null {
-  const bundled = BUNDLED_MODELS.find((m) => m.id === modelId);
-  return bundled?.url && siteBase ? new URL(bundled.url, siteBase).href : null;
-}
-
 /** An imported model just converted: cached so it runs even where IndexedDB is unavailable. */
 export function rememberModel(modelId: string, model: Model, label: string): void {
-  models.set(modelId, Promise.resolve({ model, label, notices: [] as string[], provenance: 'imported' as const }));
+  cache.remember(modelId, { bundle: plainBundle(model, label, { provenance: 'imported' }), notices: [] });
 }
 
+/** Whether a model takes residuals (the page then asks for covariates); loads the model once. */
+export function modelResidualizes(modelId: string): Promise<boolean> {
+  return getModel(modelId).then((m) => m.bundle.covariateModel !== null, () => false);
+}
+
+/** Drops a model and everything built for it (weights, wasm memory, kernel workers). */
 export function forgetModel(modelId: string): void {
-  void models.get(modelId)?.then((m) => m.model.dispose(), () => undefined);
-  models.delete(modelId);
+  cache.forget(modelId);
 }
 
-function getModel(modelId: string) {
-  let entry = models.get(modelId);
-  if (!entry) {
-    entry = (async () => {
-      if (isImportedModelId(modelId)) {
-        const { model, info } = await loadImported(modelId);
-        return { model, label: info.label, notices: [] as string[], provenance: 'imported' as ModelProvenance };
-      }
-      const bundled = BUNDLED_MODELS.find((m) => m.id === modelId);
-      if (!bundled) throw new InputError(`Unknown model "${modelId}"; pick one from the model list.`);
-      if (modelId === SEEDED_MODEL_ID || !bundled.url) {
-        return { model: await loadModel(makeSeededModelArtifacts(1), SEEDED_MODEL_LABEL), label: bundled.label, notices: [], display: bundled.display, provenance: bundled.provenance };
-      }
-      try {
-        const model = await loadModelFromUrl(new URL(bundled.url, siteBase).href, bundled.label);
-        return { model, label: bundled.label, notices: [], display: bundled.display, provenance: bundled.provenance };
-      } catch (e) {
-        // A deployment without the trained model still works, clearly labelled.
-        const seeded = BUNDLED_MODELS.find((m) => m.id === SEEDED_MODEL_ID)!;
-        return {
-          model: await loadModel(makeSeededModelArtifacts(1), SEEDED_MODEL_LABEL),
-          label: seeded.label,
-          notices: [
-            `The ${bundled.label} could not be loaded (${e instanceof Error ? e.message : String(e)}), so the untrained seeded model ran instead.`,
-          ],
-          display: seeded.display,
-          provenance: seeded.provenance,
-        };
-      }
-    })();
-    entry.catch(() => models.delete(modelId)); // a failed load may succeed later
-    models.set(modelId, entry);
-  }
-  return entry;
+async function fetchBytes(url: string): Promise<Uint8Array> {
+  const res = await fetch(url);
+  if (!res.ok) throw new InputError(`The file ${url} could not be loaded (HTTP ${res.status}); put it next to model.json.`);
+  return new Uint8Array(await res.arrayBuffer());
+}
+
+function seededBundle(label: string, display: DisplayOptions | undefined, provenance: ModelProvenance) {
+  return loadModel(makeSeededModelArtifacts(1), SEEDED_MODEL_LABEL).then((model) => plainBundle(model, label, { display, provenance }));
+}
+
+/** The resolved bundle of a model id: bundled (with its covariate model and calibration), seeded or imported. */
+function getModel(modelId: string): Promise<CachedModel> {
+  return cache.get(modelId, async () => {
+    if (isImportedModelId(modelId)) {
+      const { model, info } = await loadImported(modelId);
+      return { bundle: plainBundle(model, info.label, { provenance: 'imported' }), notices: [] };
+    }
+    const bundled = BUNDLED_MODELS.find((m) => m.id === modelId);
+    if (!bundled) throw new InputError(`Unknown model "${modelId}"; pick one from the model list.`);
+    if (modelId === SEEDED_MODEL_ID || !bundled.url) {
+      return { bundle: await seededBundle(bundled.label, bundled.display, bundled.provenance), notices: [] };
+    }
+    const url = new URL(bundled.url, siteBase).href;
+    let artifacts;
+    try {
+      artifacts = await loadArtifactsFromUrl(url);
+    } catch (e) {
+      // A deployment without the trained model still works, clearly labelled.
+      const seeded = BUNDLED_MODELS.find((m) => m.id === SEEDED_MODEL_ID)!;
+      return {
+        bundle: await seededBundle(seeded.label, seeded.display, seeded.provenance),
+        notices: [`The ${bundled.label} could not be loaded (${e instanceof Error ? e.message : String(e)}), so the untrained seeded model ran instead.`],
+      };
+    }
+    const bundle = await loadModelBundle(artifacts, {
+      label: bundled.label, display: bundled.display, provenance: bundled.provenance,
+      read: (path) => fetchBytes(new URL(path, url).href),
+    });
+    return { bundle, notices: [] };
+  });
 }
 
 function fetchOk(path: string): Promise<Response> {
@@ -233,60 +229,74 @@ function getAtlas(): Promise<Atlas | null> {
   return atlasReady;
 }
 
-/** The paper's model tensor: [100, 100, 120, 1] (docs/model-grid.md). */
-const MODEL_INPUT = [100, 100, 120, 1];
-
-export function runAnalysis(
+/**
+ * One request through the one pipeline: the worker resolves the model bundles (and the engine for
+ * each) and translates the result for the page; runPipeline does everything else, combinations
+ * included.
+ */
+export async function runAnalysis(
   req: PipelineRequest,
   onProgress: (p: PipelineProgress) => void,
   signal: AbortSignal,
 ): Promise<PipelineResult> {
   if (isStatmapFile(req.fileName)) return openStatmap(req);
-  if (req.averageModelIds?.length || req.compareWith) return runCombined(req, onProgress, signal, runSingle);
-  return runSingle(req, onProgress, signal);
-}
-
-async function runSingle(
-  req: PipelineRequest,
-  onProgress: (p: PipelineProgress) => void,
-  signal: AbortSignal,
-): Promise<PipelineResult> {
-  const method = req.method as MethodId;
-  const methodInfo = METHODS.find((m) => m.id === method);
-  if (!methodInfo) throw new InputError(`Unknown method "${req.method}"; pick one from the method list.`);
+  const unknown = unknownMethodMessage(req.method);
+  if (unknown) throw new InputError(unknown);
   onProgress({ stage: 'reading', fraction: 0, message: 'starting the model runtime' });
   const engine = await initEngine(req.backend);
-  const [{ model, label, notices: modelNotices, display, provenance }, atlas, covariateModel] = await Promise.all([
-    getModel(req.modelId),
+  // Averages: each distinct model once (the pipeline refuses fewer than two).
+  const ids = req.averageModelIds?.length ? [...new Set(req.averageModelIds)] : [req.modelId];
+  const compareId = req.averageModelIds?.length ? undefined : req.compareWith?.modelId;
+  const [loaded, other, atlas] = await Promise.all([
+    Promise.all(ids.map(getModel)),
+    compareId !== undefined ? getModel(compareId) : Promise.resolve(undefined),
     getAtlas(),
-    covariateModelAt(bundledModelUrl(req.modelId)),
   ]);
-  if (model.inputShape.some((d, i) => d !== MODEL_INPUT[i])) {
-    throw new InputError(
-      `The model "${label}" takes inputs of ${model.inputShape.join(' x ')}, but this app feeds the paper's ${MODEL_INPUT.join(' x ')} crop of the 1.5 mm MNI grid; use a model trained on that input.`,
-    );
-  }
-  const covariates = covariateModel ? (req.covariates ?? { ...DEFAULT_COVARIATES }) : undefined;
-  const wasm = engine.name === 'wasm-simd' ? await executorFor(model) : { executor: undefined, label: engine.tfjs, notices: [] };
+  const [primary, ...others] = loaded as [CachedModel, ...CachedModel[]];
+  const engineOf = async (model: Model): Promise<EngineEntry> =>
+    engine.name === 'wasm-simd' ? cache.engineFor(model) : { label: engine.tfjs, notices: [] };
+  const primaryEngine = await engineOf(primary.bundle.model);
+  const engineNotices = new Set<string>(primaryEngine.notices);
+  const combine: PipelineCombination | undefined = req.averageModelIds?.length
+    ? { kind: 'average', others: others.map((m) => m.bundle) }
+    : other && req.compareWith
+      ? { kind: 'difference', other: other.bundle, method: req.compareWith.method as MethodId }
+      : undefined;
   const out = await runPipeline(req.scanBytes, {
-    model, method, neuron: req.neuron, atlas: atlas ?? undefined, executor: wasm.executor, display, onProgress, signal,
-    covariateModel: covariateModel ?? undefined, covariates,
+    bundle: primary.bundle,
+    method: req.method as MethodId,
+    neuron: req.neuron,
+    covariates: req.covariates,
+    atlas: atlas ?? undefined,
+    combine,
+    executor: primaryEngine.executor,
+    executorFor: async (model) => {
+      const e = await engineOf(model);
+      for (const n of e.notices) engineNotices.add(n);
+      return e.executor;
+    },
+    onProgress,
+    signal,
   });
+  const modelNotices = [...loaded, ...(other ? [other] : [])].flatMap((m) => m.notices);
   return {
     background: out.grid,
     relevance: out.relevance,
     display: out.display,
     logits: out.logits,
     probability: out.probability,
-    modelLabel: label,
-    methodLabel: methodInfo.label,
-    notices: [...modelNotices, ...engine.notices, ...wasm.notices, ...out.notices],
+    neuron: out.neuron,
+    modelLabel: out.modelLabel,
+    methodLabel: out.methodLabel,
+    notices: [...new Set([...modelNotices, ...engine.notices, ...engineNotices, ...out.notices])],
     timings: out.timings,
-    backend: out.engine === 'tfjs' ? engine.tfjs : wasm.label,
+    backend: out.engine === 'tfjs' ? engine.tfjs : primaryEngine.label,
     regions: out.regions,
-    residualizedWith: covariates,
-    displayOptions: display,
-    provenance,
+    residualizedWith: out.residualizedWith,
+    displayOptions: out.displayOptions,
+    calibration: out.calibration,
+    combination: out.combination,
+    provenance: primary.bundle.provenance ?? 'imported',
   };
 }
 
@@ -299,9 +309,10 @@ async function openStatmap(req: PipelineRequest): Promise<PipelineResult> {
     Promise.resolve().then(() => statmapOnGrid(req.scanBytes)), templateOnGrid().catch(() => new Float32Array(GRID_VOXELS)), getAtlas(),
   ]);
   return {
-    background: background.slice(), relevance: map, display, logits: [], probability: Number.NaN,
+    // neuron: a file's map names none; the page shows no neuron or likelihood for it (Prediction.tsx).
+    background: background.slice(), relevance: map, display, logits: [], probability: Number.NaN, neuron: 1,
     modelLabel: req.fileName, methodLabel: '', notices, timings: {}, backend: 'none',
     ...(atlas ? { regions: regionAndLobeScores(map, atlas.labels, atlas.regions) } : {}),
-    provenance: 'imported', fromFile: req.fileName,
+    provenance: 'imported', displayOptions: STATMAP_DISPLAY, calibration: { ...IDENTITY_CALIBRATION }, fromFile: req.fileName,
   };
 }

@@ -72,7 +72,7 @@ describe('relevance-viewer in the browser', () => {
     expect(await page.getByTestId('coords').textContent()).not.toBe(before);
   });
 
-  it('moving the threshold changes the overlay pixels, at frame rate (no re-upload)', async () => {
+  it('moving the threshold changes the overlay pixels (a shader uniform: no re-analysis)', async () => {
     let n = await frames(page);
     await setSlider(page, 'threshold', 0.05);
     await waitForFrameAfter(page, n);

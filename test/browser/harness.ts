@@ -27,9 +27,12 @@ export const CHROMIUM_ARGS: readonly string[] = [
   '--disable-quic',
 ];
 
-/** The system Chromium with CHROMIUM_ARGS, plus `extraArgs`. */
+/** Debian's chromium unless CHROMIUM_PATH names another Chromium (e.g. on a CI image or a Mac). */
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+
+/** The system Chromium (CHROMIUM_PATH) with CHROMIUM_ARGS, plus `extraArgs`. */
 export function launchBrowser(extraArgs: readonly string[] = []): Promise<Browser> {
-  return chromium.launch({ executablePath: '/usr/bin/chromium', args: [...CHROMIUM_ARGS, ...extraArgs] });
+  return chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS, ...extraArgs] });
 }
 
 /**

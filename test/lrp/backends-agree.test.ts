@@ -48,5 +48,5 @@ describe('cpu vs wasm on the full-size seeded model', () => {
       const sc = sumOf(cpu[m].relevance);
       expect(Math.abs(sumOf(wasm[m].relevance) - sc)).toBeLessThan(1e-3 * Math.abs(sc));
     }
-  });
+  }, 600_000); // two full-size LRP runs on tfjs cpu and wasm: about 100 s on a busy 2-core machine
 });

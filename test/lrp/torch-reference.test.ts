@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadModelFromDir, REPO_ROOT } from '../../src/cli/loadModelNode';
 import { startEngineNode } from '../../src/cli/wasmEngineNode';
-import type { MethodId } from '../../src/core/lrp/methodList';
+import type { MethodId } from '../../src/core/lrp/registry';
 import type { Model } from '../../src/core/model/types';
 import type { PlanarExecutor } from '../../src/core/planar/index';
 import { runPipeline } from '../../src/core/pipeline';

@@ -16,7 +16,7 @@ import { startKernelThreads } from '../../src/core/kernels/wasm/threads';
 import { backward } from '../../src/core/lrp/backward';
 import { epsilonAllComposite, gradientComposite, layerMapComposite, paperComposite, presetComposite } from '../../src/core/lrp/composites';
 import { explain } from '../../src/core/lrp/methods';
-import { METHODS } from '../../src/core/lrp/methodList';
+import { METHODS } from '../../src/core/lrp/registry';
 import { alphaBetaRule, epsilonRule, passRule, winnerTakesAllRule, wSquareRule, zBoxRule } from '../../src/core/lrp/rules';
 import { forward } from '../../src/core/model/forward';
 import { loadModel } from '../../src/core/model/loadModel';

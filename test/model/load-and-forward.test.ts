@@ -114,7 +114,8 @@ describe('model loading', () => {
     const specs: tf.io.WeightsManifestEntry[] = [];
     const qs: Uint8Array[] = [];
     for (const w of weights) {
-      let min = Math.min(...w.data), max = Math.max(...w.data);
+      const min = Math.min(...w.data);
+      let max = Math.max(...w.data);
       if (max === min) max = min + 1;
       const scale = (max - min) / 255;
       qs.push(Uint8Array.from(w.data, (v) => Math.round((v - min) / scale)));
@@ -173,8 +174,11 @@ describe('model loading', () => {
     expect(events.filter((e) => e.startsWith('backward')).length).toBe(16);
     expect(events.at(-1)).toBe('backward:16/16');
     const ac = new AbortController();
-    const p = explain(model, smallInput(), { method: 'paper', signal: ac.signal, onProgress: (e) => { if (e.done === 3) ac.abort(); } });
-    await expect(p).rejects.toBeDefined();
+    let seen = 0;
+    const p = explain(model, smallInput(), { method: 'paper', signal: ac.signal, onProgress: (e) => { seen++; if (e.done === 3) ac.abort(); } });
+    // Cancelled, not failed for another reason, and stopped long before the 32 layer steps of a full run.
+    await expect(p).rejects.toMatchObject({ name: 'AbortError' });
+    expect(seen).toBeLessThan(8);
     expect(tf.memory().numTensors).toBe(mid);
     const t = await forward(model, smallInput());
     expect(t.inputs.length).toBe(17);

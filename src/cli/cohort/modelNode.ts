@@ -1,22 +1,17 @@
 /**
- * The model of a batch task, loaded once: the tfjs model, its SHA-256 (so each result names the
- * exact weights), what its output is worth, and its covariate model when model.json asks for
- * residualized inputs.
+ * The model of a batch task, loaded once: the resolved bundle (model, covariate model, calibration,
+ * provenance) and its SHA-256, so each result names the exact weights.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import type { CovariateModel } from '../../core/analysis/residualize';
+import { dirname, join } from 'node:path';
 import type { ModelProvenanceLike } from '../../core/cohort/derivatives';
-import { covariateModelSpec, loadCovariateModel } from '../../core/model/covariateModel';
 import { SEEDED_MODEL_LABEL } from '../../core/model/seeded';
-import { CAT12_GRID } from '../../core/volume/grid';
 import { DEMO_MODEL_DIR, resolveModel, type ResolvedModel } from '../loadModelNode';
 
 export interface BatchModel extends ResolvedModel {
   sha256: string;
   provenance: ModelProvenanceLike;
-  covariateModel?: CovariateModel;
 }
 
 function modelJsonPath(spec: string | undefined): string | null {
@@ -48,13 +43,5 @@ export function modelSha256(spec: string | undefined): string {
 
 export async function loadBatchModel(spec: string | undefined): Promise<BatchModel> {
   const resolved = await resolveModel(spec);
-  const json = modelJsonPath(spec);
-  const provenance: ModelProvenanceLike = resolved.label === SEEDED_MODEL_LABEL ? 'untrained' : json && resolve(json) === join(DEMO_MODEL_DIR, 'model.json') ? 'synthetic-demo' : 'imported';
-  let covariateModel: CovariateModel | undefined;
-  if (json) {
-    const metadata = (JSON.parse(readFileSync(json, 'utf8')) as { userDefinedMetadata?: unknown }).userDefinedMetadata;
-    const cov = covariateModelSpec(metadata);
-    if (cov) covariateModel = await loadCovariateModel(cov, async (p) => new Uint8Array(readFileSync(join(dirname(json), p))), CAT12_GRID.dims);
-  }
-  return { ...resolved, sha256: modelSha256(spec), provenance, ...(covariateModel ? { covariateModel } : {}) };
+  return { ...resolved, sha256: modelSha256(spec), provenance: resolved.bundle.provenance ?? 'imported' };
 }

@@ -76,12 +76,13 @@ async function analyseSubject(o: ParticipantOptions, e: Engine, s: CohortSubject
   const input = s.input!;
   const files = subjectFiles(s);
   const out = (rel: string) => join(o.outDir, rel);
-  const covariatesUsed: Covariates | null = e.model.covariateModel ? { ...DEFAULT_COVARIATES, ...s.covariates } : null;
   const result = await e.run(await readScanFile(inputPath(o.dataset, input.path)), {
-    model: e.model.model, method: o.method, atlas: e.atlas,
+    bundle: e.model.bundle, method: o.method, atlas: e.atlas,
     ...(e.executor ? { executor: e.executor } : {}),
-    ...(covariatesUsed ? { covariateModel: e.model.covariateModel!, covariates: covariatesUsed } : {}),
+    // Missing covariates take the app's defaults; a model that takes raw maps ignores them.
+    covariates: { ...DEFAULT_COVARIATES, ...s.covariates },
   });
+  const covariatesUsed: Covariates | null = result.residualizedWith ?? null;
   if (REFUSED_KINDS.has(result.scanKind.kind)) {
     throw new InputError(`${input.path}: ${result.scanKind.message ?? 'not a gray-matter map in MNI space'}; no result is given for it`);
   }
@@ -99,7 +100,7 @@ async function analyseSubject(o: ParticipantOptions, e: Engine, s: CohortSubject
     subject: s, source: input.path, sourceIsBids: o.dataset.kind === 'bids', inputKind: input.kind,
     model: { id: e.model.label, sha256: e.model.sha256 }, method: o.method, neuron: result.neuron,
     engine: result.engine === 'tfjs' ? `tfjs-${e.tfjsBackend}` : result.engine,
-    probability: result.probability, logits: result.logits, covariatesUsed,
+    probability: result.probability, logits: result.logits, temperature: result.calibration.temperature, covariatesUsed,
     hippocampalVolume: measured ? hippocampalVolumeCm3(result.grid, e.atlas.labels, e.atlas.regions) : s.hippocampalVolume!,
     hippocampalVolumeSource: measured ? 'gm-map' : 'participants',
     lobes: regions.lobes, scanKind: result.scanKind.kind, notices: result.notices, modelDisclaimer: modelDisclaimer(e.model.provenance),

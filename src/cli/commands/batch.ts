@@ -11,7 +11,7 @@ import { failureFile, subjectFiles } from '../../core/cohort/derivatives';
 import { parseShard, shardFromSlurm, WHOLE, type Shard } from '../../core/cohort/shard';
 import { MEASURED_GM_MAP_TASK, sizeArray, slurmScripts, type TaskFigures } from '../../core/cohort/slurm';
 import { InputError } from '../../core/errors';
-import { METHODS, type MethodId } from '../../core/lrp/methodList';
+import { unknownMethodMessage, type MethodId } from '../../core/lrp/registry';
 import { parseOptions } from '../files';
 import { REPO_ROOT } from '../loadModelNode';
 import { inputPath, readDataset, type Dataset } from '../cohort/dataset';
@@ -118,7 +118,8 @@ export async function run(args: string[]): Promise<number> {
     throw new InputError('batch needs <bids_dir|manifest.csv> <out_dir> participant|group; run "relevance-viewer batch --help".');
   }
   const method = o.method as MethodId;
-  if (!METHODS.some((m) => m.id === method)) throw new InputError(`Unknown method "${method}"; choose one of ${METHODS.map((m) => m.id).join(', ')}.`);
+  const unknown = unknownMethodMessage(method);
+  if (unknown) throw new InputError(unknown);
   const outDir = resolve(outArg!);
   if (existsSync(outDir) && !statSync(outDir).isDirectory()) throw new InputError(`${outArg} is a file; give a folder for the outputs.`);
   const dataset = readDataset(source!, labels);

@@ -3,24 +3,21 @@
  * Median wall-clock (after one warm-up) of:
  *   load        artifacts -> model, plus for wasm-simd: kernels, weight upload, buffers (prefaulted)
  *   preprocess  NIfTI read + CAT12 grid + model tensor of a demo scan (public/demo/)
- *   forward     model tensor -> logits
+ *   forward     model tensor -> logits (the forward part of the paper run, activations kept)
  *   paper       forward + the paper's LRP, end to end from the model tensor
+ * all from runPipeline's own stage timings.
  * and for wasm-simd the kernel arena's peak (all planned buffers and weights). Without --model it
  * uses the untrained seeded model.
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InputError } from '../../core/errors';
-import { explain, predict } from '../../core/lrp/methods';
-import { loadModel } from '../../core/model/loadModel';
-import { makeSeededModelArtifacts, SEEDED_MODEL_LABEL } from '../../core/model/seeded';
-import type { Model } from '../../core/model/types';
-import { readNifti } from '../../core/nifti';
+import type { ModelBundle } from '../../core/model/bundle';
+import { SEEDED_MODEL_LABEL } from '../../core/model/seeded';
+import { runPipeline } from '../../core/pipeline';
 import type { PlanarExecutor } from '../../core/planar/index';
-import { CAT12_GRID } from '../../core/volume/grid';
-import { gridToModelTensor } from '../../core/volume/modelTensor';
-import { resampleToGrid } from '../../core/volume/resample';
-import { loadModelFromDir, REPO_ROOT } from '../loadModelNode';
+import { resolveModel } from '../loadModelNode';
+import { REPO_ROOT } from '../repoRoot';
 import { startEngineNode } from '../wasmEngineNode';
 
 export interface BenchResult {
@@ -50,34 +47,34 @@ async function time<T>(into: number[], fn: () => Promise<T> | T): Promise<T> {
 export async function bench(opts: { backend: string; threads: number; modelDir?: string; scan: string; runs: number }): Promise<BenchResult> {
   const engine = await startEngineNode(opts.backend, opts.threads);
   const times = { load: [] as number[], preprocess: [] as number[], forward: [] as number[], paper: [] as number[] };
-  let kept: { model: Model; executor?: PlanarExecutor } | undefined;
+  let kept: { bundle: ModelBundle; executor?: PlanarExecutor } | undefined;
   for (let r = 0; r <= opts.runs; r++) {
     const t: number[] = [];
     const loaded = await time(t, async () => {
-      const model = opts.modelDir ? await loadModelFromDir(opts.modelDir) : await loadModel(makeSeededModelArtifacts(1), SEEDED_MODEL_LABEL);
-      return { model, executor: await engine.executorFor(model) };
+      const { bundle } = await resolveModel(opts.modelDir ?? 'seeded');
+      return { bundle, executor: await engine.executorFor(bundle.model) };
     });
     if (r > 0) times.load.push(t[0]!); // run 0 is the warm-up (compilation)
     if (kept) {
       loaded.executor?.dispose();
-      loaded.model.dispose();
+      loaded.bundle.model.dispose();
     } else kept = loaded;
   }
-  const { model, executor } = kept!;
+  const { bundle, executor } = kept!;
   let scanBytes: Uint8Array;
   try {
     scanBytes = new Uint8Array(await readFile(opts.scan));
   } catch {
     throw new InputError(`Cannot read the scan ${opts.scan}; give a NIfTI file with --scan.`);
   }
-  const preprocess = () => gridToModelTensor(resampleToGrid(readNifti(scanBytes).volume, CAT12_GRID, 'trilinear').data);
-  let input = preprocess();
-  await predict(model, input, { executor }); // warm-up
-  await explain(model, input, { method: 'paper', executor });
+  // The one pipeline, as every host runs it; its own stage timings give the figures.
+  const analyze = () => runPipeline(scanBytes, { bundle, method: 'paper', executor });
+  await analyze(); // warm-up
   for (let r = 0; r < opts.runs; r++) {
-    input = await time(times.preprocess, preprocess);
-    await time(times.forward, () => predict(model, input, { executor }));
-    await time(times.paper, () => explain(model, input, { method: 'paper', executor }));
+    const { timings } = await analyze();
+    times.preprocess.push(timings.reading + timings.grid);
+    times.forward.push(timings.forward);
+    times.paper.push(timings.forward + timings.relevance);
   }
   const result: BenchResult = {
     backend: executor?.id ?? engine.tfjsBackend,
@@ -92,7 +89,7 @@ export async function bench(opts: { backend: string; threads: number; modelDir?:
   };
   if (executor) result.arena_peak_mib = Math.round((executor.arenaPeakBytes / 2 ** 20) * 10) / 10;
   executor?.dispose();
-  model.dispose();
+  bundle.model.dispose();
   return result;
 }
 

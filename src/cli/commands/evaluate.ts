@@ -7,16 +7,22 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../../core/errors';
-import { explain } from '../../core/lrp';
 import { readNifti } from '../../core/nifti';
-import { gridToModelTensor } from '../../core/volume/modelTensor';
-import { loadAal, REPO_ROOT } from '../../training/node/assets';
+import { runPipeline } from '../../core/pipeline';
+import { CAT12_GRID } from '../../core/volume/grid';
+import { resampleToGrid } from '../../core/volume/resample';
 import { readCohortCsv } from '../../training/node/cohortFiles';
 import { auc, pearson } from '../../training/metrics';
-import { subjectRelevance, type SubjectRelevance } from '../../training/relevanceMetrics';
-import { loadModelFromDir } from '../loadModelNode';
+import { atrophyOverlap, type AtrophyOverlap } from '../../training/relevanceMetrics';
+import { loadAtlasFromRepo } from '../files';
+import { resolveModel } from '../loadModelNode';
 import { startEngineNode } from '../wasmEngineNode';
 import { parseOptions } from '../files';
+
+export interface SubjectRelevance extends AtrophyOverlap {
+  /** The paper's hippocampus score: positive raw relevance in AAL 37 + 38 (the pipeline's region scores). */
+  hippocampusRelevance: number;
+}
 
 export interface EvaluationRow { id: string; group: string; pAD: number; hippocampalGm: number; rel: SubjectRelevance }
 
@@ -38,6 +44,14 @@ export function summarize(rows: EvaluationRow[]): Record<string, number> {
   };
 }
 
+/** --limit: a positive whole number of subjects (the first N of the cohort). */
+function parseLimit(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!/^\s*\d+\s*$/.test(text) || !Number.isInteger(n) || n < 1) throw new InputError(`--limit must be a positive whole number of subjects, not "${text}".`);
+  return n;
+}
+
 export async function run(args: string[]): Promise<number> {
   const { values: o, positionals } = parseOptions('evaluate', args, {
     model: { type: 'string' },
@@ -47,25 +61,33 @@ export async function run(args: string[]): Promise<number> {
   });
   const dir = positionals.length === 1 ? positionals[0] : undefined;
   if (typeof dir !== 'string') throw new InputError('Give the cohort folder: evaluate <cohort dir> [--model <dir>].');
-  const modelDir = typeof o.model === 'string' ? o.model : join(REPO_ROOT, 'models', 'demo');
-  const engine = await startEngineNode(o.backend!);
-  const model = await loadModelFromDir(modelDir);
-  const executor = await engine.executorFor(model);
-  const aal = gridToModelTensor(loadAal().data);
+  const limit = parseLimit(o.limit);
   let entries = readCohortCsv(dir);
-  if (typeof o.limit === 'string') entries = entries.slice(0, Number(o.limit));
+  if (limit !== undefined) entries = entries.slice(0, limit);
+  if (entries.length === 0) throw new InputError(`The cohort in ${dir} lists no subjects; write one with "relevance-viewer synth".`);
+  const engine = await startEngineNode(o.backend!);
+  const { bundle, notices } = await resolveModel(o.model);
+  for (const n of notices) process.stderr.write(`note: ${n}\n`);
+  const executor = await engine.executorFor(bundle.model);
+  const atlas = await loadAtlasFromRepo();
   const rows: EvaluationRow[] = [];
   const t0 = Date.now();
-  for (const e of entries) {
-    const gm = gridToModelTensor(readNifti(readFileSync(join(dir, e.file))).volume);
-    const atrophy = gridToModelTensor(readNifti(readFileSync(join(dir, e.atrophyFile))).volume);
-    const ex = await explain(model, gm, { method: 'paper', executor });
-    const rel = subjectRelevance(ex.relevance, aal, gm, atrophy);
-    rows.push({ id: e.id, group: e.group, pAD: ex.probabilities[1]!, hippocampalGm: e.hippocampalGm, rel });
-    process.stderr.write(`${e.id} ${e.group} p(AD)=${ex.probabilities[1]!.toFixed(3)} hipRel=${rel.hippocampusRelevance.toFixed(3)} hipGM=${e.hippocampalGm.toFixed(2)} (${rows.length}/${entries.length}, ${((Date.now() - t0) / 1000).toFixed(0)} s)\n`);
+  try {
+    for (const e of entries) {
+      // The same pipeline as the page and `analyze`: grid placement, residualization, calibration, region scores.
+      const out = await runPipeline(readFileSync(join(dir, e.file)), { bundle, method: 'paper', atlas, executor });
+      const atrophy = resampleToGrid(readNifti(readFileSync(join(dir, e.atrophyFile))).volume, CAT12_GRID, 'trilinear').data;
+      const rel: SubjectRelevance = {
+        hippocampusRelevance: out.regions!.lobes.find((l) => l.key === 'hippocampus')!.positiveSum,
+        ...atrophyOverlap(out.relevance, out.input, atrophy),
+      };
+      rows.push({ id: e.id, group: e.group, pAD: out.probability, hippocampalGm: e.hippocampalGm, rel });
+      process.stderr.write(`${e.id} ${e.group} p(AD)=${out.probability.toFixed(3)} hipRel=${rel.hippocampusRelevance.toFixed(3)} hipGM=${e.hippocampalGm.toFixed(2)} (${rows.length}/${entries.length}, ${((Date.now() - t0) / 1000).toFixed(0)} s)\n`);
+    }
+  } finally {
+    executor?.dispose();
+    bundle.model.dispose();
   }
-  executor?.dispose();
-  model.dispose();
   const summary = summarize(rows);
   process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
   if (typeof o.json === 'string') writeFileSync(o.json, JSON.stringify({ summary, rows }, null, 1));

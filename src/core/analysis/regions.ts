@@ -1,7 +1,7 @@
 /**
  * Region statistics of a relevance map over an atlas label volume on the same grid.
  *
- * The paper's region score (Dyrba et al. 2021; shared/docs/lrp.md "region score") is the sum of
+ * The paper's region score (Dyrba et al. 2021; docs/lrp.md "region score") is the sum of
  * max(R, 0) over the region on the RAW relevance map: no smoothing, no scaling, no normalisation.
  * Everything here comes from one pass over the volume that accumulates per label value.
  *

@@ -1,5 +1,5 @@
 /**
- * Voxel-wise covariate residualization (the paper's "resmodel" inputs; shared/docs/model-grid.md):
+ * Voxel-wise covariate residualization (the paper's "resmodel" inputs; docs/model-grid.md):
  * value_v ~ b0_v + b1_v * age + b2_v * sex + b3_v * TIV + b4_v * fieldStrength, fitted on healthy
  * controls; the model input is value_v minus that prediction.
  *

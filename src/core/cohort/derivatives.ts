@@ -77,6 +77,8 @@ export interface SidecarFields {
   engine: string;
   probability: number;
   logits: number[];
+  /** The model's calibration: probability = softmax(logits / temperature). */
+  temperature: number;
   covariatesUsed: Covariates | null;
   hippocampalVolume: number;
   hippocampalVolumeSource: 'participants' | 'gm-map';
@@ -98,6 +100,7 @@ export function subjectSidecar(f: SidecarFields): Record<string, unknown> {
     Engine: f.engine,
     Probability: f.probability,
     Logits: f.logits,
+    CalibrationTemperature: f.temperature,
     Group: f.subject.group ?? null,
     Covariates: f.subject.covariates,
     CovariatesUsed: f.covariatesUsed,

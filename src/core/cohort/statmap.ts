@@ -4,10 +4,12 @@
  * Adaptive scaling (|value| / its 99.99th percentile), because a group mean or difference has no
  * fixed relevance scale.
  */
-import { displayMap } from '../analysis/scale';
+import { DEFAULT_ADAPTIVE_PERCENTILE, DEFAULT_DISPLAY_SIGMA, displayMap, type DisplayOptions } from '../analysis/scale';
 import { readNifti } from '../nifti';
 import { CAT12_GRID } from '../volume/grid';
 import { resampleToGrid } from '../volume/resample';
+
+export const STATMAP_DISPLAY: Readonly<DisplayOptions> = Object.freeze({ scaling: 'adaptive', sigma: DEFAULT_DISPLAY_SIGMA, percentile: DEFAULT_ADAPTIVE_PERCENTILE });
 
 export function isStatmapFile(name: string): boolean {
   return /_statmap\.nii(\.gz)?$/i.test(name);
@@ -17,5 +19,5 @@ export function statmapOnGrid(bytes: Uint8Array): { map: Float32Array; display: 
   const image = readNifti(bytes);
   const map = resampleToGrid(image.volume, CAT12_GRID, 'trilinear').data;
   for (let v = 0; v < map.length; v++) if (map[v] !== map[v]) map[v] = 0;
-  return { map, display: displayMap(map, CAT12_GRID.dims, { scaling: 'adaptive' }), notices: image.notices };
+  return { map, display: displayMap(map, CAT12_GRID.dims, STATMAP_DISPLAY), notices: image.notices };
 }

@@ -1,12 +1,14 @@
 /**
  * Composites (zennit's vocabulary): which rule applies to which layer. Named presets are just
- * composites; 'paper' is innvestigate 1.0.9's lrp.sequential_preset_a as the paper ran it.
+ * composites, built from the method registry (registry.ts); 'paper' is innvestigate 1.0.9's
+ * lrp.sequential_preset_a as the paper ran it.
  */
 import type { PoolRouteMode } from '../model/kernels';
 import type { Layer, Model } from '../model/types';
+import { methodSpec, type LayerRuleSpecs } from './registry';
 import {
   alphaBetaRule, bnInnvestigateRule, epsilonRule, flatRule, gradientRule, passRule,
-  winnerTakesAllRule, zPlusRule, type Rule,
+  winnerTakesAllRule, wSquareRule, zBoxRule, type Rule, type RuleSpec,
 } from './rules';
 
 export interface Composite {
@@ -55,16 +57,40 @@ export interface PaperVariant {
   eps?: number;
 }
 
-/** innvestigate 1.0.9 preset A (LRP-CMP), optionally varied (the variants of lrp_numpy_tiny.py). */
-export function paperComposite(v: PaperVariant = {}): Composite {
-  const eps = v.eps ?? 1e-10;
-  const bn = v.bnRule === 'pass' ? passRule() : v.bnRule === 'epsilon' ? epsilonRule(eps) : bnInnvestigateRule();
-  return layerMapComposite('paper', {
-    conv3d: alphaBetaRule(1, 0, v.convBias ?? 'innvestigate'),
-    dense: epsilonRule(eps),
-    batchNorm: bn,
-    maxPool3d: winnerTakesAllRule(v.poolMode ?? 'first'),
+/** The rule a registry spec names. */
+export function ruleFromSpec(spec: RuleSpec): Rule {
+  switch (spec.kind) {
+    case 'epsilon': return epsilonRule(spec.eps);
+    case 'alpha-beta': return alphaBetaRule(spec.alpha, spec.beta, spec.bias);
+    case 'flat': return flatRule();
+    case 'w-square': return wSquareRule();
+    case 'z-box': return zBoxRule(spec.low, spec.high);
+    case 'pass': return passRule();
+    case 'bn-innvestigate': return bnInnvestigateRule();
+    case 'winner-takes-all': return winnerTakesAllRule(spec.mode);
+    case 'gradient': return gradientRule(spec.poolMode);
+  }
+}
+
+function layerMapOf(id: string, layers: LayerRuleSpecs, poolMode: PoolRouteMode): Composite {
+  return layerMapComposite(id, {
+    conv3d: ruleFromSpec(layers.conv3d),
+    firstConv3d: layers.firstConv3d ? ruleFromSpec(layers.firstConv3d) : undefined,
+    dense: ruleFromSpec(layers.dense),
+    batchNorm: ruleFromSpec(layers.batchNorm),
+    maxPool3d: winnerTakesAllRule(poolMode),
   });
+}
+
+/** innvestigate 1.0.9 preset A (LRP-CMP, the registry's 'paper'), optionally varied (the variants of lrp_numpy_tiny.py). */
+export function paperComposite(v: PaperVariant = {}): Composite {
+  const paper = methodSpec('paper')!.layers!;
+  const eps = v.eps;
+  const dense: RuleSpec = eps === undefined ? paper.dense : { kind: 'epsilon', eps };
+  const bnEps: RuleSpec = { kind: 'epsilon', eps: eps ?? (paper.dense as { eps: number }).eps };
+  const batchNorm: RuleSpec = v.bnRule === 'pass' ? { kind: 'pass' } : v.bnRule === 'epsilon' ? bnEps : paper.batchNorm;
+  const conv3d: RuleSpec = v.convBias ? { kind: 'alpha-beta', alpha: 1, beta: 0, bias: v.convBias } : paper.conv3d;
+  return layerMapOf('paper', { conv3d, dense, batchNorm }, v.poolMode ?? 'first');
 }
 
 /** Epsilon everywhere (BN on its true affine map): equals gradient x input when biases are 0 and eps -> 0. */
@@ -78,22 +104,20 @@ export function gradientComposite(poolMode: PoolRouteMode = 'first'): Composite 
   return { id: 'gradient', start: 'one', ruleFor: () => g };
 }
 
-/** The named LRP presets (gradient-based baselines live in methods.ts). */
+/**
+ * The composite of a registered method: its layer map for LRP methods, the gradient rule for the
+ * gradient methods. Occlusion is not a backward pass and has none.
+ */
+export function compositeFor(id: string, poolMode: PoolRouteMode = 'first'): Composite {
+  const spec = methodSpec(id);
+  if (!spec) throw new Error(`unknown explanation method ${id}`);
+  if (spec.kind === 'gradient' || spec.kind === 'gradient-x-input') return gradientComposite(poolMode);
+  if (spec.kind === 'occlusion' || !spec.layers) throw new Error(`method ${id} has no composite`);
+  return layerMapOf(spec.id, spec.layers, poolMode);
+}
+
+/** The composite of a named LRP preset (kept for callers that name presets). */
 export function presetComposite(id: string, poolMode: PoolRouteMode = 'first'): Composite {
-  const wta = winnerTakesAllRule(poolMode);
-  const eps = epsilonRule(1e-6);
-  switch (id) {
-    case 'paper':
-      return paperComposite({ poolMode });
-    case 'cmp-bn-pass':
-      return layerMapComposite(id, { conv3d: alphaBetaRule(1, 0, 'innvestigate'), dense: epsilonRule(1e-10), batchNorm: passRule(), maxPool3d: wta });
-    case 'epsilon-plus':
-      return layerMapComposite(id, { conv3d: zPlusRule(), dense: eps, batchNorm: passRule(), maxPool3d: wta });
-    case 'epsilon-alpha2-beta1':
-      return layerMapComposite(id, { conv3d: alphaBetaRule(2, 1, 'zennit'), dense: eps, batchNorm: passRule(), maxPool3d: wta });
-    case 'epsilon-plus-flat':
-      return layerMapComposite(id, { conv3d: zPlusRule(), firstConv3d: flatRule(), dense: eps, batchNorm: passRule(), maxPool3d: wta });
-    default:
-      throw new Error(`unknown LRP preset ${id}`);
-  }
+  if (methodSpec(id)?.kind !== 'lrp') throw new Error(`unknown LRP preset ${id}`);
+  return compositeFor(id, poolMode);
 }

@@ -6,13 +6,13 @@ import { InputError } from '../errors';
 import { forward, inputTensor, softmax, type ProgressCallback } from '../model/forward';
 import { tfjsKernels, type Kernels, type PoolRouteMode } from '../model/kernels';
 import type { Model } from '../model/types';
-import { METHODS, type MethodId } from './methodList';
+import { methodSpec, unknownMethodMessage, type MethodId } from './registry';
 import { backward, checkNeuron } from './backward';
-import { gradientComposite, presetComposite, type Composite } from './composites';
+import { compositeFor } from './composites';
 import type { ModelExecutor } from './executor';
 import { occlusion, type OcclusionOptions } from './occlusion';
 
-export { METHODS, type MethodId, type MethodInfo } from './methodList';
+export { METHODS, type MethodId, type MethodInfo } from './registry';
 
 export interface ExplainOptions {
   method: MethodId;
@@ -54,15 +54,10 @@ export async function predict(model: Model, input: Float32Array, opts: { kernels
   return { logits: r.logits, probabilities: r.probabilities };
 }
 
-function compositeFor(method: MethodId, poolMode: PoolRouteMode): Composite {
-  if (method === 'gradient' || method === 'gradient-x-input') return gradientComposite(poolMode);
-  return presetComposite(method, poolMode);
-}
-
 export async function explain(model: Model, input: Float32Array, opts: ExplainOptions): Promise<Explanation> {
-  if (!METHODS.some((m) => m.id === opts.method)) {
-    throw new InputError(`Unknown method "${String(opts.method)}"; choose one of ${METHODS.map((m) => m.id).join(', ')}.`);
-  }
+  const unknown = unknownMethodMessage(String(opts.method));
+  if (unknown) throw new InputError(unknown);
+  const kind = methodSpec(opts.method)!.kind;
   const neuron = opts.neuron ?? 1;
   checkNeuron(model, neuron);
   const kernels = opts.kernels ?? tfjsKernels;
@@ -71,7 +66,7 @@ export async function explain(model: Model, input: Float32Array, opts: ExplainOp
   if (ex && ex.model !== model) throw new Error(`the ${ex.id} executor was built for model "${ex.model.name}", not "${model.name}"`);
   if (ex) {
     const run = { onProgress: opts.onProgress, signal: opts.signal };
-    if (opts.method === 'occlusion') {
+    if (kind === 'occlusion') {
       const t0 = performance.now();
       const logits = await ex.predict(input, run);
       const t1 = performance.now();
@@ -83,7 +78,7 @@ export async function explain(model: Model, input: Float32Array, opts: ExplainOp
     const why = ex.unsupported(composite);
     if (!why) {
       const r = await ex.relevance(input, composite, neuron, run);
-      if (opts.method === 'gradient-x-input') for (let i = 0; i < input.length; i++) r.relevance[i] = r.relevance[i]! * input[i]!;
+      if (kind === 'gradient-x-input') for (let i = 0; i < input.length; i++) r.relevance[i] = r.relevance[i]! * input[i]!;
       const total = r.forward_ms + r.backward_ms;
       return { relevance: r.relevance, logits: r.logits, probabilities: softmax(r.logits), timings: { forward_ms: r.forward_ms, backward_ms: r.backward_ms, total_ms: total }, engine: ex.id, notices };
     }
@@ -91,7 +86,7 @@ export async function explain(model: Model, input: Float32Array, opts: ExplainOp
   }
   const t0 = performance.now();
   const x = inputTensor(model, input);
-  const keep = opts.method !== 'occlusion';
+  const keep = kind !== 'occlusion';
   let trace;
   try {
     trace = await forward(model, x, { kernels, keep, onProgress: opts.onProgress, signal: opts.signal });
@@ -101,11 +96,11 @@ export async function explain(model: Model, input: Float32Array, opts: ExplainOp
   const t1 = performance.now();
   let relevance: Float32Array;
   try {
-    if (opts.method === 'occlusion') {
+    if (kind === 'occlusion') {
       relevance = await occlusion(model, input, trace.logits[neuron]!, neuron, { ...opts.occlusion, kernels, onProgress: opts.onProgress, signal: opts.signal });
     } else {
       const R = await backward(model, trace, compositeFor(opts.method, opts.poolMode ?? 'first'), { neuron, kernels, onProgress: opts.onProgress, signal: opts.signal });
-      const out = opts.method === 'gradient-x-input' ? tf.tidy(() => tf.mul(R, trace.inputs[0]!)) : R;
+      const out = kind === 'gradient-x-input' ? tf.tidy(() => tf.mul(R, trace.inputs[0]!)) : R;
       if (out !== R) R.dispose();
       relevance = (await out.data()) as Float32Array;
       out.dispose();

@@ -140,12 +140,6 @@ export function alphaBetaRule(alpha: number, beta: number, bias: AlphaBetaBias):
   };
 }
 
-/** zennit's ZPlus: a+ w+ and a- w- paths, denominator z_act + b+, stabiliser 1e-6 (= alpha1-beta0, zennit bias). */
-export function zPlusRule(): Rule {
-  const r = alphaBetaRule(1, 0, 'zennit');
-  return { id: 'z-plus', spec: r.spec, apply: r.apply };
-}
-
 /** Relevance spread by fixed contributions c_ij = f(w_ij) of a constant input (flat, w^2). */
 function constantContributionRule(id: 'flat' | 'w-square', weightMap: (w: tf.Tensor) => tf.Tensor): Rule {
   const st: Stabilizer = { kind: 'epsilon', eps: 1e-6 };

@@ -1,6 +1,6 @@
 /**
  * A model's own covariate model (the paper's "resmodel": inputs are residuals after regressing out
- * age, sex, TIV and field strength voxel-wise; shared/docs/model-grid.md).
+ * age, sex, TIV and field strength voxel-wise; docs/model-grid.md).
  *
  * A model asks for it in model.json:
  *

@@ -1,12 +1,12 @@
 /**
- * The kernel interface: every tensor computation that the forward pass and the LRP rules do
- * on a layer's big tensors goes through one of these functions. Layers (types.ts) are plain data
- * and rules (src/core/lrp/rules.ts) are written against this interface, so a faster
- * implementation (e.g. hand-written WebAssembly SIMD kernels on a planar layout, or a fused GPU
- * shader) can replace `tfjsKernels` for Conv3D, MaxPool3D, BN and the relevance passes without
- * touching a rule. (The wasm-simd engine, src/core/planar/, goes one step further: it runs the
- * whole forward and backward pass on planar buffers in wasm memory, choosing each rule's kernels
- * by the rule's `spec`, so that no tensor crosses tfjs between layers.)
+ * The tfjs path's kernel seam: every tensor computation that the forward pass and the LRP rules
+ * do on a layer's big tensors goes through one of these functions, so the rules
+ * (src/core/lrp/rules.ts) state only the arithmetic. It has one implementation, `tfjsKernels`.
+ *
+ * It is not the way to plug in another engine: that is `ModelExecutor` (src/core/lrp/executor.ts),
+ * which runs a whole forward and backward pass itself (the wasm-simd engine, src/core/planar/,
+ * choosing its kernels by each rule's `spec`, so that no tensor crosses tfjs between layers).
+ * Hosts choose an executor; they never pass Kernels (runPipeline has no such option).
  *
  * Contract (all tensors float32, batch 1, channels-last, the caller owns inputs and outputs;
  * an implementation must not keep or dispose its arguments):

@@ -23,16 +23,15 @@ export async function loadModel(artifacts: tf.io.ModelArtifacts, name = 'model')
   return buildModel(spec, weights, name);
 }
 
-/** Load from a URL of model.json; shards are fetched relative to it. */
-export async function loadModelFromUrl(url: string, name?: string): Promise<Model> {
-  let artifacts: tf.io.ModelArtifacts;
+/** The artifacts at a URL of model.json (metadata included); shards are fetched relative to it. */
+export async function loadArtifactsFromUrl(url: string): Promise<tf.io.ModelArtifacts> {
   try {
-    artifacts = await tf.io.http(url).load!();
+    return await tf.io.http(url).load!();
   } catch (e) {
     throw new InputError(`The model at ${url} could not be loaded (${e instanceof Error ? e.message : String(e)}).`);
   }
-  return loadModel(artifacts, name ?? url.replace(/\/model\.json$/, '').split('/').pop() ?? 'model');
 }
+
 
 /** Load from browser File objects: model.json and its .bin shards, in any order. */
 export async function loadModelFromFiles(files: File[], name?: string): Promise<Model> {

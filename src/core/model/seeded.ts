@@ -6,6 +6,9 @@
  * implementation can be checked against ours on the full-size network.
  */
 import type * as tf from '@tensorflow/tfjs';
+import { MODEL_INPUT_DIMS } from '../volume/modelTensor';
+
+const PAPER_INPUT: [number, number, number, number] = [...MODEL_INPUT_DIMS, 1];
 
 export const SEEDED_MODEL_LABEL = 'untrained seeded model';
 
@@ -67,7 +70,7 @@ export function artifactsFromWeights(topology: object, weights: NamedWeight[]): 
 
 /** The seeded weights in manifest order (see make_fullsize_reference.py for the same formula). */
 export function seededWeights(seed: number, options: SeededModelOptions = {}): NamedWeight[] {
-  const inputShape = options.inputShape ?? [100, 100, 120, 1];
+  const inputShape = options.inputShape ?? PAPER_INPUT;
   const filters = options.filters ?? 5;
   const hidden = options.hidden ?? [64, 32];
   const u = lcgUniform(seed);
@@ -102,7 +105,7 @@ export function seededWeights(seed: number, options: SeededModelOptions = {}): N
 }
 
 export function makeSeededModelArtifacts(seed: number, options: SeededModelOptions = {}): tf.io.ModelArtifacts {
-  const inputShape = options.inputShape ?? [100, 100, 120, 1];
+  const inputShape = options.inputShape ?? PAPER_INPUT;
   return artifactsFromWeights(paperTopology(inputShape, options.filters ?? 5, options.hidden ?? [64, 32]), seededWeights(seed, options));
 }
 
@@ -119,7 +122,7 @@ const BLOBS: Array<[number, number, number, number, number]> = [
  * A smooth brain-like volume (channels-last, C = 1): an ellipsoid (radii 0.42 of each size) of
  * 0.3 plus Gaussian blobs, exactly 0 outside. Same formula in make_fullsize_reference.py.
  */
-export function makeSmoothBrainInput(shape: [number, number, number] = [100, 100, 120]): Float32Array {
+export function makeSmoothBrainInput(shape: [number, number, number] = [...MODEL_INPUT_DIMS]): Float32Array {
   const [D, H, W] = shape;
   const out = new Float32Array(D * H * W);
   for (let a = 0; a < D; a++) for (let s = 0; s < H; s++) for (let c = 0; c < W; c++) {

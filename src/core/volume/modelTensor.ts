@@ -8,10 +8,11 @@ import { InputError } from '../errors';
 import { CAT12_GRID, isOnGrid } from './grid';
 import type { Volume } from './types';
 
-export const MODEL_INPUT_SHAPE = [1, 100, 100, 120, 1] as const;
-const NA = 100;
-const NS = 100;
-const NC = 120;
+/** The model's input volume [a, s, c]: the one place the shape is written (everything else derives from it). */
+export const MODEL_INPUT_DIMS = [100, 100, 120] as const;
+/** With batch and channel axes, channels last. */
+export const MODEL_INPUT_SHAPE = [1, ...MODEL_INPUT_DIMS, 1] as const;
+const [NA, NS, NC] = MODEL_INPUT_DIMS;
 export const MODEL_TENSOR_LENGTH = NA * NS * NC;
 
 const [GX, GY, GZ] = CAT12_GRID.dims;
@@ -29,11 +30,6 @@ export function modelIndexToGridVoxel(a: number, s: number, c: number): [number,
 function gridRowStart(a: number, s: number): number {
   const [i, j, k] = modelIndexToGridVoxel(a, s, 0);
   return i + GX * (j + GY * k);
-}
-
-/** Flat model index a * 12000 + s * 120 + c (row-major over [100, 100, 120]). */
-export function modelFlatIndex(a: number, s: number, c: number): number {
-  return a * (NS * NC) + s * NC + c;
 }
 
 /**

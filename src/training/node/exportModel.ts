@@ -2,6 +2,7 @@
  * Node-only: write named weights as a tfjs layers-model folder (model.json + one shard) with the
  * paper's Keras Sequential topology, float16-quantized (tfjs's {dtype: 'float16'} quantization).
  */
+import { MODEL_INPUT_DIMS } from '../../core/volume/modelTensor';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { paperTopology, type NamedWeight } from '../../core/model/seeded';
@@ -22,7 +23,7 @@ export function exportModel(weights: NamedWeight[], dir: string, trainingInfo: o
     format: 'layers-model',
     generatedBy: 'relevance-viewer src/training/train.ts (synthetic-data demo model; not a diagnostic device)',
     convertedBy: null,
-    modelTopology: paperTopology([100, 100, 120, 1]),
+    modelTopology: paperTopology([...MODEL_INPUT_DIMS, 1]),
     weightsManifest: [{
       paths: [shard],
       weights: weights.map((w) => ({ name: w.name, shape: w.shape, dtype: 'float32', ...(quantize === 'float16' ? { quantization: { dtype: 'float16' } } : {}) })),

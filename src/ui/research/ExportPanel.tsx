@@ -1,10 +1,9 @@
 import { useState } from 'react';
 import { version as appVersion } from '../../../package.json';
 import { lobesCsv, regionsCsv } from '../../core/analysis/tables';
-import { exportNifti, useResearch } from '../../state/research';
-import { buildSessionReport, sha256Hex } from '../../state/sessionReport';
+import { exportNifti, useResearch, type MapKind, type MapSpace } from '../../state/research';
+import { buildSessionReport, resultFields, sha256Hex } from '../../state/sessionReport';
 import { useStore } from '../../state/store';
-import type { MapKind, MapSpace } from '../../worker/researchProtocol';
 import { downloadBlob, renderLayoutPng } from './exportPng';
 import { useResearchStrings, type NiftiExportKind } from './strings';
 
@@ -73,11 +72,7 @@ export function ExportPanel() {
       scan: { fileName: s.scan.name, sha256: await sha256Hex(s.scan.bytes), bytes: s.scan.bytes.length, source: s.scan.source },
       model: { id: s.modelId, label: s.output.result.modelLabel },
       method: { id: s.method, label: s.output.result.methodLabel },
-      neuron: 1,
-      engine: s.output.result.backend,
-      covariates: null, // the app has no covariate input yet; the report carries them once it does
-      probability: s.output.result.probability,
-      logits: s.output.result.logits,
+      ...resultFields(s.output.result),
       threshold: s.view.threshold,
       transparency: s.view.transparency,
       minClusterSize: useResearch.getState().settings.minClusterSize,

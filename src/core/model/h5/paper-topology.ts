@@ -1,13 +1,14 @@
 /**
- * The architecture of Dyrba et al. 2021 (shared/docs/model-grid.md) as the Keras 2.2.4
+ * The architecture of Dyrba et al. 2021 (docs/model-grid.md) as the Keras 2.2.4
  * Sequential JSON that `model.save()` writes into `model_config`: the topology used for
  * weights-only files (`model.save_weights()`), which carry none. Field names and defaults are
  * those of Keras 2.2.4's get_config(); the layer names are those of a fresh session
  * (conv3d_1, ...) and are replaced by the file's own names when a file is converted.
  */
+import { MODEL_INPUT_DIMS } from '../../volume/modelTensor';
 
 /** The model input, channels last: batch, 100 x 100 x 120 voxels, 1 channel. */
-export const PAPER_INPUT_SHAPE: readonly (number | null)[] = [null, 100, 100, 120, 1];
+export const PAPER_INPUT_SHAPE: readonly (number | null)[] = [null, ...MODEL_INPUT_DIMS, 1];
 
 const glorotUniform = () => ({
   class_name: 'VarianceScaling',

@@ -1,0 +1,5 @@
+/** Node-only: the repository root, for the CLI's bundled assets (models/, public/). */
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
