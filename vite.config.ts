@@ -2,6 +2,9 @@ import { createReadStream, cpSync, existsSync, statSync } from 'node:fs';
 import { join, normalize, resolve } from 'node:path';
 import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
+import { contentSecurityPolicy } from './vite-plugins/csp';
+import { siteHeaders } from './vite-plugins/headersFile';
+import { serviceWorker } from './vite-plugins/serviceWorker';
 
 // Cross-origin isolation lets the wasm kernels use threads (SharedArrayBuffer).
 const isolationHeaders = {
@@ -36,9 +39,15 @@ function bundledModels(): Plugin {
 
 export default defineConfig({
   base: './', // relative base: the build works from any static folder
-  plugins: [react(), bundledModels()],
+  plugins: [
+    react(),
+    bundledModels(),
+    contentSecurityPolicy(),
+    serviceWorker({ source: resolve(__dirname, 'src/worker/serviceWorker.ts'), modelsDir: resolve(__dirname, 'models') }),
+  ],
   worker: { format: 'es' },
   server: { headers: isolationHeaders },
-  preview: { headers: isolationHeaders },
+  // The built site as a host that reads public/_headers serves it (isolation and the CSP).
+  preview: { headers: { ...isolationHeaders, ...siteHeaders(resolve(__dirname, 'public', '_headers')) } },
   build: { target: 'es2022', chunkSizeWarningLimit: 4000 },
 });

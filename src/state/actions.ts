@@ -9,8 +9,8 @@ import { useStore, type AtlasRegion, type DemoCase, type ScanInfo } from './stor
 import { analysisKey, combineRequest } from './prefs';
 import { sexCode } from '../core/analysis/covariatesInput';
 import { tNow } from '../ui/i18n';
+import { readScanFile } from './scanFile';
 
-const MAX_FILE_BYTES = 1024 * 1024 * 1024;
 const CACHE_LIMIT = 6; // each entry holds about 30 MB of grids and textures
 
 let client: AnalysisClient | null = null;
@@ -49,11 +49,9 @@ async function fetchJson<T>(url: string): Promise<T> {
   return (await res.json()) as T;
 }
 
+/** A dropped or picked scan; a large file is never read whole (see scanFile.ts). */
 export async function loadFile(file: File): Promise<void> {
-  if (file.size > MAX_FILE_BYTES) {
-    return fail(tNow('error.tooLarge', { name: file.name, mb: (file.size / 2 ** 20).toFixed(0) }));
-  }
-  await loadScan(file.name, 'file', () => file.arrayBuffer());
+  await loadScan(file.name, 'file', () => readScanFile(file));
 }
 
 export async function loadDemo(id: string): Promise<void> {
@@ -72,12 +70,25 @@ export async function loadDemo(id: string): Promise<void> {
   await loadScan(demo.file, 'demo', () => download(url));
 }
 
+/**
+ * `?url=`: a scan from this site only. The Content-Security-Policy (connect-src 'self') would
+ * block another origin anyway; refusing first gives the reason instead of a failed download.
+ */
 export async function loadUrl(url: string): Promise<void> {
-  const name = decodeURIComponent(new URL(url, document.baseURI).pathname.split('/').pop() || 'scan.nii.gz');
-  await loadScan(name, 'url', () => download(new URL(url, document.baseURI).href));
+  let target: URL;
+  try {
+    target = new URL(url, document.baseURI);
+  } catch {
+    return fail(tNow('error.readFailed', { name: url }));
+  }
+  if (target.origin !== location.origin) {
+    return fail(tNow('error.urlOtherOrigin', { origin: location.origin, other: target.origin }));
+  }
+  const name = decodeURIComponent(target.pathname.split('/').pop() || 'scan.nii.gz');
+  await loadScan(name, 'url', () => download(target.href));
 }
 
-async function download(url: string): Promise<ArrayBuffer> {
+async function download(url: string): Promise<Uint8Array> {
   let res: Response;
   try {
     res = await fetch(url);
@@ -85,14 +96,14 @@ async function download(url: string): Promise<ArrayBuffer> {
     throw new Error(`Could not download ${url}; check the address and that the server allows it (CORS).`);
   }
   if (!res.ok) throw new Error(`Could not download ${url} (HTTP ${res.status}); check the address.`);
-  return res.arrayBuffer();
+  return new Uint8Array(await res.arrayBuffer());
 }
 
-async function loadScan(name: string, source: ScanInfo['source'], read: () => Promise<ArrayBuffer>): Promise<void> {
+async function loadScan(name: string, source: ScanInfo['source'], read: () => Promise<Uint8Array>): Promise<void> {
   useStore.setState({ status: 'loading', error: null, progress: { stage: 'reading', fraction: 0, message: tNow('progress.loading', { name }) } });
   let bytes: Uint8Array;
   try {
-    bytes = new Uint8Array(await read());
+    bytes = await read();
   } catch (e) {
     return fail(e instanceof Error ? e.message : tNow('error.readFailed', { name }));
   }
@@ -149,7 +160,7 @@ export async function analyze(scan: ScanInfo | null = useStore.getState().scan):
     if (e instanceof AnalysisError && e.kind === 'cancelled') {
       useStore.setState((s) => ({ status: s.output ? 'done' : 'idle', progress: null }));
     } else {
-      fail(e instanceof Error ? e.message : String(e));
+      fail(errorMessage(e));
     }
   } finally {
     if (my === token) current = null;
@@ -162,6 +173,12 @@ export function cancelAnalysis(): void {
 
 export function dismissError(): void {
   useStore.setState((s) => ({ error: null, status: s.output ? 'done' : 'idle' }));
+}
+
+/** The sentence to show for a failed worker request (a crashed worker: in the page's language). */
+export function errorMessage(e: unknown): string {
+  if (e instanceof AnalysisError && e.kind === 'crashed') return tNow('error.workerStopped');
+  return e instanceof Error ? e.message : String(e);
 }
 
 /** Shows a readable message; whatever was on screen stays there and usable. */

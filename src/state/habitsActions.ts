@@ -7,7 +7,7 @@ import { DEFAULT_COVARIATES } from '../core/analysis/residualize';
 import { isHdf5 } from '../worker/habitsProtocol';
 import { MODELS } from '../worker/protocol';
 import { tNow } from '../ui/i18n';
-import { analyze, fail, loadFile, worker } from './actions';
+import { analyze, errorMessage, fail, loadFile, worker } from './actions';
 import { remember, type CombineSettings, type Lang, type Theme } from './prefs';
 import { setView, useStore } from './store';
 
@@ -84,18 +84,31 @@ export async function openFiles(files: File[]): Promise<void> {
   const scans: File[] = [];
   for (const f of files) ((await sniffHdf5(f)) || /\.(h5|hdf5|keras)$/i.test(f.name) ? models : scans).push(f);
   let imported: string | null = null;
-  for (const f of models) imported = (await importModelFile(f)) ?? imported;
+  const notices: string[] = [];
+  for (const f of models) imported = (await importModelFile(f, notices)) ?? imported;
   if (imported) {
     useStore.setState({ modelId: imported });
     void refreshModelInfo(imported);
   }
   if (scans[0]) await loadFile(scans[0]);
   else if (imported) await analyze();
+  // "Works, but not kept": shown once the analysis is through (after its error, if any).
+  if (notices.length) useStore.setState((s) => ({ error: [s.error, ...notices].filter(Boolean).join(' ') }));
 }
 
-/** Converts one Keras HDF5 file in the worker; returns its model id, or null after showing the error. */
-export async function importModelFile(file: File): Promise<string | null> {
+/** Bigger than any model this viewer can run (the paper's files are tens of MB). */
+const MAX_MODEL_BYTES = 512 * 2 ** 20;
+
+/**
+ * Converts one Keras HDF5 file in the worker; returns its model id, or null after showing the
+ * error. A model that IndexedDB could not keep adds a sentence to `notices`.
+ */
+export async function importModelFile(file: File, notices: string[] = []): Promise<string | null> {
   const name = file.name;
+  if (file.size > MAX_MODEL_BYTES) {
+    fail(tNow('error.modelTooLarge', { name, mb: (file.size / 2 ** 20).toFixed(0) }));
+    return null;
+  }
   useStore.setState({ status: 'loading', error: null, progress: { stage: 'reading', fraction: 0, message: tNow('progress.importing', { name }) } });
   try {
     const bytes = new Uint8Array(await file.arrayBuffer());
@@ -106,9 +119,10 @@ export async function importModelFile(file: File): Promise<string | null> {
       status: s.output ? 'done' : 'idle',
       progress: null,
     }));
+    if (info.notSaved) notices.push(tNow(`error.notSaved.${info.notSaved}`, { name }));
     return info.id;
   } catch (e) {
-    fail(e instanceof Error ? e.message : String(e));
+    fail(errorMessage(e));
     return null;
   }
 }

@@ -10,6 +10,7 @@ import { Viewer } from './Viewer';
 import { CovariatesPanel } from './CovariatesPanel';
 import { CombinePanel } from './CombinePanel';
 import { HeaderControls } from './HeaderControls';
+import { OfflineMark } from './OfflineMark';
 import { HelpPanel } from './HelpPanel';
 import { useShortcuts } from './useShortcuts';
 import { useT } from './i18n';
@@ -29,6 +30,7 @@ export function App() {
           <span className="privacy" data-testid="privacy" title={t('app.privacyTitle')}>
             {t('app.privacy')}
           </span>
+          <OfflineMark />
           <HeaderControls />
         </header>
         <ErrorBanner />

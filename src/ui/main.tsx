@@ -3,6 +3,7 @@ import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { initApp } from '../state/actions';
 import { initHabits } from '../state/habitsActions';
+import { registerOffline } from '../state/offline';
 import './app.css';
 
 createRoot(document.getElementById('root')!).render(
@@ -12,3 +13,4 @@ createRoot(document.getElementById('root')!).render(
 );
 void initApp();
 void initHabits();
+void registerOffline();

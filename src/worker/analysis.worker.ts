@@ -23,6 +23,18 @@ self.onmessage = (ev: MessageEvent<WorkerRequest>) => {
     running.get(msg.id)?.abort();
     return;
   }
+  if (msg.type === 'site') {
+    setSiteBase(msg.baseUrl);
+    return;
+  }
+  if (msg.type === 'hold-lock') {
+    // Never released while this worker lives: the page learns of its death when it is granted the lock.
+    void navigator.locks.request(msg.name, () => {
+      post({ type: 'lock-held', id: 0 });
+      return new Promise<never>(() => undefined);
+    });
+    return;
+  }
   if (isHabitsRequest(msg)) {
     void handleHabits(msg, (m) => post(m));
     return;

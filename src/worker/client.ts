@@ -1,6 +1,11 @@
 /**
  * The page's handle on the analysis worker: one request id per call, progress callbacks,
  * cancel, and recovery when the worker itself dies (e.g. killed for memory).
+ *
+ * A worker that the browser ends fires no event on the page, so requests would wait forever.
+ * The worker therefore holds a Web Lock for as long as it lives, and the page asks for the same
+ * lock: the page is granted it exactly when the worker is gone (locks of an ended context are
+ * released), with no polling and no timeout that a slow analysis could trip.
  */
 import type { ImportedModelInfo, ModelInfo } from './habitsProtocol';
 import type { AssetData, ErrorKind, PipelineProgress, PipelineRequest, PipelineResult, TextureData, WorkerRequest, WorkerResponse } from './protocol';
@@ -27,6 +32,11 @@ export class AnalysisClient {
   private worker: Worker;
   private nextId = 1;
   private pending = new Map<number, Pending>();
+  /** Workers this client ended itself: their released lock is no news. */
+  private retired = new WeakSet<Worker>();
+  private locks = new Map<Worker, string>();
+  /** The site root the page gave (loadAssets), handed to a replacement worker too. */
+  private siteBase: string | null = null;
 
   constructor() {
     this.worker = this.spawn();
@@ -34,23 +44,47 @@ export class AnalysisClient {
 
   private spawn(): Worker {
     const w = new Worker(new URL('./analysis.worker.ts', import.meta.url), { type: 'module', name: 'analysis' });
-    w.onmessage = (ev: MessageEvent<WorkerResponse>) => this.receive(ev.data);
+    w.onmessage = (ev: MessageEvent<WorkerResponse>) => this.receive(w, ev.data);
     w.onerror = (ev) => {
       ev.preventDefault();
-      this.failAll(new AnalysisError(`The analysis worker stopped (${ev.message || 'unknown reason'}); try again.`, 'internal'));
+      this.failAll(new AnalysisError(`The analysis worker stopped (${ev.message || 'unknown reason'}); try again.`, 'crashed'));
     };
+    // Without it a replacement worker could not find the bundled models.
+    if (this.siteBase) w.postMessage({ type: 'site', id: 0, baseUrl: this.siteBase } satisfies WorkerRequest);
+    if (typeof navigator !== 'undefined' && navigator.locks) {
+      const name = `relevance-viewer-analysis-${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+      this.locks.set(w, name);
+      w.postMessage({ type: 'hold-lock', id: 0, name } satisfies WorkerRequest);
+    }
     return w;
+  }
+
+  /** Called once the worker holds its lock: the page's request for it is granted when the worker ends. */
+  private watch(w: Worker): void {
+    const name = this.locks.get(w);
+    if (!name) return;
+    void navigator.locks.request(name, () => {
+      this.locks.delete(w);
+      if (this.retired.has(w) || w !== this.worker) return;
+      this.failAll(new AnalysisError('The analysis worker ended unexpectedly (out of memory?); try again.', 'crashed'));
+    });
+  }
+
+  private retire(w: Worker): void {
+    this.retired.add(w);
+    w.terminate();
   }
 
   /** A worker that crashed (out of memory, say) is replaced so the app stays usable. */
   private failAll(err: AnalysisError): void {
     for (const p of this.pending.values()) p.reject(err);
     this.pending.clear();
-    this.worker.terminate();
+    this.retire(this.worker);
     this.worker = this.spawn();
   }
 
-  private receive(msg: WorkerResponse): void {
+  private receive(from: Worker, msg: WorkerResponse): void {
+    if (msg.type === 'lock-held') return this.watch(from);
     const p = this.pending.get(msg.id);
     if (!p) return;
     switch (msg.type) {
@@ -93,6 +127,7 @@ export class AnalysisClient {
   }
 
   loadAssets(baseUrl: string): Promise<AssetData> {
+    this.siteBase = baseUrl;
     return this.request<AssetData>({ type: 'assets', id: this.nextId++, baseUrl });
   }
 
@@ -120,6 +155,6 @@ export class AnalysisClient {
   dispose(): void {
     for (const p of this.pending.values()) p.reject(new AnalysisError('The viewer was closed.', 'cancelled'));
     this.pending.clear();
-    this.worker.terminate();
+    this.retire(this.worker);
   }
 }

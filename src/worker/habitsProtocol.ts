@@ -16,6 +16,8 @@ export interface ImportedModelInfo {
   kerasVersion: string | null;
   /** ms since the epoch. */
   importedAt: number;
+  /** Set when IndexedDB could not keep it: usable in this tab only ('full': over quota). */
+  notSaved?: 'full' | 'unavailable';
 }
 
 export interface ModelInfo {

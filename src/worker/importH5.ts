@@ -46,8 +46,8 @@ export async function importH5(
   try {
     await putModel({ id, info, artifacts: converted.artifacts });
   } catch (e) {
-    // Still usable in this session; say why it will not survive a reload.
-    info.label = `${fileName} (not saved: ${e instanceof Error ? e.message : String(e)})`;
+    // Still usable in this tab; the page says why it will not survive a reload.
+    info.notSaved = e instanceof DOMException && e.name === 'QuotaExceededError' ? 'full' : 'unavailable';
   }
   onProgress({ stage: 'reading', fraction: 1, message: fileName });
   return { info, model };

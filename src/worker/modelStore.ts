@@ -40,6 +40,7 @@ function run<T>(mode: IDBTransactionMode, op: (s: IDBObjectStore) => IDBRequest)
         const req = op(tx.objectStore(STORE));
         tx.oncomplete = () => resolve(req.result as T);
         tx.onerror = () => reject(tx.error ?? new Error('IndexedDB transaction failed'));
+        // A full disk aborts the transaction with a QuotaExceededError (importH5 tells the page).
         tx.onabort = () => reject(tx.error ?? new Error('IndexedDB transaction aborted (storage full?)'));
       }),
   );

@@ -102,7 +102,8 @@ export interface AssetData {
   missing: string[];
 }
 
-export type ErrorKind = 'input' | 'memory' | 'cancelled' | 'internal';
+/** 'crashed': the worker itself ended (killed by the browser, say) or threw outside any request. */
+export type ErrorKind = 'input' | 'memory' | 'cancelled' | 'internal' | 'crashed';
 
 // ---- page -> worker ----
 export type AnalyzeRequest = { type: 'analyze'; id: number } & PipelineRequest;
@@ -116,7 +117,19 @@ export interface AssetsRequest {
   /** The site root as an absolute URL (the worker's own base differs from the page's). */
   baseUrl: string;
 }
-export type WorkerRequest = AnalyzeRequest | CancelRequest | AssetsRequest | HabitsRequest;
+/** The site root for a replacement worker (a first worker learns it from its AssetsRequest). */
+export interface SiteRequest {
+  type: 'site';
+  id: 0;
+  baseUrl: string;
+}
+/** Asks the worker to hold a Web Lock of this name for as long as it lives (see client.ts). */
+export interface HoldLockRequest {
+  type: 'hold-lock';
+  id: 0;
+  name: string;
+}
+export type WorkerRequest = AnalyzeRequest | CancelRequest | AssetsRequest | SiteRequest | HoldLockRequest | HabitsRequest;
 
 // ---- worker -> page ----
 export type ProgressMessage = { type: 'progress'; id: number } & PipelineProgress;
@@ -137,4 +150,8 @@ export interface ErrorMessage {
   message: string;
   kind: ErrorKind;
 }
-export type WorkerResponse = ProgressMessage | ResultMessage | AssetsMessage | ErrorMessage | HabitsResponse;
+export interface LockHeldMessage {
+  type: 'lock-held';
+  id: 0;
+}
+export type WorkerResponse = ProgressMessage | ResultMessage | AssetsMessage | ErrorMessage | LockHeldMessage | HabitsResponse;

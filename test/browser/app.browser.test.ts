@@ -8,7 +8,7 @@ import type { Browser, Page } from 'playwright-core';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodePng, pixelStats, type PixelStats } from './png';
-import { buildAndServe, DIST, frames, launchBrowser, setSlider, SHOTS, waitForFrameAfter } from './harness';
+import { buildAndServe, DIST, expectNoCspViolations, frames, launchBrowser, setSlider, SHOTS, waitForFrameAfter, watchCsp } from './harness';
 import type { StaticServer } from './staticServer';
 
 
@@ -26,6 +26,7 @@ beforeAll(async () => {
   server = await buildAndServe();
   browser = await launchBrowser();
   page = await browser.newPage({ viewport: { width: 1400, height: 900 }, deviceScaleFactor: 1 });
+  await watchCsp(page);
   page.on('request', (r) => requests.push(r.url()));
   page.on('pageerror', (e) => pageErrors.push(String(e)));
   mkdirSync(SHOTS, { recursive: true });
@@ -155,9 +156,11 @@ describe('relevance-viewer in the browser', () => {
     await page.getByTestId('error').waitFor();
     expect(await page.getByTestId('error').textContent()).toMatch(/context was lost/);
     const n = await frames(page);
+    const restoredAt = Date.now();
     await page.evaluate(() => (window as unknown as { __lose: WEBGL_lose_context }).__lose.restoreContext());
     await page.getByTestId('error').waitFor({ state: 'detached', timeout: 30_000 });
     await waitForFrameAfter(page, n);
+    console.log(`[figure] WebGL context restored -> views drawn again after ${Date.now() - restoredAt} ms (SwiftShader, incl. Playwright round trips)`);
     const s = await viewStats('view-axial');
     expect(s.lumaStd).toBeGreaterThan(8);
   });
@@ -183,9 +186,11 @@ describe('relevance-viewer in the browser', () => {
   it('loads a scan given as ?url=', async () => {
     const other = await browser.newPage({ viewport: { width: 1000, height: 700 } });
     other.on('request', (r) => requests.push(r.url()));
+    await watchCsp(other);
     await other.goto(`${server.url}?url=demo/demo-01-CN.nii.gz`);
     await other.getByTestId('prediction').waitFor({ timeout: 120_000 });
     expect(await other.getByText('demo-01-CN.nii.gz').count()).toBeGreaterThan(0);
+    expectNoCspViolations(other);
     await other.close();
   });
 
@@ -196,4 +201,6 @@ describe('relevance-viewer in the browser', () => {
     expect(requests.length).toBeGreaterThan(3);
     expect(pageErrors).toEqual([]);
   });
+
+  it('broke no rule of the Content-Security-Policy', () => expectNoCspViolations(page));
 });

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Download } from 'playwright-core';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildAndServe, launchBrowser, ROOT } from './harness';
+import { buildAndServe, expectNoCspViolations, launchBrowser, ROOT, watchCsp } from './harness';
 import type { StaticServer } from './staticServer';
 import { readNifti } from '../../src/core/nifti';
 import { runPipeline } from '../../src/core/pipeline';
@@ -40,6 +40,7 @@ afterAll(async () => {
 
 async function analyseIn(backend: string): Promise<{ probability: number; relevance: Float32Array; engine: string }> {
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  await watchCsp(page);
   try {
     await page.goto(`${server.url}?backend=${backend}`);
     await page.waitForFunction(() => document.querySelectorAll('[data-testid=demo-select] option').length > 1);
@@ -52,6 +53,7 @@ async function analyseIn(backend: string): Promise<{ probability: number; releva
     await page.getByTestId('export-nifti-kind').selectOption('raw-grid');
     const relevance = readNifti(await fetchDownload('export-nifti')).volume.data;
     const report = JSON.parse((await fetchDownload('export-report')).toString('utf8')) as { engine: string; prediction: { probabilityAD: number } };
+    expectNoCspViolations(page);
     return { probability: report.prediction.probabilityAD, relevance, engine: report.engine };
   } finally {
     await page.close();

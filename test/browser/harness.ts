@@ -65,3 +65,48 @@ export async function setSlider(page: Page, testId: string, value: number): Prom
     input.dispatchEvent(new Event('input', { bubbles: true }));
   }, value);
 }
+
+const cspLogs = new WeakMap<Page, string[]>();
+
+/**
+ * Starts recording Content-Security-Policy violations of `page` (call before its first goto):
+ * the page's securitypolicyviolation events from its first script on, and those of its workers
+ * (which fire in the worker, under the policy its script was served with), from the moment
+ * each worker appears.
+ */
+export async function watchCsp(page: Page): Promise<void> {
+  const log: string[] = [];
+  cspLogs.set(page, log);
+  const TAG = '[csp-violation] ';
+  page.on('worker', (w) => {
+    w.on('console', (m) => {
+      if (m.text().startsWith(TAG)) log.push(`worker ${w.url().split('/').pop()}: ${m.text().slice(TAG.length)}`);
+    });
+    void w
+      .evaluate((tag) => {
+        self.addEventListener('securitypolicyviolation', (e) => {
+          console.error(`${tag}${e.effectiveDirective} blocked ${e.blockedURI || '(inline)'} at ${e.sourceFile}:${e.lineNumber}`);
+        });
+      }, TAG)
+      .catch(() => undefined); // a worker that ended first
+  });
+  // A binding outlives navigations, so reloads and second visits are covered too.
+  await page.exposeFunction('__rvCspViolation', (text: string) => log.push(`event: ${text}`));
+  await page.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => {
+      const report = (window as unknown as { __rvCspViolation: (t: string) => void }).__rvCspViolation;
+      report(`${e.effectiveDirective} blocked ${e.blockedURI || '(inline)'} at ${e.sourceFile}:${e.lineNumber}`);
+    });
+  });
+}
+
+/** The violations recorded since watchCsp(page), events and console reports together. */
+export function cspViolations(page: Page): string[] {
+  return [...(cspLogs.get(page) ?? [])];
+}
+
+/** Fails with the list when `page` broke its Content-Security-Policy anywhere. */
+export function expectNoCspViolations(page: Page): void {
+  const found = cspViolations(page);
+  if (found.length) throw new Error(`Content-Security-Policy violations:\n${found.join('\n')}`);
+}

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { decodePng, pixelStats } from './png';
-import { buildAndServe, DIST, frames, launchBrowser, ROOT, setSlider, waitForFrameAfter } from './harness';
+import { buildAndServe, DIST, expectNoCspViolations, frames, launchBrowser, ROOT, setSlider, waitForFrameAfter, watchCsp } from './harness';
 import type { StaticServer } from './staticServer';
 import { readNifti, writeNifti } from '../../src/core/nifti';
 
@@ -63,6 +63,7 @@ beforeAll(async () => {
   server = await buildAndServe();
   browser = await launchBrowser();
   page = await browser.newPage({ viewport: { width: 1400, height: 1000 }, deviceScaleFactor: 1, acceptDownloads: true });
+  await watchCsp(page);
   page.on('pageerror', (e) => pageErrors.push(String(e)));
   await page.goto(`${server.url}?backend=wasm-simd`);
   await page.waitForFunction(() => document.querySelectorAll('[data-testid=demo-select] option').length > 1);
@@ -253,4 +254,6 @@ describe('research tools', () => {
   it('threw no page errors', () => {
     expect(pageErrors).toEqual([]);
   });
+
+  it('broke no rule of the Content-Security-Policy', () => expectNoCspViolations(page));
 });

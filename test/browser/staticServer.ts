@@ -1,7 +1,12 @@
-/** A tiny static file server for dist/, with the cross-origin isolation headers the app expects. */
+/**
+ * A tiny static file server for dist/, with the headers the site's `_headers` file gives every
+ * response (cross-origin isolation, Content-Security-Policy, ...), as Netlify or Cloudflare
+ * Pages would send them.
+ */
 import { createServer, type Server } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
+import { siteHeaders } from '../../vite-plugins/headersFile';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -15,6 +20,7 @@ const TYPES: Record<string, string> = {
   '.gz': 'application/gzip',
   '.nii': 'application/octet-stream',
   '.bin': 'application/octet-stream',
+  '.md': 'text/markdown; charset=utf-8',
 };
 
 export interface StaticServer {
@@ -24,15 +30,19 @@ export interface StaticServer {
 
 /** `overrides`: URL path (e.g. '/models/demo/model.json') -> body served instead of the file. */
 export async function serveStatic(root: string, overrides: Record<string, Uint8Array | string> = {}): Promise<StaticServer> {
+  const site = {
+    'Cross-Origin-Opener-Policy': 'same-origin',
+    'Cross-Origin-Embedder-Policy': 'require-corp',
+    ...siteHeaders(join(root, '_headers')),
+    'Cache-Control': 'no-store',
+  };
   const server: Server = createServer(async (req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
     const override = overrides[path];
     if (override !== undefined) {
       res.writeHead(200, {
         'Content-Type': TYPES[extname(path)] ?? 'application/octet-stream',
-        'Cross-Origin-Opener-Policy': 'same-origin',
-        'Cross-Origin-Embedder-Policy': 'require-corp',
-        'Cache-Control': 'no-store',
+        ...site,
       });
       res.end(override);
       return;
@@ -47,9 +57,7 @@ export async function serveStatic(root: string, overrides: Record<string, Uint8A
       const body = await readFile(file);
       res.writeHead(200, {
         'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
-        'Cross-Origin-Opener-Policy': 'same-origin',
-        'Cross-Origin-Embedder-Policy': 'require-corp',
-        'Cache-Control': 'no-store',
+        ...site,
       });
       res.end(body);
     } catch {
@@ -61,6 +69,11 @@ export async function serveStatic(root: string, overrides: Record<string, Uint8A
   const port = typeof addr === 'object' && addr ? addr.port : 0;
   return {
     url: `http://127.0.0.1:${port}/`,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    // Also ends kept-alive connections (a service worker may hold some), so close() cannot hang.
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }

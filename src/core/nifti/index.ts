@@ -1,4 +1,4 @@
-export { readNifti, DEFAULT_NIFTI_LIMITS } from './read';
+export { readNifti, niftiFirstVolumeEnd, DEFAULT_NIFTI_LIMITS } from './read';
 export type { NiftiImage, NiftiHeaderInfo, NiftiLimits, AffineSource } from './read';
 export { writeNifti } from './write';
 export type { WriteNiftiOptions } from './write';

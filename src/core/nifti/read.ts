@@ -62,13 +62,31 @@ export interface NiftiImage {
 
 const DATATYPE_HELP = 'convert the image to a scalar type (e.g. float32) first';
 
-export function readNifti(bytes: Uint8Array | ArrayBuffer, limits?: Partial<NiftiLimits>): NiftiImage {
-  const lim: NiftiLimits = { ...DEFAULT_NIFTI_LIMITS, ...limits };
-  const input = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
-  const gzipped = isGzip(input);
-  const gunzip = gzipped ? new GzipPrefixReader(input) : null;
-  const head = gunzip ? gunzip.readPrefix(HEADER_PROBE_BYTES) : input;
+/** What the header says about the first volume, checked against the limits; nothing decoded yet. */
+interface ReadPlan {
+  raw: RawNiftiHeader;
+  shape: [number, number, number];
+  nVolumes: number;
+  dt: NonNullable<ReturnType<typeof datatypeByCode>>;
+  count: number;
+  dataBytes: number;
+  voxOffset: number;
+  notices: string[];
+}
 
+/**
+ * How many leading bytes of an uncompressed NIfTI file the reader needs (header and first
+ * volume), from the file's first HEADER_PROBE_BYTES bytes (or all of it, if shorter). Throws
+ * the reader's InputError when the header alone shows the file cannot be read (not NIfTI, too
+ * large, ...), so a host can refuse a huge file, or read only its first volume, without
+ * loading the rest. `head` may be inflated .nii.gz bytes.
+ */
+export function niftiFirstVolumeEnd(head: Uint8Array, limits?: Partial<NiftiLimits>): number {
+  const plan = planRead(head, head, false, { ...DEFAULT_NIFTI_LIMITS, ...limits });
+  return plan.voxOffset + plan.dataBytes;
+}
+
+function planRead(head: Uint8Array, input: Uint8Array, gzipped: boolean, lim: NiftiLimits): ReadPlan {
   if (!sniffNifti(head)) {
     const other = gzipped ? null : guessOtherFormat(input);
     const what = other ? `it looks like ${other}` : 'its first bytes are not a NIfTI header';
@@ -98,6 +116,16 @@ export function readNifti(bytes: Uint8Array | ArrayBuffer, limits?: Partial<Nift
   }
   const voxOffset = checkVoxOffset(raw, notices);
   if (nVolumes > 1) notices.push(`4D file with ${nVolumes} volumes: using the first.`);
+  return { raw, shape, nVolumes, dt, count, dataBytes, voxOffset, notices };
+}
+
+export function readNifti(bytes: Uint8Array | ArrayBuffer, limits?: Partial<NiftiLimits>): NiftiImage {
+  const lim: NiftiLimits = { ...DEFAULT_NIFTI_LIMITS, ...limits };
+  const input = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
+  const gzipped = isGzip(input);
+  const gunzip = gzipped ? new GzipPrefixReader(input) : null;
+  const head = gunzip ? gunzip.readPrefix(HEADER_PROBE_BYTES) : input;
+  const { raw, shape, nVolumes, dt, count, dataBytes, voxOffset, notices } = planRead(head, input, gzipped, lim);
 
   // The transform is checked before any voxel data is touched.
   const sform = raw.sformCode > 0 ? sformAffine(raw) : null;

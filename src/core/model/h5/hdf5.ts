@@ -182,11 +182,15 @@ type VlenReader = {
 };
 
 /**
- * jsfive decodes variable-length strings with TextDecoder('ascii'), which the Encoding standard
- * maps to windows-1252, so the UTF-8 bytes Keras writes into ASCII-tagged strings come out as
- * mojibake. Override, on this one object, the private method that decodes attribute values so that
- * such strings are read as UTF-8 (ASCII is a subset). If a jsfive release renames its internals the
- * override is skipped and only non-ASCII names would suffer.
+ * Overrides, on this one object, jsfive's private method that decodes attribute values:
+ * - jsfive decodes variable-length strings with TextDecoder('ascii'), which the Encoding standard
+ *   maps to windows-1252, so the UTF-8 bytes Keras writes into ASCII-tagged strings come out as
+ *   mojibake: such strings are read as UTF-8 (ASCII is a subset);
+ * - jsfive trusts the element count of the attribute's dataspace: a damaged count (found by the
+ *   fuzzer: one flipped bit made 67 million 21-byte strings) makes it decode empty slices past the
+ *   end of the file for minutes. Every element takes at least one byte, so a count larger than the
+ *   bytes left in the file is refused at once.
+ * If a jsfive release renames its internals the override is skipped and only non-ASCII names would suffer.
  */
 function decodeVlenStringsAsUtf8(node: Group | Dataset): void {
   const objects = (node as unknown as { _dataobjects?: Partial<VlenReader> })._dataobjects;
@@ -201,6 +205,9 @@ function decodeVlenStringsAsUtf8(node: Group | Dataset): void {
   const original = objects._attr_value;
   const reader = objects as VlenReader;
   reader._attr_value = function (dtype, buf, count, offset) {
+    if (!(count >= 0) || count > buf.byteLength - offset) {
+      throw new InputError(`an attribute claims ${count} values but only ${Math.max(0, buf.byteLength - offset)} bytes of the file follow it; the file is damaged`);
+    }
     if (!Array.isArray(dtype) || dtype[0] !== 'VLEN_STRING') {
       return original.call(this, dtype, buf, count, offset);
     }
