@@ -17,7 +17,8 @@ import { makeBidsCohort } from '../test/helpers/bidsCohort';
 
 const n = Number(process.argv[2] ?? 8);
 const tmp = mkdtempSync(join(tmpdir(), 'rv-bench-cohort-'));
-const bids = join(tmp, 'bids'), out = join(tmp, 'out');
+const bids = join(tmp, 'bids'),
+  out = join(tmp, 'out');
 makeBidsCohort(bids, n, 3);
 const cli = (...args: string[]) => {
   const t0 = performance.now();
@@ -35,18 +36,38 @@ const html = readFileSync(report, 'utf8');
 const random = mulberry32(1);
 const groups = ['CN', 'MCI', 'AD'];
 const rows = Array.from({ length: 1655 }, (_, i) => ({
-  key: `sub-${i}`, group: groups[i % 3]!, probability: random(), hippocampusRelevance: random(), hippocampalVolume: 5 + 4 * random(),
-  inputKind: 'gm-map', verdict: 'analyze',
+  key: `sub-${i}`,
+  group: groups[i % 3]!,
+  probability: random(),
+  hippocampusRelevance: random(),
+  hippocampalVolume: 5 + 4 * random(),
+  inputKind: 'gm-map',
+  verdict: 'analyze',
 }));
 const images = [...html.matchAll(/<figure><figcaption>([^<]*) — <a href="([^"]+)">[^<]*<\/a><\/figcaption>\n((?:<img [^>]+>)+)<\/figure>/g)].map((m) => ({
-  label: m[1]!, file: m[2]!,
-  slices: [...m[3]!.matchAll(/alt="[^"]*, (\w+)" src="data:image\/png;base64,([^"]+)"/g)].map((s) => ({ plane: s[1]!, png: new Uint8Array(Buffer.from(s[2]!, 'base64')) })),
+  label: m[1]!,
+  file: m[2]!,
+  slices: [...m[3]!.matchAll(/alt="[^"]*, (\w+)" src="data:image\/png;base64,([^"]+)"/g)].map((s) => ({
+    plane: s[1]!,
+    png: new Uint8Array(Buffer.from(s[2]!, 'base64')),
+  })),
 }));
 const large = join(tmp, 'report-1655.html');
-writeFileSync(large, reportHtml({
-  title: 'Relevance of 1655 subjects: group report', version: 'bench', model: { id: 'demo', sha256: '0'.repeat(64), disclaimer: 'Demonstration model.' },
-  method: 'paper', engine: 'wasm-simd', summary: groupSummary(rows), rows, failures: [], missing: [], maps: images,
-}));
+writeFileSync(
+  large,
+  reportHtml({
+    title: 'Relevance of 1655 subjects: group report',
+    version: 'bench',
+    model: { id: 'demo', sha256: '0'.repeat(64), disclaimer: 'Demonstration model.' },
+    method: 'paper',
+    engine: 'wasm-simd',
+    summary: groupSummary(rows),
+    rows,
+    failures: [],
+    missing: [],
+    maps: images,
+  }),
+);
 
 const browser = await launchBrowser();
 const loadMs = async (path: string) => {
@@ -54,10 +75,12 @@ const loadMs = async (path: string) => {
   for (let i = 0; i < 3; i++) {
     const page = await browser.newPage();
     await page.goto(`file://${path}`, { waitUntil: 'load' });
-    times.push(await page.evaluate(() => {
-      const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
-      return nav.loadEventEnd - nav.startTime;
-    }));
+    times.push(
+      await page.evaluate(() => {
+        const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
+        return nav.loadEventEnd - nav.startTime;
+      }),
+    );
     await page.close();
   }
   return Math.round(times.sort((a, b) => a - b)[1]!);

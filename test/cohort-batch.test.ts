@@ -49,7 +49,12 @@ describe('cli batch', () => {
     expect(participant.code).toBe(0);
     expect(participant.stderr.match(/model loaded once/g)).toHaveLength(1);
     const description = JSON.parse(readFileSync(join(out, 'dataset_description.json'), 'utf8'));
-    expect(description).toMatchObject({ DatasetType: 'derivative', GeneratedBy: [{ Name: 'relevance-viewer' }], SourceDatasets: [{ URL: '../bids' }], DatasetLinks: { raw: '../bids' } });
+    expect(description).toMatchObject({
+      DatasetType: 'derivative',
+      GeneratedBy: [{ Name: 'relevance-viewer' }],
+      SourceDatasets: [{ URL: '../bids' }],
+      DatasetLinks: { raw: '../bids' },
+    });
     expect(description.Name).toContain('synthetic test cohort');
     for (const id of ANALYSED) {
       expect(readdirSync(join(out, `sub-${id}`, 'anat')).sort()).toEqual([
@@ -61,7 +66,7 @@ describe('cli batch', () => {
     }
   });
 
-  it('sidecars: sources, model hash, probability from the logits, and the paper\'s hippocampus score of the written map', () => {
+  it("sidecars: sources, model hash, probability from the logits, and the paper's hippocampus score of the written map", () => {
     const labels = readMap(join(ROOT, 'public', 'atlas', 'aal.nii.gz'));
     for (const [k, id] of ANALYSED.entries()) {
       const c = JSON.parse(readFileSync(sidecarOf(out, id), 'utf8'));
@@ -83,15 +88,22 @@ describe('cli batch', () => {
     }
   });
 
-  it('region TSV: each AAL region\'s positive and negative sums of the written map', () => {
+  it("region TSV: each AAL region's positive and negative sums of the written map", () => {
     const labels = readMap(join(ROOT, 'public', 'atlas', 'aal.nii.gz'));
     const r = readMap(relevanceOf(out, '03'));
     const rows = tsvValues(join(out, 'sub-03', 'anat', 'sub-03_space-IXI549Space_atlas-AAL_desc-relevance_regions.tsv'));
     expect(rows[0]).toEqual(['region', 'index', 'hemisphere', 'voxels', 'positive_sum', 'negative_sum']);
     expect(rows).toHaveLength(117);
     for (const row of rows.slice(1).filter((x) => ['Hippocampus_L', 'Precuneus_R', 'Temporal_Mid_L'].includes(x[0] as string))) {
-      let voxels = 0, pos = 0, neg = 0;
-      for (let v = 0; v < r.length; v++) if (labels[v] === row[1]) { voxels++; if (r[v]! > 0) pos += r[v]!; else neg += r[v]!; }
+      let voxels = 0,
+        pos = 0,
+        neg = 0;
+      for (let v = 0; v < r.length; v++)
+        if (labels[v] === row[1]) {
+          voxels++;
+          if (r[v]! > 0) pos += r[v]!;
+          else neg += r[v]!;
+        }
       expect(row[3]).toBe(voxels);
       expect(row[4] as number).toBeCloseTo(pos, 6);
       expect(row[5] as number).toBeCloseTo(neg, 6);
@@ -111,7 +123,10 @@ describe('cli batch', () => {
     expect(group.code).toBe(0);
     const table = tsvValues(join(out, 'group', 'subjects.tsv'));
     expect(table.slice(1).map((r) => [r[0], r[7]])).toEqual([
-      ...ANALYSED.map((id) => [`sub-${id}`, 'ok']), ['sub-07', 'failed'], ['sub-08', 'failed'], ['sub-09', 'failed'],
+      ...ANALYSED.map((id) => [`sub-${id}`, 'ok']),
+      ['sub-07', 'failed'],
+      ['sub-08', 'failed'],
+      ['sub-09', 'failed'],
     ]);
     const cars = ANALYSED.map((id) => JSON.parse(readFileSync(sidecarOf(out, id), 'utf8')));
     const p = (g: string) => cars.filter((c) => c.Group === g).map((c) => c.Probability as number);
@@ -121,28 +136,43 @@ describe('cli batch', () => {
       return s / (pos.length * neg.length);
     };
     const auc = tsvValues(join(out, 'group', 'auc.tsv'));
-    expect(auc.slice(1).map((r) => [r[0], r[1], r[2], r[3]])).toEqual([['CN', 'MCI', 2, 2], ['CN', 'AD', 2, 2], ['MCI', 'AD', 2, 2]]);
+    expect(auc.slice(1).map((r) => [r[0], r[1], r[2], r[3]])).toEqual([
+      ['CN', 'MCI', 2, 2],
+      ['CN', 'AD', 2, 2],
+      ['MCI', 'AD', 2, 2],
+    ]);
     for (const row of auc.slice(1)) {
       expect(row[4]).toBeCloseTo(pairwise(p(row[0] as string), p(row[1] as string)), 9);
       expect(row[5] as number).toBeLessThanOrEqual(row[4] as number);
       expect(row[6] as number).toBeGreaterThanOrEqual(row[4] as number);
     }
-    const x = cars.map((c) => c.HippocampusRelevance as number), y = cars.map((c) => c.HippocampalVolume as number);
-    const mx = x.reduce((a, b) => a + b) / x.length, my = y.reduce((a, b) => a + b) / y.length;
-    let sxy = 0, sxx = 0, syy = 0;
-    x.forEach((xi, i) => { sxy += (xi - mx) * (y[i]! - my); sxx += (xi - mx) ** 2; syy += (y[i]! - my) ** 2; });
+    const x = cars.map((c) => c.HippocampusRelevance as number),
+      y = cars.map((c) => c.HippocampalVolume as number);
+    const mx = x.reduce((a, b) => a + b) / x.length,
+      my = y.reduce((a, b) => a + b) / y.length;
+    let sxy = 0,
+      sxx = 0,
+      syy = 0;
+    x.forEach((xi, i) => {
+      sxy += (xi - mx) * (y[i]! - my);
+      sxx += (xi - mx) ** 2;
+      syy += (y[i]! - my) ** 2;
+    });
     const stats = JSON.parse(readFileSync(join(out, 'group', 'statistics.json'), 'utf8'));
     expect(stats.correlation.estimate).toBeCloseTo(sxy / Math.sqrt(sxx * syy), 9);
     expect(stats.correlation.n).toBe(6);
     expect(stats.failed).toBe(3);
   });
 
-  it('group maps on the grid: each group\'s mean relevance and the AD - CN difference', () => {
+  it("group maps on the grid: each group's mean relevance and the AD - CN difference", () => {
     const dir = join(out, 'group');
     const mean = (g: string) => {
       const ids = ANALYSED.filter((_, k) => metas[k]!.group === g);
       const sum = new Float64Array(CAT12_GRID.dims[0] * CAT12_GRID.dims[1] * CAT12_GRID.dims[2]);
-      for (const id of ids) readMap(relevanceOf(out, id)).forEach((v, i) => { sum[i] += v; });
+      for (const id of ids)
+        readMap(relevanceOf(out, id)).forEach((v, i) => {
+          sum[i] += v;
+        });
       return Float32Array.from(sum, (s) => s / ids.length);
     };
     const ad = readNifti(readFileSync(join(dir, 'group-AD_space-IXI549Space_desc-meanrelevance_statmap.nii.gz'))).volume;
@@ -152,7 +182,12 @@ describe('cli batch', () => {
     const cn = readMap(join(dir, 'group-CN_space-IXI549Space_desc-meanrelevance_statmap.nii.gz'));
     expect(mismatches(cn, mean('CN'))).toBe(0);
     const diff = readMap(join(dir, 'contrast-ADvsCN_space-IXI549Space_desc-relevancedifference_statmap.nii.gz'));
-    expect(mismatches(diff, Float32Array.from(ad.data, (v, i) => v - cn[i]!))).toBe(0);
+    expect(
+      mismatches(
+        diff,
+        Float32Array.from(ad.data, (v, i) => v - cn[i]!),
+      ),
+    ).toBe(0);
   });
 
   it('the HTML report is self-contained and shows ROC, scatter, map slices and the failures', () => {
@@ -167,7 +202,11 @@ describe('cli batch', () => {
 
   it('a killed task resumes: finished subjects are not redone, and the result equals the uninterrupted run byte for byte', async () => {
     const resumed = join(tmp, 'resumed');
-    const child = spawn(join(ROOT, 'node_modules', '.bin', 'tsx'), [join(ROOT, 'src', 'cli', 'main.ts'), 'batch', bids, resumed, 'participant'], { cwd: ROOT, detached: true, stdio: 'ignore' });
+    const child = spawn(join(ROOT, 'node_modules', '.bin', 'tsx'), [join(ROOT, 'src', 'cli', 'main.ts'), 'batch', bids, resumed, 'participant'], {
+      cwd: ROOT,
+      detached: true,
+      stdio: 'ignore',
+    });
     const deadline = Date.now() + 300_000;
     while (!existsSync(sidecarOf(resumed, '01')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     process.kill(-child.pid!, 'SIGKILL');
@@ -192,16 +231,24 @@ describe('cli batch', () => {
 
   it('a CSV manifest works the same way: the same maps, its own paths as Sources', () => {
     const manifest = join(bids, 'two.csv'); // paths relative to the manifest's folder
-    writeFileSync(manifest, 'path,id,group,age,sex,tiv,field\n' + ['01', '03'].map((id) => {
-      const m = metas[Number(id) - 1]!;
-      return `derivatives/cat12/sub-${id}/anat/mwp1sub-${id}_T1w.nii.gz,${id},${m.group},${m.age},${m.sex},${m.tiv},${m.field}`;
-    }).join('\n') + '\n');
+    writeFileSync(
+      manifest,
+      'path,id,group,age,sex,tiv,field\n' +
+        ['01', '03']
+          .map((id) => {
+            const m = metas[Number(id) - 1]!;
+            return `derivatives/cat12/sub-${id}/anat/mwp1sub-${id}_T1w.nii.gz,${id},${m.group},${m.age},${m.sex},${m.tiv},${m.field}`;
+          })
+          .join('\n') +
+        '\n',
+    );
     const fromManifest = join(tmp, 'manifest-out');
     const r = cli('batch', manifest, fromManifest, 'participant');
     expect(r.code, r.stderr).toBe(0);
     for (const id of ['01', '03']) {
       expect(readFileSync(relevanceOf(fromManifest, id)).equals(readFileSync(relevanceOf(out, id)))).toBe(true);
-      const a = JSON.parse(readFileSync(sidecarOf(fromManifest, id), 'utf8')), b = JSON.parse(readFileSync(sidecarOf(out, id), 'utf8'));
+      const a = JSON.parse(readFileSync(sidecarOf(fromManifest, id), 'utf8')),
+        b = JSON.parse(readFileSync(sidecarOf(out, id), 'utf8'));
       expect(a.Sources).toEqual([`derivatives/cat12/sub-${id}/anat/mwp1sub-${id}_T1w.nii.gz`]);
       expect({ ...a, Sources: null }).toEqual({ ...b, Sources: null });
     }
@@ -214,14 +261,17 @@ describe('cli batch', () => {
     writeFileSync(manifest, lines.join('\n') + '\n');
     const r = cli('batch', manifest, join(tmp, 'dry'), 'participant', '--dry-run', '--tasks', '8');
     expect(r.code).toBe(0);
-    const rows = r.stdout.trim().split('\n').map((l) => l.split('\t'));
+    const rows = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => l.split('\t'));
     expect(rows).toHaveLength(10_000);
     expect(rows[9]).toEqual(['sub-S00009', 'gm-map', 'scans/s9/mwp1s9.nii.gz', 'shard 1/8', 'input missing']);
     expect(r.stderr).toMatch(/10000 subjects \(10000 gm-map\) in 8 shards/);
     expect(existsSync(join(tmp, 'dry'))).toBe(false);
   });
 
-  it('--slurm-script writes an array job sized from this run\'s task logs and a dependent group job', () => {
+  it("--slurm-script writes an array job sized from this run's task logs and a dependent group job", () => {
     const r = cli('batch', bids, out, 'participant', '--slurm-script', '--tasks', '6', '--concurrency', '2');
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/6 array tasks, 2 at a time/);
@@ -236,7 +286,9 @@ describe('cli batch', () => {
 
   it('bad input: one line on stderr, exit 2', () => {
     for (const args of [
-      [join(tmp, 'nope'), out, 'participant'], [bids, out, 'everything'], [bids, out, 'participant', '--shard', '3/3'],
+      [join(tmp, 'nope'), out, 'participant'],
+      [bids, out, 'everything'],
+      [bids, out, 'participant', '--shard', '3/3'],
       [bids, out, 'participant', '--model', 'seeded'], // the folder holds the demo model's results: not mixed, not skipped
     ]) {
       const r = spawnSync(join(ROOT, 'node_modules', '.bin', 'tsx'), [join(ROOT, 'src', 'cli', 'main.ts'), 'batch', ...args], { encoding: 'utf8', cwd: ROOT });
@@ -244,6 +296,8 @@ describe('cli batch', () => {
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
       expect(r.stderr).toMatch(/^error: /);
     }
-    expect(cli('batch', bids, out, 'participant', '--model', 'seeded').stderr).toMatch(/holds results of another model or method \(sub-01: models\/demo, paper\)/);
+    expect(cli('batch', bids, out, 'participant', '--model', 'seeded').stderr).toMatch(
+      /holds results of another model or method \(sub-01: models\/demo, paper\)/,
+    );
   });
 });

@@ -24,13 +24,13 @@ import { decodePng } from './browser/png';
 import { mismatches } from './helpers/arrays';
 import { maxAbs } from '../src/core/cohort/slices';
 
-const participants = parseTable([
-  'participant_id\tage\tsex\tgroup\ttiv',
-  'sub-01\t70\tF\tCN\t1500',
-  'sub-02\tn/a\tmale\tAD\tn/a',
-  'sub-03\t81\tM\tMCI\t1400',
-  'sub-04\t66\tf\tAD\t1300',
-].join('\n'), '\t', 'participants.tsv');
+const participants = parseTable(
+  ['participant_id\tage\tsex\tgroup\ttiv', 'sub-01\t70\tF\tCN\t1500', 'sub-02\tn/a\tmale\tAD\tn/a', 'sub-03\t81\tM\tMCI\t1400', 'sub-04\t66\tf\tAD\t1300'].join(
+    '\n',
+  ),
+  '\t',
+  'participants.tsv',
+);
 
 describe('BIDS discovery', () => {
   const files = [
@@ -70,13 +70,16 @@ describe('BIDS discovery', () => {
 
 describe('manifest', () => {
   it('reads path, id, group and covariates; guesses the input kind from the path', () => {
-    const s = parseManifest([
-      'path,id,group,age,sex,tiv,field',
-      'scans/a/mwp1a.nii.gz,A1,CN,70,F,1500,3',
-      '"scans/b, with comma/b_T1w.nii",B2,AD,n/a,M,,1.5',
-      'dicoms/c3,C3,MCI,72,,,',
-      'cat12/mri/mwp1sub-D4_T1w.nii,D4,AD,,,,',
-    ].join('\n'), 'm.csv');
+    const s = parseManifest(
+      [
+        'path,id,group,age,sex,tiv,field',
+        'scans/a/mwp1a.nii.gz,A1,CN,70,F,1500,3',
+        '"scans/b, with comma/b_T1w.nii",B2,AD,n/a,M,,1.5',
+        'dicoms/c3,C3,MCI,72,,,',
+        'cat12/mri/mwp1sub-D4_T1w.nii,D4,AD,,,,',
+      ].join('\n'),
+      'm.csv',
+    );
     expect(s.map((x) => [x.key, x.input!.kind, x.input!.path])).toEqual([
       ['sub-A1', 'gm-map', 'scans/a/mwp1a.nii.gz'],
       ['sub-B2', 'raw-t1', 'scans/b, with comma/b_T1w.nii'],
@@ -120,7 +123,8 @@ describe('group statistics', () => {
 
   it('the rank AUC equals the pairwise Mann-Whitney count, ties included', () => {
     for (let t = 0; t < 5; t++) {
-      const neg = draw(37, 0), pos = draw(23, 0.3);
+      const neg = draw(37, 0),
+        pos = draw(23, 0.3);
       expect(aucOfGroups(neg, pos)).toBeCloseTo(auc([...neg, ...pos], [...neg.map(() => 0), ...pos.map(() => 1)]), 12);
     }
     expect(aucOfGroups([1, 2], [3, 4])).toBe(1);
@@ -129,24 +133,31 @@ describe('group statistics', () => {
   });
 
   it('the ROC curve runs from (0,0) to (1,1) and its trapezoid area is the AUC', () => {
-    const neg = draw(30, 0), pos = draw(40, 0.2);
+    const neg = draw(30, 0),
+      pos = draw(40, 0.2);
     const roc = rocCurve(neg, pos);
     expect(roc[0]).toEqual({ fpr: 0, tpr: 0 });
     expect(roc.at(-1)).toEqual({ fpr: 1, tpr: 1 });
     let area = 0;
-    for (let i = 1; i < roc.length; i++) area += (roc[i]!.fpr - roc[i - 1]!.fpr) * (roc[i]!.tpr + roc[i - 1]!.tpr) / 2;
+    for (let i = 1; i < roc.length; i++) area += ((roc[i]!.fpr - roc[i - 1]!.fpr) * (roc[i]!.tpr + roc[i - 1]!.tpr)) / 2;
     expect(area).toBeCloseTo(aucOfGroups(neg, pos), 12);
   });
 
   it('the bootstrap interval is seeded, holds the estimate, and matches the Hanley-McNeil width for large groups', () => {
-    const neg = Array.from({ length: 300 }, () => random()), pos = Array.from({ length: 300 }, () => random() + 0.35);
-    const a = aucWithInterval(neg, pos, { seed: 1 }), b = aucWithInterval(neg, pos, { seed: 1 });
+    const neg = Array.from({ length: 300 }, () => random()),
+      pos = Array.from({ length: 300 }, () => random() + 0.35);
+    const a = aucWithInterval(neg, pos, { seed: 1 }),
+      b = aucWithInterval(neg, pos, { seed: 1 });
     expect(a).toEqual(b);
     expect(aucWithInterval(neg, pos, { seed: 2 })).not.toEqual(a);
     expect(a.lo).toBeLessThan(a.estimate);
     expect(a.hi).toBeGreaterThan(a.estimate);
     // Hanley & McNeil (1982) standard error of the AUC: an independent, closed-form reference.
-    const A = a.estimate, q1 = A / (2 - A), q2 = (2 * A * A) / (1 + A), n1 = pos.length, n2 = neg.length;
+    const A = a.estimate,
+      q1 = A / (2 - A),
+      q2 = (2 * A * A) / (1 + A),
+      n1 = pos.length,
+      n2 = neg.length;
     const se = Math.sqrt((A * (1 - A) + (n1 - 1) * (q1 - A * A) + (n2 - 1) * (q2 - A * A)) / (n1 * n2));
     expect((a.hi - a.lo) / (2 * 1.96 * se)).toBeGreaterThan(0.85);
     expect((a.hi - a.lo) / (2 * 1.96 * se)).toBeLessThan(1.15);
@@ -181,7 +192,10 @@ describe('group statistics', () => {
     ];
     const s = groupSummary(rows);
     expect(s.pairs.map((p) => [p.negative, p.positive, p.auc.estimate])).toEqual([['CN', 'AD', 0.75]]);
-    expect(s.groups.map((g) => [g.group, g.n, g.meanProbability])).toEqual([['CN', 2, 0.2], ['AD', 2, 0.55]]);
+    expect(s.groups.map((g) => [g.group, g.n, g.meanProbability])).toEqual([
+      ['CN', 2, 0.2],
+      ['AD', 2, 0.55],
+    ]);
     expect(s.correlation.estimate).toBeCloseTo(pearson([1, 5, 2, 4], [8, 5, 7.5, 6]), 12);
   });
 
@@ -201,13 +215,22 @@ describe('group statistics', () => {
 
 describe('tables, PNG, report and sbatch scripts', () => {
   it('TSV: n/a for missing, numbers to 9 digits, round trip through the parser', () => {
-    const text = toTsv(['a', 'b', 'c'], [['x', 0.5, undefined], ['y', 1 / 3, NaN], ['z', 12, 1e-7]]);
+    const text = toTsv(
+      ['a', 'b', 'c'],
+      [
+        ['x', 0.5, undefined],
+        ['y', 1 / 3, NaN],
+        ['z', 12, 1e-7],
+      ],
+    );
     expect(text).toBe('a\tb\tc\nx\t0.5\tn/a\ny\t0.333333333\tn/a\nz\t12\t1e-7\n');
     expect(parseTable(text, '\t', 't').rows[1]).toEqual({ a: 'y', b: '0.333333333', c: 'n/a' });
   });
 
   it('PNG decodes (with an independent decoder on node:zlib) to the same pixels', () => {
-    const w = 5, h = 3, rgb = new Uint8Array(w * h * 3).map((_, i) => (i * 37) & 255);
+    const w = 5,
+      h = 3,
+      rgb = new Uint8Array(w * h * 3).map((_, i) => (i * 37) & 255);
     const img = decodePng(Buffer.from(encodePngRgb(rgb, w, h)));
     expect([img.width, img.height]).toEqual([w, h]);
     for (let p = 0; p < w * h; p++) expect([...img.data.subarray(4 * p, 4 * p + 3)]).toEqual([...rgb.subarray(3 * p, 3 * p + 3)]);
@@ -220,9 +243,16 @@ describe('tables, PNG, report and sbatch scripts', () => {
       { key: 'sub-02', group: 'AD', probability: 0.9, hippocampusRelevance: 5, hippocampalVolume: 5, inputKind: 'gm-map', verdict: 'analyze' },
     ];
     const html = reportHtml({
-      title: 'T <1>', version: 'v', model: { id: 'm', sha256: 'abc', disclaimer: 'Demo model.' }, method: 'paper', engine: 'wasm-simd',
-      summary: groupSummary(rows), rows, failures: [{ key: 'sub-03', reason: 'raw-T1 preprocessing is not available in this build' }],
-      missing: ['sub-04'], maps: [{ label: 'AD - CN', file: 'contrast.nii.gz', slices: [{ plane: 'axial', png: encodePngRgb(new Uint8Array(3), 1, 1) }] }],
+      title: 'T <1>',
+      version: 'v',
+      model: { id: 'm', sha256: 'abc', disclaimer: 'Demo model.' },
+      method: 'paper',
+      engine: 'wasm-simd',
+      summary: groupSummary(rows),
+      rows,
+      failures: [{ key: 'sub-03', reason: 'raw-T1 preprocessing is not available in this build' }],
+      missing: ['sub-04'],
+      maps: [{ label: 'AD - CN', file: 'contrast.nii.gz', slices: [{ plane: 'axial', png: encodePngRgb(new Uint8Array(3), 1, 1) }] }],
     });
     expect(html).not.toMatch(/<script|<link|@import|url\(|src="(?!data:)/i);
     expect(html).toContain('T &lt;1&gt;');
@@ -238,7 +268,13 @@ describe('tables, PNG, report and sbatch scripts', () => {
     expect(sizing).toEqual({ tasks: 6, concurrency: 2, memoryMb: 700, timeMinutes: 10, groupTimeMinutes: 30 });
     expect(sizeArray(10_000, 100, 50, { secondsPerSubject: 3, startupSeconds: 10, peakRssMb: 450 }).groupTimeMinutes).toBe(Math.ceil(((10 + 15_000) * 3) / 60));
     expect(sizeArray(3, 100, 50, { secondsPerSubject: 300, startupSeconds: 0, peakRssMb: 100 })).toMatchObject({ tasks: 3, concurrency: 3, timeMinutes: 15 });
-    const s = slurmScripts({ sizing, cli: ['/x/tsx', '/x/main.ts'], participantArgs: ['/b', "/o it's", 'participant'], groupArgs: ['/b', '/o', 'group'], logDir: '/o/logs' });
+    const s = slurmScripts({
+      sizing,
+      cli: ['/x/tsx', '/x/main.ts'],
+      participantArgs: ['/b', "/o it's", 'participant'],
+      groupArgs: ['/b', '/o', 'group'],
+      logDir: '/o/logs',
+    });
     expect(s.participant).toContain('#SBATCH --array=0-5%2');
     expect(s.participant).toContain('#SBATCH --mem=700M');
     expect(s.participant).toContain('#SBATCH --time=00:10:00');

@@ -69,7 +69,11 @@ describe.skipIf(unavailable !== null)('batch on a SLURM cluster', () => {
     await waitUntil('the group job to give up on its dependency', () => /DependencyNeverSatisfied/.test(queue()));
     cluster.run('scancel', [first.group]);
     await waitUntil('the cancelled group job', () => queue() === '');
-    before = new Map(listTree(onCluster).filter((f) => f.startsWith('sub-')).map((f) => [f, statSync(join(onCluster, f), { bigint: true }).mtimeNs]));
+    before = new Map(
+      listTree(onCluster)
+        .filter((f) => f.startsWith('sub-'))
+        .map((f) => [f, statSync(join(onCluster, f), { bigint: true }).mtimeNs]),
+    );
 
     // Round 2: the same scripts again.
     submit();

@@ -19,14 +19,19 @@ export function makeBidsCohort(root: string, n: number, seed = 7): SubjectMeta[]
     const s = synthSubject(ctx, seed, i, groupOf(i), `sub-${label}`);
     const dir = join(root, 'derivatives', 'cat12', `sub-${label}`, 'anat');
     mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, `mwp1sub-${label}_T1w.nii.gz`), writeNifti(
-      { dims: CAT12_GRID.dims, affine: Array.from(CAT12_GRID.affine), data: s.gm },
-      { datatype: 'uint8', gzip: true, sclSlope: GM_SLOPE, sclInter: 0, description: 'synthetic mwp1' },
-    ));
+    writeFileSync(
+      join(dir, `mwp1sub-${label}_T1w.nii.gz`),
+      writeNifti(
+        { dims: CAT12_GRID.dims, affine: Array.from(CAT12_GRID.affine), data: s.gm },
+        { datatype: 'uint8', gzip: true, sclSlope: GM_SLOPE, sclInter: 0, description: 'synthetic mwp1' },
+      ),
+    );
     metas.push(s.meta);
   }
-  writeFileSync(join(root, 'participants.tsv'), ['participant_id\tage\tsex\tgroup\ttiv\tfield',
-    ...metas.map((m) => `${m.id}\t${m.age}\t${m.sex}\t${m.group}\t${m.tiv}\t${m.field}`)].join('\n') + '\n');
+  writeFileSync(
+    join(root, 'participants.tsv'),
+    ['participant_id\tage\tsex\tgroup\ttiv\tfield', ...metas.map((m) => `${m.id}\t${m.age}\t${m.sex}\t${m.group}\t${m.tiv}\t${m.field}`)].join('\n') + '\n',
+  );
   writeFileSync(join(root, 'dataset_description.json'), JSON.stringify({ Name: 'synthetic test cohort', BIDSVersion: '1.9.0' }) + '\n');
   return metas;
 }

@@ -31,7 +31,7 @@ function freePort(): Promise<number> {
   });
 }
 
-const sbin = (tool: string) => (spawnSync('sh', ['-c', `command -v ${tool}`], { encoding: 'utf8' }).stdout.trim() || `/usr/sbin/${tool}`);
+const sbin = (tool: string) => spawnSync('sh', ['-c', `command -v ${tool}`], { encoding: 'utf8' }).stdout.trim() || `/usr/sbin/${tool}`;
 
 export interface Cluster {
   env: NodeJS.ProcessEnv;
@@ -51,21 +51,41 @@ export async function startCluster(dir: string): Promise<Cluster> {
   const [ctldPort, dPort] = [await freePort(), await freePort()];
   const memoryMb = Math.floor((totalmem() / 2 ** 20) * 0.8);
   const conf = join(dir, 'slurm.conf');
-  writeFileSync(conf, [
-    'ClusterName=rvtest', 'SlurmctldHost=localhost', `SlurmctldPort=${ctldPort}`, `SlurmdPort=${dPort}`,
-    'AuthType=auth/munge', `AuthInfo=socket=${socket}`, 'CredType=cred/munge',
-    'SlurmUser=root', 'SlurmdUser=root',
-    `StateSaveLocation=${join(dir, 'state')}`, `SlurmdSpoolDir=${join(dir, 'spool')}`,
-    `SlurmctldPidFile=${join(dir, 'slurmctld.pid')}`, `SlurmdPidFile=${join(dir, 'slurmd.pid')}`,
-    `SlurmctldLogFile=${join(dir, 'log', 'slurmctld.log')}`, `SlurmdLogFile=${join(dir, 'log', 'slurmd.log')}`,
-    'ProctrackType=proctrack/linuxproc', 'TaskPlugin=task/none', 'JobAcctGatherType=jobacct_gather/none',
-    'AccountingStorageType=accounting_storage/none', 'JobCompType=jobcomp/none', 'MpiDefault=none',
-    'SelectType=select/cons_tres', 'SelectTypeParameters=CR_CPU_Memory', 'SchedulerType=sched/backfill',
-    'ReturnToService=2', 'SlurmdTimeout=60', 'MinJobAge=600',
-    `NodeName=localhost CPUs=${Math.min(2, cpus().length)} RealMemory=${memoryMb} State=UNKNOWN`,
-    'PartitionName=debug Nodes=localhost Default=YES MaxTime=INFINITE State=UP',
-    '',
-  ].join('\n'));
+  writeFileSync(
+    conf,
+    [
+      'ClusterName=rvtest',
+      'SlurmctldHost=localhost',
+      `SlurmctldPort=${ctldPort}`,
+      `SlurmdPort=${dPort}`,
+      'AuthType=auth/munge',
+      `AuthInfo=socket=${socket}`,
+      'CredType=cred/munge',
+      'SlurmUser=root',
+      'SlurmdUser=root',
+      `StateSaveLocation=${join(dir, 'state')}`,
+      `SlurmdSpoolDir=${join(dir, 'spool')}`,
+      `SlurmctldPidFile=${join(dir, 'slurmctld.pid')}`,
+      `SlurmdPidFile=${join(dir, 'slurmd.pid')}`,
+      `SlurmctldLogFile=${join(dir, 'log', 'slurmctld.log')}`,
+      `SlurmdLogFile=${join(dir, 'log', 'slurmd.log')}`,
+      'ProctrackType=proctrack/linuxproc',
+      'TaskPlugin=task/none',
+      'JobAcctGatherType=jobacct_gather/none',
+      'AccountingStorageType=accounting_storage/none',
+      'JobCompType=jobcomp/none',
+      'MpiDefault=none',
+      'SelectType=select/cons_tres',
+      'SelectTypeParameters=CR_CPU_Memory',
+      'SchedulerType=sched/backfill',
+      'ReturnToService=2',
+      'SlurmdTimeout=60',
+      'MinJobAge=600',
+      `NodeName=localhost CPUs=${Math.min(2, cpus().length)} RealMemory=${memoryMb} State=UNKNOWN`,
+      'PartitionName=debug Nodes=localhost Default=YES MaxTime=INFINITE State=UP',
+      '',
+    ].join('\n'),
+  );
   // No cgroup plugin is used (proctrack/linuxproc, task/none); this only keeps slurmd off systemd.
   writeFileSync(join(dir, 'cgroup.conf'), 'CgroupPlugin=autodetect\nIgnoreSystemd=yes\n');
   const env = { ...process.env, SLURM_CONF: conf };
@@ -75,8 +95,15 @@ export async function startCluster(dir: string): Promise<Cluster> {
     children.push(child);
     return child;
   };
-  daemon('munged', ['--foreground', '--force', `--socket=${socket}`, `--key-file=${key}`, `--log-file=${join(dir, 'log', 'munged.log')}`,
-    `--pid-file=${join(dir, 'munge', 'munged.pid')}`, `--seed-file=${join(dir, 'munge', 'munged.seed')}`]);
+  daemon('munged', [
+    '--foreground',
+    '--force',
+    `--socket=${socket}`,
+    `--key-file=${key}`,
+    `--log-file=${join(dir, 'log', 'munged.log')}`,
+    `--pid-file=${join(dir, 'munge', 'munged.pid')}`,
+    `--seed-file=${join(dir, 'munge', 'munged.seed')}`,
+  ]);
   await new Promise((r) => setTimeout(r, 500));
   daemon('slurmctld', ['-D', '-i']);
   daemon('slurmd', ['-D', '-N', 'localhost']);
@@ -84,13 +111,19 @@ export async function startCluster(dir: string): Promise<Cluster> {
     const r = spawnSync(command, args, { env, encoding: 'utf8' });
     return { code: r.status, stdout: r.stdout, stderr: r.stderr };
   };
-  const logs = () => ['slurmctld.log', 'slurmd.log', 'munged.log'].map((f) => {
-    try {
-      return `== ${f}\n${readFileSync(join(dir, 'log', f), 'utf8').split('\n').slice(-15).join('\n')}`;
-    } catch {
-      return `== ${f}: none`;
-    }
-  }).join('\n');
+  const logs = () =>
+    ['slurmctld.log', 'slurmd.log', 'munged.log']
+      .map((f) => {
+        try {
+          return `== ${f}\n${readFileSync(join(dir, 'log', f), 'utf8')
+            .split('\n')
+            .slice(-15)
+            .join('\n')}`;
+        } catch {
+          return `== ${f}: none`;
+        }
+      })
+      .join('\n');
   const deadline = Date.now() + 90_000;
   for (;;) {
     const state = run('sinfo', ['-h', '-o', '%T']).stdout.trim();
@@ -99,7 +132,10 @@ export async function startCluster(dir: string): Promise<Cluster> {
     await new Promise((r) => setTimeout(r, 500));
   }
   return {
-    env, dir, run, logs,
+    env,
+    dir,
+    run,
+    logs,
     stop: async () => {
       run('scontrol', ['shutdown']);
       await new Promise((r) => setTimeout(r, 1000));

@@ -58,7 +58,9 @@ interface Engine {
 async function startTask(o: ParticipantOptions): Promise<Engine> {
   // Imported here, not at the top: --dry-run and the group level never load tfjs.
   const [{ runPipeline }, { startEngineNode }, { loadBatchModel }] = await Promise.all([
-    import('../../core/pipeline'), import('../wasmEngineNode'), import('./modelNode'),
+    import('../../core/pipeline'),
+    import('../wasmEngineNode'),
+    import('./modelNode'),
   ]);
   const engine = await startEngineNode(o.backend, o.threads);
   const [model, atlas] = await Promise.all([loadBatchModel(o.model), loadAtlasFromRepo()]);
@@ -77,7 +79,9 @@ async function analyseSubject(o: ParticipantOptions, e: Engine, s: CohortSubject
   const files = subjectFiles(s);
   const out = (rel: string) => join(o.outDir, rel);
   const result = await e.run(await readScanFile(inputPath(o.dataset, input.path)), {
-    bundle: e.model.bundle, method: o.method, atlas: e.atlas,
+    bundle: e.model.bundle,
+    method: o.method,
+    atlas: e.atlas,
     ...(e.executor ? { executor: e.executor } : {}),
     // Missing covariates take the app's defaults; a model that takes raw maps ignores them.
     covariates: { ...DEFAULT_COVARIATES, ...s.covariates },
@@ -91,19 +95,33 @@ async function analyseSubject(o: ParticipantOptions, e: Engine, s: CohortSubject
   removeStaleTemporaries(out(files.dir));
   writeAtomic(out(files.relevance), writeNifti(onGrid(result.relevance), { datatype: 'float32', gzip: true, description: `relevance ${o.method}` }));
   writeAtomic(out(files.input), writeNifti(onGrid(result.input), { datatype: 'float32', gzip: true, description: 'model input on the grid' }));
-  writeAtomic(out(files.regions), toTsv(
-    ['region', 'index', 'hemisphere', 'voxels', 'positive_sum', 'negative_sum'],
-    regions.regions.map((r) => [r.name, r.index, r.hemisphere, r.voxels, r.positiveSum, r.negativeSum]),
-  ));
+  writeAtomic(
+    out(files.regions),
+    toTsv(
+      ['region', 'index', 'hemisphere', 'voxels', 'positive_sum', 'negative_sum'],
+      regions.regions.map((r) => [r.name, r.index, r.hemisphere, r.voxels, r.positiveSum, r.negativeSum]),
+    ),
+  );
   const measured = s.hippocampalVolume === undefined;
   const sidecar = subjectSidecar({
-    subject: s, source: input.path, sourceIsBids: o.dataset.kind === 'bids', inputKind: input.kind,
-    model: { id: e.model.label, sha256: e.model.sha256 }, method: o.method, neuron: result.neuron,
+    subject: s,
+    source: input.path,
+    sourceIsBids: o.dataset.kind === 'bids',
+    inputKind: input.kind,
+    model: { id: e.model.label, sha256: e.model.sha256 },
+    method: o.method,
+    neuron: result.neuron,
     engine: result.engine === 'tfjs' ? `tfjs-${e.tfjsBackend}` : result.engine,
-    probability: result.probability, logits: result.logits, temperature: result.calibration.temperature, covariatesUsed,
+    probability: result.probability,
+    logits: result.logits,
+    temperature: result.calibration.temperature,
+    covariatesUsed,
     hippocampalVolume: measured ? hippocampalVolumeCm3(result.grid, e.atlas.labels, e.atlas.regions) : s.hippocampalVolume!,
     hippocampalVolumeSource: measured ? 'gm-map' : 'participants',
-    lobes: regions.lobes, scanKind: result.scanKind.kind, notices: result.notices, modelDisclaimer: modelDisclaimer(e.model.provenance),
+    lobes: regions.lobes,
+    scanKind: result.scanKind.kind,
+    notices: result.notices,
+    modelDisclaimer: modelDisclaimer(e.model.provenance),
   });
   // The sidecar last: its presence marks the subject finished.
   writeAtomic(out(files.sidecar), JSON.stringify(sidecar, null, 2) + '\n');
@@ -111,7 +129,12 @@ async function analyseSubject(o: ParticipantOptions, e: Engine, s: CohortSubject
   o.log(`done ${s.key}: P(AD) = ${(result.probability * 100).toFixed(1)}%${result.notices.length ? ` (QC: ${result.notices.join('; ')})` : ''}`);
 }
 
-export interface TaskSummary { subjects: number; analysed: number; skipped: number; failed: number }
+export interface TaskSummary {
+  subjects: number;
+  analysed: number;
+  skipped: number;
+  failed: number;
+}
 
 export async function runParticipantLevel(o: ParticipantOptions): Promise<TaskSummary> {
   const t0 = performance.now();
@@ -129,7 +152,9 @@ export async function runParticipantLevel(o: ParticipantOptions): Promise<TaskSu
     // Skipping is only right for results of this very model and method.
     const earlier = JSON.parse(readFileSync(sidecar, 'utf8')) as { Model: { Id: string; SHA256: string }; Method: string };
     if (earlier.Model.SHA256 !== sha256 || earlier.Method !== o.method) {
-      throw new InputError(`${o.outDir} holds results of another model or method (${s.key}: ${earlier.Model.Id}, ${earlier.Method}); give a new output folder.`);
+      throw new InputError(
+        `${o.outDir} holds results of another model or method (${s.key}: ${earlier.Model.Id}, ${earlier.Method}); give a new output folder.`,
+      );
     }
     o.log(`skip ${s.key}: finished earlier`);
     return false;
@@ -137,7 +162,8 @@ export async function runParticipantLevel(o: ParticipantOptions): Promise<TaskSu
   const summary: TaskSummary = { subjects: mine.length, analysed: 0, skipped: mine.length - todo.length, failed: 0 };
   o.log(`task ${o.shard.index}/${o.shard.count}: ${mine.length} subjects, ${todo.length} to do`);
   let engine: Engine | undefined;
-  let startup = 0, working = 0;
+  let startup = 0,
+    working = 0;
   try {
     for (const s of todo) {
       const unavailable = s.input ? UNAVAILABLE[s.input.kind] : s.problem;
@@ -171,10 +197,22 @@ export async function runParticipantLevel(o: ParticipantOptions): Promise<TaskSu
   }
   const seconds = (performance.now() - t0) / 1000;
   const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
-  writeAtomic(join(o.outDir, taskLogFile(o.shard.index, o.shard.count)), JSON.stringify({
-    ...summary, seconds, startupSeconds: startup,
-    secondsPerSubject: summary.analysed ? working / summary.analysed : null, peakRssMb,
-  }, null, 2) + '\n');
-  o.log(`task ${o.shard.index}/${o.shard.count} finished: ${summary.analysed} analysed, ${summary.skipped} skipped, ${summary.failed} failed in ${seconds.toFixed(1)} s, peak RSS ${peakRssMb} MB`);
+  writeAtomic(
+    join(o.outDir, taskLogFile(o.shard.index, o.shard.count)),
+    JSON.stringify(
+      {
+        ...summary,
+        seconds,
+        startupSeconds: startup,
+        secondsPerSubject: summary.analysed ? working / summary.analysed : null,
+        peakRssMb,
+      },
+      null,
+      2,
+    ) + '\n',
+  );
+  o.log(
+    `task ${o.shard.index}/${o.shard.count} finished: ${summary.analysed} analysed, ${summary.skipped} skipped, ${summary.failed} failed in ${seconds.toFixed(1)} s, peak RSS ${peakRssMb} MB`,
+  );
   return summary;
 }

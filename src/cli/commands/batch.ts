@@ -30,7 +30,8 @@ Outputs are BIDS derivatives; a subject whose sidecar exists is skipped, so a re
 
 /** BIDS Apps take "--participant_label 01 02 03": gather the values up to the next option. */
 function splitLabels(args: string[]): { rest: string[]; labels: string[] } {
-  const rest: string[] = [], labels: string[] = [];
+  const rest: string[] = [],
+    labels: string[] = [];
   for (let i = 0; i < args.length; i++) {
     if (args[i] === '--participant-label' || args[i] === '--participant_label') {
       while (i + 1 < args.length && !args[i + 1]!.startsWith('--')) labels.push(args[++i]!);
@@ -79,7 +80,8 @@ function dryRun(dataset: Dataset, outDir: string, shardCount: number, shard: Sha
 function measuredFigures(outDir: string): { figures: TaskFigures; from: string } {
   const logs = join(outDir, 'logs');
   const tasks = existsSync(logs) ? readdirSync(logs).filter((f) => /^task-\d+of\d+\.json$/.test(f)) : [];
-  const runs = tasks.map((f) => JSON.parse(readFileSync(join(logs, f), 'utf8')) as { secondsPerSubject: number | null; startupSeconds: number; peakRssMb: number })
+  const runs = tasks
+    .map((f) => JSON.parse(readFileSync(join(logs, f), 'utf8')) as { secondsPerSubject: number | null; startupSeconds: number; peakRssMb: number })
     .filter((r) => r.secondsPerSubject !== null);
   if (!runs.length) return { figures: MEASURED_GM_MAP_TASK, from: 'the benchmark in docs/cohorts.md (no task logs in this output folder yet)' };
   return {
@@ -131,14 +133,26 @@ export async function run(args: string[]): Promise<number> {
     const sizing = sizeArray(dataset.subjects.length, positiveInt(o.tasks, '--tasks', 100), positiveInt(o.concurrency, '--concurrency', 50), figures);
     const passOn = [
       ...(labels.length ? ['--participant-label', ...labels] : []),
-      ...(o.model ? ['--model', resolve(o.model)] : []), '--method', method, '--backend', o.backend!, '--threads', o.threads!,
+      ...(o.model ? ['--model', resolve(o.model)] : []),
+      '--method',
+      method,
+      '--backend',
+      o.backend!,
+      '--threads',
+      o.threads!,
     ];
     const scripts = slurmScripts({
       sizing,
       cli: [join(REPO_ROOT, 'node_modules', '.bin', 'tsx'), join(REPO_ROOT, 'src', 'cli', 'main.ts')],
       participantArgs: [resolve(source!), outDir, 'participant', ...passOn],
-      groupArgs: [resolve(source!), outDir, 'group', ...(labels.length ? ['--participant-label', ...labels] : []),
-        ...(o.seed ? ['--seed', o.seed] : []), ...(o.resamples ? ['--resamples', o.resamples] : [])],
+      groupArgs: [
+        resolve(source!),
+        outDir,
+        'group',
+        ...(labels.length ? ['--participant-label', ...labels] : []),
+        ...(o.seed ? ['--seed', o.seed] : []),
+        ...(o.resamples ? ['--resamples', o.resamples] : []),
+      ],
       logDir: join(outDir, 'logs'),
       cpusPerTask: Number(o.threads),
       ...(o.partition ? { partition: o.partition } : {}),
@@ -149,7 +163,9 @@ export async function run(args: string[]): Promise<number> {
     writeAtomic(join(code, 'participant.sbatch'), scripts.participant);
     writeAtomic(join(code, 'group.sbatch'), scripts.group);
     writeAtomic(join(code, 'submit.sh'), scripts.submit);
-    log(`wrote ${code}/{participant.sbatch,group.sbatch,submit.sh}: ${sizing.tasks} array tasks, ${sizing.concurrency} at a time, ${sizing.memoryMb} MB and ${sizing.timeMinutes} min each (figures from ${from}); run "bash ${code}/submit.sh"`);
+    log(
+      `wrote ${code}/{participant.sbatch,group.sbatch,submit.sh}: ${sizing.tasks} array tasks, ${sizing.concurrency} at a time, ${sizing.memoryMb} MB and ${sizing.timeMinutes} min each (figures from ${from}); run "bash ${code}/submit.sh"`,
+    );
     return 0;
   }
   if (o['dry-run']) {
@@ -159,7 +175,9 @@ export async function run(args: string[]): Promise<number> {
   if (level === 'group') {
     const { runGroupLevel } = await import('../cohort/groupLevel');
     runGroupLevel({
-      dataset, outDir, log,
+      dataset,
+      outDir,
+      log,
       ...(o.seed !== undefined ? { seed: integer(o.seed, '--seed') } : {}),
       ...(o.resamples !== undefined ? { resamples: positiveInt(o.resamples, '--resamples', 2000) } : {}),
     });
@@ -167,9 +185,16 @@ export async function run(args: string[]): Promise<number> {
   }
   const { runParticipantLevel } = await import('../cohort/participant');
   const summary = await runParticipantLevel({
-    dataset, outDir, shard: shard ?? WHOLE, method, backend: o.backend!, threads: positiveInt(o.threads, '--threads', 1), log,
+    dataset,
+    outDir,
+    shard: shard ?? WHOLE,
+    method,
+    backend: o.backend!,
+    threads: positiveInt(o.threads, '--threads', 1),
+    log,
     ...(o.model ? { model: o.model } : {}),
   });
-  if (summary.failed) log(`${summary.failed} subject${summary.failed > 1 ? 's' : ''} failed; the reasons are in ${join(outDir, 'logs')} and will be in the group report.`);
+  if (summary.failed)
+    log(`${summary.failed} subject${summary.failed > 1 ? 's' : ''} failed; the reasons are in ${join(outDir, 'logs')} and will be in the group report.`);
   return 0;
 }

@@ -55,11 +55,13 @@ export function datasetDescription(version: string, source: { name: string; link
     Name: `${PIPELINE_NAME}: relevance maps of a 3D CNN for Alzheimer's disease (${source.name})`,
     BIDSVersion: '1.9.0',
     DatasetType: 'derivative',
-    GeneratedBy: [{
-      Name: PIPELINE_NAME,
-      Version: version,
-      Description: 'Layer-wise relevance propagation of a 3D CNN (Dyrba et al. 2021) on CAT12 gray-matter maps.',
-    }],
+    GeneratedBy: [
+      {
+        Name: PIPELINE_NAME,
+        Version: version,
+        Description: 'Layer-wise relevance propagation of a 3D CNN (Dyrba et al. 2021) on CAT12 gray-matter maps.',
+      },
+    ],
     SourceDatasets: [{ URL: source.link }],
     ...(source.bids ? { DatasetLinks: { raw: source.link } } : {}),
   };

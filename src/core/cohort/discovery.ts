@@ -19,7 +19,11 @@ const DICOM_DIR = new RegExp(`^(?:sourcedata/sub-(${LABEL})/(?:ses-(${LABEL})/)?
 
 const PREFERENCE: readonly InputKind[] = ['gm-map', 'raw-t1', 'dicom'];
 
-interface Found { id: string; session?: string; input: SubjectInput }
+interface Found {
+  id: string;
+  session?: string;
+  input: SubjectInput;
+}
 
 /** sub-/ses- entities of a BIDS file name ("mwp1sub-01_ses-02_T1w.nii" -> 01, 02). */
 function entitiesOf(name: string): { id?: string; session?: string } {
@@ -43,7 +47,8 @@ function classify(path: string): Found | null {
   }
   const dicom = DICOM_DIR.exec(path);
   if (dicom) {
-    const id = dicom[1] ?? dicom[3], session = dicom[2] ?? dicom[4];
+    const id = dicom[1] ?? dicom[3],
+      session = dicom[2] ?? dicom[4];
     return { id: id!, ...(session ? { session } : {}), input: { kind: 'dicom', path: dicom[0].replace(/\/$/, '') } };
   }
   return null;
@@ -75,11 +80,12 @@ export function discoverBidsSubjects(files: readonly string[], participants: Tab
   for (const [id, columns] of table) {
     if (withInput.has(id)) continue;
     subjects.push({
-      id, key: subjectKey(id), input: null, ...columns,
+      id,
+      key: subjectKey(id),
+      input: null,
+      ...columns,
       problem: `no input found for sub-${id} (looked for derivatives/cat12*/**/mwp1*.nii[.gz], sub-${id}/[ses-*/]anat/*_T1w.nii[.gz] and a DICOM folder under sourcedata/sub-${id}/)`,
     });
   }
-  return subjects
-    .filter((s) => !wanted || wanted.includes(s.id))
-    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  return subjects.filter((s) => !wanted || wanted.includes(s.id)).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }

@@ -47,25 +47,36 @@ export function groupSummary(rows: readonly SubjectRow[], options: { seed?: numb
   for (const r of rows) if (r.group) byGroup.set(r.group, [...(byGroup.get(r.group) ?? []), r]);
   const order = orderGroups(byGroup.keys());
   const pairs: PairResult[] = [];
-  for (let a = 0; a < order.length; a++) for (let b = a + 1; b < order.length; b++) {
-    const neg = byGroup.get(order[a]!)!.map((r) => r.probability), pos = byGroup.get(order[b]!)!.map((r) => r.probability);
-    pairs.push({
-      negative: order[a]!, positive: order[b]!, nNegative: neg.length, nPositive: pos.length,
-      auc: aucWithInterval(neg, pos, options), roc: rocCurve(neg, pos),
-    });
-  }
+  for (let a = 0; a < order.length; a++)
+    for (let b = a + 1; b < order.length; b++) {
+      const neg = byGroup.get(order[a]!)!.map((r) => r.probability),
+        pos = byGroup.get(order[b]!)!.map((r) => r.probability);
+      pairs.push({
+        negative: order[a]!,
+        positive: order[b]!,
+        nNegative: neg.length,
+        nPositive: pos.length,
+        auc: aucWithInterval(neg, pos, options),
+        roc: rocCurve(neg, pos),
+      });
+    }
   return {
     n: rows.length,
     groups: order.map((g) => {
       const m = byGroup.get(g)!;
       return {
-        group: g, n: m.length, meanProbability: mean(m.map((r) => r.probability)),
+        group: g,
+        n: m.length,
+        meanProbability: mean(m.map((r) => r.probability)),
         meanHippocampusRelevance: mean(m.map((r) => r.hippocampusRelevance)),
         meanHippocampalVolume: mean(m.map((r) => r.hippocampalVolume)),
       };
     }),
     pairs,
-    correlation: pearsonWithInterval(rows.map((r) => r.hippocampusRelevance), rows.map((r) => r.hippocampalVolume)),
+    correlation: pearsonWithInterval(
+      rows.map((r) => r.hippocampusRelevance),
+      rows.map((r) => r.hippocampalVolume),
+    ),
   };
 }
 

@@ -24,7 +24,8 @@ export function guessInputKind(path: string): InputKind | null {
 export function parseManifest(text: string, source: string, participantLabels?: readonly string[]): CohortSubject[] {
   const table = parseTable(text, ',', source);
   for (const col of ['path', 'id']) {
-    if (!table.columns.includes(col)) throw new InputError(`${source} has no "${col}" column; a manifest needs at least path and id (and may give group, age, sex, tiv, field).`);
+    if (!table.columns.includes(col))
+      throw new InputError(`${source} has no "${col}" column; a manifest needs at least path and id (and may give group, age, sex, tiv, field).`);
   }
   const wanted = participantLabels?.map((l) => l.replace(/^sub-/, ''));
   const seen = new Set<string>();
@@ -33,15 +34,18 @@ export function parseManifest(text: string, source: string, participantLabels?: 
     const id = textCell(row.id)?.replace(/^sub-/, '');
     const path = textCell(row.path);
     const line = i + 2;
-    if (!id || !/^[A-Za-z0-9]+$/.test(id)) throw new InputError(`${source} line ${line}: the id "${row.id ?? ''}" must be letters and digits only (it names BIDS output files).`);
+    if (!id || !/^[A-Za-z0-9]+$/.test(id))
+      throw new InputError(`${source} line ${line}: the id "${row.id ?? ''}" must be letters and digits only (it names BIDS output files).`);
     const session = textCell(row.session)?.replace(/^ses-/, '');
-    if (session !== undefined && !/^[A-Za-z0-9]+$/.test(session)) throw new InputError(`${source} line ${line}: the session "${session}" must be letters and digits only.`);
+    if (session !== undefined && !/^[A-Za-z0-9]+$/.test(session))
+      throw new InputError(`${source} line ${line}: the session "${session}" must be letters and digits only.`);
     const key = subjectKey(id, session);
     if (seen.has(key)) throw new InputError(`${source} line ${line}: ${key} is listed twice; give each subject (and session) one line.`);
     seen.add(key);
     if (wanted && !wanted.includes(id)) return;
     const given = textCell(row.kind);
-    if (given !== undefined && !KINDS.includes(given as InputKind)) throw new InputError(`${source} line ${line}: kind must be one of ${KINDS.join(', ')}, not "${given}".`);
+    if (given !== undefined && !KINDS.includes(given as InputKind))
+      throw new InputError(`${source} line ${line}: kind must be one of ${KINDS.join(', ')}, not "${given}".`);
     const kind = (given as InputKind | undefined) ?? (path ? guessInputKind(path) : null);
     const base = { id, ...(session ? { session } : {}), key, ...subjectColumns(row) };
     if (!path) subjects.push({ ...base, input: null, problem: `${source} line ${line} gives no path for ${key}` });

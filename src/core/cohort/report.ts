@@ -40,13 +40,19 @@ const fmt = (x: number, digits = 3) => (Number.isFinite(x) ? x.toFixed(digits) :
 const withInterval = (i: Interval, digits = 3) => `${fmt(i.estimate, digits)} [${fmt(i.lo, digits)}, ${fmt(i.hi, digits)}]`;
 
 function rocSvg(pairs: readonly PairResult[]): string {
-  const size = 300, pad = 40, plot = size - 2 * pad;
-  const px = (f: number) => pad + f * plot, py = (t: number) => size - pad - t * plot;
+  const size = 300,
+    pad = 40,
+    plot = size - 2 * pad;
+  const px = (f: number) => pad + f * plot,
+    py = (t: number) => size - pad - t * plot;
   const lines = pairs.map((p, i) => {
     const pts = p.roc.map((q) => `${px(q.fpr).toFixed(1)},${py(q.tpr).toFixed(1)}`).join(' ');
     return `<polyline fill="none" stroke="${COLOURS[i % COLOURS.length]}" stroke-width="2" points="${pts}"/>`;
   });
-  const legend = pairs.map((p, i) => `<text x="${pad + 8}" y="${pad + 14 + 16 * i}" fill="${COLOURS[i % COLOURS.length]}" font-size="12">${escapeHtml(`${p.positive} vs ${p.negative}: ${fmt(p.auc.estimate)}`)}</text>`);
+  const legend = pairs.map(
+    (p, i) =>
+      `<text x="${pad + 8}" y="${pad + 14 + 16 * i}" fill="${COLOURS[i % COLOURS.length]}" font-size="12">${escapeHtml(`${p.positive} vs ${p.negative}: ${fmt(p.auc.estimate)}`)}</text>`,
+  );
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${size}" height="${size}" role="img" aria-label="ROC curves">
 <rect x="${pad}" y="${pad}" width="${plot}" height="${plot}" fill="none" stroke="#999"/>
 <line x1="${px(0)}" y1="${py(0)}" x2="${px(1)}" y2="${py(1)}" stroke="#ccc" stroke-dasharray="4 4"/>
@@ -60,20 +66,34 @@ ${legend.join('\n')}
 function range(values: readonly number[]): [number, number] {
   const finite = values.filter(Number.isFinite);
   if (!finite.length) return [0, 1];
-  let lo = Math.min(...finite), hi = Math.max(...finite);
-  if (hi === lo) { lo -= 1; hi += 1; }
+  let lo = Math.min(...finite),
+    hi = Math.max(...finite);
+  if (hi === lo) {
+    lo -= 1;
+    hi += 1;
+  }
   const m = (hi - lo) * 0.05;
   return [lo - m, hi + m];
 }
 
 function scatterSvg(rows: readonly SubjectRow[], groups: readonly string[]): string {
-  const w = 420, h = 320, pad = 48;
-  const [x0, x1] = range(rows.map((r) => r.hippocampalVolume)), [y0, y1] = range(rows.map((r) => r.hippocampusRelevance));
-  const px = (x: number) => pad + ((x - x0) / (x1 - x0)) * (w - 2 * pad), py = (y: number) => h - pad - ((y - y0) / (y1 - y0)) * (h - 2 * pad);
+  const w = 420,
+    h = 320,
+    pad = 48;
+  const [x0, x1] = range(rows.map((r) => r.hippocampalVolume)),
+    [y0, y1] = range(rows.map((r) => r.hippocampusRelevance));
+  const px = (x: number) => pad + ((x - x0) / (x1 - x0)) * (w - 2 * pad),
+    py = (y: number) => h - pad - ((y - y0) / (y1 - y0)) * (h - 2 * pad);
   const colourOf = (g?: string) => COLOURS[Math.max(0, groups.indexOf(g ?? '')) % COLOURS.length];
-  const dots = rows.filter((r) => Number.isFinite(r.hippocampalVolume) && Number.isFinite(r.hippocampusRelevance))
-    .map((r) => `<circle cx="${px(r.hippocampalVolume).toFixed(1)}" cy="${py(r.hippocampusRelevance).toFixed(1)}" r="3" fill="${colourOf(r.group)}" fill-opacity="0.75"><title>${escapeHtml(`${r.key} ${r.group ?? ''}`)}</title></circle>`);
-  const legend = groups.map((g, i) => `<text x="${w - pad + 4}" y="${pad + 14 * i}" fill="${COLOURS[i % COLOURS.length]}" font-size="12">${escapeHtml(g)}</text>`);
+  const dots = rows
+    .filter((r) => Number.isFinite(r.hippocampalVolume) && Number.isFinite(r.hippocampusRelevance))
+    .map(
+      (r) =>
+        `<circle cx="${px(r.hippocampalVolume).toFixed(1)}" cy="${py(r.hippocampusRelevance).toFixed(1)}" r="3" fill="${colourOf(r.group)}" fill-opacity="0.75"><title>${escapeHtml(`${r.key} ${r.group ?? ''}`)}</title></circle>`,
+    );
+  const legend = groups.map(
+    (g, i) => `<text x="${w - pad + 4}" y="${pad + 14 * i}" fill="${COLOURS[i % COLOURS.length]}" font-size="12">${escapeHtml(g)}</text>`,
+  );
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${w + 40}" height="${h}" role="img" aria-label="Hippocampus relevance against hippocampal volume">
 <rect x="${pad}" y="${pad / 2}" width="${w - 2 * pad}" height="${h - 1.5 * pad}" fill="none" stroke="#999"/>
 ${dots.join('\n')}
@@ -93,11 +113,20 @@ function table(head: readonly string[], rows: readonly (string | number)[][]): s
 export function reportHtml(d: ReportData): string {
   const s = d.summary;
   const groups = s.groups.map((g) => g.group);
-  const maps = d.maps.map((m) => `<figure><figcaption>${escapeHtml(m.label)} — <a href="${escapeHtml(m.file)}">${escapeHtml(m.file)}</a></figcaption>
-${m.slices.map((sl) => `<img alt="${escapeHtml(`${m.label}, ${sl.plane}`)}" src="data:image/png;base64,${base64(sl.png)}">`).join('')}</figure>`);
-  const qc = d.failures.length || d.missing.length
-    ? table(['subject', 'problem'], [...d.failures.map((f) => [f.key, f.reason]), ...d.missing.map((k) => [k, 'no result and no recorded failure: its task did not finish; rerun the participant level'])])
-    : '<p>No subject failed.</p>';
+  const maps = d.maps.map(
+    (m) => `<figure><figcaption>${escapeHtml(m.label)} — <a href="${escapeHtml(m.file)}">${escapeHtml(m.file)}</a></figcaption>
+${m.slices.map((sl) => `<img alt="${escapeHtml(`${m.label}, ${sl.plane}`)}" src="data:image/png;base64,${base64(sl.png)}">`).join('')}</figure>`,
+  );
+  const qc =
+    d.failures.length || d.missing.length
+      ? table(
+          ['subject', 'problem'],
+          [
+            ...d.failures.map((f) => [f.key, f.reason]),
+            ...d.missing.map((k) => [k, 'no result and no recorded failure: its task did not finish; rerun the participant level']),
+          ],
+        )
+      : '<p>No subject failed.</p>';
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(d.title)}</title>
 <style>
@@ -112,8 +141,14 @@ figure{margin:1em 0}figure img{width:242px;image-rendering:pixelated;margin-righ
 <p>Model ${escapeHtml(d.model.id)} (SHA-256 <code>${escapeHtml(d.model.sha256)}</code>), method ${escapeHtml(d.method)}, engine ${escapeHtml(d.engine)}, ${escapeHtml(d.version)}.</p>
 <h2>Summary</h2>
 <p>${s.n} subjects analysed, ${d.failures.length} failed, ${d.missing.length} without result.</p>
-${table(['group', 'n', 'mean P(AD)', 'mean hippocampus relevance', 'mean hippocampal volume (cm³)'], s.groups.map((g) => [g.group, String(g.n), g.meanProbability, g.meanHippocampusRelevance, g.meanHippocampalVolume]))}
-${table(['pair', 'n', 'AUC [95 % bootstrap interval]'], s.pairs.map((p) => [`${p.positive} vs ${p.negative}`, `${p.nPositive} / ${p.nNegative}`, `${withInterval(p.auc)} (${p.auc.resamples} stratified resamples)`]))}
+${table(
+  ['group', 'n', 'mean P(AD)', 'mean hippocampus relevance', 'mean hippocampal volume (cm³)'],
+  s.groups.map((g) => [g.group, String(g.n), g.meanProbability, g.meanHippocampusRelevance, g.meanHippocampalVolume]),
+)}
+${table(
+  ['pair', 'n', 'AUC [95 % bootstrap interval]'],
+  s.pairs.map((p) => [`${p.positive} vs ${p.negative}`, `${p.nPositive} / ${p.nNegative}`, `${withInterval(p.auc)} (${p.auc.resamples} stratified resamples)`]),
+)}
 <p>r(hippocampus relevance, hippocampal volume) = ${withInterval(s.correlation)} (n = ${s.correlation.n}, 95 % interval from Fisher's z).</p>
 <div class="plots"><div><h2>ROC curves</h2>${rocSvg(s.pairs)}</div><div><h2>Relevance and volume</h2>${scatterSvg(d.rows, groups)}</div></div>
 <h2>Mean relevance maps</h2>
@@ -122,7 +157,10 @@ ${maps.join('\n')}
 <h2>Quality control</h2>
 ${qc}
 <details><summary>All subjects (${d.rows.length})</summary>
-${table(['subject', 'group', 'input', 'QC', 'P(AD)', 'hippocampus relevance', 'hippocampal volume (cm³)'], d.rows.map((r) => [r.key, r.group ?? '', r.inputKind, r.verdict, r.probability, r.hippocampusRelevance, r.hippocampalVolume]))}
+${table(
+  ['subject', 'group', 'input', 'QC', 'P(AD)', 'hippocampus relevance', 'hippocampal volume (cm³)'],
+  d.rows.map((r) => [r.key, r.group ?? '', r.inputKind, r.verdict, r.probability, r.hippocampusRelevance, r.hippocampalVolume]),
+)}
 </details>
 </body></html>
 `;

@@ -49,17 +49,22 @@ export function sliceRgb(
   const { w, h, voxel } = planeGeometry(plane, centre);
   const bgMax = maxAbs(background) || 1;
   const rgb = new Uint8Array(w * h * 3);
-  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
-    const v = voxel(x, y);
-    const grey = Math.max(0, Math.min(255, (background[v]! / bgMax) * 255));
-    let r = grey, g = grey, b = grey;
-    const t = scale > 0 ? map[v]! / scale : 0;
-    if (Math.abs(t) >= 0.1) {
-      const s = Math.min(1, Math.abs(t));
-      [r, g, b] = t > 0 ? [255, 255 * s, 0] : [0, 255 * s, 255];
+  for (let y = 0; y < h; y++)
+    for (let x = 0; x < w; x++) {
+      const v = voxel(x, y);
+      const grey = Math.max(0, Math.min(255, (background[v]! / bgMax) * 255));
+      let r = grey,
+        g = grey,
+        b = grey;
+      const t = scale > 0 ? map[v]! / scale : 0;
+      if (Math.abs(t) >= 0.1) {
+        const s = Math.min(1, Math.abs(t));
+        [r, g, b] = t > 0 ? [255, 255 * s, 0] : [0, 255 * s, 255];
+      }
+      const o = 3 * (x + w * y);
+      rgb[o] = r;
+      rgb[o + 1] = g;
+      rgb[o + 2] = b;
     }
-    const o = 3 * (x + w * y);
-    rgb[o] = r; rgb[o + 1] = g; rgb[o + 2] = b;
-  }
   return { rgb, width: w, height: h };
 }

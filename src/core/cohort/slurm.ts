@@ -77,19 +77,32 @@ export function slurmScripts(o: SlurmScriptOptions): { participant: string; grou
   const { tasks, concurrency, memoryMb, timeMinutes, groupTimeMinutes } = o.sizing;
   const run = (args: readonly string[]) => `exec ${[...o.cli, 'batch', ...args].map(shellQuote).join(' ')}`;
   const participant = [
-    ...header([
-      `--job-name=${name}-participant`, `--array=0-${tasks - 1}%${concurrency}`, `--cpus-per-task=${o.cpusPerTask ?? 1}`,
-      `--mem=${memoryMb}M`, `--time=${hhmm(timeMinutes)}`, `--output=${shellQuote(`${o.logDir}/slurm-%A_%a.out`)}`,
-    ], o),
+    ...header(
+      [
+        `--job-name=${name}-participant`,
+        `--array=0-${tasks - 1}%${concurrency}`,
+        `--cpus-per-task=${o.cpusPerTask ?? 1}`,
+        `--mem=${memoryMb}M`,
+        `--time=${hhmm(timeMinutes)}`,
+        `--output=${shellQuote(`${o.logDir}/slurm-%A_%a.out`)}`,
+      ],
+      o,
+    ),
     '# Each task takes every SLURM_ARRAY_TASK_COUNT-th subject from SLURM_ARRAY_TASK_ID on; finished subjects are skipped.',
     run(o.participantArgs),
     '',
   ].join('\n');
   const group = [
-    ...header([
-      `--job-name=${name}-group`, '--cpus-per-task=1', `--mem=${Math.max(2000, memoryMb)}M`, `--time=${hhmm(groupTimeMinutes)}`,
-      `--output=${shellQuote(`${o.logDir}/slurm-group-%j.out`)}`,
-    ], o),
+    ...header(
+      [
+        `--job-name=${name}-group`,
+        '--cpus-per-task=1',
+        `--mem=${Math.max(2000, memoryMb)}M`,
+        `--time=${hhmm(groupTimeMinutes)}`,
+        `--output=${shellQuote(`${o.logDir}/slurm-group-%j.out`)}`,
+      ],
+      o,
+    ),
     run(o.groupArgs),
     '',
   ].join('\n');

@@ -9,7 +9,11 @@ import { readNifti } from '../nifti';
 import { CAT12_GRID } from '../volume/grid';
 import { resampleToGrid } from '../volume/resample';
 
-export const STATMAP_DISPLAY: Readonly<DisplayOptions> = Object.freeze({ scaling: 'adaptive', sigma: DEFAULT_DISPLAY_SIGMA, percentile: DEFAULT_ADAPTIVE_PERCENTILE });
+export const STATMAP_DISPLAY: Readonly<DisplayOptions> = Object.freeze({
+  scaling: 'adaptive',
+  sigma: DEFAULT_DISPLAY_SIGMA,
+  percentile: DEFAULT_ADAPTIVE_PERCENTILE,
+});
 
 export function isStatmapFile(name: string): boolean {
   return /_statmap\.nii(\.gz)?$/i.test(name);

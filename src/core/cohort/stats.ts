@@ -6,7 +6,8 @@ import { mulberry32 } from '../random';
 
 /** ROC AUC by the Mann-Whitney statistic (ties count 1/2). labels: 1 positive, 0 negative. */
 export function auc(scores: readonly number[], labels: readonly number[]): number {
-  const pos: number[] = [], neg: number[] = [];
+  const pos: number[] = [],
+    neg: number[] = [];
   scores.forEach((s, i) => (labels[i] ? pos : neg).push(s));
   return aucOfGroups(neg, pos);
 }
@@ -16,14 +17,15 @@ export function auc(scores: readonly number[], labels: readonly number[]): numbe
  * The bootstrap evaluates it thousands of times on cohorts of thousands, where the pairwise count is too slow.
  */
 export function aucOfGroups(negatives: readonly number[], positives: readonly number[]): number {
-  const nn = negatives.length, np = positives.length;
+  const nn = negatives.length,
+    np = positives.length;
   if (!nn || !np) return NaN;
   const all = new Float64Array(nn + np);
   all.set(negatives, 0);
   all.set(positives, nn);
   const order = Array.from(all.keys()).sort((a, b) => all[a]! - all[b]!);
   let rankSumPos = 0;
-  for (let i = 0; i < order.length; ) {
+  for (let i = 0; i < order.length;) {
     let j = i;
     while (j + 1 < order.length && all[order[j + 1]!] === all[order[i]!]) j++;
     const midRank = (i + j) / 2 + 1; // ties share the mean of their ranks
@@ -36,9 +38,18 @@ export function aucOfGroups(negatives: readonly number[], positives: readonly nu
 /** Pearson correlation. */
 export function pearson(x: readonly number[], y: readonly number[]): number {
   const n = x.length;
-  const mx = x.reduce((a, b) => a + b, 0) / n, my = y.reduce((a, b) => a + b, 0) / n;
-  let sxy = 0, sxx = 0, syy = 0;
-  for (let i = 0; i < n; i++) { const dx = x[i]! - mx, dy = y[i]! - my; sxy += dx * dy; sxx += dx * dx; syy += dy * dy; }
+  const mx = x.reduce((a, b) => a + b, 0) / n,
+    my = y.reduce((a, b) => a + b, 0) / n;
+  let sxy = 0,
+    sxx = 0,
+    syy = 0;
+  for (let i = 0; i < n; i++) {
+    const dx = x[i]! - mx,
+      dy = y[i]! - my;
+    sxy += dx * dy;
+    sxx += dx * dx;
+    syy += dy * dy;
+  }
   return sxy / Math.sqrt(sxx * syy);
 }
 
@@ -53,7 +64,8 @@ export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
   const n = sorted.length;
   if (!n) return NaN;
   const h = (n - 1) * q;
-  const lo = Math.floor(h), hi = Math.min(n - 1, lo + 1);
+  const lo = Math.floor(h),
+    hi = Math.min(n - 1, lo + 1);
   return sorted[lo]! + (h - lo) * (sorted[hi]! - sorted[lo]!);
 }
 
@@ -88,7 +100,8 @@ export function pearsonWithInterval(x: readonly number[], y: readonly number[]):
   const n = x.length;
   const r = n >= 2 ? pearson(x, y) : NaN;
   if (n < 4 || !Number.isFinite(r) || Math.abs(r) >= 1) return { estimate: r, lo: NaN, hi: NaN, n };
-  const z = Math.atanh(r), se = 1 / Math.sqrt(n - 3);
+  const z = Math.atanh(r),
+    se = 1 / Math.sqrt(n - 3);
   return { estimate: r, lo: Math.tanh(z - Z_975 * se), hi: Math.tanh(z + Z_975 * se), n };
 }
 
@@ -96,8 +109,9 @@ export function pearsonWithInterval(x: readonly number[], y: readonly number[]):
 export function rocCurve(negatives: readonly number[], positives: readonly number[]): { fpr: number; tpr: number }[] {
   const scored = [...negatives.map((s) => ({ s, p: 0 })), ...positives.map((s) => ({ s, p: 1 }))].sort((a, b) => b.s - a.s);
   const points = [{ fpr: 0, tpr: 0 }];
-  let tp = 0, fp = 0;
-  for (let i = 0; i < scored.length; ) {
+  let tp = 0,
+    fp = 0;
+  for (let i = 0; i < scored.length;) {
     let j = i;
     while (j < scored.length && scored[j]!.s === scored[i]!.s) {
       if (scored[j]!.p) tp++;

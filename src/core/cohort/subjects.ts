@@ -53,7 +53,10 @@ export interface SubjectColumns {
 
 export function subjectColumns(row: Record<string, string>): SubjectColumns {
   const covariates: Partial<Covariates> = {};
-  const age = numberCell(row.age), sex = sexCovariate(row.sex), tiv = numberCell(row.tiv), field = numberCell(row.field ?? row.field_strength);
+  const age = numberCell(row.age),
+    sex = sexCovariate(row.sex),
+    tiv = numberCell(row.tiv),
+    field = numberCell(row.field ?? row.field_strength);
   if (age !== undefined) covariates.age = age;
   if (sex !== undefined) covariates.sex = sex;
   if (tiv !== undefined) covariates.tiv = tiv;

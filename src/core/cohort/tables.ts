@@ -13,16 +13,21 @@ export interface Table {
 
 function splitCsvLine(line: string): string[] {
   const out: string[] = [];
-  let field = '', quoted = false;
+  let field = '',
+    quoted = false;
   for (let i = 0; i < line.length; i++) {
     const c = line[i]!;
     if (quoted) {
-      if (c === '"' && line[i + 1] === '"') { field += '"'; i++; }
-      else if (c === '"') quoted = false;
+      if (c === '"' && line[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (c === '"') quoted = false;
       else field += c;
     } else if (c === '"' && field === '') quoted = true;
-    else if (c === ',') { out.push(field); field = ''; }
-    else field += c;
+    else if (c === ',') {
+      out.push(field);
+      field = '';
+    } else field += c;
   }
   out.push(field);
   return out;
@@ -30,7 +35,10 @@ function splitCsvLine(line: string): string[] {
 
 /** Parses a TSV or CSV text; `source` names the file in error messages. */
 export function parseTable(text: string, delimiter: '\t' | ',', source: string): Table {
-  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/).filter((l) => l.trim() !== '');
+  const lines = text
+    .replace(/^\uFEFF/, '')
+    .split(/\r?\n/)
+    .filter((l) => l.trim() !== '');
   if (!lines.length) throw new InputError(`${source} is empty; it needs a header line and one line per subject.`);
   const split = delimiter === ',' ? splitCsvLine : (l: string) => l.split('\t');
   const columns = split(lines[0]!).map((c) => c.trim().toLowerCase());

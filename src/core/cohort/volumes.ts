@@ -10,9 +10,7 @@ import { CAT12_GRID } from '../volume/grid';
 export function gridVoxelMm3(affine: ArrayLike<number> = CAT12_GRID.affine): number {
   const a = (r: number, c: number) => affine[4 * r + c]!;
   return Math.abs(
-    a(0, 0) * (a(1, 1) * a(2, 2) - a(1, 2) * a(2, 1)) -
-    a(0, 1) * (a(1, 0) * a(2, 2) - a(1, 2) * a(2, 0)) +
-    a(0, 2) * (a(1, 0) * a(2, 1) - a(1, 1) * a(2, 0)),
+    a(0, 0) * (a(1, 1) * a(2, 2) - a(1, 2) * a(2, 1)) - a(0, 1) * (a(1, 0) * a(2, 2) - a(1, 2) * a(2, 0)) + a(0, 2) * (a(1, 0) * a(2, 1) - a(1, 1) * a(2, 0)),
   );
 }
 
