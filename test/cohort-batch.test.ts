@@ -6,11 +6,10 @@
  * --dry-run on a 10 000-subject manifest, and the sbatch scripts.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readNifti } from '../src/core/nifti';
 import { CAT12_GRID } from '../src/core/volume/grid';
 import type { SubjectMeta } from '../src/training/synth';
@@ -44,6 +43,10 @@ describe('cli batch', () => {
     participant = cli('batch', bids, out, 'participant');
     group = cli('batch', bids, out, 'group');
   }, 600_000);
+
+  afterAll(() => {
+    if (tmp) rmSync(tmp, { recursive: true, force: true });
+  });
 
   it('runs the participant level with one model load, writing BIDS derivatives', () => {
     expect(participant.code).toBe(0);
