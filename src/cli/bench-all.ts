@@ -1,7 +1,8 @@
 /**
  * `npm run bench [-- --runs N]`: the bench command for every engine available in Node — tfjs cpu,
  * tfjs wasm, wasm-simd on one thread and on 2 threads — each in its own process (no engine
- * warms another's caches), then one table of medians.
+ * warms another's caches), then one table of medians; then reading a 200-slice DICOM series
+ * (scripts/bench-dicom.ts).
  */
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -36,3 +37,14 @@ const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.le
 const fmt = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
 process.stdout.write(`medians of ${rows[0]?.runs ?? '?'} runs after a warm-up (node ${process.version})\n${fmt(head)}\n${body.map(fmt).join('\n')}\n`);
 if (rows.length < configs.length) process.exitCode = 1;
+
+// Reading a 200-slice DICOM series per transfer syntax (each in its own process, see the script).
+process.stderr.write('bench DICOM reading (200 slices of 256 x 256)...\n');
+const dicom = spawnSync(tsx, [join(REPO_ROOT, 'scripts', 'bench-dicom.ts')], { encoding: 'utf8', maxBuffer: 1 << 20 });
+const dicomRows = dicom.stdout.trim().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
+process.stdout.write(`\nDICOM read, ${dicomRows[0]?.slices ?? 200} slices of 256 x 256 (median):\n`);
+for (const r of dicomRows) {
+  const figure = r.median_ms !== undefined ? `${r.median_ms} ms, codec ${r.codec}, peak RSS +${r.peak_rss_added_mib} MiB` : String(r.skipped ?? r.error);
+  process.stdout.write(`  ${String(r.encoding).padEnd(14)} ${figure}\n`);
+}
+if (dicom.status !== 0 || dicomRows.length === 0) process.exitCode = 1;

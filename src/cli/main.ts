@@ -10,7 +10,8 @@ type Command = { summary: string; load: () => Promise<{ run(args: string[]): Pro
 const commands: Record<string, Command> = {
   // name: { summary: '...', load: () => import('./commands/name') },
   resample: { summary: 'put a scan on the 121x145x121 CAT12 grid (float32 NIfTI)', load: () => import('./commands/resample') },
-  info: { summary: 'show what the NIfTI reader sees in a scan', load: () => import('./commands/info') },
+  info: { summary: 'show what the readers see in a scan (NIfTI, or the series of a DICOM folder or zip)', load: () => import('./commands/info') },
+  'convert-dicom': { summary: 'write a DICOM series (folder or zip) as NIfTI', load: () => import('./commands/convert-dicom') },
   convert: { summary: 'convert Keras .h5 models to tfjs model.json + weights', load: () => import('./commands/convert') },
   analyze: { summary: 'run the model and an explanation method on scans; write maps, results and region scores', load: () => import('./commands/analyze') },
   bench: { summary: 'time model load, preprocessing, forward pass and the paper LRP (wasm-simd, cpu or wasm)', load: () => import('./commands/bench') },
@@ -20,7 +21,7 @@ const commands: Record<string, Command> = {
 };
 
 function usage(): string {
-  const lines = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`);
+  const lines = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(13)} ${c.summary}`);
   return `usage: relevance-viewer <command> [options]\n\ncommands:\n${lines.join('\n')}\n`;
 }
 

@@ -6,3 +6,13 @@
 export class InputError extends Error {
   override readonly name = 'InputError';
 }
+
+/**
+ * An InputError while reading a DICOM set that still found series: hosts can list them (and let
+ * the user pick another) beside the sentence. `series` holds DicomSeriesSummary objects.
+ */
+export class SeriesInputError extends InputError {
+  constructor(message: string, readonly series: readonly import('./dicom/series').DicomSeriesSummary[]) {
+    super(message);
+  }
+}

@@ -14,6 +14,7 @@
 import { InputError } from './errors';
 import type { PipelineProgress, PipelineStage } from './progress';
 import { readNifti, type NiftiHeaderInfo } from './nifti';
+import type { ScanImage } from './input/types';
 import { CAT12_GRID } from './volume/grid';
 import { resampleToGrid } from './volume/resample';
 import { gridToModelTensor, MODEL_INPUT_SHAPE, modelTensorToGrid } from './volume/modelTensor';
@@ -93,7 +94,8 @@ export interface PipelineCombinationRecord {
 }
 
 export interface PipelineOutput {
-  header: NiftiHeaderInfo;
+  /** The NIfTI header, when the scan was a NIfTI file (absent for DICOM). */
+  header?: NiftiHeaderInfo;
   /** The scan as read (its own grid and affine), for resampling results back into its space. */
   scan: Volume<Float32Array>;
   /** The scan on the CAT12 grid (121 x 145 x 121), NaN kept as read. */
@@ -215,7 +217,8 @@ function membersOf(primary: ModelBundle, method: MethodId, combine?: PipelineCom
   return distinct.map((bundle, n) => ({ bundle, method, prefix: `model ${n + 1} of ${distinct.length}` }));
 }
 
-export async function runPipeline(scanBytes: Uint8Array, options: PipelineOptions): Promise<PipelineOutput> {
+/** `scan`: NIfTI bytes, or a scan already read by readScan (src/core/input: NIfTI, DICOM, zip). */
+export async function runPipeline(scan: Uint8Array | ScanImage, options: PipelineOptions): Promise<PipelineOutput> {
   const { method, signal } = options;
   const neuron = options.neuron ?? 1;
   checkMethod(String(method));
@@ -234,7 +237,9 @@ export async function runPipeline(scanBytes: Uint8Array, options: PipelineOption
   };
 
   report('reading', 0, 'reading the scan');
-  const image = readNifti(scanBytes);
+  const image = scan instanceof Uint8Array
+    ? readNifti(scan)
+    : { volume: scan.volume, header: scan.nifti?.header, notices: scan.notices.map((n) => n.text) };
   const notices = [...image.notices];
   lap('reading');
   report('reading', 1);

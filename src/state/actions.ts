@@ -100,7 +100,7 @@ async function download(url: string): Promise<Uint8Array> {
 }
 
 async function loadScan(name: string, source: ScanInfo['source'], read: () => Promise<Uint8Array>): Promise<void> {
-  useStore.setState({ status: 'loading', error: null, progress: { stage: 'reading', fraction: 0, message: tNow('progress.loading', { name }) } });
+  useStore.setState({ scanRead: null, status: 'loading', error: null, progress: { stage: 'reading', fraction: 0, message: tNow('progress.loading', { name }) } });
   let bytes: Uint8Array;
   try {
     bytes = await read();
@@ -186,7 +186,7 @@ export function fail(message: string): void {
   useStore.setState((s) => ({ error: message, status: s.output ? 'done' : 'error', progress: null }));
 }
 
-async function hashBytes(bytes: Uint8Array): Promise<string> {
+export async function hashBytes(bytes: Uint8Array): Promise<string> {
   if (globalThis.crypto?.subtle) {
     const digest = await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>);
     return [...new Uint8Array(digest).slice(0, 12)].map((b) => b.toString(16).padStart(2, '0')).join('');

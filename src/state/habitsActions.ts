@@ -8,6 +8,7 @@ import { isHdf5 } from '../worker/habitsProtocol';
 import { MODELS } from '../worker/protocol';
 import { tNow } from '../ui/i18n';
 import { analyze, errorMessage, fail, loadFile, worker } from './actions';
+import { openScanFiles } from './scanActions';
 import { remember, type CombineSettings, type Lang, type Theme } from './prefs';
 import { setView, useStore } from './store';
 
@@ -78,7 +79,11 @@ async function sniffHdf5(file: File): Promise<boolean> {
   return isHdf5(new Uint8Array(await file.slice(0, 8).arrayBuffer()));
 }
 
-/** Dropped or picked files: HDF5 models (by their magic bytes) are imported, the first other file is the scan. */
+/**
+ * Dropped or picked files: HDF5 models (by their magic bytes) are imported; one NIfTI file is read
+ * as before; anything else (DICOM files or folders, zips, several scans) goes to readScan, which
+ * says what it used and what it ignored.
+ */
 export async function openFiles(files: File[]): Promise<void> {
   const models: File[] = [];
   const scans: File[] = [];
@@ -90,7 +95,8 @@ export async function openFiles(files: File[]): Promise<void> {
     useStore.setState({ modelId: imported });
     void refreshModelInfo(imported);
   }
-  if (scans[0]) await loadFile(scans[0]);
+  if (scans.length === 1 && /\.nii(\.gz)?$/i.test(scans[0]!.name)) await loadFile(scans[0]!);
+  else if (scans.length > 0) await openScanFiles(scans);
   else if (imported) await analyze();
   // "Works, but not kept": shown once the analysis is through (after its error, if any).
   if (notices.length) useStore.setState((s) => ({ error: [s.error, ...notices].filter(Boolean).join(' ') }));

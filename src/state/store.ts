@@ -9,6 +9,8 @@ import { DEFAULT_VIEW_SETTINGS, type ViewSettings } from './viewSettings';
 import { DEFAULT_COVARIATES, type Covariates } from '../core/analysis/residualize';
 import type { ImportedModelInfo, ModelInfo } from '../worker/habitsProtocol';
 import { initialLang, initialTheme, type CombineSettings, type Lang, type Theme } from './prefs';
+import type { DicomSeriesSummary } from '../core/dicom/series';
+import type { Message } from '../core/messages';
 
 export type Voxel = [number, number, number];
 
@@ -17,7 +19,14 @@ export interface ScanInfo {
   hash: string;
   bytes: Uint8Array;
   /** Where it came from, for the header line. */
-  source: 'file' | 'demo' | 'url';
+  source: 'file' | 'demo' | 'url' | 'dicom';
+}
+
+/** What reading many files, a zip or a DICOM folder found: notices, and the DICOM series to choose from. */
+export interface ScanReadState {
+  notices: Message[];
+  /** The series list (also when none could be read), which one is in use, and the patient (page only). */
+  dicom: { series: DicomSeriesSummary[]; chosen: string | null; patient: { name: string; id: string } | null } | null;
 }
 
 export interface DemoCase {
@@ -57,6 +66,8 @@ export type Status = 'idle' | 'loading' | 'running' | 'done' | 'error';
 
 export interface AppState {
   scan: ScanInfo | null;
+  /** Set when the scan came from several files, a zip or DICOM (null for a single NIfTI, a demo, a URL). */
+  scanRead: ScanReadState | null;
   modelId: string;
   method: string;
   status: Status;
@@ -87,6 +98,7 @@ export const CENTRE_VOXEL: Voxel = [60, 84, 48]; // near MNI (0, 0, 0): x = 0, y
 
 export const useStore = create<AppState>(() => ({
   scan: null,
+  scanRead: null,
   modelId: MODELS[0]!.id,
   method: 'paper',
   status: 'idle',

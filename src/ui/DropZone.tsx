@@ -1,8 +1,9 @@
 import { useState, type DragEvent, type ReactNode } from 'react';
 import { openFiles } from '../state/habitsActions';
+import { droppedFiles } from './dropFiles';
 import { useT } from './i18n';
 
-/** The whole page accepts dropped files: a .nii / .nii.gz scan and/or Keras .h5 models. */
+/** The whole page accepts dropped files: a NIfTI scan, DICOM files or folders, zips, and/or Keras .h5 models. */
 export function DropZone({ children }: { children: ReactNode }) {
   const t = useT();
   const [over, setOver] = useState(false);
@@ -24,8 +25,7 @@ export function DropZone({ children }: { children: ReactNode }) {
         if (!hasFiles(e)) return;
         e.preventDefault();
         setOver(false);
-        const files = [...e.dataTransfer.files];
-        if (files.length) void openFiles(files);
+        void droppedFiles(e.dataTransfer).then((files) => (files.length ? openFiles(files) : undefined));
       }}
     >
       {children}

@@ -1,14 +1,23 @@
-import { useRef } from 'react';
+import { useRef, type ChangeEvent } from 'react';
 import { useStore } from '../state/store';
 import { loadDemo } from '../state/actions';
 import { openFiles } from '../state/habitsActions';
 import { useT } from './i18n';
+import { ScanReadPanel } from './ScanReadPanel';
 
 export function LoadPanel() {
   const t = useT();
   const demos = useStore((s) => s.demos);
   const scan = useStore((s) => s.scan);
   const input = useRef<HTMLInputElement>(null);
+  const folder = useRef<HTMLInputElement>(null);
+  const pick = (e: ChangeEvent<HTMLInputElement>) => {
+    const files = [...(e.currentTarget.files ?? [])];
+    e.currentTarget.value = ''; // picking the same file again still fires
+    // A picked folder names its files by their path inside it (webkitRelativePath).
+    const named = files.map((f) => (f.webkitRelativePath && f.webkitRelativePath !== f.name ? new File([f], f.webkitRelativePath, { type: f.type }) : f));
+    if (named.length) void openFiles(named);
+  };
   return (
     <section className="panel">
       <h2>{t('scan.heading')}</h2>
@@ -20,15 +29,14 @@ export function LoadPanel() {
           ref={input}
           data-testid="file-input"
           type="file"
-          accept=".nii,.nii.gz,.gz,.h5,.hdf5"
           multiple
           hidden
-          onChange={(e) => {
-            const files = [...(e.currentTarget.files ?? [])];
-            e.currentTarget.value = ''; // picking the same file again still fires
-            if (files.length) void openFiles(files);
-          }}
+          onChange={pick}
         />
+        <button type="button" onClick={() => folder.current?.click()}>
+          {t('scan.openFolder')}
+        </button>
+        <input ref={folder} data-testid="folder-input" type="file" multiple hidden onChange={pick} {...{ webkitdirectory: '' }} />
         <span className="hint">{t('scan.orDrop')}</span>
       </div>
       <label className="field">
@@ -52,6 +60,7 @@ export function LoadPanel() {
           {scan.name} <span className="hint">({t('scan.size', { mb: (scan.bytes.length / 2 ** 20).toFixed(1), source: t(`scan.source.${scan.source}`) })})</span>
         </p>
       )}
+      <ScanReadPanel />
     </section>
   );
 }

@@ -7,6 +7,7 @@ import { atlasLabels as sharedAtlasLabels, runAnalysis, setSiteBase, templateOnG
 import { describeError } from './errorKinds';
 import { quantizeRange, textureData } from './textures';
 import { handleHabits, isHabitsRequest } from './habitsHandler';
+import { handleReadScan } from './readScanHandler';
 import { type AssetData, type AssetsRequest, type WorkerRequest, type WorkerResponse } from './protocol';
 
 declare const self: DedicatedWorkerGlobalScope;
@@ -37,6 +38,10 @@ self.onmessage = (ev: MessageEvent<WorkerRequest>) => {
   }
   if (isHabitsRequest(msg)) {
     void handleHabits(msg, (m) => post(m));
+    return;
+  }
+  if (msg.type === 'read-scan') {
+    void handleReadScan(msg, post);
     return;
   }
   if (msg.type === 'assets') {

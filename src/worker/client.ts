@@ -7,11 +7,14 @@
  * lock: the page is granted it exactly when the worker is gone (locks of an ended context are
  * released), with no polling and no timeout that a slow analysis could trip.
  */
+import type { DicomSeriesSummary } from '../core/dicom/series';
+import type { ScanFile } from '../core/input/types';
 import type { ImportedModelInfo, ModelInfo } from './habitsProtocol';
+import type { ReadScanResult } from './scanReadProtocol';
 import type { AssetData, ErrorKind, PipelineProgress, PipelineRequest, PipelineResult, TextureData, WorkerRequest, WorkerResponse } from './protocol';
 
 export class AnalysisError extends Error {
-  constructor(message: string, readonly kind: ErrorKind) {
+  constructor(message: string, readonly kind: ErrorKind, readonly series?: DicomSeriesSummary[]) {
     super(message);
     this.name = 'AnalysisError';
   }
@@ -103,7 +106,7 @@ export class AnalysisClient {
         return;
       case 'error':
         this.pending.delete(msg.id);
-        p.reject(new AnalysisError(msg.message, msg.kind));
+        p.reject(new AnalysisError(msg.message, msg.kind, msg.series));
         return;
       default:
         // The habits replies (model info, imports): the whole message is the answer.
@@ -124,6 +127,20 @@ export class AnalysisClient {
     const id = this.nextId++;
     const promise = this.request<AnalysisOutput>({ type: 'analyze', id, ...req }, onProgress);
     return { promise, cancel: () => this.worker.postMessage({ type: 'cancel', id } satisfies WorkerRequest) };
+  }
+
+  /**
+   * Reads dropped files (DICOM folder, many files, a zip) in the worker; without `files`, reads the
+   * previous ones again (another series). The file buffers are transferred, not copied.
+   */
+  async readScan(files: ScanFile[] | undefined, series: string | undefined, onProgress: (p: PipelineProgress) => void): Promise<ReadScanResult> {
+    const id = this.nextId++;
+    const transfer = files ? [...new Set(files.map((f) => f.bytes.buffer))].filter((b): b is ArrayBuffer => b instanceof ArrayBuffer) : [];
+    const r = await new Promise<Extract<WorkerResponse, { type: 'scan-read' }>>((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (v: never) => void, reject, onProgress });
+      this.worker.postMessage({ type: 'read-scan', id, files, series } satisfies WorkerRequest, transfer);
+    });
+    return r.result;
   }
 
   loadAssets(baseUrl: string): Promise<AssetData> {

@@ -13,9 +13,11 @@ import type { PipelineProgress } from '../core/progress';
 import { CAT12_GRID } from '../core/volume/grid';
 import type { Covariates } from '../core/analysis/residualize';
 import type { DisplayOptions } from '../core/analysis/scale';
+import type { DicomSeriesSummary } from '../core/dicom/series';
 import type { Calibration } from '../core/model/bundle';
 import type { PipelineCombinationRecord } from '../core/pipeline';
 import type { HabitsRequest, HabitsResponse } from './habitsProtocol';
+import type { ScanReadRequest, ScanReadResponse } from './scanReadProtocol';
 
 export { PIPELINE_STAGES, type PipelineProgress, type PipelineStage } from '../core/progress';
 export { BUNDLED_MODELS as MODELS } from '../core/model/catalog';
@@ -129,7 +131,7 @@ export interface HoldLockRequest {
   id: 0;
   name: string;
 }
-export type WorkerRequest = AnalyzeRequest | CancelRequest | AssetsRequest | SiteRequest | HoldLockRequest | HabitsRequest;
+export type WorkerRequest = AnalyzeRequest | CancelRequest | AssetsRequest | SiteRequest | HoldLockRequest | HabitsRequest | ScanReadRequest;
 
 // ---- worker -> page ----
 export type ProgressMessage = { type: 'progress'; id: number } & PipelineProgress;
@@ -149,9 +151,11 @@ export interface ErrorMessage {
   id: number;
   message: string;
   kind: ErrorKind;
+  /** Reading a DICOM set that failed still lists the series found (the user may pick another). */
+  series?: DicomSeriesSummary[];
 }
 export interface LockHeldMessage {
   type: 'lock-held';
   id: 0;
 }
-export type WorkerResponse = ProgressMessage | ResultMessage | AssetsMessage | ErrorMessage | LockHeldMessage | HabitsResponse;
+export type WorkerResponse = ProgressMessage | ResultMessage | AssetsMessage | ErrorMessage | LockHeldMessage | HabitsResponse | ScanReadResponse;

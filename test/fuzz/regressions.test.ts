@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../../src/core/errors';
 import { convertKerasH5 } from '../../src/core/model/h5/convert';
+import { readScan } from '../../src/core/input';
 import { applyMutations, type Mutation } from './mutate';
 
 const H5 = join(import.meta.dirname, '..', 'fixtures', 'h5');
@@ -31,5 +32,29 @@ describe('fuzzer regressions', () => {
     }
     expect(error).toBeInstanceOf(InputError);
     expect((error as Error).message).toMatch(/an attribute claims 67108880 values but only \d+ bytes of the file follow it; the file is damaged/);
+  });
+
+  it('DICOM: an element whose length runs past the file is refused as damaged, not thrown from dicom-parser', async () => {
+    // The DICOM target, seeds 1 and 2: dicom-parser parsed these, then threw a string / a TypeError on reading values.
+    const file = join(import.meta.dirname, '..', 'fixtures', 'dicom', 'series', 'export-axial', 'IM00E35CF1');
+    const recipes: Mutation[][] = [
+      [
+        { op: 'delete', at: 421, length: 16 },
+        { op: 'duplicate', at: 550, length: 150 },
+        { op: 'insert', at: 712, bytes: [209] },
+      ],
+      [
+        { op: 'flip', at: 385, bit: 4 },
+        { op: 'byte', at: -1.1707139443606138, value: 132 },
+        { op: 'field', at: -1.6279834732413292, width: 4, value: -211183981, littleEndian: true },
+        { op: 'insert', at: -1.816652295179665, bytes: [248, 79, 102, 151, 82, 117, 143] },
+        { op: 'insert', at: 673, bytes: [252, 200, 66, 3, 0, 1, 227, 4, 0, 24, 233] },
+        { op: 'truncate', at: 422 },
+      ],
+    ];
+    for (const edits of recipes) {
+      const bytes = applyMutations(new Uint8Array(readFileSync(file)), edits);
+      await expect(readScan([{ name: 'damaged.dcm', bytes }])).rejects.toBeInstanceOf(InputError);
+    }
   });
 });

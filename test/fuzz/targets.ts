@@ -12,6 +12,7 @@ import { gunzipSync } from 'fflate';
 import { readNifti } from '../../src/core/nifti';
 import { convertKerasH5 } from '../../src/core/model/h5/convert';
 import { loadModel } from '../../src/core/model/loadModel';
+import { readScan } from '../../src/core/input';
 
 export interface Fixture {
   name: string;
@@ -82,5 +83,25 @@ export const FUZZ_TARGETS: FuzzTarget[] = [
       expectValid(model.inputShape.length > 0, 'model without an input shape');
     },
     runs: 1500,
+  },
+  {
+    // The DICOM reader through readScan: the enhanced multi-frame file (a whole volume in one file:
+    // functional groups, geometry, pixel decode) and one file of each stored form (implicit, explicit
+    // big endian, deflated, JPEG lossless, JPEG-LS, JPEG 2000, RLE: parsing and encapsulation).
+    name: 'DICOM reader (readScan)',
+    fixtures: () => [
+      ...filesIn('dicom/series/enhanced', /^ENH/),
+      ...['export-axial', 'coronal-oblique-bigendian', 'axial-deflated', 'jpeg-lossless', 'jpeg-ls', 'jpeg2000', 'rle'].map(
+        (series) => filesIn(`dicom/series/${series}`, /^IM/)[0]!,
+      ),
+    ],
+    run: async (bytes) => {
+      const scan = await readScan([{ name: 'fuzz.dcm', bytes }]);
+      const { dims, data, affine } = scan.volume;
+      expectValid(dims.length === 3 && dims.every((d) => Number.isInteger(d) && d > 1), `dims ${dims}`);
+      expectValid(data.length === dims[0] * dims[1] * dims[2], `data length ${data.length} for dims ${dims}`);
+      expectValid(affine.length === 16 && affine.every(Number.isFinite), 'non-finite affine');
+    },
+    runs: 3000,
   },
 ];

@@ -21,11 +21,11 @@ import type { Covariates } from '../../core/analysis/residualize';
 import type { DisplayOptions } from '../../core/analysis/scale';
 import type { ModelBundle } from '../../core/model/bundle';
 import { CAT12_GRID } from '../../core/volume/grid';
-import { loadAtlasFromRepo, parseOptions, readScanFile } from '../files';
+import { loadAtlasFromRepo, loadScan, parseOptions } from '../files';
 import { resolveModel } from '../loadModelNode';
 import { startEngineNode } from '../wasmEngineNode';
 
-const USAGE = `usage: relevance-viewer analyze <scan.nii[.gz]>... --out <dir> [--model <dir|model.json|file.h5|seeded>]
+const USAGE = `usage: relevance-viewer analyze <scan.nii[.gz] | DICOM folder | zip>... --out <dir> [--series <id>] [--model <dir|model.json|file.h5|seeded>]
        [--method ${METHODS.map((m) => m.id).join('|')}] [--backend wasm-simd|cpu|wasm] [--threads N]
        [--neuron 1] [--scaling fixed|adaptive]
        [--age <years> --sex F|M --tiv <ml> --field <tesla> | --covariates <file.csv>]
@@ -40,7 +40,7 @@ const USAGE = `usage: relevance-viewer analyze <scan.nii[.gz]>... --out <dir> [-
 `;
 
 export function scanStem(path: string): string {
-  return basename(path).replace(/\.nii(\.gz)?$/i, '').replace(/\.gz$/i, '');
+  return basename(path).replace(/\.nii(\.gz)?$/i, '').replace(/\.(gz|zip)$/i, '');
 }
 
 function resultJson(out: PipelineOutput, scanPath: string, backend: string) {
@@ -105,6 +105,7 @@ export async function run(args: string[]): Promise<number> {
     threads: { type: 'string', default: '1' },
     neuron: { type: 'string', default: '1' },
     scaling: { type: 'string' },
+    series: { type: 'string' },
     age: { type: 'string' },
     sex: { type: 'string' },
     tiv: { type: 'string' },
@@ -150,7 +151,7 @@ export async function run(args: string[]): Promise<number> {
     for (const scanPath of positionals) {
       const dir = positionals.length === 1 ? values.out : join(values.out, scanStem(scanPath));
       try {
-        const out = await runPipeline(await readScanFile(scanPath), {
+        const out = await runPipeline(await loadScan(scanPath, { series: values.series }), {
           bundle: primary.bundle, method, neuron, atlas, display, combine, covariates: covariatesOf(scanPath),
           executorFor: async (model) => executors.get(model),
         });

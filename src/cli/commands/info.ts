@@ -1,26 +1,40 @@
 /**
- * `info <scan>`: what the NIfTI reader sees in a scan (dims, voxel size, orientation,
- * datatype, byte order, the affine in use, scaling, notices). The lines come from
- * describeScan, so other hosts show the same summary.
+ * `info <scan>`: what the readers see in a scan — for NIfTI: dims, voxel size, orientation,
+ * datatype, byte order, the affine in use, scaling; for a DICOM folder or zip: every series found
+ * and the geometry of the one that would be analysed. The lines come from describeScanImage, so
+ * other hosts show the same summary.
  */
-import { InputError } from '../../core/errors';
-import { describeScan, readNifti } from '../../core/nifti';
+import { InputError, SeriesInputError } from '../../core/errors';
+import { describeSeries } from '../../core/dicom';
+import { describeScanImage } from '../../core/input';
 import { guessScanKind } from '../../core/volume/sanity';
-import { readScanFile } from '../files';
+import { loadScan, parseOptions } from '../files';
+
+const USAGE = 'usage: relevance-viewer info <scan.nii[.gz] | DICOM folder | zip> [--series <id>]\n';
 
 export async function run(args: string[]): Promise<number> {
-  const paths = args.filter((a) => !a.startsWith('-'));
-  if (args.includes('--help') || args.includes('-h')) {
-    process.stdout.write('usage: relevance-viewer info <scan.nii[.gz]>\n');
+  const { values, positionals } = parseOptions('info', args, {
+    series: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  if (values.help) {
+    process.stdout.write(USAGE);
     return 0;
   }
-  if (paths.length !== 1 || paths.length !== args.length) {
-    throw new InputError('info takes exactly one argument, the scan file: relevance-viewer info <scan.nii[.gz]>.');
+  if (positionals.length !== 1) {
+    throw new InputError('info takes exactly one argument, the scan: relevance-viewer info <scan.nii[.gz] | DICOM folder | zip>.');
   }
-  const path = paths[0]!;
-  const image = readNifti(await readScanFile(path));
-  const kind = guessScanKind(image.volume);
+  const path = positionals[0]!;
+  let scan;
+  try {
+    scan = await loadScan(path, { series: values.series });
+  } catch (e) {
+    // Nothing analysable, but the series are still worth listing (which one is what).
+    if (e instanceof SeriesInputError) process.stdout.write([`file: ${path}`, `format: DICOM, ${e.series.length} series`, ...e.series.map((s) => `    ${describeSeries(s)}`)].join('\n') + '\n');
+    throw e;
+  }
+  const kind = guessScanKind(scan.volume);
   const kindLine = `kind: ${kind.kind}${kind.message ? ` (${kind.message})` : ''}`;
-  process.stdout.write([`file: ${path}`, ...describeScan(image), kindLine].join('\n') + '\n');
+  process.stdout.write([`file: ${path}`, ...describeScanImage(scan), kindLine].join('\n') + '\n');
   return 0;
 }

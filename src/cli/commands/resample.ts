@@ -4,18 +4,19 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { InputError } from '../../core/errors';
-import { readNifti, writeNifti } from '../../core/nifti';
+import { writeNifti } from '../../core/nifti';
 import { CAT12_GRID } from '../../core/volume/grid';
 import { resampleToGrid } from '../../core/volume/resample';
 import { guessScanKind } from '../../core/volume/sanity';
-import { parseOptions, readScanFile } from '../files';
+import { loadScan, parseOptions } from '../files';
 
-const USAGE = 'usage: relevance-viewer resample <scan.nii[.gz]> --out <file.nii[.gz]> [--nearest]\n';
+const USAGE = 'usage: relevance-viewer resample <scan.nii[.gz] | DICOM folder | zip> --out <file.nii[.gz]> [--nearest] [--series <id>]\n';
 
 export async function run(args: string[]): Promise<number> {
   const { values, positionals } = parseOptions('resample', args, {
     out: { type: 'string', short: 'o' },
     nearest: { type: 'boolean' },
+    series: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) {
@@ -25,8 +26,8 @@ export async function run(args: string[]): Promise<number> {
   if (positionals.length !== 1 || !values.out) {
     throw new InputError('resample takes one scan and --out <file.nii.gz>: relevance-viewer resample <scan> --out <file.nii.gz>.');
   }
-  const image = readNifti(await readScanFile(positionals[0]!));
-  for (const notice of image.notices) process.stderr.write(`note: ${notice}\n`);
+  const image = await loadScan(positionals[0]!, { series: values.series });
+  for (const notice of image.notices) process.stderr.write(`note: ${notice.text}\n`);
   const kind = guessScanKind(image.volume);
   if (kind.message) process.stderr.write(`warning: ${kind.message}\n`);
   const onGrid = resampleToGrid(image.volume, CAT12_GRID, values.nearest ? 'nearest' : 'trilinear');

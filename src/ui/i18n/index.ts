@@ -7,6 +7,7 @@ import { useStore } from '../../state/store';
 import type { Lang } from '../../state/prefs';
 import { en, type MessageKey } from './en';
 import { de } from './de';
+import type { Message } from '../../core/messages';
 
 export type { MessageKey } from './en';
 export type Params = Record<string, string | number>;
@@ -20,6 +21,11 @@ export function format(template: string, params?: Params): string {
 
 export function translate(lang: Lang, key: MessageKey, params?: Params): string {
   return format(LOCALES[lang][key] ?? en[key], params);
+}
+
+/** A sentence from the core (src/core/messages.ts) in `lang`: its key's translation, else its English text. */
+export function translateMessage(lang: Lang, m: Message): string {
+  return m.key in en ? translate(lang, m.key as MessageKey, m.params) : m.text;
 }
 
 /** t() in the current language (from anywhere, e.g. actions). */
