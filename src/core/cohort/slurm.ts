@@ -15,11 +15,11 @@ export interface TaskFigures {
 
 /**
  * Measured with `scripts/bench-cohort.ts` on a shared 2-vCPU machine (wasm-simd, 1 thread, GM-map input,
- * paper method): 2.9 s per subject at moderate load, 9.4 s under heavy load (we take the slow one),
- * process start with tfjs about 6 s, peak RSS 450 MB. Used when no pilot run's task logs are at hand
+ * paper method): 2.6 s per subject nearly idle, 9.4 s under heavy load (we take the slow one),
+ * process start with tfjs about 6 s, peak RSS 460 MB. Used when no pilot run's task logs are at hand
  * (docs/cohorts.md); sizeArray adds the head-room.
  */
-export const MEASURED_GM_MAP_TASK: TaskFigures = Object.freeze({ secondsPerSubject: 9.4, startupSeconds: 6, peakRssMb: 450 });
+export const MEASURED_GM_MAP_TASK: TaskFigures = Object.freeze({ secondsPerSubject: 9.4, startupSeconds: 6, peakRssMb: 460 });
 
 export interface Sizing {
   tasks: number;
