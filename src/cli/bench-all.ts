@@ -48,3 +48,10 @@ for (const r of dicomRows) {
   process.stdout.write(`  ${String(r.encoding).padEnd(14)} ${figure}\n`);
 }
 if (dicom.status !== 0 || dicomRows.length === 0) process.exitCode = 1;
+
+// The raw-T1 stage (scripts/bench-raw-t1.ts): seconds per step and peak memory, one thread.
+process.stderr.write('bench raw-T1 stage...\n');
+const raw = spawnSync(tsx, [join(REPO_ROOT, 'scripts', 'bench-raw-t1.ts')], { encoding: 'utf8', maxBuffer: 1 << 20 });
+if (raw.status === 0) process.stdout.write(`\n${raw.stdout}`);
+else process.stderr.write(`  raw-T1 stage failed (exit ${raw.status}): ${raw.stderr.trim().split('\n').pop() ?? ''}\n`);
+if (raw.status !== 0) process.exitCode = 1;

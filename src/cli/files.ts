@@ -9,6 +9,11 @@ import type { Atlas } from '../core/pipeline';
 import { useCodecWasmNode } from './codecWasmNode';
 import { REPO_ROOT } from './repoRoot';
 
+/** A scan's file name without .nii / .nii.gz / .zip: the folder name of its outputs in a batch. */
+export function scanStem(path: string): string {
+  return basename(path).replace(/\.nii(\.gz)?$/i, '').replace(/\.(gz|zip)$/i, '');
+}
+
 /** Node cannot read files beyond 2 GiB into one buffer; anything that large is not a single scan anyway. */
 const MAX_FILE_BYTES = 2 ** 31 - 1;
 

@@ -31,6 +31,8 @@ import { DEFAULT_ADAPTIVE_PERCENTILE, DEFAULT_DISPLAY_SIGMA, DEFAULT_FIXED_FACTO
 import { regionAndLobeScores, type AtlasRegion, type LabelArray, type LobeScore, type RegionScore } from './analysis/regions';
 import { DEFAULT_COVARIATES, residualize, type CovariateModel, type Covariates } from './analysis/residualize';
 import { differenceMap, mean, meanMaps, meanVectors } from './analysis/combine';
+import { runPreprocessIfWanted, type PreprocessHook } from './preprocess/hook';
+import type { PreprocessResult } from './preprocess';
 
 export { PIPELINE_STAGES, type PipelineProgress, type PipelineStage } from './progress';
 export type { ModelBundle } from './model/bundle';
@@ -77,6 +79,8 @@ export interface PipelineOptions {
   combine?: PipelineCombination;
   onProgress?: (p: PipelineProgress) => void;
   signal?: AbortSignal;
+  /** The raw-T1 stage: its templates and when to run it (default auto: when the scan looks like a raw T1). */
+  preprocess?: PreprocessHook;
 }
 
 /** One analysis of a combined result, with its own prediction. */
@@ -132,6 +136,8 @@ export interface PipelineOutput {
   calibration: Calibration;
   /** Present for a combination: how it was made and each member's own prediction. */
   combination?: PipelineCombinationRecord;
+  /** Present when the raw-T1 stage made the GM map (an approximate CAT12-like map) from the scan. */
+  preprocessed?: PreprocessResult;
 }
 
 function checkAborted(signal?: AbortSignal): void {
@@ -225,10 +231,10 @@ export async function runPipeline(scan: Uint8Array | ScanImage, options: Pipelin
   const primary = options.bundle ?? bundleOfLegacyOptions(options);
   const members = membersOf(primary, method, options.combine);
   for (const m of members) checkInputShape(m.bundle);
-  const covariates = options.covariates ?? DEFAULT_COVARIATES;
+  let covariates = options.covariates ?? DEFAULT_COVARIATES;
   if (members.some((m) => m.bundle.covariateModel)) checkCovariates(covariates);
   const report = (stage: PipelineStage, fraction: number, message?: string) => options.onProgress?.({ stage, fraction, message });
-  const timings: Record<PipelineStage, number> = { reading: 0, grid: 0, forward: 0, relevance: 0, post: 0 };
+  const timings: Record<PipelineStage, number> = { reading: 0, preprocess: 0, grid: 0, forward: 0, relevance: 0, post: 0 };
   let t = performance.now();
   const lap = (stage: PipelineStage) => {
     const now = performance.now();
@@ -246,10 +252,19 @@ export async function runPipeline(scan: Uint8Array | ScanImage, options: Pipelin
   await yieldToHost();
   checkAborted(signal);
 
-  report('grid', 0, 'placing the scan on the model grid');
   const scanKind = guessScanKind(image.volume);
-  if (scanKind.message) notices.push(scanKind.message);
-  const grid = resampleToGrid(image.volume, CAT12_GRID, 'trilinear').data;
+  const preprocessed = options.preprocess ? await runPreprocessIfWanted(image, scanKind, options.preprocess, (f, m) => report('preprocess', f, m), signal) : undefined;
+  lap('preprocess');
+  await yieldToHost();
+  checkAborted(signal);
+
+  report('grid', 0, 'placing the scan on the model grid');
+  if (preprocessed) {
+    if (preprocessed.qc.verdict !== 'pass') notices.push(...preprocessed.qc.reasons.map((r) => r.text));
+    // A preprocessed scan brings its own TIV, measured from the scan itself: it replaces the given one.
+    covariates = { ...covariates, tiv: preprocessed.volumes.tiv_ml };
+  } else if (scanKind.message) notices.push(scanKind.message);
+  const grid = preprocessed ? preprocessed.gm : resampleToGrid(image.volume, CAT12_GRID, 'trilinear').data;
   lap('grid');
   report('grid', 1);
   await yieldToHost();
@@ -302,6 +317,7 @@ export async function runPipeline(scan: Uint8Array | ScanImage, options: Pipelin
     displayOptions,
     calibration: { ...primary.calibration },
     combination: combined.combination,
+    preprocessed,
   };
 }
 

@@ -1,6 +1,7 @@
 /** The pipeline's stages and progress events (no tfjs: the page imports these). */
-export type PipelineStage = 'reading' | 'grid' | 'forward' | 'relevance' | 'post';
-export const PIPELINE_STAGES: readonly PipelineStage[] = ['reading', 'grid', 'forward', 'relevance', 'post'];
+/** 'preprocess' (the raw-T1 stage) runs only for a raw T1; a GM map skips it. */
+export type PipelineStage = 'reading' | 'preprocess' | 'grid' | 'forward' | 'relevance' | 'post';
+export const PIPELINE_STAGES: readonly PipelineStage[] = ['reading', 'preprocess', 'grid', 'forward', 'relevance', 'post'];
 
 export interface PipelineProgress {
   stage: PipelineStage;

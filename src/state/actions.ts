@@ -154,7 +154,12 @@ export async function analyze(scan: ScanInfo | null = useStore.getState().scan):
     cache.set(key, out);
     while (cache.size > CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
     if (my !== token) return;
-    useStore.setState({ scan, output: { ...out, key }, status: 'done', progress: null });
+    // A raw T1 made into a GM map measured its own TIV: it fills the covariates (the pipeline used it).
+    const tiv = out.result.preprocessed?.volumes.tiv_ml;
+    useStore.setState((s) => ({
+      scan, output: { ...out, key }, status: 'done', progress: null,
+      covariates: tiv ? { ...s.covariates, tiv: Math.round(tiv) } : s.covariates,
+    }));
   } catch (e) {
     if (my !== token) return;
     if (e instanceof AnalysisError && e.kind === 'cancelled') {

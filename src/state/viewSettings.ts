@@ -4,7 +4,8 @@
  */
 export type VolumeMode = 'glass' | 'render';
 export type ClipAxis = 'none' | 'x' | 'y' | 'z';
-export type BackgroundSource = 'scan' | 'template';
+/** 'warped': the raw-T1 stage's warped scan (only for a preprocessed raw T1; else the scan). */
+export type BackgroundSource = 'scan' | 'template' | 'warped';
 
 export interface ViewSettings {
   /** Overlay shows voxels with |display| >= threshold (display map is in [-1, 1]). */

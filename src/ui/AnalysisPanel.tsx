@@ -9,6 +9,7 @@ import { useT, type MessageKey } from './i18n';
 
 export const STAGE_KEY: Record<string, MessageKey> = {
   reading: 'stage.reading',
+  preprocess: 'stage.preprocess',
   grid: 'stage.grid',
   forward: 'stage.forward',
   relevance: 'stage.relevance',
@@ -24,8 +25,13 @@ export function AnalysisPanel() {
   const imported = useStore((s) => s.importedModels);
   const picker = useRef<HTMLInputElement>(null);
   const busy = status === 'running' || status === 'loading';
-  const stageIndex = progress ? PIPELINE_STAGES.indexOf(progress.stage) : -1;
-  const overall = progress ? (stageIndex + progress.fraction) / PIPELINE_STAGES.length : 0;
+  // The raw-T1 stage is listed only while a run uses it: a GM map shows the stages it always had.
+  const preprocessing = useRef(false);
+  if (progress?.stage === 'reading') preprocessing.current = false;
+  if (progress?.stage === 'preprocess') preprocessing.current = true;
+  const stages = PIPELINE_STAGES.filter((s) => s !== 'preprocess' || preprocessing.current);
+  const stageIndex = progress ? stages.indexOf(progress.stage) : -1;
+  const overall = progress ? (stageIndex + progress.fraction) / stages.length : 0;
   const pick = (id: string) => {
     void refreshModelInfo(id);
     void setModel(id);
@@ -84,7 +90,7 @@ export function AnalysisPanel() {
       {busy && progress && (
         <div className="progress" data-testid="progress" role="status">
           <div className="progress-stages">
-            {PIPELINE_STAGES.map((s, i) => (
+            {stages.map((s, i) => (
               <span key={s} className={i < stageIndex ? 'done' : i === stageIndex ? 'active' : ''}>{t(STAGE_KEY[s]!)}</span>
             ))}
           </div>

@@ -17,6 +17,7 @@ import { useT } from './i18n';
 import { ClusterPanel } from './research/ClusterPanel';
 import { RegionTable } from './research/RegionTable';
 import { ExportPanel } from './research/ExportPanel';
+import { QcPanel } from './QcPanel';
 
 export function App() {
   const t = useT();
@@ -39,6 +40,7 @@ export function App() {
           <AnalysisPanel />
           <CovariatesPanel />
           <CombinePanel />
+          <QcPanel />
           <Prediction />
           <Readouts />
           <DisplayControls />

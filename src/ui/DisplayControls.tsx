@@ -1,5 +1,5 @@
 import { useStore, setView } from '../state/store';
-import type { ClipAxis, VolumeMode } from '../state/viewSettings';
+import type { BackgroundSource, ClipAxis, VolumeMode } from '../state/viewSettings';
 import { DEFAULT_VIEW_SETTINGS } from '../state/viewSettings';
 import { Colorbar } from './Colorbar';
 import { useT } from './i18n';
@@ -26,6 +26,7 @@ export function DisplayControls() {
   const t = useT();
   const v = useStore((s) => s.view);
   const hasTemplate = useStore((s) => s.assets.template8 !== null);
+  const preprocessed = useStore((s) => s.output?.result.preprocessed !== undefined);
   return (
     <section className="panel">
       <h2>{t('display.heading')}</h2>
@@ -40,8 +41,9 @@ export function DisplayControls() {
       <Slider id="contrast" label={t('display.contrast')} min={0.2} max={4} step={0.05} value={v.contrast} onChange={(contrast) => setView({ contrast })} />
       <label className="field">
         <span>{t('display.background')}</span>
-        <select value={v.backgroundSource} onChange={(e) => setView({ backgroundSource: e.currentTarget.value as 'scan' | 'template' })}>
-          <option value="scan">{t('display.bgScan')}</option>
+        <select data-testid="background-source" value={v.backgroundSource} onChange={(e) => setView({ backgroundSource: e.currentTarget.value as BackgroundSource })}>
+          <option value="scan">{preprocessed ? t('display.bgGmMap') : t('display.bgScan')}</option>
+          {preprocessed && <option value="warped">{t('display.bgWarped')}</option>}
           <option value="template" disabled={!hasTemplate}>{t('display.bgTemplate')}{hasTemplate ? '' : t('display.notAvailable')}</option>
         </select>
       </label>

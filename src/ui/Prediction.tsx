@@ -1,6 +1,6 @@
 import { useStore } from '../state/store';
 import type { ModelProvenance } from '../core/model/catalog';
-import { useT, type MessageKey } from './i18n';
+import { useMessageText, useT, type MessageKey } from './i18n';
 
 /** The disclaimer that fits where the model's weights come from. */
 const DISCLAIMER: Record<ModelProvenance, MessageKey> = {
@@ -11,6 +11,7 @@ const DISCLAIMER: Record<ModelProvenance, MessageKey> = {
 
 export function Prediction() {
   const t = useT();
+  const text = useMessageText();
   const output = useStore((s) => s.output);
   const status = useStore((s) => s.status);
   if (!output) {
@@ -47,6 +48,7 @@ export function Prediction() {
         {!isDiff && <div className="prob-bar"><div style={{ width: `${pct}%` }} /></div>}
       </div>
       <p className="disclaimer" role="note">{t(DISCLAIMER[result.provenance])}</p>
+      {result.preprocessed && <p className="disclaimer" data-testid="prediction-approx" role="note">{text(result.preprocessed.label)}</p>}
       <dl className="kv">
         <dt>{t('result.model')}</dt><dd>{result.modelLabel}</dd>
         <dt>{t('result.method')}</dt><dd>{result.methodLabel}</dd>

@@ -11,7 +11,8 @@ const TITLES: Record<ViewId, MessageKey> = { axial: 'view.axial', coronal: 'view
 
 /** Which grid volumes the views show, chosen from the state (no voxel work: references only). */
 function volumesOf(s: AppState): [Uint8Array | null, Uint8Array | null] {
-  const scanBg = s.output?.textures.background8 ?? null;
+  const warped = s.output?.result.preprocessed?.warped8;
+  const scanBg = (s.view.backgroundSource === 'warped' && warped) || (s.output?.textures.background8 ?? null);
   const bg = s.view.backgroundSource === 'template' && s.assets.template8 ? s.assets.template8 : (scanBg ?? s.assets.template8);
   return [bg, s.output?.textures.display8 ?? null];
 }

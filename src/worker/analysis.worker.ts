@@ -63,6 +63,8 @@ async function analyze(msg: Extract<WorkerRequest, { type: 'analyze' }>): Promis
     if (ctl.signal.aborted) throw new DOMException('cancelled', 'AbortError');
     const textures = textureData(result.background, result.display);
     const transfer = [result.background.buffer, result.relevance.buffer, result.display.buffer, textures.background8.buffer, textures.display8.buffer];
+    const pre = result.preprocessed;
+    if (pre) transfer.push(pre.warped8.buffer, pre.montage.rgba.buffer, ...pre.files.map((f) => f.bytes.buffer));
     post({ type: 'result', id: msg.id, result, textures }, unique(transfer));
   } catch (err) {
     const { kind, message } = describeError(err);

@@ -17,6 +17,7 @@ import type { DicomSeriesSummary } from '../core/dicom/series';
 import type { Calibration } from '../core/model/bundle';
 import type { PipelineCombinationRecord } from '../core/pipeline';
 import type { HabitsRequest, HabitsResponse } from './habitsProtocol';
+import type { Message } from '../core/messages';
 import type { ScanReadRequest, ScanReadResponse } from './scanReadProtocol';
 
 export { PIPELINE_STAGES, type PipelineProgress, type PipelineStage } from '../core/progress';
@@ -45,6 +46,23 @@ export interface PipelineRequest {
   averageModelIds?: string[];
   /** Difference map A - B, where A is (modelId, method) and B this. */
   compareWith?: { modelId: string; method: string };
+}
+
+/** What the page shows of the raw-T1 stage (an approximate CAT12-like map, never called CAT12). */
+export interface PreprocessedView {
+  label: Message;
+  verdict: 'pass' | 'doubtful' | 'fail';
+  reason: Message;
+  reasons: Message[];
+  figures: Record<string, number>;
+  volumes: { gm_ml: number; wm_ml: number; csf_ml: number; tiv_ml: number };
+  seconds: Record<string, number>;
+  /** The warped, bias-corrected scan on the grid as an R8 texture (the "warped T1" background). */
+  warped8: Uint8Array;
+  /** The QC picture: slices of the warped scan with the template's outline (RGBA). */
+  montage: { width: number; height: number; rgba: Uint8ClampedArray };
+  /** mwp1.nii.gz, wm.nii.gz, csf.nii.gz, qc.json, for export. */
+  files: { name: string; bytes: Uint8Array }[];
 }
 
 /** How a combined result was made, with each member's own prediction (the pipeline's record). */
@@ -81,6 +99,8 @@ export interface PipelineResult {
   displayOptions: DisplayOptions;
   /** The (first) model's temperature calibration; temperature 1 when it has none. */
   calibration: Calibration;
+  /** Present when the scan was a raw T1 made into a GM map by the raw-T1 stage. */
+  preprocessed?: PreprocessedView;
   /** Set when the map was read from this file (a precomputed *_statmap), not computed: no model ran, probability is NaN. */
   fromFile?: string;
 }

@@ -28,6 +28,12 @@ import { regionAndLobeScores } from '../core/analysis/regions';
 import { isImportedModelId } from './habitsProtocol';
 import { loadImported } from './importH5';
 import { ModelCache, type CachedModel, type EngineEntry } from './modelCache';
+import { parseTemplates, PREPROCESS_TEMPLATE_FILES, type PreprocessTemplates, type PreprocessResult } from '../core/preprocess';
+import type { TemplateFileKey } from '../core/preprocess/templates';
+import { preprocessFiles } from '../core/preprocess/outputs';
+import { qcMontage } from '../core/preprocess/montage';
+import { quantizeRange } from './textures';
+import type { PreprocessedView } from './protocol';
 
 const WASM_FILES = {
   'tfjs-backend-wasm.wasm': wasmPlainUrl,
@@ -234,6 +240,35 @@ function getAtlas(): Promise<Atlas | null> {
  * each) and translates the result for the page; runPipeline does everything else, combinations
  * included.
  */
+let templatesReady: Promise<PreprocessTemplates> | null = null;
+
+/** The raw-T1 stage's templates (about 1.7 MB), fetched only when a raw T1 arrives, then kept. */
+function preprocessTemplates(): Promise<PreprocessTemplates> {
+  if (!templatesReady) {
+    templatesReady = Promise.all(
+      Object.entries(PREPROCESS_TEMPLATE_FILES).map(async ([key, path]) => [key, new Uint8Array(await (await fetchOk(path)).arrayBuffer())] as const),
+    ).then((entries) => parseTemplates(Object.fromEntries(entries) as Record<TemplateFileKey, Uint8Array>));
+    templatesReady.catch(() => { templatesReady = null; });
+  }
+  return templatesReady;
+}
+
+/** The page's share of a preprocessing result: textures, the QC picture, the export files. */
+export function preprocessedView(r: PreprocessResult, templates: PreprocessTemplates): PreprocessedView {
+  return {
+    label: r.label,
+    verdict: r.qc.verdict,
+    reason: r.qc.reason,
+    reasons: r.qc.reasons,
+    figures: r.qc.figures,
+    volumes: r.volumes,
+    seconds: r.seconds,
+    warped8: quantizeRange(r.warpedT1, 0, 1.4),
+    montage: qcMontage(r.warpedT1, templates.brain),
+    files: preprocessFiles(r),
+  };
+}
+
 export async function runAnalysis(
   req: PipelineRequest,
   onProgress: (p: PipelineProgress) => void,
@@ -277,6 +312,7 @@ export async function runAnalysis(
     },
     onProgress,
     signal,
+    preprocess: { templates: preprocessTemplates, mode: 'auto' },
   });
   const modelNotices = [...loaded, ...(other ? [other] : [])].flatMap((m) => m.notices);
   return {
@@ -297,6 +333,7 @@ export async function runAnalysis(
     calibration: out.calibration,
     combination: out.combination,
     provenance: primary.bundle.provenance ?? 'imported',
+    preprocessed: out.preprocessed ? preprocessedView(out.preprocessed, await preprocessTemplates()) : undefined,
   };
 }
 

@@ -21,27 +21,30 @@ import type { Covariates } from '../../core/analysis/residualize';
 import type { DisplayOptions } from '../../core/analysis/scale';
 import type { ModelBundle } from '../../core/model/bundle';
 import { CAT12_GRID } from '../../core/volume/grid';
-import { loadAtlasFromRepo, loadScan, parseOptions } from '../files';
+import { loadAtlasFromRepo, loadScan, parseOptions, scanStem } from '../files';
+import type { PreprocessMode } from '../../core/preprocess/hook';
+import { loadPreprocessTemplatesNode } from '../preprocessAssetsNode';
+import { qcJson } from '../preprocessOutputs';
 import { resolveModel } from '../loadModelNode';
 import { startEngineNode } from '../wasmEngineNode';
 
 const USAGE = `usage: relevance-viewer analyze <scan.nii[.gz] | DICOM folder | zip>... --out <dir> [--series <id>] [--model <dir|model.json|file.h5|seeded>]
        [--method ${METHODS.map((m) => m.id).join('|')}] [--backend wasm-simd|cpu|wasm] [--threads N]
-       [--neuron 1] [--scaling fixed|adaptive]
+       [--neuron 1] [--scaling fixed|adaptive] [--preprocess auto|always|never]
        [--age <years> --sex F|M --tiv <ml> --field <tesla> | --covariates <file.csv>]
        [--compare <model> [--compare-method <name>] | --average <model> [--average <model> ...]]
   --backend     wasm-simd (default): hand-written WebAssembly SIMD kernels; cpu, wasm: tfjs backends
   --threads     convolution threads for wasm-simd (default 1)
   --scaling     display scaling of the map (default: the model's own)
+  --preprocess  raw T1 scans: make an approximate CAT12-like GM map first (auto: when the scan looks
+                like a raw T1); the QC figures go into result.json; a scan failing QC is not analyzed
   --age ...     covariates of a model that residualizes its input (one scan; defaults 73, 0.5, 1400, 3)
   --covariates  a CSV with columns id,age,sex,tiv,field; id = the scan's file name without extension
   --compare     the difference map: this analysis minus the same scan with <model> (and --compare-method)
   --average     the mean over --model and each --average model
 `;
 
-export function scanStem(path: string): string {
-  return basename(path).replace(/\.nii(\.gz)?$/i, '').replace(/\.(gz|zip)$/i, '');
-}
+export { scanStem };
 
 function resultJson(out: PipelineOutput, scanPath: string, backend: string) {
   return {
@@ -61,6 +64,7 @@ function resultJson(out: PipelineOutput, scanPath: string, backend: string) {
     notices: out.notices,
     timings_ms: Object.fromEntries(Object.entries(out.timings).map(([k, v]) => [k, Math.round(v * 10) / 10])),
     hippocampus_relevance: out.regions?.lobes.find((l) => l.key === 'hippocampus')?.positiveSum,
+    ...(out.preprocessed ? { preprocess: qcJson(out.preprocessed) } : {}),
     note: 'Relevance explains the model\'s output; it is not a diagnosis.',
   };
 }
@@ -114,6 +118,7 @@ export async function run(args: string[]): Promise<number> {
     compare: { type: 'string' },
     'compare-method': { type: 'string' },
     average: { type: 'string', multiple: true },
+    preprocess: { type: 'string', default: 'auto' },
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) {
@@ -131,6 +136,9 @@ export async function run(args: string[]): Promise<number> {
     throw new InputError(`--scaling must be fixed or adaptive, not "${values.scaling}".`);
   }
   const covariatesOf = await covariatesSource(values, positionals);
+  const mode = values.preprocess as PreprocessMode;
+  if (!['auto', 'always', 'never'].includes(mode)) throw new InputError(`--preprocess must be auto, always or never, not "${values.preprocess}".`);
+  const preprocess = mode === 'never' ? undefined : { templates: loadPreprocessTemplatesNode(), mode };
 
   const engine = await startEngineNode(values.backend!, Number(values.threads));
   const primary = await resolveModel(values.model);
@@ -153,7 +161,7 @@ export async function run(args: string[]): Promise<number> {
       try {
         const out = await runPipeline(await loadScan(scanPath, { series: values.series }), {
           bundle: primary.bundle, method, neuron, atlas, display, combine, covariates: covariatesOf(scanPath),
-          executorFor: async (model) => executors.get(model),
+          executorFor: async (model) => executors.get(model), preprocess,
         });
         for (const n of out.notices) process.stderr.write(`note (${basename(scanPath)}): ${n}\n`);
         if (covariatesOf(scanPath) && !out.residualizedWith) {

@@ -13,11 +13,12 @@ import { datatypeByName } from './datatypes';
 import { affineToQform } from './qform';
 
 export interface WriteNiftiOptions {
-  datatype: 'float32' | 'uint8';
+  datatype: 'float32' | 'uint8' | 'int16';
   gzip?: boolean;
   /**
-   * uint8 only: stored value q means q * sclSlope + sclInter. Both default to a mapping of the
-   * data's finite range onto 0..255. Values are quantized with rounding and clamped to 0..255;
+   * uint8 and int16: stored value q means q * sclSlope + sclInter. Both default to a mapping of the
+   * data's finite range onto 0..255 (uint8) or of its largest magnitude onto 32000 (int16, intercept 0,
+   * as scanners write it). Values are quantized with rounding and clamped to the type's range;
    * NaN is stored as the code nearest to 0. float32 data is stored as is (slope 1, inter 0).
    */
   sclSlope?: number;
@@ -54,8 +55,12 @@ export function writeNifti(volume: Volume, options: WriteNiftiOptions): Uint8Arr
     const dst = new Float32Array(out.buffer, VOX_OFFSET, count);
     dst.set(volume.data); // converts other element types to float32 (round to nearest)
     if (!HOST_LITTLE_ENDIAN) for (let i = 0; i < count; i++) view.setFloat32(VOX_OFFSET + 4 * i, dst[i]!, true);
+  } else if (options.datatype === 'int16') {
+    const q = new Int16Array(count);
+    quantize(volume.data, q, slope, inter, -32768, 32767);
+    for (let i = 0; i < count; i++) view.setInt16(VOX_OFFSET + 2 * i, q[i]!, true);
   } else {
-    quantizeUint8(volume.data, out.subarray(VOX_OFFSET), slope, inter);
+    quantize(volume.data, out.subarray(VOX_OFFSET), slope, inter, 0, 255);
   }
   return options.gzip ? gzipSync(out, { level: 6, mtime: 0 }) : out;
 }
@@ -65,7 +70,7 @@ const HOST_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 function chooseScaling(volume: Volume, options: WriteNiftiOptions): { slope: number; inter: number } {
   if (options.datatype === 'float32') {
     if ((options.sclSlope ?? 1) !== 1 || (options.sclInter ?? 0) !== 0) {
-      throw new RangeError('writeNifti: sclSlope/sclInter apply to uint8 only; float32 data is stored unscaled');
+      throw new RangeError('writeNifti: sclSlope/sclInter apply to uint8 and int16 only; float32 data is stored unscaled');
     }
     return { slope: 1, inter: 0 };
   }
@@ -81,8 +86,14 @@ function chooseScaling(volume: Volume, options: WriteNiftiOptions): { slope: num
       }
     }
     if (lo > hi) lo = hi = 0;
-    inter ??= lo;
-    slope ??= hi > lo ? (hi - inter) / 255 : 1;
+    if (options.datatype === 'int16') {
+      inter ??= 0;
+      const big = Math.max(Math.abs(lo - inter), Math.abs(hi - inter));
+      slope ??= big > 0 ? big / 32000 : 1;
+    } else {
+      inter ??= lo;
+      slope ??= hi > lo ? (hi - inter) / 255 : 1;
+    }
   }
   if (!Number.isFinite(slope) || slope === 0 || !Number.isFinite(inter)) {
     throw new RangeError(`writeNifti: uint8 scaling needs a finite non-zero slope and a finite intercept (got ${slope}, ${inter})`);
@@ -91,8 +102,8 @@ function chooseScaling(volume: Volume, options: WriteNiftiOptions): { slope: num
   return { slope: Math.fround(slope), inter: Math.fround(inter) };
 }
 
-function quantizeUint8(src: ArrayLike<number>, dst: Uint8Array, slope: number, inter: number): void {
-  const clamp = (q: number) => (q < 0 ? 0 : q > 255 ? 255 : q);
+function quantize(src: ArrayLike<number>, dst: Uint8Array | Int16Array, slope: number, inter: number, lo: number, hi: number): void {
+  const clamp = (q: number) => (q < lo ? lo : q > hi ? hi : q);
   const nanCode = clamp(Math.round((0 - inter) / slope));
   for (let i = 0; i < dst.length; i++) {
     const v = src[i]!;

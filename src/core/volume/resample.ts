@@ -27,7 +27,8 @@ export type ResampleMode = 'trilinear' | 'nearest';
 
 const EDGE_TOL = 1e-6;
 
-export function resampleToGrid(v: Volume, grid: Grid, mode: ResampleMode): Volume<Float32Array> {
+/** `outside` is the value of target voxels outside the source (0, as scipy's cval; NaN marks them for registration). */
+export function resampleToGrid(v: Volume, grid: Grid, mode: ResampleMode, outside = 0): Volume<Float32Array> {
   const [nx, ny, nz] = v.dims;
   const [tx, ty, tz] = grid.dims;
   if (v.data.length !== nx * ny * nz) {
@@ -51,6 +52,7 @@ export function resampleToGrid(v: Volume, grid: Grid, mode: ResampleMode): Volum
   // Source index = origin + ti * stepI + tj * stepJ + tk * stepK: three steps, no per-voxel matrix.
   const m = toSource;
   const out = new Float32Array(tx * ty * tz);
+  if (outside !== 0) out.fill(outside);
   const src = v.data;
   const sxy = nx * ny;
 

@@ -40,3 +40,9 @@ export function useT(): T {
   const lang = useStore((s) => s.lang);
   return useCallback((key: MessageKey, params?: Params) => translate(lang, key, params), [lang]);
 }
+
+/** A core Message in the current language: its locale key when the locale files have it, else its English text. */
+export function useMessageText(): (m: Message) => string {
+  const t = useT();
+  return useCallback((m: Message) => (m.key in en ? t(m.key as MessageKey, m.params) : m.text), [t]);
+}
