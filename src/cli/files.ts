@@ -2,9 +2,12 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join, relative } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { parseAtlas, ATLAS_LABELS_PATH, ATLAS_NAMES_PATH } from '../core/atlas';
 import { InputError } from '../core/errors';
 import { readScan, type ScanFile, type ScanImage } from '../core/input';
+import type { Atlas } from '../core/pipeline';
 import { useCodecWasmNode } from './codecWasmNode';
+import { REPO_ROOT } from './repoRoot';
 
 /** A scan's file name without .nii / .nii.gz / .zip: the folder name of its outputs in a batch. */
 export function scanStem(path: string): string {
@@ -87,4 +90,13 @@ export function parseOptions<T extends NonNullable<ParseArgsConfig['options']>>(
     const message = e instanceof Error ? e.message.split('\n')[0] : String(e);
     throw new InputError(`${command}: ${message}; run "relevance-viewer ${command} --help" for usage.`);
   }
+}
+
+/** The AAL atlas the app ships (public/atlas), for region scores. */
+export async function loadAtlasFromRepo(): Promise<Atlas> {
+  const [labels, names] = await Promise.all([
+    readFile(join(REPO_ROOT, 'public', ATLAS_LABELS_PATH)),
+    readFile(join(REPO_ROOT, 'public', ATLAS_NAMES_PATH), 'utf8'),
+  ]);
+  return parseAtlas(new Uint8Array(labels), names);
 }

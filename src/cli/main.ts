@@ -17,6 +17,7 @@ const commands: Record<string, Command> = {
   analyze: { summary: 'run the model and an explanation method on scans; write maps, results and region scores', load: () => import('./commands/analyze') },
   bench: { summary: 'time model load, preprocessing, forward pass and the paper LRP (wasm-simd, cpu or wasm)', load: () => import('./commands/bench') },
   synth: { summary: 'write a synthetic CAT12-like GM cohort with ground-truth atrophy maps', load: () => import('./commands/synth') },
+  batch: { summary: 'BIDS-aware batch run (participant level, shardable under SLURM) and group report', load: () => import('./commands/batch') },
   evaluate: { summary: 'AUC and relevance metrics of a model on a synthetic cohort', load: () => import('./commands/evaluate') },
 };
 
@@ -50,4 +51,6 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then((code) => process.exit(code));
+// Exit once stdout has drained: on POSIX a pipe is written asynchronously, and process.exit would
+// cut a long listing (batch --dry-run) short. Exiting explicitly ends kernel worker threads too.
+main(process.argv.slice(2)).then((code) => process.stdout.write('', () => process.exit(code)));

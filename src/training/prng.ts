@@ -1,16 +1,8 @@
 /** Seeded pseudo-random numbers for the synthetic cohort and training (deterministic per seed). */
 
-/** mulberry32: uniform [0, 1) from a 32-bit seed. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../core/random';
+
+export { mulberry32 };
 
 /** A 32-bit seed mixed from several integers (so subject i's seed does not depend on cohort size). */
 export function mixSeed(...parts: number[]): number {

@@ -71,6 +71,14 @@ function Result() {
   const { pct } = useNumbers();
   const output = useStore((s) => s.output)!;
   const { result } = output;
+  if (result.fromFile) {
+    return (
+      <div className="verdict-result">
+        <p className="map-from-file" data-testid="map-from-file">{t('result.mapFromFile', { name: result.fromFile })}</p>
+        <p className="disclaimer" role="note">{t('result.mapFromFileNote')}</p>
+      </div>
+    );
+  }
   const combo = result.combination;
   const isDiff = combo?.kind === 'difference';
   // A raw T1's quality control can doubt the map made from it, as the gate can doubt a scan.

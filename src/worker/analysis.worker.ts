@@ -3,14 +3,12 @@
  * The analysis worker: runs the one pipeline off the page's thread, reports progress,
  * honours cancel, transfers the result buffers, and decodes the page's grid assets.
  */
-import { TEMPLATE_T1_PATH } from '../core/atlas';
-import { readNifti } from '../core/nifti';
-import { atlasLabels as sharedAtlasLabels, runAnalysis, setSiteBase } from './runAnalysis';
+import { atlasLabels as sharedAtlasLabels, runAnalysis, setSiteBase, templateOnGrid } from './runAnalysis';
 import { describeError } from './errorKinds';
 import { quantizeRange, textureData } from './textures';
 import { handleHabits, isHabitsRequest } from './habitsHandler';
 import { handleReadScan } from './readScanHandler';
-import { GRID_VOXELS, type AssetData, type AssetsRequest, type WorkerRequest, type WorkerResponse } from './protocol';
+import { type AssetData, type AssetsRequest, type WorkerRequest, type WorkerResponse } from './protocol';
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -87,17 +85,10 @@ async function loadAssets(req: AssetsRequest): Promise<AssetData> {
     missing.push(`${what}: ${e instanceof Error ? e.message : String(e)}`);
     return null;
   };
-  const grabTemplate = async () => {
-    const res = await fetch(new URL(TEMPLATE_T1_PATH, req.baseUrl).href);
-    if (!res.ok) throw new Error(`HTTP ${res.status}`);
-    const img = readNifti(new Uint8Array(await res.arrayBuffer()));
-    if (img.volume.data.length !== GRID_VOXELS) throw new Error('not on the 121x145x121 grid');
-    return img.volume.data;
-  };
   // The labels are shared with the region scores; the page gets its own copy (it is transferred).
   const [atlasLabels, template] = await Promise.all([
     sharedAtlasLabels().then((l) => l.slice(), reason('AAL atlas')),
-    grabTemplate().catch(reason('template')),
+    templateOnGrid().catch(reason('template')),
   ]);
   let template8: Uint8Array | null = null;
   if (template) {

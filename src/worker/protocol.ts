@@ -107,6 +107,8 @@ export interface PipelineResult {
   calibration: Calibration;
   /** Present when the scan was a raw T1 made into a GM map by the raw-T1 stage. */
   preprocessed?: PreprocessedView;
+  /** Set when the map was read from this file (a precomputed *_statmap), not computed: no model ran, probability is NaN. */
+  fromFile?: string;
 }
 
 /**

@@ -6,7 +6,9 @@
 import wasmPlainUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreadedUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
-import { ATLAS_LABELS_PATH, ATLAS_NAMES_PATH, parseAtlasLabels, parseAtlasNames } from '../core/atlas';
+import { ATLAS_LABELS_PATH, ATLAS_NAMES_PATH, parseAtlasLabels, parseAtlasNames, TEMPLATE_T1_PATH } from '../core/atlas';
+import { isStatmapFile, STATMAP_DISPLAY, statmapOnGrid } from '../core/cohort/statmap';
+import { readNifti } from '../core/nifti';
 import { InputError } from '../core/errors';
 import { unknownMethodMessage, type MethodId } from '../core/lrp/registry';
 import { threadsSupported } from '../core/kernels/wasm/index';
@@ -14,14 +16,15 @@ import type { KernelWorkerHandle, KernelWorkerReply } from '../core/kernels/wasm
 import { setBackend, type EngineName } from '../core/model/backend';
 import { BUNDLED_MODELS, SEEDED_MODEL_ID, type ModelProvenance } from '../core/model/catalog';
 import { loadArtifactsFromUrl, loadModel } from '../core/model/loadModel';
-import { loadModelBundle, plainBundle } from '../core/model/bundle';
+import { IDENTITY_CALIBRATION, loadModelBundle, plainBundle } from '../core/model/bundle';
 import { makeSeededModelArtifacts, SEEDED_MODEL_LABEL } from '../core/model/seeded';
 import type { Model } from '../core/model/types';
 import { runPipeline, type Atlas, type PipelineCombination } from '../core/pipeline';
 import type { DisplayOptions } from '../core/analysis/scale';
 import { startWasmEngine } from '../core/planar/index';
 import { isSoftwareRenderer, webglRenderer } from './webglRenderer';
-import type { PipelineProgress, PipelineRequest, PipelineResult } from './protocol';
+import { GRID_VOXELS, type PipelineProgress, type PipelineRequest, type PipelineResult } from './protocol';
+import { regionAndLobeScores } from '../core/analysis/regions';
 import { isImportedModelId } from './habitsProtocol';
 import { loadImported } from './importH5';
 import { ModelCache, type CachedModel, type EngineEntry } from './modelCache';
@@ -207,6 +210,21 @@ export function atlasLabels(): Promise<Uint8Array> {
   return atlasLabelsReady;
 }
 
+let templateReady: Promise<Float32Array> | null = null;
+
+/** The Colin27 T1 on the grid (the page's background), fetched once; a failed load is retried later. */
+export function templateOnGrid(): Promise<Float32Array> {
+  if (!templateReady) {
+    templateReady = fetchOk(TEMPLATE_T1_PATH).then(async (r) => {
+      const img = readNifti(new Uint8Array(await r.arrayBuffer()));
+      if (img.volume.data.length !== GRID_VOXELS) throw new Error('not on the 121x145x121 grid');
+      return img.volume.data;
+    });
+    templateReady.catch(() => { templateReady = null; });
+  }
+  return templateReady;
+}
+
 /** Region scores need the atlas; without it (e.g. a trimmed deployment) results simply lack them. */
 function getAtlas(): Promise<Atlas | null> {
   atlasReady ??= (async () => {
@@ -259,6 +277,7 @@ export async function runAnalysis(
   onProgress: (p: PipelineProgress) => void,
   signal: AbortSignal,
 ): Promise<PipelineResult> {
+  if (isStatmapFile(req.fileName)) return openStatmap(req);
   const unknown = unknownMethodMessage(req.method);
   if (unknown) throw new InputError(unknown);
   onProgress({ stage: 'reading', fraction: 0, message: 'starting the model runtime' });
@@ -326,4 +345,22 @@ export async function runAnalysis(
 /** The same sentence once (the members of a combination repeat their notices). */
 function uniqueByText(messages: Message[]): Message[] {
   return [...new Map(messages.map((m) => [m.text, m])).values()];
+}
+
+/**
+ * A precomputed map (e.g. a batch group report's *_statmap.nii.gz) shown as the overlay over the
+ * template, with its region scores; no model runs, so there is no probability.
+ */
+async function openStatmap(req: PipelineRequest): Promise<PipelineResult> {
+  const [{ map, display, notices }, background, atlas] = await Promise.all([
+    Promise.resolve().then(() => statmapOnGrid(req.scanBytes)), templateOnGrid().catch(() => new Float32Array(GRID_VOXELS)), getAtlas(),
+  ]);
+  return {
+    // neuron: a file's map names none; the page shows no neuron or likelihood for it (Prediction.tsx).
+    background: background.slice(), relevance: map, display, logits: [], probability: Number.NaN, neuron: 1,
+    modelLabel: req.fileName, methodLabel: '', notices, timings: {}, backend: 'none',
+    ...(atlas ? { regions: regionAndLobeScores(map, atlas.labels, atlas.regions) } : {}),
+    provenance: 'imported', displayOptions: STATMAP_DISPLAY, calibration: { ...IDENTITY_CALIBRATION }, fromFile: req.fileName,
+    engineNotes: [], gate: { scanClass: 'relevance-map', verdict: 'analyze', reasons: [], figures: {} },
+  };
 }

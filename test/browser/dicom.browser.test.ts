@@ -166,7 +166,6 @@ describe('DICOM in the app', () => {
       expect(await page.locator('.scan-name').textContent()).toContain('T1 sag compressed (series 8)');
       // Node here runs the codecs' JavaScript builds, the worker their WebAssembly builds.
       await expectSameAsNode(series, JSON.parse((await download('export-report')).toString('utf8')));
-      else expect(await page.getByTestId('refusal').textContent()).toContain('T1 sag compressed (series 8)');
     }
   });
 

@@ -11,7 +11,6 @@
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { parseAtlas, ATLAS_LABELS_PATH, ATLAS_NAMES_PATH } from '../../core/atlas';
 import { InputError } from '../../core/errors';
 import { METHODS, unknownMethodMessage, type MethodId } from '../../core/lrp/registry';
 import { writeNifti } from '../../core/nifti';
@@ -22,12 +21,11 @@ import type { Covariates } from '../../core/analysis/residualize';
 import type { DisplayOptions } from '../../core/analysis/scale';
 import type { ModelBundle } from '../../core/model/bundle';
 import { CAT12_GRID } from '../../core/volume/grid';
-import { loadScan, parseOptions, scanStem } from '../files';
+import { loadAtlasFromRepo, loadScan, parseOptions, scanStem } from '../files';
 import type { PreprocessMode } from '../../core/preprocess/hook';
 import { loadPreprocessTemplatesNode } from '../preprocessAssetsNode';
 import { qcJson } from '../preprocessOutputs';
 import { resolveModel } from '../loadModelNode';
-import { REPO_ROOT } from '../repoRoot';
 import { startEngineNode } from '../wasmEngineNode';
 
 const USAGE = `usage: relevance-viewer analyze <scan.nii[.gz] | DICOM folder | zip>... --out <dir> [--series <id>] [--model <dir|model.json|file.h5|seeded>]
@@ -47,15 +45,6 @@ const USAGE = `usage: relevance-viewer analyze <scan.nii[.gz] | DICOM folder | z
 `;
 
 export { scanStem };
-
-/** The AAL atlas the page uses, from public/. */
-export async function loadAtlasFromRepo() {
-  const [labels, names] = await Promise.all([
-    readFile(join(REPO_ROOT, 'public', ATLAS_LABELS_PATH)),
-    readFile(join(REPO_ROOT, 'public', ATLAS_NAMES_PATH), 'utf8'),
-  ]);
-  return parseAtlas(new Uint8Array(labels), names);
-}
 
 function resultJson(out: PipelineOutput, scanPath: string, backend: string) {
   return {

@@ -14,7 +14,7 @@ import { resampleToGrid } from '../../core/volume/resample';
 import { readCohortCsv } from '../../training/node/cohortFiles';
 import { auc, pearson } from '../../training/metrics';
 import { atrophyOverlap, type AtrophyOverlap } from '../../training/relevanceMetrics';
-import { loadAtlasFromRepo } from './analyze';
+import { loadAtlasFromRepo } from '../files';
 import { resolveModel } from '../loadModelNode';
 import { startEngineNode } from '../wasmEngineNode';
 import { parseOptions } from '../files';

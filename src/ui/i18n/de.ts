@@ -118,6 +118,8 @@ export const de: Record<MessageKey, string> = {
   'result.logits': 'Logits',
   'result.covariates': 'Kovariaten',
   'result.rawInput': 'unbereinigte Karte der grauen Substanz',
+  'result.mapFromFile': 'Karte aus Datei: {name}',
+  'result.mapFromFileNote': 'Eine vorab berechnete Karte (z. B. aus einem Gruppenbericht von batch) als Überlagerung: Auf dieser Seite lief kein Modell, daher gibt es keine Wahrscheinlichkeit. Sie ist keine Diagnose.',
   'result.members': 'Einzelergebnisse',
   'result.differenceLabel': 'Differenzkarte A − B',
 

@@ -126,6 +126,8 @@ export const en = {
   'result.logits': 'Logits',
   'result.covariates': 'Covariates',
   'result.rawInput': 'raw gray-matter map',
+  'result.mapFromFile': 'Map from file: {name}',
+  'result.mapFromFileNote': 'A precomputed map (e.g. from a batch group report) shown as the overlay: no model ran on this page, so there is no likelihood. It is not a diagnosis.',
   'result.members': 'Members',
   'result.differenceLabel': 'Difference map A − B',
 

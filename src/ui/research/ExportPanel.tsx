@@ -71,7 +71,8 @@ export function ExportPanel() {
       threshold: s.view.threshold,
       minClusterSize: useResearch.getState().settings.minClusterSize,
       overlayHidden: s.view.hideOverlay,
-      probabilityLine: S.pngProbability(formatPercent(s.lang, result.probability)),
+      // A map opened from a file has no probability (NaN): the caption says so with a dash.
+      probabilityLine: S.pngProbability(Number.isFinite(result.probability) ? formatPercent(s.lang, result.probability) : '—'),
       subtitle: `${s.scan?.name ?? ''} · ${result.combination?.kind === 'average' ? t('result.meanOf', { n: result.combination.members.length }) : names.model(choice.modelId)} · ${names.method(choice.method)}`,
       ...cautions(s, s.lang),
     });
