@@ -14,7 +14,7 @@ import { gunzipSync } from 'node:zlib';
 import { buildAndServe, launchBrowser, SHOTS } from './harness';
 import type { StaticServer } from './staticServer';
 import { decodePng } from './png';
-import { brainExtractedT1, fourDSlab, gmSlab, wholeHeadT1 } from '../gate/inputs';
+import { brainExtractedT1, fourDSlab, gmSlab } from '../gate/inputs';
 import { en } from '../../src/ui/i18n/en';
 import { de } from '../../src/ui/i18n/de';
 import { messagesDe } from '../../src/ui/i18n/messagesDe';
@@ -28,9 +28,8 @@ let server: StaticServer;
 const pageErrors: string[] = [];
 const failedRequests: string[] = [];
 
-/** The images the gate must refuse, with what the one sentence has to say. */
+/** The images the gate must refuse, with what the one sentence has to say (a whole-head T1 goes to the raw-T1 stage: raw-t1.browser.test.ts). */
 const REFUSED: Array<{ name: string; bytes: () => Uint8Array; says: RegExp }> = [
-  { name: 'head_T1w.nii.gz', bytes: wholeHeadT1, says: /whole-head T1 scan.*CAT12/ },
   { name: 'rest_bold.nii', bytes: () => fourDSlab(6, 12), says: /4D series of 6 volumes.*covering \d+% of the brain/ },
   { name: 'slab_mwp1.nii.gz', bytes: () => gmSlab(20), says: /covers only \d+% of the brain/ },
   { name: 'brain_T1w.nii.gz', bytes: brainExtractedT1, says: /skull-stripped T1 scan/ },
@@ -90,7 +89,7 @@ describe('the page tells the truth (1024x700)', () => {
     await page.waitForFunction(() => !(document.querySelector('[data-testid=try-demo]') as HTMLButtonElement | null)?.disabled);
     await page.screenshot({ path: join(SHOTS, 'first-visit.png') });
     await page.getByTestId('help-button').click();
-    expect(await page.getByTestId('help-input').textContent()).toMatch(/CAT12 gray-matter map.*raw or skull-stripped T1, a 4D series/);
+    expect(await page.getByTestId('help-input').textContent()).toMatch(/CAT12 gray-matter map.*whole-head 3D T1.*approximate CAT12-like map.*A skull-stripped T1, a 4D series/);
     await page.keyboard.press('Escape');
   });
 
