@@ -27,7 +27,10 @@ try {
       const text = (await page.getByTestId('prediction').textContent())?.replace(/\s+/g, ' ').slice(0, 80);
       result = { backend, drop_to_overlay_ms: ms, page_js_heap_mb: Math.round(used / 2 ** 20), prediction: text };
     } catch (e) {
-      const error = await page.getByTestId('error').textContent().catch(() => null);
+      const error = await page
+        .getByTestId('error')
+        .textContent()
+        .catch(() => null);
       result = { backend, error: error ?? String(e).split('\n')[0] };
     }
     process.stdout.write(JSON.stringify(result) + '\n');

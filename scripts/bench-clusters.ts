@@ -23,7 +23,9 @@ function makeRawMap(): Float32Array {
   for (let k = 0; k < nz; k++)
     for (let j = 0; j < ny; j++)
       for (let i = 0; i < nx; i++) {
-        const x = (i - 60) / 50, y = (j - 70) / 62, z = (k - 62) / 48;
+        const x = (i - 60) / 50,
+          y = (j - 70) / 62,
+          z = (k - 62) / 48;
         if (x * x + y * y + z * z > 1) continue;
         // Box-Muller normal noise, with a few strong sparse spots like LRP's hot voxels.
         const g = Math.sqrt(-2 * Math.log(r() + 1e-12)) * Math.cos(2 * Math.PI * r());
@@ -35,7 +37,11 @@ function makeRawMap(): Float32Array {
   const sm = gaussianSmooth(raw, dims, 0.8);
   let ss = 0;
   let count = 0;
-  for (let v = 0; v < n; v++) if (noise[v] !== 0) { ss += sm[v] * sm[v]; count++; }
+  for (let v = 0; v < n; v++)
+    if (noise[v] !== 0) {
+      ss += sm[v] * sm[v];
+      count++;
+    }
   const gain = 0.3 / (500 * Math.sqrt(ss / count));
   for (let v = 0; v < n; v++) raw[v] *= gain;
   return raw;
@@ -54,7 +60,11 @@ function time<T>(label: string, runs: number, f: () => T): T {
   return out;
 }
 
-console.log(`${cpus().length} cores, load average ${loadavg().map((x) => x.toFixed(1)).join(' ')} (timings on a shared machine vary)`);
+console.log(
+  `${cpus().length} cores, load average ${loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' ')} (timings on a shared machine vary)`,
+);
 const raw = makeRawMap();
 const display = time('displayMap (smooth 0.8 + fixed x500)', 10, () => displayMap(raw, dims, { scaling: 'fixed' }));
 time('displayMap (smooth 0.8 + adaptive 99.99%)', 10, () => displayMap(raw, dims, { scaling: 'adaptive' }));

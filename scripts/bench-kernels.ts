@@ -185,8 +185,7 @@ async function lrpPresetA(k: WasmKernels, m: Model, ex: Exec = k): Promise<void>
 
 async function bench(k: WasmKernels, pool: KernelThreads | null): Promise<void> {
   const m = buildModel(k);
-  const row = async (name: string, ms: number | Promise<number>) =>
-    console.log(`  ${name.padEnd(44)} ${(await ms).toFixed(1).padStart(8)} ms`);
+  const row = async (name: string, ms: number | Promise<number>) => console.log(`  ${name.padEnd(44)} ${(await ms).toFixed(1).padStart(8)} ms`);
   const [L0, L1, L2] = m.convs as [ConvLayer, ConvLayer, ConvLayer];
   // The very first pass after load: compiled code but no warm-up; pages prefaulted by buildModel.
   const t0 = performance.now();
@@ -194,39 +193,96 @@ async function bench(k: WasmKernels, pool: KernelThreads | null): Promise<void> 
   await lrpPresetA(k, m);
   await row('first FORWARD + LRP preset A after load', performance.now() - t0);
   // Per-kernel figures at the sizes the model uses.
-  await row('pad3d 1ch 100x100x120', time(() => k.pad3d(m.input, L0.pad, 1, S0)));
-  await row('conv3d 1->5 100x100x120 +ReLU (padded)', time(() => k.conv3dPadded(L0.pad, L0.act, L0.w, L0.bias, S0, true)));
+  await row(
+    'pad3d 1ch 100x100x120',
+    time(() => k.pad3d(m.input, L0.pad, 1, S0)),
+  );
+  await row(
+    'conv3d 1->5 100x100x120 +ReLU (padded)',
+    time(() => k.conv3dPadded(L0.pad, L0.act, L0.w, L0.bias, S0, true)),
+  );
   const w55 = k.uploadConvWeights(random(27 * 25, 5, 0.3), 5, 5);
   const pad5 = L0.lrp.padOut;
   k.pad3d(L0.act, pad5, 5, S0);
-  await row('conv3d 5->5 100x100x120 (padded)', time(() => k.conv3dPadded(pad5, L0.lrp.z, w55, null, S0, false)));
+  await row(
+    'conv3d 5->5 100x100x120 (padded)',
+    time(() => k.conv3dPadded(pad5, L0.lrp.z, w55, null, S0, false)),
+  );
   const wT = k.uploadConvWeights(random(27 * 5, 6, 0.3), 1, 5, { direction: 'transpose', part: 'all' });
-  await row('transposed conv3d 5->1 100x100x120 (padded)', time(() => k.conv3dPadded(pad5, L0.rIn, wT, null, S0, false)));
-  await row('conv3d 5->5 50x50x60 +ReLU (pad + conv)', time(() => k.conv3d(L0.out, L1.act, L1.w, L1.bias, S1, true, L1.pad)));
-  await row('conv3d 5->5 25x25x30 +ReLU (pad + conv)', time(() => k.conv3d(L1.out, L2.act, L2.w, L2.bias, S2, true, L2.pad)));
-  await row('maxpool3d 5ch 100x100x120 (argmax)', time(() => k.maxpool3d(L0.act, L0.pooled, L0.argmax, C, S0)));
-  await row('maxpool route 5ch 100x100x120', time(() => k.maxpool3dRoute(L0.pooled, L0.argmax, L0.rAct)));
-  await row('BN affine 5ch 50x50x60', time(() => k.bnAffine(L0.pooled, L0.out, L0.bnScale, L0.bnShift, C)));
-  await row('safe divide 5ch 100x100x120', time(() => k.safeDiv(L0.rAct, L0.act, L0.lrp.z)));
-  await row('dense 10800->64', time(() => k.denseForward(L2.out, m.dense[0]!.w, m.dense[0]!.b, m.dense[0]!.z, false)));
-  await row('dense transpose 64->10800', time(() => k.denseTranspose(m.dense[0]!.s, m.dense[0]!.w, m.dense[0]!.g)));
+  await row(
+    'transposed conv3d 5->1 100x100x120 (padded)',
+    time(() => k.conv3dPadded(pad5, L0.rIn, wT, null, S0, false)),
+  );
+  await row(
+    'conv3d 5->5 50x50x60 +ReLU (pad + conv)',
+    time(() => k.conv3d(L0.out, L1.act, L1.w, L1.bias, S1, true, L1.pad)),
+  );
+  await row(
+    'conv3d 5->5 25x25x30 +ReLU (pad + conv)',
+    time(() => k.conv3d(L1.out, L2.act, L2.w, L2.bias, S2, true, L2.pad)),
+  );
+  await row(
+    'maxpool3d 5ch 100x100x120 (argmax)',
+    time(() => k.maxpool3d(L0.act, L0.pooled, L0.argmax, C, S0)),
+  );
+  await row(
+    'maxpool route 5ch 100x100x120',
+    time(() => k.maxpool3dRoute(L0.pooled, L0.argmax, L0.rAct)),
+  );
+  await row(
+    'BN affine 5ch 50x50x60',
+    time(() => k.bnAffine(L0.pooled, L0.out, L0.bnScale, L0.bnShift, C)),
+  );
+  await row(
+    'safe divide 5ch 100x100x120',
+    time(() => k.safeDiv(L0.rAct, L0.act, L0.lrp.z)),
+  );
+  await row(
+    'dense 10800->64',
+    time(() => k.denseForward(L2.out, m.dense[0]!.w, m.dense[0]!.b, m.dense[0]!.z, false)),
+  );
+  await row(
+    'dense transpose 64->10800',
+    time(() => k.denseTranspose(m.dense[0]!.s, m.dense[0]!.w, m.dense[0]!.g)),
+  );
   k.view(L0.rAct).set(random(L0.rAct.length, 7));
-  await row('alpha1-beta0 step conv1 (1<-5, 100x100x120)', time(() => k.convAlpha1Beta0(L0.lrp, m.input, L0.rAct, L0.rIn)));
-  await row('alpha1-beta0 step conv2 (5<-5, 50x50x60)', time(() => k.convAlpha1Beta0(L1.lrp, L0.out, L1.rAct, L1.rIn)));
-  await row('alpha1-beta0 step conv3 (5<-5, 25x25x30)', time(() => k.convAlpha1Beta0(L2.lrp, L1.out, L2.rAct, L2.rIn)));
+  await row(
+    'alpha1-beta0 step conv1 (1<-5, 100x100x120)',
+    time(() => k.convAlpha1Beta0(L0.lrp, m.input, L0.rAct, L0.rIn)),
+  );
+  await row(
+    'alpha1-beta0 step conv2 (5<-5, 50x50x60)',
+    time(() => k.convAlpha1Beta0(L1.lrp, L0.out, L1.rAct, L1.rIn)),
+  );
+  await row(
+    'alpha1-beta0 step conv3 (5<-5, 25x25x30)',
+    time(() => k.convAlpha1Beta0(L2.lrp, L1.out, L2.rAct, L2.rIn)),
+  );
   // Whole passes.
-  await row('FORWARD (conv+relu, pool, BN) x3, dense x3', time(() => forward(k, m)));
-  await row('FORWARD + LRP preset A', time(async () => {
-    await forward(k, m);
-    await lrpPresetA(k, m);
-  }));
+  await row(
+    'FORWARD (conv+relu, pool, BN) x3, dense x3',
+    time(() => forward(k, m)),
+  );
+  await row(
+    'FORWARD + LRP preset A',
+    time(async () => {
+      await forward(k, m);
+      await lrpPresetA(k, m);
+    }),
+  );
   if (pool) {
     const tag = `${pool.threads} threads`;
-    await row(`FORWARD, convs on ${tag}`, time(() => forward(k, m, pool)));
-    await row(`FORWARD + LRP preset A, convs on ${tag}`, time(async () => {
-      await forward(k, m, pool);
-      await lrpPresetA(k, m, pool);
-    }));
+    await row(
+      `FORWARD, convs on ${tag}`,
+      time(() => forward(k, m, pool)),
+    );
+    await row(
+      `FORWARD + LRP preset A, convs on ${tag}`,
+      time(async () => {
+        await forward(k, m, pool);
+        await lrpPresetA(k, m, pool);
+      }),
+    );
   }
   const logits = k.view(m.dense[2]!.z);
   console.log(`  logits ${logits[0]!.toFixed(4)} ${logits[1]!.toFixed(4)}; relevance sum ${sum(k.view(L0.rIn)).toExponential(3)}`);

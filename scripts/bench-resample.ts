@@ -18,7 +18,10 @@ const c = Math.cos(0.17);
 const s = Math.sin(0.17);
 const cases: [string, Volume<Float32Array>][] = [
   ['1 mm RAS 181x217x181', volume([181, 217, 181], [1, 0, 0, -90, 0, 1, 0, -125, 0, 0, 1, -71, 0, 0, 0, 1])],
-  ['1.2 mm oblique 160x190x160', volume([160, 190, 160], multiply([c, -s, 0, 0, s, c, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1], [1.2, 0, 0, -96, 0, 1.2, 0, -120, 0, 0, 1.2, -80, 0, 0, 0, 1]))],
+  [
+    '1.2 mm oblique 160x190x160',
+    volume([160, 190, 160], multiply([c, -s, 0, 0, s, c, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1], [1.2, 0, 0, -96, 0, 1.2, 0, -120, 0, 0, 1.2, -80, 0, 0, 0, 1])),
+  ],
   ['on grid (copy)', volume([121, 145, 121], Array.from(CAT12_GRID.affine))],
 ];
 
@@ -33,6 +36,8 @@ for (const [name, v] of cases) {
       times.push(performance.now() - t0);
     }
     times.sort((a, b) => a - b);
-    console.log(`${name.padEnd(28)} ${mode.padEnd(9)} median ${times[runs >> 1]!.toFixed(1)} ms  (min ${times[0]!.toFixed(1)}, max ${times[runs - 1]!.toFixed(1)})`);
+    console.log(
+      `${name.padEnd(28)} ${mode.padEnd(9)} median ${times[runs >> 1]!.toFixed(1)} ms  (min ${times[0]!.toFixed(1)}, max ${times[runs - 1]!.toFixed(1)})`,
+    );
   }
 }

@@ -11,13 +11,20 @@ const y = tf.tensor1d(Array.from({ length: B }, (_, i) => i % 2));
 for (let it = 0; it < 3; it++) {
   const t0 = Date.now();
   let stats: ForwardResult['bnStats'] = [];
-  const cost = opt.minimize(() => {
-    const r = forwardGraph(g, x, true, it, fused);
-    stats = r.bnStats.map((s) => ({ mean: tf.keep(s.mean), variance: tf.keep(s.variance), count: s.count }));
-    return weightedLoss(r.logits, y, [1, 1]);
-  }, true, [...g.trainable.values()]);
+  const cost = opt.minimize(
+    () => {
+      const r = forwardGraph(g, x, true, it, fused);
+      stats = r.bnStats.map((s) => ({ mean: tf.keep(s.mean), variance: tf.keep(s.variance), count: s.count }));
+      return weightedLoss(r.logits, y, [1, 1]);
+    },
+    true,
+    [...g.trainable.values()],
+  );
   updateMovingStats(g, stats);
-  stats.forEach((s) => { s.mean.dispose(); s.variance.dispose(); });
+  stats.forEach((s) => {
+    s.mean.dispose();
+    s.variance.dispose();
+  });
   console.log(`batch ${B} step ${Date.now() - t0} ms loss ${cost!.dataSync()[0]} tensors ${tf.memory().numTensors}`);
   cost!.dispose();
 }

@@ -34,21 +34,26 @@ try {
     await page.goto(`${server.url}?backend=wasm-simd`);
     await page.waitForFunction(() => document.querySelectorAll('[data-testid=demo-select] option').length > 1);
     const b64 = readFileSync(join(dir, file)).toString('base64');
-    await page.getByTestId('drop-zone').evaluate((zone, [name, data]) => {
-      const bin = atob(data);
-      const bytes = new Uint8Array(bin.length);
-      for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-      const dt = new DataTransfer();
-      dt.items.add(new File([bytes], name));
-      zone.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
-    }, [file, b64] as const);
+    await page.getByTestId('drop-zone').evaluate(
+      (zone, [name, data]) => {
+        const bin = atob(data);
+        const bytes = new Uint8Array(bin.length);
+        for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+        const dt = new DataTransfer();
+        dt.items.add(new File([bytes], name));
+        zone.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+      },
+      [file, b64] as const,
+    );
     await page.getByTestId('imported-model').first().waitFor({ timeout: 120_000 });
     await page.getByTestId('demo-select').selectOption(CASE);
     await page.getByTestId('prediction').waitFor({ timeout: 120_000 });
     const [d] = (await Promise.all([page.waitForEvent('download'), page.getByTestId('export-report').click()])) as [Download, unknown];
     const report = JSON.parse(readFileSync((await d.path())!, 'utf8')) as { model: string; prediction: { probabilityAD: number; logits: number[] } };
     const dLogit = Math.max(...node.logits.map((l, i) => Math.abs(l - report.prediction.logits[i]!)));
-    process.stdout.write(JSON.stringify({ file, model: report.model, node_logits: node.logits, browser_logits: report.prediction.logits, max_logit_diff: dLogit }) + '\n');
+    process.stdout.write(
+      JSON.stringify({ file, model: report.model, node_logits: node.logits, browser_logits: report.prediction.logits, max_logit_diff: dLogit }) + '\n',
+    );
     await page.close();
   }
 } finally {

@@ -36,7 +36,9 @@ async function main(): Promise<void> {
   if (!dir) throw new Error('usage: check-paper-size-h5.ts <dir with keras224_paper*.h5> [<CLI output dir>...]');
   await tf.setBackend('cpu');
   const expected = JSON.parse(readFileSync(join(dir, 'keras224_paper.expected.json'), 'utf8')) as Expected;
-  for (const name of readdirSync(dir).filter((f) => f.endsWith('.h5') && f.startsWith('keras224_paper')).sort()) {
+  for (const name of readdirSync(dir)
+    .filter((f) => f.endsWith('.h5') && f.startsWith('keras224_paper'))
+    .sort()) {
     const b = readFileSync(join(dir, name));
     const bytes = b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
     const t = performance.now();
@@ -48,7 +50,9 @@ async function main(): Promise<void> {
   for (const cliDir of cliDirs) {
     const folders = existsSync(join(cliDir, 'model.json'))
       ? [cliDir]
-      : readdirSync(cliDir).map((f) => join(cliDir, f)).filter((f) => existsSync(join(f, 'model.json')));
+      : readdirSync(cliDir)
+          .map((f) => join(cliDir, f))
+          .filter((f) => existsSync(join(f, 'model.json')));
     for (const folder of folders.sort()) {
       const modelJson = JSON.parse(readFileSync(join(folder, 'model.json'), 'utf8')) as tf.io.ModelJSON;
       const manifest = modelJson.weightsManifest[0]!;

@@ -20,9 +20,16 @@ for (let i = 0; i < 9; i++) {
   const group = groupOf(i);
   const s = synthSubject(ctx, DEMO_SEED, i, group, `demo-${String(i + 1).padStart(2, '0')}-${group}`);
   const file = `${s.meta.id}.nii.gz`;
-  const bytes = writeNifti({ dims: CAT12_GRID.dims, affine: Array.from(CAT12_GRID.affine), data: s.gm }, {
-    datatype: 'uint8', gzip: true, sclSlope: GM_SLOPE, sclInter: 0, description: `synthetic mwp1 ${group}; demo, not a patient`,
-  });
+  const bytes = writeNifti(
+    { dims: CAT12_GRID.dims, affine: Array.from(CAT12_GRID.affine), data: s.gm },
+    {
+      datatype: 'uint8',
+      gzip: true,
+      sclSlope: GM_SLOPE,
+      sclInter: 0,
+      description: `synthetic mwp1 ${group}; demo, not a patient`,
+    },
+  );
   writeFileSync(join(dir, file), bytes);
   index.push({ id: s.meta.id, file, group, age: s.meta.age, sex: s.meta.sex, tiv: s.meta.tiv, field: s.meta.field });
   console.log(file, bytes.length, 'bytes', JSON.stringify(s.meta));

@@ -50,7 +50,11 @@ export function importsOf(text: string): string[] {
 
 /** "ui/i18n" for a resolved path under src/ (extension and /index dropped). */
 function moduleOf(path: string): string {
-  return relative(SRC, path).split(sep).join('/').replace(/\.(ts|tsx|mts|mjs)$/, '').replace(/\/index$/, '');
+  return relative(SRC, path)
+    .split(sep)
+    .join('/')
+    .replace(/\.(ts|tsx|mts|mjs)$/, '')
+    .replace(/\/index$/, '');
 }
 
 function violations(): string[] {

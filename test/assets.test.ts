@@ -10,7 +10,14 @@ import { describe, expect, it } from 'vitest';
 import { applyToPoint, isClose } from '../src/core/volume/affine';
 import { CAT12_GRID } from '../src/core/volume/grid';
 
-interface Asset { h: nifti.NIFTI1; sform: number[]; qform: number[]; slope: number; inter: number; data: Uint8Array }
+interface Asset {
+  h: nifti.NIFTI1;
+  sform: number[];
+  qform: number[];
+  slope: number;
+  inter: number;
+  data: Uint8Array;
+}
 
 /** sform from srow, qform decoded from the quaternion as in nifti1_io.c (independent of any reader's choice). */
 function readAsset(path: string): Asset {
@@ -71,11 +78,19 @@ describe('atlas and template assets', () => {
     // nibabel on mricron's 1 mm aal.nii.gz: label 37 at (-26.0, -20.7, -10.1), 38 at (28.2, -19.8, -10.3)
     const expected: Record<number, [number, number, number]> = { 37: [-26.0, -20.7, -10.1], 38: [28.2, -19.8, -10.3] };
     for (const [label, want] of Object.entries(expected)) {
-      let n = 0, si = 0, sj = 0, sk = 0;
+      let n = 0,
+        si = 0,
+        sj = 0,
+        sk = 0;
       for (let k = 0; k < 121; k++)
         for (let j = 0; j < 145; j++)
           for (let i = 0; i < 121; i++)
-            if (data[i + 121 * (j + 145 * k)] === Number(label)) { n++; si += i; sj += j; sk += k; }
+            if (data[i + 121 * (j + 145 * k)] === Number(label)) {
+              n++;
+              si += i;
+              sj += j;
+              sk += k;
+            }
       const c = applyToPoint(CAT12_GRID.affine, [si / n, sj / n, sk / n]);
       c.forEach((v, a) => expect(Math.abs(v - want[a]!)).toBeLessThan(1.5));
     }

@@ -57,24 +57,28 @@ describe('cli analyze', () => {
     // Inside the model's crop (i 10..109, j 13..132, k 5..104) the input equals the scan; outside it is 0,
     // and so is the relevance.
     const [nx, ny] = CAT12_GRID.dims;
-    let inside = 0, inputMismatches = 0, nonZeroOutside = 0;
-    for (let k = 0; k < 121; k++) for (let j = 0; j < 145; j++) for (let i = 0; i < 121; i++) {
-      const v = i + nx * (j + ny * k);
-      const inCrop = i >= 10 && i < 110 && j >= 13 && j < 133 && k >= 5 && k < 105;
-      if (inCrop) {
-        inside++;
-        if (input.data[v] !== scan.data[v]) inputMismatches++;
-      } else if (input.data[v] !== 0 || relevance.data[v] !== 0) {
-        nonZeroOutside++;
-      }
-    }
+    let inside = 0,
+      inputMismatches = 0,
+      nonZeroOutside = 0;
+    for (let k = 0; k < 121; k++)
+      for (let j = 0; j < 145; j++)
+        for (let i = 0; i < 121; i++) {
+          const v = i + nx * (j + ny * k);
+          const inCrop = i >= 10 && i < 110 && j >= 13 && j < 133 && k >= 5 && k < 105;
+          if (inCrop) {
+            inside++;
+            if (input.data[v] !== scan.data[v]) inputMismatches++;
+          } else if (input.data[v] !== 0 || relevance.data[v] !== 0) {
+            nonZeroOutside++;
+          }
+        }
     expect(inputMismatches).toBe(0);
     expect(nonZeroOutside).toBe(0);
     expect(inside).toBe(100 * 100 * 120);
     expect(relevance.data.some((x) => x !== 0)).toBe(true);
   });
 
-  it('writes the paper\'s region scores: positive and negative raw relevance summed in each AAL region', () => {
+  it("writes the paper's region scores: positive and negative raw relevance summed in each AAL region", () => {
     const dir = join(out, 'demo-03-AD');
     const relevance = readNifti(readFileSync(join(dir, 'relevance.nii.gz'))).volume.data;
     const labels = readNifti(readFileSync(join(ROOT, 'public', 'atlas', 'aal.nii.gz'))).volume.data;
@@ -84,12 +88,15 @@ describe('cli analyze', () => {
     expect(rows).toHaveLength(117);
     for (const name of ['Hippocampus_L', 'Hippocampus_R', 'Precuneus_R']) {
       const index = names.find((n) => n.name === name)!.index;
-      let pos = 0, neg = 0, voxels = 0;
+      let pos = 0,
+        neg = 0,
+        voxels = 0;
       for (let v = 0; v < labels.length; v++) {
         if (Math.round(labels[v]!) !== index) continue;
         voxels++;
         const r = relevance[v]!;
-        if (r > 0) pos += r; else neg += r;
+        if (r > 0) pos += r;
+        else neg += r;
       }
       const [, hemi, n, p, q] = rows.find((r) => r.startsWith(`${name},`))!.split(',');
       expect(hemi).toBe(name.slice(-1));

@@ -4,7 +4,7 @@
  * `resample` and `analyze` take a DICOM folder where they take a NIfTI file, and none of the
  * outputs carries the fixture's patient name or ID. Bad input: exit 2, one line on stderr.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync, zipSync } from 'fflate';

@@ -28,7 +28,7 @@ describe('cli evaluate', () => {
     expect(r.stderr).toMatch(/lists no subjects/);
   }, 60_000);
 
-  it('counts hippocampus relevance exactly as analyze does (the pipeline\'s region scores)', () => {
+  it("counts hippocampus relevance exactly as analyze does (the pipeline's region scores)", () => {
     const dir = mkdtempSync(join(tmpdir(), 'rv-cohort-'));
     expect(cli('synth', '--n', '2', '--seed', '7', '--out', dir).code).toBe(0);
     const json = join(dir, 'eval.json');

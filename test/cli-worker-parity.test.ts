@@ -48,15 +48,30 @@ describe('CLI and worker give the same answer', () => {
   const covariates = { age: 68, sex: 1, tiv: 1510, field: 1.5 };
 
   beforeAll(async () => {
-    writeModelDir(modelDir, smallArtifacts(5), {
-      residualize: true, covariateModel: 'covariates.bin', display: { scaling: 'fixed', factor: 4000 },
-    }, { 'covariates.bin': covariateModelBytes(testCovariateModel()) });
+    writeModelDir(
+      modelDir,
+      smallArtifacts(5),
+      {
+        residualize: true,
+        covariateModel: 'covariates.bin',
+        display: { scaling: 'fixed', factor: 4000 },
+      },
+      { 'covariates.bin': covariateModelBytes(testCovariateModel()) },
+    );
     out = mkdtempSync(join(tmpdir(), 'rv-parity-'));
     cliRun = cli('analyze', SCAN, '--model', modelDir, '--compare', 'seeded', '--age', '68', '--sex', 'F', '--tiv', '1510', '--field', '1.5', '--out', out);
     vi.stubGlobal('fetch', siteFetch);
     setSiteBase(SITE);
     worker = await runAnalysis(
-      { scanBytes: new Uint8Array(readFileSync(SCAN)), fileName: 'demo-03-AD.nii.gz', modelId: 'demo', method: 'paper', backend: 'wasm-simd', covariates, compareWith: { modelId: 'seeded', method: 'paper' } },
+      {
+        scanBytes: new Uint8Array(readFileSync(SCAN)),
+        fileName: 'demo-03-AD.nii.gz',
+        modelId: 'demo',
+        method: 'paper',
+        backend: 'wasm-simd',
+        covariates,
+        compareWith: { modelId: 'seeded', method: 'paper' },
+      },
       () => {},
       new AbortController().signal,
     );
@@ -99,7 +114,7 @@ describe('CLI and worker give the same answer', () => {
 });
 
 describe('analyze --covariates', () => {
-  it('takes each scan\'s row of a CSV (id = file name without extension), and refuses single-scan options for a batch', () => {
+  it("takes each scan's row of a CSV (id = file name without extension), and refuses single-scan options for a batch", () => {
     const dir = mkdtempSync(join(tmpdir(), 'rv-cov-'));
     const csv = join(dir, 'cov.csv');
     writeFileSync(csv, 'id,age,sex,tiv,field\ndemo-03-AD,81,M,1620,3\ndemo-01-CN,64,F,1390,1.5\n');

@@ -15,7 +15,12 @@ describe('meanMaps / differenceMap', () => {
     expect([...meanMaps([a, b, c])]).toEqual([2, 3, 1, 2]);
     expect([...differenceMap(a, b)]).toEqual([-2, 0, 3, -8]);
     expect(mean([0.2, 0.4, 0.9])).toBeCloseTo(0.5, 12);
-    expect(meanVectors([[1, 2], [3, 6]])).toEqual([2, 4]);
+    expect(
+      meanVectors([
+        [1, 2],
+        [3, 6],
+      ]),
+    ).toEqual([2, 4]);
   });
   it('refuses maps of different sizes and an empty list', () => {
     expect(() => meanMaps([])).toThrow();

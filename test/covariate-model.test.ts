@@ -4,11 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Buffer } from 'node:buffer';
-import {
-  covariateModelSpec,
-  decodeCovariateBinary,
-  loadCovariateModel,
-} from '../src/core/model/covariateModel';
+import { covariateModelSpec, decodeCovariateBinary, loadCovariateModel } from '../src/core/model/covariateModel';
 import { halfToFloat } from '../src/core/model/float16';
 import { writeNifti } from '../src/core/nifti';
 import { residualize } from '../src/core/analysis/residualize';
@@ -21,7 +17,11 @@ function maps(n: number): Float32Array[] {
 function float32Bytes(ms: Float32Array[]): Uint8Array {
   const buf = Buffer.alloc(ms.length * ms[0].length * 4);
   let o = 0;
-  for (const m of ms) for (const x of m) { buf.writeFloatLE(x, o); o += 4; }
+  for (const m of ms)
+    for (const x of m) {
+      buf.writeFloatLE(x, o);
+      o += 4;
+    }
   return new Uint8Array(buf);
 }
 
@@ -43,7 +43,11 @@ describe('covariateModelSpec', () => {
   });
   it('reads a binary file name and its dtype, or five NIfTI names', () => {
     expect(covariateModelSpec({ residualize: true, covariateModel: 'cov.bin' })).toEqual({ kind: 'binary', path: 'cov.bin', dtype: undefined });
-    expect(covariateModelSpec({ residualize: true, covariateModel: 'cov.bin', covariateModelDtype: 'float16' })).toEqual({ kind: 'binary', path: 'cov.bin', dtype: 'float16' });
+    expect(covariateModelSpec({ residualize: true, covariateModel: 'cov.bin', covariateModelDtype: 'float16' })).toEqual({
+      kind: 'binary',
+      path: 'cov.bin',
+      dtype: 'float16',
+    });
     const paths = { b0: 'a.nii', b1: 'b.nii', b2: 'c.nii', b3: 'd.nii', b4: 'e.nii.gz' };
     expect(covariateModelSpec({ residualize: true, covariateModel: paths })).toEqual({ kind: 'nifti', paths });
   });
@@ -64,7 +68,11 @@ describe('decodeCovariateBinary', () => {
   it('decodes float16 maps (told by the size)', () => {
     const buf = Buffer.alloc(5 * n * 2);
     let o = 0;
-    for (const m of ref) for (const x of m) { buf.writeUInt16LE(halfBits(x), o); o += 2; }
+    for (const m of ref)
+      for (const x of m) {
+        buf.writeUInt16LE(halfBits(x), o);
+        o += 2;
+      }
     const m = decodeCovariateBinary(new Uint8Array(buf), n);
     expect([m.b0, m.b1, m.b2, m.b3, m.b4]).toEqual(ref);
   });
@@ -89,8 +97,13 @@ describe('loadCovariateModel', () => {
   const affine = [-1.5, 0, 0, 90, 0, 1.5, 0, -126, 0, 0, 1.5, -72, 0, 0, 0, 1];
   it('reads five NIfTI maps through the host reader, paths as given', async () => {
     const files = new Map<string, Uint8Array>();
-    ['b0', 'b1', 'b2', 'b3', 'b4'].forEach((b, m) => files.set(`maps/${b}.nii.gz`, writeNifti({ dims: [...dims], data: ref[m], affine }, { datatype: 'float32', gzip: true })));
-    const spec = covariateModelSpec({ residualize: true, covariateModel: Object.fromEntries(['b0', 'b1', 'b2', 'b3', 'b4'].map((b) => [b, `maps/${b}.nii.gz`])) })!;
+    ['b0', 'b1', 'b2', 'b3', 'b4'].forEach((b, m) =>
+      files.set(`maps/${b}.nii.gz`, writeNifti({ dims: [...dims], data: ref[m], affine }, { datatype: 'float32', gzip: true })),
+    );
+    const spec = covariateModelSpec({
+      residualize: true,
+      covariateModel: Object.fromEntries(['b0', 'b1', 'b2', 'b3', 'b4'].map((b) => [b, `maps/${b}.nii.gz`])),
+    })!;
     const m = await loadCovariateModel(spec, async (p) => files.get(p)!, dims);
     expect([m.b0, m.b1, m.b2, m.b3, m.b4]).toEqual(ref);
   });

@@ -18,7 +18,13 @@ function files(dir: string, ext: RegExp): string[] {
 
 describe('documentation links', () => {
   it('every docs/*.md named in README.md, docs/, src/, test/ and scripts/ exists', () => {
-    const sources = [join(ROOT, 'README.md'), ...files(join(ROOT, 'docs'), /\.md$/), ...files(join(ROOT, 'src'), /\.(ts|tsx)$/), ...files(join(ROOT, 'test'), /\.ts$/), ...files(join(ROOT, 'scripts'), /\.(ts|py|sh)$/)];
+    const sources = [
+      join(ROOT, 'README.md'),
+      ...files(join(ROOT, 'docs'), /\.md$/),
+      ...files(join(ROOT, 'src'), /\.(ts|tsx)$/),
+      ...files(join(ROOT, 'test'), /\.ts$/),
+      ...files(join(ROOT, 'scripts'), /\.(ts|py|sh)$/),
+    ];
     const missing: string[] = [];
     let named = 0;
     for (const file of sources) {

@@ -135,14 +135,20 @@ describe('convertKerasH5: every storage variant', () => {
     expect(summary.totalParams).toBe(expected.n_params);
     expect(summary.layers).toHaveLength(16);
     expect(summary.layers.filter((l) => l.params > 0).map((l) => l.className)).toEqual([
-      'Conv3D', 'BatchNormalization', 'Conv3D', 'BatchNormalization', 'Conv3D', 'BatchNormalization', 'Dense', 'Dense', 'Dense',
+      'Conv3D',
+      'BatchNormalization',
+      'Conv3D',
+      'BatchNormalization',
+      'Conv3D',
+      'BatchNormalization',
+      'Dense',
+      'Dense',
+      'Dense',
     ]);
     expect(summary.kerasVersion).toBe('2.2.4');
     expect(summary.backend).toBe('tensorflow');
     expect(summary.source).toEqual(
-      name.includes('_weights')
-        ? { fileName: name, save: 'weights-only', topology: 'supplied' }
-        : { fileName: name, save: 'full', topology: 'file' },
+      name.includes('_weights') ? { fileName: name, save: 'weights-only', topology: 'supplied' } : { fileName: name, save: 'full', topology: 'file' },
     );
     expect(artifacts.format).toBe('layers-model');
   });
@@ -356,7 +362,10 @@ describe('quantization', () => {
   });
 
   it('quantized models still give nearly the reference probabilities', () => {
-    for (const [dtype, tolerance] of [['float16', 1e-3], ['uint8', 2e-2]] as const) {
+    for (const [dtype, tolerance] of [
+      ['float16', 1e-3],
+      ['uint8', 2e-2],
+    ] as const) {
       const files = encodeModelFiles(float32(), dtype);
       const manifest = (JSON.parse(files.modelJson) as { weightsManifest: tf.io.WeightsManifestConfig }).weightsManifest;
       const artifacts = { ...float32(), weightSpecs: manifest[0]!.weights, weightData: files.weights.slice().buffer };
@@ -413,9 +422,7 @@ describe('convert command', () => {
   });
 
   it('reports bad inputs and options as InputErrors naming the file', async () => {
-    await expect(runConvert([join(DIR, 'refuse_backend_theano.h5'), '--out', join(out, 'x')])).rejects.toThrow(
-      /refuse_backend_theano\.h5: .*theano backend/,
-    );
+    await expect(runConvert([join(DIR, 'refuse_backend_theano.h5'), '--out', join(out, 'x')])).rejects.toThrow(/refuse_backend_theano\.h5: .*theano backend/);
     await expect(runConvert([join(DIR, 'missing.h5'), '--out', join(out, 'x')])).rejects.toBeInstanceOf(InputError);
     await expect(runConvert([join(DIR, 'keras224_tiny.h5'), '--out', join(out, 'x'), '--quantize', 'int4'])).rejects.toThrow(
       /--quantize must be float16 or uint8/,

@@ -61,4 +61,3 @@ describe('i18n locales', () => {
     expect(formatPercent('en', 0.894)).toBe('89.4%');
   });
 });
-

@@ -1,12 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { applyToPoint } from '../src/core/volume/affine';
 import { CAT12_GRID } from '../src/core/volume/grid';
-import {
-  MODEL_INPUT_SHAPE,
-  gridToModelTensor,
-  modelIndexToGridVoxel,
-  modelTensorToGrid,
-} from '../src/core/volume/modelTensor';
+import { MODEL_INPUT_SHAPE, gridToModelTensor, modelIndexToGridVoxel, modelTensorToGrid } from '../src/core/volume/modelTensor';
 import type { Volume } from '../src/core/volume/types';
 
 const [NX, NY, NZ] = [121, 145, 121];
@@ -64,7 +59,14 @@ describe('grid <-> model tensor', () => {
   });
 
   it('holds grid voxel (109 - s, 132 - c, 104 - a) at a*12000 + s*120 + c', () => {
-    for (const [a, s, c] of [[0, 0, 0], [99, 99, 119], [0, 99, 0], [99, 0, 119], [17, 42, 101], [50, 3, 77]] as const) {
+    for (const [a, s, c] of [
+      [0, 0, 0],
+      [99, 99, 119],
+      [0, 99, 0],
+      [99, 0, 119],
+      [17, 42, 101],
+      [50, 3, 77],
+    ] as const) {
       expect(decode(t[a * 12000 + s * 120 + c]!)).toEqual([109 - s, 132 - c, 104 - a]);
       expect(modelIndexToGridVoxel(a, s, c)).toEqual([109 - s, 132 - c, 104 - a]);
     }

@@ -146,7 +146,11 @@ describe('readNifti refuses bad input with one clear sentence', () => {
     expect(refusal(validFile(new Float32Array(N).fill(NaN)))).toMatch(/Every voxel .* NaN/);
     const some = new Float32Array(N).fill(1);
     some[5] = NaN;
-    expect(readNifti(validFile(some)).notices).toContainEqual({ key: 'nifti.someNan', params: { nan: 1, total: N }, text: `1 of ${N} voxels are NaN (not a number).` });
+    expect(readNifti(validFile(some)).notices).toContainEqual({
+      key: 'nifti.someNan',
+      params: { nan: 1, total: N },
+      text: `1 of ${N} voxels are NaN (not a number).`,
+    });
   });
 
   it('a singular or non-finite affine', () => {

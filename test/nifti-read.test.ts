@@ -119,7 +119,7 @@ describe('readNifti on nibabel-written fixtures', () => {
     expect(b.volume.data).toEqual(a.volume.data);
   });
 
-  it('does not alias the caller\'s bytes', () => {
+  it("does not alias the caller's bytes", () => {
     const bytes = new Uint8Array(readFileSync(join(DIR, 'float32_be.nii')));
     const img = readNifti(bytes);
     const before = img.volume.data[10];

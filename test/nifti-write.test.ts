@@ -23,8 +23,7 @@ function writerVolume(): Float32Array {
   const [nx, ny, nz] = dims;
   const out = new Float32Array(nx * ny * nz);
   for (let k = 0; k < nz; k++)
-    for (let j = 0; j < ny; j++)
-      for (let i = 0; i < nx; i++) out[i + nx * (j + ny * k)] = ((3 * i + 5 * j + 7 * k) % 17) * 0.25 - 1.5;
+    for (let j = 0; j < ny; j++) for (let i = 0; i < nx; i++) out[i + nx * (j + ny * k)] = ((3 * i + 5 * j + 7 * k) % 17) * 0.25 - 1.5;
   return out;
 }
 
@@ -35,9 +34,15 @@ const slice = (b: Uint8Array, from: number, to: number) => Array.from(b.subarray
 function quatMatrix(b: number, c: number, d: number): number[] {
   const a = Math.sqrt(Math.max(0, 1 - b * b - c * c - d * d));
   return [
-    a * a + b * b - c * c - d * d, 2 * (b * c - a * d), 2 * (b * d + a * c),
-    2 * (b * c + a * d), a * a + c * c - b * b - d * d, 2 * (c * d - a * b),
-    2 * (b * d - a * c), 2 * (c * d + a * b), a * a + d * d - c * c - b * b,
+    a * a + b * b - c * c - d * d,
+    2 * (b * c - a * d),
+    2 * (b * d + a * c),
+    2 * (b * c + a * d),
+    a * a + c * c - b * b - d * d,
+    2 * (c * d - a * b),
+    2 * (b * d - a * c),
+    2 * (c * d + a * b),
+    a * a + d * d - c * c - b * b,
   ];
 }
 
@@ -104,7 +109,7 @@ describe('writeNifti round trips through readNifti', () => {
     const slope = Math.fround(0.0123);
     const inter = Math.fround(-0.7);
     const data = new Float32Array(n);
-    for (let i = 0; i < n; i++) data[i] = (i * 37) % 256 * slope + inter; // stored as float32
+    for (let i = 0; i < n; i++) data[i] = ((i * 37) % 256) * slope + inter; // stored as float32
     const back = readNifti(writeNifti({ dims, data, affine }, { datatype: 'uint8', sclSlope: slope, sclInter: inter }));
     expect(back.header.datatype).toBe('uint8');
     expect(Buffer.from(back.volume.data.buffer).equals(Buffer.from(data.buffer))).toBe(true);

@@ -28,7 +28,9 @@ const scan = new Uint8Array(readFileSync(join(ROOT, 'public', 'demo', 'demo-03-A
 const scanGrid = readNifti(scan).volume.data; // on the grid already
 const [NX, NY] = CAT12_GRID.dims;
 const inCrop = (v: number) => {
-  const i = v % NX, j = Math.floor(v / NX) % NY, k = Math.floor(v / (NX * NY));
+  const i = v % NX,
+    j = Math.floor(v / NX) % NY,
+    k = Math.floor(v / (NX * NY));
   return i >= 10 && i < 110 && j >= 13 && j < 133 && k >= 5 && k < 105;
 };
 
@@ -62,7 +64,7 @@ function maxAbs(a: ArrayLike<number>): number {
   return m;
 }
 
-describe('residualization with the bundle\'s covariate model', () => {
+describe("residualization with the bundle's covariate model", () => {
   it('the model sees gm - (b0 + b1 age + b2 sex + b3 tiv + b4 field), and explains exactly that input', async () => {
     const cm = testCovariateModel();
     const covariates = { age: 68, sex: 1, tiv: 1510, field: 1.5 };
@@ -70,7 +72,8 @@ describe('residualization with the bundle\'s covariate model', () => {
     const out = await run({ bundle, method: 'paper', covariates });
     expect(out.residualizedWith).toEqual(covariates);
     // Independent per-voxel residual (float64), NaN -> 0, zero outside the model's crop.
-    let worst = 0, outside = 0;
+    let worst = 0,
+      outside = 0;
     for (let v = 0; v < scanGrid.length; v++) {
       const g = Number.isFinite(scanGrid[v]!) ? scanGrid[v]! : 0;
       const want = inCrop(v) ? g - (cm.b0[v]! + cm.b1[v]! * 68 + cm.b2[v]! * 1 + cm.b3[v]! * 1510 + cm.b4[v]! * 1.5) : 0;
@@ -139,7 +142,10 @@ describe('calibration (temperature scaling)', () => {
     expect(displayFromMetadata({ display: { scaling: 'fixed', factor: 4000 } })).toEqual({ scaling: 'fixed', factor: 4000 });
     expect(() => displayFromMetadata({ display: { scaling: 'loud' } })).toThrow(InputError);
     const files: Record<string, Uint8Array> = { 'cov.bin': covariateModelBytes(testCovariateModel()) };
-    const artifacts = { ...smallArtifacts(3), userDefinedMetadata: { residualize: true, covariateModel: 'cov.bin', calibration: { temperature: 3 }, display: { scaling: 'adaptive' } } };
+    const artifacts = {
+      ...smallArtifacts(3),
+      userDefinedMetadata: { residualize: true, covariateModel: 'cov.bin', calibration: { temperature: 3 }, display: { scaling: 'adaptive' } },
+    };
     const bundle = await loadModelBundle(artifacts, { label: 'm', read: async (p) => files[p]!, display: { scaling: 'fixed', factor: 9 } });
     try {
       expect(bundle.calibration).toEqual({ temperature: 3 });
@@ -152,7 +158,7 @@ describe('calibration (temperature scaling)', () => {
 });
 
 describe('checks in the pipeline itself', () => {
-  it('refuses a model whose input is not the paper\'s crop, before reading the scan', async () => {
+  it("refuses a model whose input is not the paper's crop, before reading the scan", async () => {
     const tiny = await loadModel(makeSeededModelArtifacts(1, { inputShape: [16, 16, 16, 1], filters: 2, hidden: [4, 4] }), 'tiny');
     try {
       const p = runPipeline(new Uint8Array(10), { bundle: plainBundle(tiny, 'tiny'), method: 'paper' });
@@ -164,7 +170,9 @@ describe('checks in the pipeline itself', () => {
   });
   it('refuses an unknown method, also as the second method of a difference', async () => {
     await expect(run({ bundle: plainBundle(A, 'A'), method: 'magic' as never })).rejects.toThrow(/Unknown method "magic"/);
-    await expect(run({ bundle: plainBundle(A, 'A'), method: 'paper', combine: { kind: 'difference', other: plainBundle(B, 'B'), method: 'magic' as never } })).rejects.toThrow(InputError);
+    await expect(
+      run({ bundle: plainBundle(A, 'A'), method: 'paper', combine: { kind: 'difference', other: plainBundle(B, 'B'), method: 'magic' as never } }),
+    ).rejects.toThrow(InputError);
   });
 });
 
@@ -176,7 +184,7 @@ describe('combinations', () => {
     b = await run({ bundle: plainBundle(B, 'B'), method: 'paper' });
   }, 120_000);
 
-  it('the mean of two models: mean relevance, logits and probability; displayed with the first model\'s options', async () => {
+  it("the mean of two models: mean relevance, logits and probability; displayed with the first model's options", async () => {
     const out = await run({ bundle: plainBundle(A, 'A', { display }), method: 'paper', combine: { kind: 'average', others: [plainBundle(B, 'B')] } });
     let worst = 0;
     for (let v = 0; v < a.relevance.length; v++) worst = Math.max(worst, Math.abs(out.relevance[v]! - (a.relevance[v]! + b.relevance[v]!) / 2));
@@ -186,18 +194,28 @@ describe('combinations', () => {
     expect(mismatches(out.display, displayMap(out.relevance, CAT12_GRID.dims, display))).toBe(0);
     expect(out.displayOptions).toMatchObject(display);
     expect(out.combination?.kind).toBe('average');
-    expect(out.combination?.members.map((m) => [m.modelLabel, m.probability])).toEqual([['A', a.probability], ['B', b.probability]]);
+    expect(out.combination?.members.map((m) => [m.modelLabel, m.probability])).toEqual([
+      ['A', a.probability],
+      ['B', b.probability],
+    ]);
     expect(out.modelLabel).toBe('mean of 2 models');
   }, 120_000);
 
   it('the same model twice counts once: an average of it alone is refused (duplicates removed before the count)', async () => {
     const same = plainBundle(A, 'A');
-    await expect(run({ bundle: same, method: 'paper', combine: { kind: 'average', others: [same, plainBundle(A, 'A again')] } })).rejects.toThrow(/two different models/);
+    await expect(run({ bundle: same, method: 'paper', combine: { kind: 'average', others: [same, plainBundle(A, 'A again')] } })).rejects.toThrow(
+      /two different models/,
+    );
   });
 
   it('A - B of two models and of two methods: relevance, logits and probability differences', async () => {
     const out = await run({ bundle: plainBundle(A, 'A', { display }), method: 'paper', combine: { kind: 'difference', other: plainBundle(B, 'B') } });
-    expect(mismatches(out.relevance, Float32Array.from(a.relevance, (x, v) => x - b.relevance[v]!))).toBe(0);
+    expect(
+      mismatches(
+        out.relevance,
+        Float32Array.from(a.relevance, (x, v) => x - b.relevance[v]!),
+      ),
+    ).toBe(0);
     expect(out.probability).toBeCloseTo(a.probability - b.probability, 12);
     expect(out.logits).toEqual([a.logits[0]! - b.logits[0]!, a.logits[1]! - b.logits[1]!]);
     expect(mismatches(out.display, displayMap(out.relevance, CAT12_GRID.dims, display))).toBe(0);
@@ -205,8 +223,17 @@ describe('combinations', () => {
     expect(out.combination?.members.map((m) => m.probability)).toEqual([a.probability, b.probability]);
 
     const g = await run({ bundle: plainBundle(A, 'A'), method: 'gradient' });
-    const methods = await run({ bundle: plainBundle(A, 'A'), method: 'paper', combine: { kind: 'difference', other: plainBundle(A, 'A'), method: 'gradient' } });
-    expect(mismatches(methods.relevance, Float32Array.from(a.relevance, (x, v) => x - g.relevance[v]!))).toBe(0);
+    const methods = await run({
+      bundle: plainBundle(A, 'A'),
+      method: 'paper',
+      combine: { kind: 'difference', other: plainBundle(A, 'A'), method: 'gradient' },
+    });
+    expect(
+      mismatches(
+        methods.relevance,
+        Float32Array.from(a.relevance, (x, v) => x - g.relevance[v]!),
+      ),
+    ).toBe(0);
     expect(methods.methodLabel).toMatch(/LRP-CMP.*−.*Gradient/);
     expect(methods.probability).toBe(0);
   }, 120_000);
@@ -215,9 +242,16 @@ describe('combinations', () => {
     const ctl = new AbortController();
     let progress = 0;
     const p = run({
-      bundle: plainBundle(A, 'A'), method: 'paper', signal: ctl.signal,
+      bundle: plainBundle(A, 'A'),
+      method: 'paper',
+      signal: ctl.signal,
       combine: { kind: 'average', others: [plainBundle(B, 'B')] },
-      onProgress: (e) => { if (e.message?.startsWith('model 1 of 2')) { progress++; ctl.abort(); } },
+      onProgress: (e) => {
+        if (e.message?.startsWith('model 1 of 2')) {
+          progress++;
+          ctl.abort();
+        }
+      },
     });
     await expect(p).rejects.toMatchObject({ name: 'AbortError' });
     expect(progress).toBeGreaterThan(0);

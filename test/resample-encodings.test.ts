@@ -32,26 +32,44 @@ function readFixture(name: Name): Volume<Float32Array> {
 }
 
 function correlation(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let sa = 0, sb = 0;
+  let sa = 0,
+    sb = 0;
   const n = a.length;
-  for (let i = 0; i < n; i++) { sa += a[i]!; sb += b[i]!; }
-  const ma = sa / n, mb = sb / n;
-  let cov = 0, va = 0, vb = 0;
   for (let i = 0; i < n; i++) {
-    const da = a[i]! - ma, db = b[i]! - mb;
-    cov += da * db; va += da * da; vb += db * db;
+    sa += a[i]!;
+    sb += b[i]!;
+  }
+  const ma = sa / n,
+    mb = sb / n;
+  let cov = 0,
+    va = 0,
+    vb = 0;
+  for (let i = 0; i < n; i++) {
+    const da = a[i]! - ma,
+      db = b[i]! - mb;
+    cov += da * db;
+    va += da * da;
+    vb += db * db;
   }
   return cov / Math.sqrt(va * vb);
 }
 
 function centroid(v: Volume<Float32Array>): [number, number, number] {
   const [nx, ny, nz] = v.dims;
-  let w = 0, x = 0, y = 0, z = 0;
+  let w = 0,
+    x = 0,
+    y = 0,
+    z = 0;
   for (let k = 0; k < nz; k++)
     for (let j = 0; j < ny; j++)
       for (let i = 0; i < nx; i++) {
         const val = v.data[i + nx * (j + ny * k)]!;
-        if (val > 0) { w += val; x += val * i; y += val * j; z += val * k; }
+        if (val > 0) {
+          w += val;
+          x += val * i;
+          y += val * j;
+          z += val * k;
+        }
       }
   return applyToPoint(v.affine, [x / w, y / w, z / w]);
 }

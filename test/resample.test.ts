@@ -7,7 +7,7 @@ import type { Volume } from '../src/core/volume/types';
 
 function rng(seed: number) {
   let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
 }
 
 function rot(axis: 'x' | 'y' | 'z', deg: number): number[] {
@@ -39,11 +39,22 @@ function referenceTrilinear(v: Volume, grid: { dims: readonly number[]; affine: 
       for (let i = 0; i < grid.dims[0]!; i++) {
         const [x, y, z] = applyToPoint(inv, applyToPoint(grid.affine, [i, j, k]));
         if (x < 0 || y < 0 || z < 0 || x > nx - 1 || y > ny - 1 || z > nz - 1) continue;
-        const x0 = Math.floor(x), y0 = Math.floor(y), z0 = Math.floor(z);
+        const x0 = Math.floor(x),
+          y0 = Math.floor(y),
+          z0 = Math.floor(z);
         let s = 0;
-        for (const [dx, wx] of [[0, 1 - (x - x0)], [1, x - x0]] as const)
-          for (const [dy, wy] of [[0, 1 - (y - y0)], [1, y - y0]] as const)
-            for (const [dz, wz] of [[0, 1 - (z - z0)], [1, z - z0]] as const) {
+        for (const [dx, wx] of [
+          [0, 1 - (x - x0)],
+          [1, x - x0],
+        ] as const)
+          for (const [dy, wy] of [
+            [0, 1 - (y - y0)],
+            [1, y - y0],
+          ] as const)
+            for (const [dz, wz] of [
+              [0, 1 - (z - z0)],
+              [1, z - z0],
+            ] as const) {
               const w = wx * wy * wz;
               if (w !== 0) s += w * val(x0 + dx, y0 + dy, z0 + dz);
             }
@@ -138,7 +149,11 @@ describe('resampleToGrid', () => {
     // x = -0.75 (outside), 0 -> 0, 0.75 -> 1, 1.5 -> 2 (half rounds up), 2.25 -> 2, 3 -> 3
     expect(Array.from(out.data)).toEqual([0, 5, 6, 7, 7, 8]);
     const labels = randomVolume([10, 11, 12], Array.from(multiply(rot('z', 20), [1.2, 0, 0, -5, 0, 1.2, 0, -6, 0, 0, 1.2, -7, 0, 0, 0, 1])), 9);
-    const lab = resampleToGrid({ ...labels, data: labels.data.map(Math.round) }, { dims: [12, 12, 12], affine: [1, 0, 0, -6, 0, 1, 0, -6, 0, 0, 1, -6, 0, 0, 0, 1] }, 'nearest');
+    const lab = resampleToGrid(
+      { ...labels, data: labels.data.map(Math.round) },
+      { dims: [12, 12, 12], affine: [1, 0, 0, -6, 0, 1, 0, -6, 0, 0, 1, -6, 0, 0, 0, 1] },
+      'nearest',
+    );
     const allowed = new Set([0, ...labels.data.map(Math.round)]);
     for (const x of lab.data) expect(allowed.has(x)).toBe(true);
   });

@@ -10,14 +10,27 @@ import type { PipelineResult } from '../src/worker/protocol';
 /** A result as the worker returns it (maps left empty: the report does not read them). */
 function result(over: Partial<PipelineResult> = {}): PipelineResult {
   return {
-    background: new Float32Array(0), relevance: new Float32Array(0), display: new Float32Array(0),
-    logits: [-0.5, 0.97], probability: 0.8125, neuron: 1, modelLabel: 'Demo model', methodLabel: 'LRP (paper)',
-    notices: [], engineNotes: [], timings: {}, backend: 'wasm-simd', provenance: 'synthetic-demo',
+    background: new Float32Array(0),
+    relevance: new Float32Array(0),
+    display: new Float32Array(0),
+    logits: [-0.5, 0.97],
+    probability: 0.8125,
+    neuron: 1,
+    modelLabel: 'Demo model',
+    methodLabel: 'LRP (paper)',
+    notices: [],
+    engineNotes: [],
+    timings: {},
+    backend: 'wasm-simd',
+    provenance: 'synthetic-demo',
     gate: {
-      scanClass: 'partial-coverage', verdict: 'doubtful', figures: { brainCoverage: 0.72 },
+      scanClass: 'partial-coverage',
+      verdict: 'doubtful',
+      figures: { brainCoverage: 0.72 },
       reasons: [{ key: 'gate.doubtCoverage', params: { coverage: 72 }, text: 'The image covers 72% of the brain.' }],
     },
-    displayOptions: { scaling: 'fixed', sigma: 1.25, factor: 4000 }, calibration: { temperature: 1.6 },
+    displayOptions: { scaling: 'fixed', sigma: 1.25, factor: 4000 },
+    calibration: { temperature: 1.6 },
     residualizedWith: { age: 61, sex: 1, tiv: 1333, field: 1.5 },
     ...over,
   };
@@ -36,12 +49,14 @@ function input(r: PipelineResult): SessionReportInput {
     transparency: 0.3,
     minClusterSize: 50,
     clusters: { shown: 3, total: 12 },
-    lobes: [{ key: 'hippocampus' as const, label: 'Hippocampus', regionIndices: [37, 38], voxels: 900, positiveSum: 0.25, negativeSum: -0.01, meanRelevance: 0 }],
+    lobes: [
+      { key: 'hippocampus' as const, label: 'Hippocampus', regionIndices: [37, 38], voxels: 900, positiveSum: 0.25, negativeSum: -0.01, meanRelevance: 0 },
+    ],
   };
 }
 
 describe('session report', () => {
-  it('records the result\'s covariates, display scaling and smoothing, calibration and engine', () => {
+  it("records the result's covariates, display scaling and smoothing, calibration and engine", () => {
     const r = buildSessionReport(input(result()));
     expect(r.format).toBe(SESSION_REPORT_FORMAT);
     expect(r.app).toEqual({ name: 'relevance-viewer', version: '9.9.9' });
@@ -59,7 +74,12 @@ describe('session report', () => {
     expect(r.display.voxelVolumeMm3).toBeCloseTo(1.5 ** 3, 12); // the CAT12 grid's 1.5 mm voxels
     expect(r.clusters).toEqual({ shown: 3, total: 12 });
     // A doubtful image's warnings and the disclaimer travel with the numbers.
-    expect(r.inputGate).toEqual({ scanClass: 'partial-coverage', verdict: 'doubtful', warnings: ['The image covers 72% of the brain.'], figures: { brainCoverage: 0.72 } });
+    expect(r.inputGate).toEqual({
+      scanClass: 'partial-coverage',
+      verdict: 'doubtful',
+      warnings: ['The image covers 72% of the brain.'],
+      figures: { brainCoverage: 0.72 },
+    });
     expect(r.disclaimer).toBe('Not a diagnosis.');
     expect(r.lobeScores).toEqual([{ lobe: 'Hippocampus', positiveSum: 0.25, negativeSum: -0.01, voxels: 900 }]);
     expect(JSON.parse(JSON.stringify(r))).toEqual(r);
@@ -90,7 +110,7 @@ describe('session report', () => {
     expect(avg.combination?.kind).toBe('average');
   });
 
-  it('a raw model\'s report has covariates null, and absent clusters and lobes are null, not missing', () => {
+  it("a raw model's report has covariates null, and absent clusters and lobes are null, not missing", () => {
     const r = buildSessionReport({ ...input(result({ residualizedWith: undefined })), clusters: null, lobes: null });
     expect(r).toHaveProperty('covariates', null);
     expect(r).toHaveProperty('clusters', null);

@@ -12,7 +12,6 @@ import { resampleToGrid } from '../src/core/volume/resample';
 const [NX, NY, NZ] = CAT12_GRID.dims;
 const N = NX * NY * NZ;
 
-
 function randomMap(seed = 7): Float32Array {
   let s = seed;
   const m = new Float32Array(N);
@@ -37,9 +36,11 @@ describe('gridMapToScan', () => {
     const ras = [1.5, 0, 0, -90, 0, 1.5, 0, -126, 0, 0, 1.5, -72, 0, 0, 0, 1];
     const scan = gridMapToScan(map, { dims: [NX, NY, NZ], affine: ras });
     let bad = 0;
-    for (let k = 0; k < NZ; k++) for (let j = 0; j < NY; j++) for (let i = 0; i < NX; i++) {
-      if (scan.data[i + NX * (j + NY * k)] !== map[NX - 1 - i + NX * (j + NY * k)]) bad++;
-    }
+    for (let k = 0; k < NZ; k++)
+      for (let j = 0; j < NY; j++)
+        for (let i = 0; i < NX; i++) {
+          if (scan.data[i + NX * (j + NY * k)] !== map[NX - 1 - i + NX * (j + NY * k)]) bad++;
+        }
     expect(bad).toBe(0);
     expect(mismatches(resampleToGrid(scan, CAT12_GRID, 'trilinear').data, map)).toBe(0);
   });
@@ -50,12 +51,14 @@ describe('gridMapToScan', () => {
     const affine = [0, -3, 0, 90, 0, 0, 3, -126, 3, 0, 0, -72, 0, 0, 0, 1];
     const scan = gridMapToScan(map, { dims, affine });
     let bad = 0;
-    for (let c = 0; c < 73; c++) for (let b = 0; b < 61; b++) for (let a = 0; a < 62; a++) {
-      const got = scan.data[a + 62 * (b + 61 * c)];
-      const [i, j, k] = [2 * b, 2 * c, 2 * a];
-      const want = k < NZ ? map[i + NX * (j + NY * k)] : 0;
-      if (got !== want) bad++;
-    }
+    for (let c = 0; c < 73; c++)
+      for (let b = 0; b < 61; b++)
+        for (let a = 0; a < 62; a++) {
+          const got = scan.data[a + 62 * (b + 61 * c)];
+          const [i, j, k] = [2 * b, 2 * c, 2 * a];
+          const want = k < NZ ? map[i + NX * (j + NY * k)] : 0;
+          if (got !== want) bad++;
+        }
     expect(bad).toBe(0);
     expect(scan.affine).toEqual(affine);
   });

@@ -44,7 +44,11 @@ describe('ResearchSession clusters', () => {
     expect(first.keptCount).toBe(1); // only the 125-voxel cube has >= 50 voxels
     expect(first.kept.reduce((a, b) => a + b, 0)).toBe(125);
     // Histogram: sizes 125 (bin 12), 27 (bin 2), 2 (bin 0).
-    expect(Array.from(first.sizeHistogram).map((c, b) => (c ? b : -1)).filter((b) => b >= 0)).toEqual([0, 2, 12]);
+    expect(
+      Array.from(first.sizeHistogram)
+        .map((c, b) => (c ? b : -1))
+        .filter((b) => b >= 0),
+    ).toEqual([0, 2, 12]);
 
     const refilter = s.clusters(2, 'a', 0.4, 2);
     expect(refilter.relabelled).toBe(false);
@@ -64,13 +68,15 @@ describe('ResearchSession clusters', () => {
       const len = CAT12_GRID.dims[axis];
       const pos = new Float64Array(len);
       const neg = new Float64Array(len);
-      for (let k = 0; k < NZ; k++) for (let j = 0; j < NY; j++) for (let i = 0; i < NX; i++) {
-        const v = idx(i, j, k);
-        if (!u.kept[v]) continue;
-        const sl = [i, j, k][axis];
-        if (display[v] > 0) pos[sl] += display[v];
-        else neg[sl] += display[v];
-      }
+      for (let k = 0; k < NZ; k++)
+        for (let j = 0; j < NY; j++)
+          for (let i = 0; i < NX; i++) {
+            const v = idx(i, j, k);
+            if (!u.kept[v]) continue;
+            const sl = [i, j, k][axis];
+            if (display[v] > 0) pos[sl] += display[v];
+            else neg[sl] += display[v];
+          }
       for (let q = 0; q < len; q++) {
         expect(u.guides[axis].positive[q]).toBeCloseTo(pos[q], 4);
         expect(u.guides[axis].negative[q]).toBeCloseTo(neg[q], 4);
@@ -135,7 +141,10 @@ describe('NIfTI export', () => {
   s.setMap('m', display, raw);
 
   it('raw and display maps on the CAT12 grid read back exactly, with the grid affine', () => {
-    for (const [kind, data] of [['raw', raw], ['display', display]] as const) {
+    for (const [kind, data] of [
+      ['raw', raw],
+      ['display', display],
+    ] as const) {
       const f = s.exportNifti(1, 'm', kind, 'grid');
       expect(f.name).toBe(`relevance_${kind}_grid.nii.gz`);
       const img = readNifti(f.bytes);

@@ -2,7 +2,9 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fusedConvReluPool } from '../src/training/fusedConvBlock';
 
-beforeAll(async () => { await tf.setBackend('cpu'); });
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
 
 function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let m = 0;
@@ -11,7 +13,10 @@ function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
 }
 
 describe('fused Conv3D + ReLU + MaxPool3D block', () => {
-  for (const [cin, shape] of [[1, [2, 7, 6, 9]], [3, [1, 6, 8, 5]]] as const) {
+  for (const [cin, shape] of [
+    [1, [2, 7, 6, 9]],
+    [3, [1, 6, 8, 5]],
+  ] as const) {
     it(`equals tf.conv3d -> relu -> maxPool3d in value and gradients (cin ${cin})`, () => {
       const x = tf.randomNormal([shape[0], shape[1], shape[2], shape[3], cin], 0, 1, 'float32', 11) as tf.Tensor5D;
       const k = tf.randomNormal([3, 3, 3, cin, 5], 0, 0.5, 'float32', 12) as tf.Tensor5D;
@@ -19,12 +24,14 @@ describe('fused Conv3D + ReLU + MaxPool3D block', () => {
       const w = tf.randomNormal([shape[0], shape[1] >> 1, shape[2] >> 1, shape[3] >> 1, 5], 0, 1, 'float32', 14);
       const ref = (xx: tf.Tensor, kk: tf.Tensor, bb: tf.Tensor) =>
         tf.maxPool3d(tf.relu(tf.add(tf.conv3d(xx as tf.Tensor5D, kk as tf.Tensor5D, 1, 'same'), bb)) as tf.Tensor5D, 2, 2, 'valid');
-      const fused = (xx: tf.Tensor, kk: tf.Tensor, bb: tf.Tensor) => fusedConvReluPool(xx as tf.Tensor5D, kk as tf.Tensor5D, bb as tf.Tensor1D, { inputGradient: true });
+      const fused = (xx: tf.Tensor, kk: tf.Tensor, bb: tf.Tensor) =>
+        fusedConvReluPool(xx as tf.Tensor5D, kk as tf.Tensor5D, bb as tf.Tensor1D, { inputGradient: true });
       expect(maxAbsDiff(fused(x, k, b).dataSync(), ref(x, k, b).dataSync())).toBeLessThan(1e-5);
       const gRef = tf.grads((a: tf.Tensor, c: tf.Tensor, d: tf.Tensor) => tf.sum(tf.mul(ref(a, c, d), w)))([x, k, b]);
       const gF = tf.grads((a: tf.Tensor, c: tf.Tensor, d: tf.Tensor) => tf.sum(tf.mul(fused(a, c, d), w)))([x, k, b]);
       for (let i = 0; i < 3; i++) {
-        const r = gRef[i]!.dataSync(), f = gF[i]!.dataSync();
+        const r = gRef[i]!.dataSync(),
+          f = gF[i]!.dataSync();
         const scale = Math.max(...Array.from(r, Math.abs));
         expect(scale).toBeGreaterThan(0);
         expect(maxAbsDiff(f, r) / scale).toBeLessThan(1e-4);
@@ -49,8 +56,14 @@ async function perturbedGraph(seed: number) {
   const rng = makeRng(seed + 1);
   const w = await graphWeights(g);
   for (const v of w) {
-    if (/gamma|moving_variance/.test(v.name)) v.data.forEach((_, i) => { v.data[i] = rng.uniform(0.5, 1.5); });
-    else if (/beta|moving_mean|bias/.test(v.name)) v.data.forEach((_, i) => { v.data[i] = rng.uniform(-0.3, 0.3); });
+    if (/gamma|moving_variance/.test(v.name))
+      v.data.forEach((_, i) => {
+        v.data[i] = rng.uniform(0.5, 1.5);
+      });
+    else if (/beta|moving_mean|bias/.test(v.name))
+      v.data.forEach((_, i) => {
+        v.data[i] = rng.uniform(-0.3, 0.3);
+      });
   }
   setGraphWeights(g, w);
   return g;
@@ -76,7 +89,12 @@ describe('training graph', () => {
     const r = forwardGraph(g, x, true, 1);
     const s = r.bnStats[0]!;
     // reference: block 1 output (conv-relu-pool with tf ops), per-channel mean and biased variance over N, D, H, W
-    const h = tf.maxPool3d(tf.relu(tf.add(tf.conv3d(x, g.trainable.get('conv3d_1/kernel') as tf.Tensor5D, 1, 'same'), g.trainable.get('conv3d_1/bias')!)) as tf.Tensor5D, 2, 2, 'valid');
+    const h = tf.maxPool3d(
+      tf.relu(tf.add(tf.conv3d(x, g.trainable.get('conv3d_1/kernel') as tf.Tensor5D, 1, 'same'), g.trainable.get('conv3d_1/bias')!)) as tf.Tensor5D,
+      2,
+      2,
+      'valid',
+    );
     const v = h.arraySync() as number[][][][][];
     const flat: number[][] = [[], [], [], [], []];
     for (const a of v) for (const b of a) for (const c of b) for (const d of c) d.forEach((e, ch) => flat[ch]!.push(e));
@@ -91,8 +109,18 @@ describe('training graph', () => {
     const mm1 = g.moving.get('batch_normalization_1/moving_mean')!.dataSync();
     const mv1 = g.moving.get('batch_normalization_1/moving_variance')!.dataSync();
     const n = s.count;
-    expect(maxAbsDiff(mm1, mean.map((m, c) => 0.99 * mm0[c]! + 0.01 * m))).toBeLessThan(1e-6);
-    expect(maxAbsDiff(mv1, variance.map((m, c) => 0.99 * mv0[c]! + 0.01 * m * n / (n - 1)))).toBeLessThan(1e-6);
+    expect(
+      maxAbsDiff(
+        mm1,
+        mean.map((m, c) => 0.99 * mm0[c]! + 0.01 * m),
+      ),
+    ).toBeLessThan(1e-6);
+    expect(
+      maxAbsDiff(
+        mv1,
+        variance.map((m, c) => 0.99 * mv0[c]! + (0.01 * m * n) / (n - 1)),
+      ),
+    ).toBeLessThan(1e-6);
   });
 });
 
@@ -101,7 +129,13 @@ describe('augmentation', () => {
     const src = Float32Array.from({ length: 100 * 100 * 120 }, (_, i) => i % 9973);
     const at = (t: Float32Array, a: number, s: number, c: number) => t[(a * 100 + s) * 120 + c]!;
     const f = augment(src, { shift: [0, 0, 0], flipLeftRight: true });
-    for (const [a, s, c] of [[0, 0, 0], [50, 10, 7], [99, 99, 119], [3, 60, 100]] as const) expect(at(f, a, s, c)).toBe(at(src, a, 99 - s, c));
+    for (const [a, s, c] of [
+      [0, 0, 0],
+      [50, 10, 7],
+      [99, 99, 119],
+      [3, 60, 100],
+    ] as const)
+      expect(at(f, a, s, c)).toBe(at(src, a, 99 - s, c));
     const sh = augment(src, { shift: [2, -3, 4], flipLeftRight: false });
     expect(at(sh, 10, 20, 30)).toBe(at(src, 8, 23, 26));
     expect(at(sh, 1, 20, 30)).toBe(0);

@@ -11,7 +11,9 @@ import { loadModelFromDir } from '../src/cli/loadModelNode';
 import { predict } from '../src/core/lrp/methods';
 import { makeRng } from '../src/training/prng';
 
-beforeAll(async () => { await tf.setBackend('cpu'); });
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
 
 describe('metrics', () => {
   it('AUC matches the scikit-learn documentation example and counts ties as 1/2', () => {

@@ -12,7 +12,9 @@ import { readNifti } from '../src/core/nifti';
 import { gridToModelTensor } from '../src/core/volume/modelTensor';
 import { makeSynthContext, synthSubject } from '../src/training/synth';
 
-beforeAll(async () => { await tf.setBackend('cpu'); });
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
 
 describe('demo model', () => {
   it('gives a higher AD probability the more hippocampal GM a CN case loses', async () => {

@@ -19,16 +19,28 @@ function hippocampus(gm: Float32Array): number {
 
 describe('GM template', () => {
   it('is a GM fraction map (0..1) with a healthy adult GM volume and GM in the cortex ribbon, not in deep WM', () => {
-    let sum = 0, max = 0;
-    for (const v of template.data) { sum += v; max = Math.max(max, v); }
+    let sum = 0,
+      max = 0;
+    for (const v of template.data) {
+      sum += v;
+      max = Math.max(max, v);
+    }
     expect(max).toBeLessThanOrEqual(1.0001);
     expect(sum * VOXEL_CM3).toBeGreaterThan(550);
     expect(sum * VOXEL_CM3).toBeLessThan(850);
     // mean GM inside the AAL hippocampus (GM structure) is far above that of voxels outside any AAL label inside the brain (mostly WM)
-    let hip = 0, nh = 0, wm = 0, nw = 0;
+    let hip = 0,
+      nh = 0,
+      wm = 0,
+      nw = 0;
     for (let i = 0; i < template.data.length; i++) {
-      if (aal.data[i] === 37 || aal.data[i] === 38) { hip += template.data[i]!; nh++; }
-      else if (aal.data[i] === 0 && template.data[i]! > 0) { wm += template.data[i]!; nw++; }
+      if (aal.data[i] === 37 || aal.data[i] === 38) {
+        hip += template.data[i]!;
+        nh++;
+      } else if (aal.data[i] === 0 && template.data[i]! > 0) {
+        wm += template.data[i]!;
+        nw++;
+      }
     }
     expect(hip / nh).toBeGreaterThan(0.5);
     expect(hip / nh).toBeGreaterThan(2 * (wm / nw));
@@ -53,7 +65,9 @@ describe('GM template', () => {
 
 describe('synthetic cohort', () => {
   it('is deterministic per seed and subject, and differs between seeds', () => {
-    const a = synthSubject(ctx, 42, 3, 'AD'), b = synthSubject(ctx, 42, 3, 'AD'), c = synthSubject(ctx, 43, 3, 'AD');
+    const a = synthSubject(ctx, 42, 3, 'AD'),
+      b = synthSubject(ctx, 42, 3, 'AD'),
+      c = synthSubject(ctx, 43, 3, 'AD');
     expect(a.meta).toEqual(b.meta);
     expect(Buffer.from(a.gm.buffer).equals(Buffer.from(b.gm.buffer))).toBe(true);
     expect(Buffer.from(a.atrophy.buffer).equals(Buffer.from(b.atrophy.buffer))).toBe(true);
@@ -90,11 +104,20 @@ describe('synthetic cohort', () => {
 
   it('puts the ground-truth atrophy in the hippocampus far above elsewhere, and none in CN', () => {
     const ad = synthSubject(ctx, 5, 0, 'AD');
-    let hip = 0, nh = 0, occ = 0, no = 0;
+    let hip = 0,
+      nh = 0,
+      occ = 0,
+      no = 0;
     for (let i = 0; i < ad.atrophy.length; i++) {
       const l = aal.data[i]!;
-      if (l === 37 || l === 38) { hip += ad.atrophy[i]!; nh++; }
-      if (l >= 43 && l <= 54) { occ += ad.atrophy[i]!; no++; } // occipital lobe (AAL 43-54): spared
+      if (l === 37 || l === 38) {
+        hip += ad.atrophy[i]!;
+        nh++;
+      }
+      if (l >= 43 && l <= 54) {
+        occ += ad.atrophy[i]!;
+        no++;
+      } // occipital lobe (AAL 43-54): spared
     }
     expect(hip / nh).toBeGreaterThan(0.1);
     expect(hip / nh).toBeGreaterThan(20 * (occ / no));

@@ -59,7 +59,9 @@ function refConv(x: Float32Array, k: Float32Array, b: Float32Array | null, cin: 
             for (let kd = 0; kd < 3; kd++)
               for (let kh = 0; kh < 3; kh++)
                 for (let kw = 0; kw < 3; kw++) {
-                  const z = d + kd - 1, y = h + kh - 1, v = w + kw - 1;
+                  const z = d + kd - 1,
+                    y = h + kh - 1,
+                    v = w + kw - 1;
                   if (z < 0 || z >= D || y < 0 || y >= H || v < 0 || v >= W) continue;
                   acc += x[((ci * D + z) * H + y) * W + v]! * k[(((kd * 3 + kh) * 3 + kw) * cin + ci) * cout + co]!;
                 }
@@ -81,7 +83,9 @@ function refConvTranspose(g: Float32Array, k: Float32Array, cin: number, cout: n
             for (let kd = 0; kd < 3; kd++)
               for (let kh = 0; kh < 3; kh++)
                 for (let kw = 0; kw < 3; kw++) {
-                  const z = d + kd - 1, y = h + kh - 1, v = w + kw - 1;
+                  const z = d + kd - 1,
+                    y = h + kh - 1,
+                    v = w + kw - 1;
                   if (z < 0 || z >= D || y < 0 || y >= H || v < 0 || v >= W) continue;
                   out[((ci * D + z) * H + y) * W + v] += gv * k[(((kd * 3 + kh) * 3 + kw) * cin + ci) * cout + co]!;
                 }
@@ -94,7 +98,7 @@ function refAlpha1Beta0(a: Float32Array, r: Float32Array, k: Float32Array, b: Fl
   const { d: D, h: H, w: W } = s;
   const n = D * H * W;
   const rin = new Float64Array(cin * n);
-  const contrib = (ai: number, wv: number): number => (ai > 0 && wv > 0) || (ai < 0 && wv < 0) ? ai * wv : 0;
+  const contrib = (ai: number, wv: number): number => ((ai > 0 && wv > 0) || (ai < 0 && wv < 0) ? ai * wv : 0);
   for (let co = 0; co < cout; co++)
     for (let d = 0; d < D; d++)
       for (let h = 0; h < H; h++)
@@ -105,7 +109,9 @@ function refAlpha1Beta0(a: Float32Array, r: Float32Array, k: Float32Array, b: Fl
             for (let kd = 0; kd < 3; kd++)
               for (let kh = 0; kh < 3; kh++)
                 for (let kw = 0; kw < 3; kw++) {
-                  const z = d + kd - 1, y = h + kh - 1, v = w + kw - 1;
+                  const z = d + kd - 1,
+                    y = h + kh - 1,
+                    v = w + kw - 1;
                   if (z < 0 || z >= D || y < 0 || y >= H || v < 0 || v >= W) continue;
                   const i = ((ci * D + z) * H + y) * W + v;
                   const c = contrib(a[i]!, k[(((kd * 3 + kh) * 3 + kw) * cin + ci) * cout + co]!);
@@ -231,7 +237,8 @@ for (const variant of variants) {
       const c = 3;
       const x = k.upload(randomArray(c * vol(s), 25, 0.2));
       const y = k.upload(randomArray(c * vol(s), 26, 0.3)); // zeros: SD path
-      const p1 = k.allocF32(paddedOf(2 * c, s)), p2 = k.allocF32(paddedOf(2 * c, s));
+      const p1 = k.allocF32(paddedOf(2 * c, s)),
+        p2 = k.allocF32(paddedOf(2 * c, s));
       k.fill(p1, 9);
       k.pad3dPosNeg(x, p1, c, s);
       k.pad3d(x, p2, c, s, 'pos');
@@ -239,14 +246,19 @@ for (const variant of variants) {
       expect(Array.from(k.view(p1))).toEqual(Array.from(k.view(p2)));
       const q = k.allocF32(c * vol(s));
       k.safeDiv(x, y, q);
-      const p3 = k.sub(p1, 0, paddedOf(c, s)), p4 = k.sub(p2, 0, paddedOf(c, s));
+      const p3 = k.sub(p1, 0, paddedOf(c, s)),
+        p4 = k.sub(p2, 0, paddedOf(c, s));
       k.pad3dSafeDiv(x, y, p3, c, s);
       k.pad3d(q, p4, c, s);
       expect(Array.from(k.view(p3))).toEqual(Array.from(k.view(p4)));
       k.release(mark);
     });
 
-    for (const [cin, cout] of [[1, 5], [5, 5], [5, 1]] as const)
+    for (const [cin, cout] of [
+      [1, 5],
+      [5, 5],
+      [5, 1],
+    ] as const)
       it(`alpha1-beta0 conv step ${cin}->${cout} (stacked a+/a-, full bias) matches the per-connection rule`, () => {
         const k = K();
         const mark = k.mark();
@@ -267,15 +279,21 @@ for (const variant of variants) {
     it('alpha1-beta0 plans of two layers sharing scratch give the results of separate plans', () => {
       const k = K();
       const mark = k.mark();
-      const big: Shape3 = { d: 7, h: 9, w: 11 }, small: Shape3 = { d: 2, h: 3, w: 5 }; // small needs less of each scratch
-      const k1 = randomArray(27 * 5, 111, 0), k2 = randomArray(27 * 25, 112, 0);
-      const b1 = randomArray(5, 113, 0), b2 = randomArray(5, 114, 0);
-      const a1 = k.upload(randomArray(vol(big), 115)), r1 = k.upload(randomArray(5 * vol(big), 116));
-      const a2 = k.upload(randomArray(5 * vol(small), 117)), r2 = k.upload(randomArray(5 * vol(small), 118));
+      const big: Shape3 = { d: 7, h: 9, w: 11 },
+        small: Shape3 = { d: 2, h: 3, w: 5 }; // small needs less of each scratch
+      const k1 = randomArray(27 * 5, 111, 0),
+        k2 = randomArray(27 * 25, 112, 0);
+      const b1 = randomArray(5, 113, 0),
+        b2 = randomArray(5, 114, 0);
+      const a1 = k.upload(randomArray(vol(big), 115)),
+        r1 = k.upload(randomArray(5 * vol(big), 116));
+      const a2 = k.upload(randomArray(5 * vol(small), 117)),
+        r2 = k.upload(randomArray(5 * vol(small), 118));
       const run = (share: boolean): number[][] => {
         const p1 = k.planConvAlpha1Beta0(k1, b1, 1, 5, big);
         const p2 = k.planConvAlpha1Beta0(k2, b2, 5, 5, small, share ? p1 : {});
-        const o1 = k.allocF32(vol(big)), o2 = k.allocF32(5 * vol(small));
+        const o1 = k.allocF32(vol(big)),
+          o2 = k.allocF32(5 * vol(small));
         k.convAlpha1Beta0(p2, a2, r2, o2);
         k.convAlpha1Beta0(p1, a1, r1, o1);
         return [Array.from(k.view(o1)), Array.from(k.view(o2))];
@@ -300,11 +318,18 @@ for (const variant of variants) {
       k.pad3d(k.upload(a), plan.padIn, 1, s, 'neg', 1);
       k.conv3dPadded(plan.padIn, plan.z, plan.wForward, plan.bias, s, false);
       k.safeDiv(k.upload(r), plan.z, plan.z);
-      expectClose(k.view(plan.z), Array.from(r, (v) => v / Math.fround(1e-7)));
+      expectClose(
+        k.view(plan.z),
+        Array.from(r, (v) => v / Math.fround(1e-7)),
+      );
       k.release(mark);
     });
 
-    for (const s of [{ d: 7, h: 9, w: 11 }, { d: 4, h: 6, w: 8 }, { d: 1, h: 3, w: 3 }])
+    for (const s of [
+      { d: 7, h: 9, w: 11 },
+      { d: 4, h: 6, w: 8 },
+      { d: 1, h: 3, w: 3 },
+    ])
       it(`maxpool3d 2x2x2 on ${s.d}x${s.h}x${s.w}x3: max, first argmax in scan order, routing`, () => {
         const k = K();
         const mark = k.mark();
@@ -321,7 +346,8 @@ for (const variant of variants) {
           for (let d = 0; d < Do; d++)
             for (let h = 0; h < Ho; h++)
               for (let w = 0; w < Wo; w++, o++) {
-                let best = -Infinity, bi = -1;
+                let best = -Infinity,
+                  bi = -1;
                 for (let dd = 0; dd < 2; dd++)
                   for (let hh = 0; hh < 2; hh++)
                     for (let ww = 0; ww < 2; ww++) {
@@ -349,21 +375,34 @@ for (const variant of variants) {
       const k = K();
       const mark = k.mark();
       const n = 1001; // odd: vector tails
-      const a = randomArray(n, 51, 0.2), b = randomArray(n, 52, 0.2), c = randomArray(n, 53);
-      const A = k.upload(a), B = k.upload(b), C = k.upload(c), O = k.allocF32(n);
+      const a = randomArray(n, 51, 0.2),
+        b = randomArray(n, 52, 0.2),
+        c = randomArray(n, 53);
+      const A = k.upload(a),
+        B = k.upload(b),
+        C = k.upload(c),
+        O = k.allocF32(n);
       const f = Math.fround;
       const check = (want: (i: number) => number) => {
         const got = k.view(O);
         for (let i = 0; i < n; i++) expect(got[i]! + 0).toBe(f(want(i)) + 0); // + 0: -0 equals +0
       };
-      k.mul(A, B, O); check((i) => a[i]! * b[i]!);
-      k.add(A, B, O); check((i) => a[i]! + b[i]!);
-      k.pos(A, O); check((i) => Math.max(a[i]!, 0));
-      k.neg(A, O); check((i) => Math.min(a[i]!, 0));
-      k.fill(O, 0.25); check(() => 0.25);
-      k.safeDiv(A, B, O); check((i) => a[i]! / (b[i] === 0 ? f(1e-7) : b[i]!));
-      k.epsDiv(A, B, O, 0.125); check((i) => a[i]! / (b[i]! >= 0 ? f(b[i]! + 0.125) : f(b[i]! - 0.125)));
-      k.posnegMul(A, B, C, O); check((i) => (a[i]! > 0 ? f(a[i]! * b[i]!) : f(a[i]! * c[i]!)));
+      k.mul(A, B, O);
+      check((i) => a[i]! * b[i]!);
+      k.add(A, B, O);
+      check((i) => a[i]! + b[i]!);
+      k.pos(A, O);
+      check((i) => Math.max(a[i]!, 0));
+      k.neg(A, O);
+      check((i) => Math.min(a[i]!, 0));
+      k.fill(O, 0.25);
+      check(() => 0.25);
+      k.safeDiv(A, B, O);
+      check((i) => a[i]! / (b[i] === 0 ? f(1e-7) : b[i]!));
+      k.epsDiv(A, B, O, 0.125);
+      check((i) => a[i]! / (b[i]! >= 0 ? f(b[i]! + 0.125) : f(b[i]! - 0.125)));
+      k.posnegMul(A, B, C, O);
+      check((i) => (a[i]! > 0 ? f(a[i]! * b[i]!) : f(a[i]! * c[i]!)));
       k.mul(A, B, A); // in place
       expect(Array.from(k.view(A))).toEqual(Array.from(a, (v, i) => f(v * b[i]!)));
       k.release(mark);
@@ -372,21 +411,29 @@ for (const variant of variants) {
     it('BN affine per channel and the innvestigate 1.0.9 BN rule', () => {
       const k = K();
       const mark = k.mark();
-      const c = 5, per = 7 * 9 * 11;
-      const a = randomArray(c * per, 61, 0.2), r = randomArray(c * per, 62);
+      const c = 5,
+        per = 7 * 9 * 11;
+      const a = randomArray(c * per, 61, 0.2),
+        r = randomArray(c * per, 62);
       const scale = Float32Array.from([1.5, -0.5, 0, 2, 0.25]);
       const shift = Float32Array.from([0.1, 0, -0.3, 0, 0.2]); // includes b'+ = 0 and b'- = 0 channels
       const O = k.allocF32(c * per);
       const [A, R, S, T] = [k.upload(a), k.upload(r), k.upload(scale), k.upload(shift)];
       k.bnAffine(A, O, S, T, c);
-      expectClose(k.view(O), Array.from(a, (v, i) => v * scale[Math.floor(i / per)]! + shift[Math.floor(i / per)]!));
+      expectClose(
+        k.view(O),
+        Array.from(a, (v, i) => v * scale[Math.floor(i / per)]! + shift[Math.floor(i / per)]!),
+      );
       k.lrpBnAlphaBeta(A, R, O, S, T, c);
       const want = Array.from(a, (v, i) => {
         const ch = Math.floor(i / per);
-        const kk = scale[ch]!, bb = shift[ch]!;
+        const kk = scale[ch]!,
+          bb = shift[ch]!;
         const ap = Math.max(v, 0);
-        const zp = ap * Math.max(kk, 0), zn = ap * Math.min(kk, 0);
-        const dp = zp + Math.max(bb, 0), dn = zn + Math.min(bb, 0);
+        const zp = ap * Math.max(kk, 0),
+          zn = ap * Math.min(kk, 0);
+        const dp = zp + Math.max(bb, 0),
+          dn = zn + Math.min(bb, 0);
         const sd = (x: number) => (x === 0 ? 1e-7 : x);
         return 2 * ((zp * r[i]!) / sd(dp)) - (zn * r[i]!) / sd(dn);
       });
@@ -394,14 +441,22 @@ for (const variant of variants) {
       k.release(mark);
     });
 
-    for (const [nin, nout] of [[10800 / 100, 64], [64, 32], [33, 2], [7, 5]] as const)
+    for (const [nin, nout] of [
+      [10800 / 100, 64],
+      [64, 32],
+      [33, 2],
+      [7, 5],
+    ] as const)
       it(`dense ${nin}->${nout}: forward (+ReLU) and transpose`, () => {
         const k = K();
         const mark = k.mark();
-        const x = randomArray(nin, 71), w = randomArray(nin * nout, 72, 0), b = randomArray(nout, 73, 0);
+        const x = randomArray(nin, 71),
+          w = randomArray(nin * nout, 72, 0),
+          b = randomArray(nout, 73, 0);
         const s = randomArray(nout, 74, 0);
         const [X, Wb, Bb, S] = [k.upload(x), k.upload(w), k.upload(b), k.upload(s)];
-        const Y = k.allocF32(nout), G = k.allocF32(nin);
+        const Y = k.allocF32(nout),
+          G = k.allocF32(nin);
         for (const relu of [false, true]) {
           k.denseForward(X, Wb, Bb, Y, relu);
           const want = Array.from(b, (bj, j) => {
@@ -412,11 +467,14 @@ for (const variant of variants) {
           expectClose(k.view(Y), want);
         }
         k.denseTranspose(S, Wb, G);
-        expectClose(k.view(G), Array.from(x, (_, i) => {
-          let acc = 0;
-          for (let j = 0; j < nout; j++) acc += w[i * nout + j]! * s[j]!;
-          return acc;
-        }));
+        expectClose(
+          k.view(G),
+          Array.from(x, (_, i) => {
+            let acc = 0;
+            for (let j = 0; j < nout; j++) acc += w[i * nout + j]! * s[j]!;
+            return acc;
+          }),
+        );
         k.release(mark);
       });
 
@@ -450,7 +508,8 @@ describe('SIMD and scalar builds agree bit for bit', () => {
         k.convAlpha1Beta0(plan, x, k.upload(randomArray(cout * vol(s), 85)), rin);
         outs.push(Array.from(k.view(rin)));
       }
-      const y = k.allocF32(64), g = k.allocF32(1080);
+      const y = k.allocF32(64),
+        g = k.allocF32(1080);
       const wd = k.upload(randomArray(1080 * 64, 86, 0));
       k.denseForward(k.upload(randomArray(1080, 87)), wd, null, y, true);
       k.denseTranspose(y, wd, g);
@@ -481,7 +540,8 @@ describe('layout converters', () => {
     const kPlanar = denseRowsNdhwcToPlanar(kern, d, h, w, c, nout);
     const xPlanar = ndhwcToPlanar(xNdhwc, d, h, w, c);
     for (let j = 0; j < nout; j++) {
-      let a = 0, b = 0;
+      let a = 0,
+        b = 0;
       for (let i = 0; i < n; i++) {
         a += xNdhwc[i]! * kern[i * nout + j]!;
         b += xPlanar[i]! * kPlanar[i * nout + j]!;
@@ -504,14 +564,20 @@ describe('threads (simd-threads build, shared memory, worker_threads)', () => {
     const pool = await startKernelThreads(kt, spawnNodeKernelWorker, 3);
     try {
       const s: Shape3 = { d: 9, h: 6, w: 13 }; // 9 slices over 4 threads: uneven split
-      for (const [cin, cout] of [[1, 5], [5, 5], [5, 1]] as const) {
+      for (const [cin, cout] of [
+        [1, 5],
+        [5, 5],
+        [5, 1],
+      ] as const) {
         const kern = randomArray(27 * cin * cout, 101 + cin, 0);
         const x = randomArray(cin * vol(s), 102 + cout);
         const bias = randomArray(cout, 103, 0);
         const r = randomArray(cout * vol(s), 104);
         const run = async (k: WasmKernels, threaded: boolean): Promise<number[][]> => {
           const mark = k.mark();
-          const X = k.upload(x), B = k.upload(bias), R = k.upload(r);
+          const X = k.upload(x),
+            B = k.upload(bias),
+            R = k.upload(r);
           const w = k.uploadConvWeights(kern, cin, cout);
           const pad = k.allocF32(paddedOf(cin, s));
           const out = k.allocF32(cout * vol(s));

@@ -10,7 +10,8 @@ describe('isSoftwareRenderer', () => {
       'llvmpipe (LLVM 15.0.6, 256 bits)',
       'ANGLE (Mesa, llvmpipe (LLVM 15.0.7 256 bits), OpenGL 4.5)',
       'ANGLE (Microsoft, Microsoft Basic Render Driver Direct3D11 vs_5_0 ps_5_0, D3D11)',
-    ]) expect(isSoftwareRenderer(r), r).toBe(true);
+    ])
+      expect(isSoftwareRenderer(r), r).toBe(true);
   });
   it('leaves hardware GPUs alone', () => {
     for (const r of [
@@ -19,6 +20,7 @@ describe('isSoftwareRenderer', () => {
       'Mali-G78',
       'ANGLE (Intel, Mesa Intel(R) UHD Graphics 620 (KBL GT2), OpenGL 4.6)',
       'WebKit WebGL',
-    ]) expect(isSoftwareRenderer(r), r).toBe(false);
+    ])
+      expect(isSoftwareRenderer(r), r).toBe(false);
   });
 });

@@ -41,7 +41,10 @@ describe('describeError', () => {
   it('input errors and cancellations keep their kind', () => {
     // Without a key the sentence is shown as written; with one the page translates it.
     expect(describeError(new InputError('not a NIfTI file'))).toEqual({ kind: 'input', message: { key: 'untranslated', text: 'not a NIfTI file' } });
-    expect(describeError(new InputError({ key: 'nifti.allNan', text: 'All NaN.' }))).toEqual({ kind: 'input', message: { key: 'nifti.allNan', text: 'All NaN.' } });
+    expect(describeError(new InputError({ key: 'nifti.allNan', text: 'All NaN.' }))).toEqual({
+      kind: 'input',
+      message: { key: 'nifti.allNan', text: 'All NaN.' },
+    });
     expect(describeError(new DOMException('x', 'AbortError'))).toMatchObject({ kind: 'cancelled', message: { key: 'worker.cancelled' } });
   });
 

@@ -9,12 +9,33 @@ import type { Model } from '../src/core/model/types';
 import { ModelCache, type CachedModel } from '../src/worker/modelCache';
 
 function fakeModel(name: string) {
-  const model = { name, inputShape: [100, 100, 120, 1], layers: [], outputs: 2, disposed: 0, dispose() { this.disposed++; } };
+  const model = {
+    name,
+    inputShape: [100, 100, 120, 1],
+    layers: [],
+    outputs: 2,
+    disposed: 0,
+    dispose() {
+      this.disposed++;
+    },
+  };
   return model as unknown as Model & { disposed: number };
 }
 
 function fakeExecutor(model: Model) {
-  const ex = { id: 'fake', model, disposed: 0, dispose() { this.disposed++; }, unsupported: () => null, predict: async () => [0, 0], relevance: async () => { throw new Error('unused'); } };
+  const ex = {
+    id: 'fake',
+    model,
+    disposed: 0,
+    dispose() {
+      this.disposed++;
+    },
+    unsupported: () => null,
+    predict: async () => [0, 0],
+    relevance: async () => {
+      throw new Error('unused');
+    },
+  };
   return ex as unknown as ModelExecutor & { disposed: number };
 }
 

@@ -32,7 +32,12 @@ for (const c of configs) {
 }
 
 const head = ['backend', 'threads', 'load', 'preprocess', 'forward', 'forward+paper', 'arena MiB'];
-const body = rows.map((r) => [r.backend, String(r.threads), ...[r.median_ms.load, r.median_ms.preprocess, r.median_ms.forward, r.median_ms.paper].map((v) => `${v} ms`), r.arena_peak_mib?.toFixed(1) ?? '-']);
+const body = rows.map((r) => [
+  r.backend,
+  String(r.threads),
+  ...[r.median_ms.load, r.median_ms.preprocess, r.median_ms.forward, r.median_ms.paper].map((v) => `${v} ms`),
+  r.arena_peak_mib?.toFixed(1) ?? '-',
+]);
 const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
 const fmt = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
 process.stdout.write(`medians of ${rows[0]?.runs ?? '?'} runs after a warm-up (node ${process.version})\n${fmt(head)}\n${body.map(fmt).join('\n')}\n`);
@@ -41,7 +46,11 @@ if (rows.length < configs.length) process.exitCode = 1;
 // Reading a 200-slice DICOM series per transfer syntax (each in its own process, see the script).
 process.stderr.write('bench DICOM reading (200 slices of 256 x 256)...\n');
 const dicom = spawnSync(tsx, [join(REPO_ROOT, 'scripts', 'bench-dicom.ts')], { encoding: 'utf8', maxBuffer: 1 << 20 });
-const dicomRows = dicom.stdout.trim().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
+const dicomRows = dicom.stdout
+  .trim()
+  .split('\n')
+  .filter((l) => l.startsWith('{'))
+  .map((l) => JSON.parse(l) as Record<string, unknown>);
 process.stdout.write(`\nDICOM read, ${dicomRows[0]?.slices ?? 200} slices of 256 x 256 (median):\n`);
 for (const r of dicomRows) {
   const figure = r.median_ms !== undefined ? `${r.median_ms} ms, codec ${r.codec}, peak RSS +${r.peak_rss_added_mib} MiB` : String(r.skipped ?? r.error);

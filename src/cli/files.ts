@@ -11,7 +11,9 @@ import { REPO_ROOT } from './repoRoot';
 
 /** A scan's file name without .nii / .nii.gz / .zip: the folder name of its outputs in a batch. */
 export function scanStem(path: string): string {
-  return basename(path).replace(/\.nii(\.gz)?$/i, '').replace(/\.(gz|zip)$/i, '');
+  return basename(path)
+    .replace(/\.nii(\.gz)?$/i, '')
+    .replace(/\.(gz|zip)$/i, '');
 }
 
 /** Node cannot read files beyond 2 GiB into one buffer; anything that large is not a single scan anyway. */
@@ -51,7 +53,9 @@ async function readFolder(root: string): Promise<ScanFile[]> {
         const bytes = new Uint8Array(await readFile(path));
         total += bytes.length;
         if (out.length >= MAX_FOLDER_FILES || total > MAX_FOLDER_BYTES) {
-          throw new InputError(`${root} holds more than ${MAX_FOLDER_FILES} files or ${MAX_FOLDER_BYTES} bytes, too much for one scan; give the folder of one series.`);
+          throw new InputError(
+            `${root} holds more than ${MAX_FOLDER_FILES} files or ${MAX_FOLDER_BYTES} bytes, too much for one scan; give the folder of one series.`,
+          );
         }
         out.push({ name: relative(root, path), bytes });
       }
@@ -79,11 +83,7 @@ export async function readScanFile(path: string): Promise<Uint8Array> {
 }
 
 /** node:util parseArgs, with its errors turned into one-line input errors that name the command. */
-export function parseOptions<T extends NonNullable<ParseArgsConfig['options']>>(
-  command: string,
-  args: string[],
-  options: T,
-) {
+export function parseOptions<T extends NonNullable<ParseArgsConfig['options']>>(command: string, args: string[], options: T) {
   try {
     return parseArgs({ args, options, allowPositionals: true, strict: true });
   } catch (e) {

@@ -30,14 +30,15 @@ export async function readArtifactsFromDir(dirOrJson: string): Promise<{ artifac
   const artifacts = await tf.io.getModelArtifactsForJSON(json, async (manifest) => {
     const specs = manifest.flatMap((g) => g.weights);
     const buffers: ArrayBuffer[] = [];
-    for (const group of manifest) for (const p of group.paths) {
-      try {
-        const b = await readFile(join(base, p));
-        buffers.push(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer);
-      } catch {
-        throw new InputError(`The weight shard ${p} listed in ${jsonPath} is missing; copy all .bin files next to model.json.`);
+    for (const group of manifest)
+      for (const p of group.paths) {
+        try {
+          const b = await readFile(join(base, p));
+          buffers.push(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer);
+        } catch {
+          throw new InputError(`The weight shard ${p} listed in ${jsonPath} is missing; copy all .bin files next to model.json.`);
+        }
       }
-    }
     return [specs, tf.io.concatenateArrayBuffers(buffers)];
   });
   return { artifacts, base };
@@ -59,7 +60,9 @@ export async function loadBundleFromDir(dirOrJson: string, source: Omit<BundleSo
     try {
       return new Uint8Array(await readFile(join(base, path)));
     } catch (e) {
-      throw new InputError(`Cannot read ${join(base, path)}, which model.json names (${(e as NodeJS.ErrnoException).code ?? 'error'}); put it next to model.json.`);
+      throw new InputError(
+        `Cannot read ${join(base, path)}, which model.json names (${(e as NodeJS.ErrnoException).code ?? 'error'}); put it next to model.json.`,
+      );
     }
   };
   return loadModelBundle(artifacts, { ...source, read });

@@ -21,7 +21,10 @@ export class InputError extends Error {
  * the user pick another) beside the sentence. `series` holds DicomSeriesSummary objects.
  */
 export class SeriesInputError extends InputError {
-  constructor(message: string, readonly series: readonly import('./dicom/series').DicomSeriesSummary[]) {
+  constructor(
+    message: string,
+    readonly series: readonly import('./dicom/series').DicomSeriesSummary[],
+  ) {
     super(message);
   }
 }

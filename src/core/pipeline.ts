@@ -52,9 +52,7 @@ export interface Atlas {
  *    A - B, logits A - B and probability A - B.
  * The combined raw map is displayed with the primary bundle's post-processing.
  */
-export type PipelineCombination =
-  | { kind: 'average'; others: ModelBundle[] }
-  | { kind: 'difference'; other: ModelBundle; method?: MethodId };
+export type PipelineCombination = { kind: 'average'; others: ModelBundle[] } | { kind: 'difference'; other: ModelBundle; method?: MethodId };
 
 export interface PipelineOptions {
   /** The resolved model (preferred): its covariate model, display options and calibration apply. */
@@ -248,9 +246,7 @@ export async function runPipeline(scan: Uint8Array | ScanImage, options: Pipelin
   };
 
   report('reading', 0, 'reading the scan');
-  const image = scan instanceof Uint8Array
-    ? readNifti(scan)
-    : { volume: scan.volume, header: scan.nifti?.header, notices: scan.notices };
+  const image = scan instanceof Uint8Array ? readNifti(scan) : { volume: scan.volume, header: scan.nifti?.header, notices: scan.notices };
   const notices = [...image.notices];
   lap('reading');
   report('reading', 1);
@@ -259,7 +255,9 @@ export async function runPipeline(scan: Uint8Array | ScanImage, options: Pipelin
 
   // A DICOM series is one 3D volume; a NIfTI file says how many it holds.
   const gate = decideInput(image.volume, image.header ?? { nVolumes: 1 });
-  const preprocessed = options.preprocess ? await runPreprocessIfWanted(image, gate, options.preprocess, (f, m) => report('preprocess', f, m), signal) : undefined;
+  const preprocessed = options.preprocess
+    ? await runPreprocessIfWanted(image, gate, options.preprocess, (f, m) => report('preprocess', f, m), signal)
+    : undefined;
   // Without the raw-T1 stage (a host that gives no templates) a raw T1 is refused like any other image the model is not for.
   if (!preprocessed && gate.verdict !== 'analyze' && gate.verdict !== 'doubtful') throw new InputRefused(withoutPreprocessing(gate));
   lap('preprocess');
@@ -397,8 +395,12 @@ function combineResults(members: Member[], results: MemberResult[], kind?: 'aver
   const first = results[0]!;
   if (!kind) {
     return {
-      relevance: first.relevance, logits: first.logits, probabilities: first.probabilities,
-      probability: first.probabilities[1] ?? Number.NaN, modelLabel: record[0]!.modelLabel, methodLabel: record[0]!.methodLabel,
+      relevance: first.relevance,
+      logits: first.logits,
+      probabilities: first.probabilities,
+      probability: first.probabilities[1] ?? Number.NaN,
+      modelLabel: record[0]!.modelLabel,
+      methodLabel: record[0]!.methodLabel,
       combination: undefined,
     };
   }

@@ -54,10 +54,17 @@ export class ViewerEngine {
   frames = 0;
   lastFrameMs = 0;
 
-  constructor(private readonly host: HTMLElement, private readonly callbacks: EngineCallbacks) {
+  constructor(
+    private readonly host: HTMLElement,
+    private readonly callbacks: EngineCallbacks,
+  ) {
     this.canvas = document.createElement('canvas');
     this.canvas.className = 'viewer-canvas';
-    this.renderer = new THREE.WebGLRenderer({ canvas: this.canvas, antialias: false, alpha: false, powerPreference: 'high-performance',
+    this.renderer = new THREE.WebGLRenderer({
+      canvas: this.canvas,
+      antialias: false,
+      alpha: false,
+      powerPreference: 'high-performance',
       // Kept so a crosshair move redraws only the slices, not the (costly) ray-marched 3D view.
       preserveDrawingBuffer: true,
     });

@@ -34,17 +34,24 @@ export function bindSliceInput(el: HTMLElement, listen: Listen, input: SliceInpu
       last = [e.clientX, e.clientY];
     }
   });
-  const end = () => { mode = 'none'; };
+  const end = () => {
+    mode = 'none';
+  };
   listen(el, 'pointerup', end);
   listen(el, 'pointercancel', end);
   listen(el, 'contextmenu', (e) => e.preventDefault());
   listen(el, 'dblclick', () => input.reset());
-  listen(el, 'wheel', (ev) => {
-    const e = ev as WheelEvent;
-    e.preventDefault();
-    if (e.ctrlKey || e.metaKey || e.altKey) input.zoom(e.deltaY < 0 ? 1.15 : 1 / 1.15);
-    else input.page(e.deltaY < 0 ? 1 : -1);
-  }, { passive: false });
+  listen(
+    el,
+    'wheel',
+    (ev) => {
+      const e = ev as WheelEvent;
+      e.preventDefault();
+      if (e.ctrlKey || e.metaKey || e.altKey) input.zoom(e.deltaY < 0 ? 1.15 : 1 / 1.15);
+      else input.page(e.deltaY < 0 ? 1 : -1);
+    },
+    { passive: false },
+  );
 }
 
 export interface VolumeInput {
@@ -77,8 +84,13 @@ export function bindVolumeInput(el: HTMLElement, listen: Listen, input: VolumeIn
   listen(el, 'pointerup', end);
   listen(el, 'pointercancel', end);
   listen(el, 'dblclick', () => input.reset());
-  listen(el, 'wheel', (ev) => {
-    ev.preventDefault();
-    input.zoom((ev as WheelEvent).deltaY > 0 ? 1.1 : 1 / 1.1);
-  }, { passive: false });
+  listen(
+    el,
+    'wheel',
+    (ev) => {
+      ev.preventDefault();
+      input.zoom((ev as WheelEvent).deltaY > 0 ? 1.1 : 1 / 1.1);
+    },
+    { passive: false },
+  );
 }

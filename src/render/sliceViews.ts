@@ -5,11 +5,25 @@
 import * as THREE from 'three';
 import { FULLSCREEN_VERTEX, SLICE_FRAGMENT } from './shaders';
 import {
-  BOX_CENTRE, SLICE_VIEWS, hvToWorld, sliceOf, viewExtent, voxelToWorld, worldToHv, worldToVoxel,
-  type SliceAxis, type Vec3, type ViewId,
+  BOX_CENTRE,
+  SLICE_VIEWS,
+  hvToWorld,
+  sliceOf,
+  viewExtent,
+  voxelToWorld,
+  worldToHv,
+  worldToVoxel,
+  type SliceAxis,
+  type Vec3,
+  type ViewId,
 } from './viewGeometry';
 
-export interface Rect { x: number; y: number; w: number; h: number }
+export interface Rect {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
 
 interface SliceView {
   axis: SliceAxis;

@@ -13,9 +13,7 @@ export function gridTexture(
   fill = 0,
   filter: typeof THREE.LinearFilter | typeof THREE.NearestFilter = THREE.LinearFilter,
 ): THREE.Data3DTexture {
-  const tex = data
-    ? new THREE.Data3DTexture(data, GRID_DIMS[0], GRID_DIMS[1], GRID_DIMS[2])
-    : new THREE.Data3DTexture(new Uint8Array([fill]), 1, 1, 1);
+  const tex = data ? new THREE.Data3DTexture(data, GRID_DIMS[0], GRID_DIMS[1], GRID_DIMS[2]) : new THREE.Data3DTexture(new Uint8Array([fill]), 1, 1, 1);
   tex.format = THREE.RedFormat;
   tex.type = THREE.UnsignedByteType;
   tex.minFilter = filter;

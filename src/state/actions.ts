@@ -103,7 +103,13 @@ async function download(url: string): Promise<Uint8Array> {
 
 async function loadScan(name: string, source: ScanInfo['source'], read: () => Promise<Uint8Array>): Promise<void> {
   const { modelId, method } = useStore.getState();
-  useStore.setState({ scanRead: null, status: 'loading', error: null, job: { kind: 'loading', name, modelId, method, startedAt: Date.now() }, progress: { stage: 'reading', fraction: 0 } });
+  useStore.setState({
+    scanRead: null,
+    status: 'loading',
+    error: null,
+    job: { kind: 'loading', name, modelId, method, startedAt: Date.now() },
+    progress: { stage: 'reading', fraction: 0 },
+  });
   // A new subject: the previous one's covariates must not carry over (a demo brings its own, set just before).
   if (source !== 'demo') useStore.setState({ covariates: { ...DEFAULT_COVARIATES } });
   let bytes: Uint8Array;
@@ -156,7 +162,12 @@ export async function analyze(scan: ScanInfo | null = useStore.getState().scan):
     if (my === token) useStore.setState({ progress });
   });
   current = { cancel: job.cancel, token: my };
-  useStore.setState({ status: 'running', error: null, job: { kind: 'analysis', name: scan.name, modelId, method, startedAt: Date.now() }, progress: { stage: 'reading', fraction: 0 } });
+  useStore.setState({
+    status: 'running',
+    error: null,
+    job: { kind: 'analysis', name: scan.name, modelId, method, startedAt: Date.now() },
+    progress: { stage: 'reading', fraction: 0 },
+  });
   try {
     const out = await job.promise;
     cache.set(key, out);
@@ -165,7 +176,12 @@ export async function analyze(scan: ScanInfo | null = useStore.getState().scan):
     // A raw T1 made into a GM map measured its own TIV: it fills the covariates (the pipeline used it).
     const tiv = out.result.preprocessed?.volumes.tiv_ml;
     useStore.setState((s) => ({
-      scan, output: { ...out, key, choice: { modelId, method } }, refusal: null, job: null, status: 'done', progress: null,
+      scan,
+      output: { ...out, key, choice: { modelId, method } },
+      refusal: null,
+      job: null,
+      status: 'done',
+      progress: null,
       covariates: tiv ? { ...s.covariates, tiv: Math.round(tiv) } : s.covariates,
     }));
   } catch (e) {

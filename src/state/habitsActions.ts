@@ -118,7 +118,12 @@ export async function importModelFile(file: File, notices: Message[] = []): Prom
     return null;
   }
   const { modelId, method } = useStore.getState();
-  useStore.setState({ status: 'loading', error: null, job: { kind: 'importing', name, modelId, method, startedAt: Date.now() }, progress: { stage: 'reading', fraction: 0 } });
+  useStore.setState({
+    status: 'loading',
+    error: null,
+    job: { kind: 'importing', name, modelId, method, startedAt: Date.now() },
+    progress: { stage: 'reading', fraction: 0 },
+  });
   try {
     const bytes = new Uint8Array(await file.arrayBuffer());
     const info = await worker().importH5(name, bytes, (p) => useStore.setState({ progress: p }));
@@ -138,7 +143,9 @@ export async function importModelFile(file: File, notices: Message[] = []): Prom
 }
 
 export async function removeImportedModel(id: string): Promise<void> {
-  await worker().removeModel(id).catch(() => undefined);
+  await worker()
+    .removeModel(id)
+    .catch(() => undefined);
   const s = useStore.getState();
   const fallback = MODELS[0]!.id;
   useStore.setState({

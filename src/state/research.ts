@@ -15,8 +15,12 @@ import { defaultsOf, type SettingsOf, type ViewOption } from './viewSettings';
 /** Research view options: the same kind of schema as VIEW_OPTIONS (defaults: the original app's, docs/model-grid.md). */
 export const RESEARCH_OPTIONS = {
   minClusterSize: {
-    kind: 'number', default: 50, min: 0, max: 250, step: 1,
-    doc: 'Clusters of supra-threshold voxels (18-connectivity, positive and negative apart) smaller than this are hidden (0: all shown); the original app\'s default (1 voxel = 3.375 mm³).',
+    kind: 'number',
+    default: 50,
+    min: 0,
+    max: 250,
+    step: 1,
+    doc: "Clusters of supra-threshold voxels (18-connectivity, positive and negative apart) smaller than this are hidden (0: all shown); the original app's default (1 voxel = 3.375 mm³).",
   },
   showRegionOutline: { kind: 'flag', default: true, doc: 'Outline of the AAL region under the crosshair in the slice views.' },
   showAllOutlines: { kind: 'flag', default: false, doc: 'Outlines of all AAL regions.' },
@@ -133,7 +137,13 @@ function schedule(immediate = false): void {
   if (!output || mapKeySent !== output.key) return;
   wanted = { key: output.key, threshold: view.threshold, minSize: useResearch.getState().settings.minClusterSize };
   if (timer) clearTimeout(timer);
-  timer = setTimeout(() => { timer = null; pump(); }, immediate ? 0 : DEBOUNCE_MS);
+  timer = setTimeout(
+    () => {
+      timer = null;
+      pump();
+    },
+    immediate ? 0 : DEBOUNCE_MS,
+  );
 }
 
 function sendMap(s: AppState): void {
@@ -178,7 +188,15 @@ export function exportNifti(kind: MapKind, space: MapSpace): Promise<{ name: str
   const s = ++seq;
   return new Promise((resolve, reject) => {
     files.set(s, { resolve, reject });
-    send({ type: 'export-nifti', seq: s, key: output.key, kind, space, scanBytes: space === 'scan' ? scan?.bytes : undefined, doubtful: output.result.gate.verdict === 'doubtful' });
+    send({
+      type: 'export-nifti',
+      seq: s,
+      key: output.key,
+      kind,
+      space,
+      scanBytes: space === 'scan' ? scan?.bytes : undefined,
+      doubtful: output.result.gate.verdict === 'doubtful',
+    });
   });
 }
 
@@ -214,7 +232,15 @@ export function clusterStatsAt(c: ClusterState, voxel: Voxel): ClusterStats | nu
   else if (id < 0 && -id <= t.negativeCount) slot = t.positiveCount - id - 1;
   else return null;
   const size = t.size[slot];
-  return { sign: id > 0 ? 1 : -1, size, sizeMm3: size * VOXEL_MM3, mean: t.mean[slot], peak: t.peak[slot], peakVoxel: t.peakVoxel[slot], kept: c.kept[v] === 1 };
+  return {
+    sign: id > 0 ? 1 : -1,
+    size,
+    sizeMm3: size * VOXEL_MM3,
+    mean: t.mean[slot],
+    peak: t.peak[slot],
+    peakVoxel: t.peakVoxel[slot],
+    kept: c.kept[v] === 1,
+  };
 }
 
 /** Median of the recent cluster round trips (ms), or null. */

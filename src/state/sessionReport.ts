@@ -57,9 +57,7 @@ export interface SessionReport {
    * One analysis: its P(AD). An average: the mean P(AD) of its members. A difference: not a
    * probability at all, so it is recorded as probabilityADDifference (P_A - P_B), never as probabilityAD.
    */
-  prediction:
-    | { probabilityAD: number; logits: number[] }
-    | { probabilityADDifference: number; logitsDifference: number[] };
+  prediction: { probabilityAD: number; logits: number[] } | { probabilityADDifference: number; logitsDifference: number[] };
   /** The combination and each member's own prediction; null for a single analysis. */
   combination: { kind: 'average' | 'difference'; members: Array<{ model: string; method: string; probabilityAD: number; logits: number[] }> } | null;
   calibration: { temperature: number };
@@ -130,7 +128,9 @@ export function buildSessionReport(input: SessionReportInput): SessionReport {
 }
 
 /** The part of the report that comes from the analysis result itself, so no field is left to the page to fill in. */
-export function resultFields(result: PipelineResult): Pick<SessionReportInput, 'neuron' | 'engine' | 'covariates' | 'probability' | 'logits' | 'display' | 'calibration' | 'combination' | 'inputGate'> {
+export function resultFields(
+  result: PipelineResult,
+): Pick<SessionReportInput, 'neuron' | 'engine' | 'covariates' | 'probability' | 'logits' | 'display' | 'calibration' | 'combination' | 'inputGate'> {
   return {
     inputGate: result.gate,
     neuron: result.neuron,

@@ -10,9 +10,25 @@ export type ClipAxis = 'none' | 'x' | 'y' | 'z';
 /** 'warped': the raw-T1 stage's warped scan (only for a preprocessed raw T1; else the scan). */
 export type BackgroundSource = 'scan' | 'template' | 'warped';
 
-export interface NumberOption { kind: 'number'; default: number; min: number; max: number; step: number; doc: string }
-export interface ChoiceOption<T extends string = string> { kind: 'choice'; default: T; values: readonly T[]; doc: string }
-export interface FlagOption { kind: 'flag'; default: boolean; doc: string }
+export interface NumberOption {
+  kind: 'number';
+  default: number;
+  min: number;
+  max: number;
+  step: number;
+  doc: string;
+}
+export interface ChoiceOption<T extends string = string> {
+  kind: 'choice';
+  default: T;
+  values: readonly T[];
+  doc: string;
+}
+export interface FlagOption {
+  kind: 'flag';
+  default: boolean;
+  doc: string;
+}
 export type ViewOption = NumberOption | ChoiceOption | FlagOption;
 
 const number = (d: number, min: number, max: number, step: number, doc: string): NumberOption => ({ kind: 'number', default: d, min, max, step, doc });
@@ -20,13 +36,23 @@ const choice = <T extends string>(d: T, values: readonly T[], doc: string): Choi
 const flag = (d: boolean, doc: string): FlagOption => ({ kind: 'flag', default: d, doc });
 
 export const VIEW_OPTIONS = {
-  threshold: number(0.4, 0, 1, 0.01, 'The overlay shows voxels with \\|display\\| ≥ threshold (the display map lies in [-1, 1]); the original app\'s default. Keys `t` / `T` lower / raise it by 0.05.'),
+  threshold: number(
+    0.4,
+    0,
+    1,
+    0.01,
+    "The overlay shows voxels with \\|display\\| ≥ threshold (the display map lies in [-1, 1]); the original app's default. Keys `t` / `T` lower / raise it by 0.05.",
+  ),
   transparency: number(0.3, 0, 1, 0.01, 'Overlay transparency: 0 = opaque, 1 = invisible.'),
   hideOverlay: flag(false, 'Hides the relevance overlay entirely (key `h`).'),
   brightness: number(0, -0.5, 0.5, 0.01, 'Added to the normalized background intensity.'),
   contrast: number(1, 0.2, 4, 0.05, 'Multiplies the background around mid-grey.'),
-  flipLR: flag(false, 'false: neurological convention (the subject\'s left on screen-left); true: radiological (left on screen-right). Control `flip-lr`.'),
-  backgroundSource: choice<BackgroundSource>('scan', ['scan', 'template'], 'The image under the overlay: the analysed scan, or the Colin27 T1 template when available.'),
+  flipLR: flag(false, "false: neurological convention (the subject's left on screen-left); true: radiological (left on screen-right). Control `flip-lr`."),
+  backgroundSource: choice<BackgroundSource>(
+    'scan',
+    ['scan', 'template'],
+    'The image under the overlay: the analysed scan, or the Colin27 T1 template when available.',
+  ),
   volumeMode: choice<VolumeMode>('glass', ['glass', 'render'], '3D view: glass-brain maximum-intensity projection of the relevance, or the rendered brain.'),
   clipAxis: choice<ClipAxis>('none', ['none', 'x', 'y', 'z'], '3D view clip plane along a world axis.'),
   clipPosition: number(0.5, 0, 1, 0.01, 'Position of the clip plane along its axis.'),

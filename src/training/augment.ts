@@ -7,7 +7,10 @@
 import { MODEL_INPUT_DIMS } from '../core/volume/modelTensor';
 export const MODEL_DIMS = MODEL_INPUT_DIMS;
 
-export interface Augmentation { shift: [number, number, number]; flipLeftRight: boolean }
+export interface Augmentation {
+  shift: [number, number, number];
+  flipLeftRight: boolean;
+}
 
 export function augment(src: Float32Array, aug: Augmentation, out = new Float32Array(src.length)): Float32Array {
   const [NA, NS, NC] = MODEL_DIMS;
@@ -21,8 +24,10 @@ export function augment(src: Float32Array, aug: Augmentation, out = new Float32A
       let ss = s - ds;
       if (ss < 0 || ss >= NS) continue;
       if (aug.flipLeftRight) ss = NS - 1 - ss;
-      const o = (a * NS + s) * NC, i = (sa * NS + ss) * NC;
-      const c0 = Math.max(0, dc), c1 = Math.min(NC, NC + dc);
+      const o = (a * NS + s) * NC,
+        i = (sa * NS + ss) * NC;
+      const c0 = Math.max(0, dc),
+        c1 = Math.min(NC, NC + dc);
       for (let c = c0; c < c1; c++) out[o + c] = src[i + c - dc]!;
     }
   }

@@ -25,7 +25,9 @@ interface Saved {
 
 function forwardBlock(x: Float32Array, k: Float32Array, b: Float32Array, shape: Saved['shape'], cout: number): { y: Float32Array; arg: Int32Array } {
   const [N, D, H, W, C] = shape;
-  const PD = D >> 1, PH = H >> 1, PW = W >> 1;
+  const PD = D >> 1,
+    PH = H >> 1,
+    PW = W >> 1;
   const spatial = D * H * W;
   const y = new Float32Array(N * PD * PH * PW * cout);
   const arg = new Int32Array(y.length);
@@ -34,48 +36,78 @@ function forwardBlock(x: Float32Array, k: Float32Array, b: Float32Array, shape: 
     const xo = n * spatial * C;
     // z = bias, then add every tap's shifted input; taps outer so the inner loop runs along w.
     for (let p = 0; p < spatial; p++) for (let o = 0; o < cout; o++) z[p * cout + o] = b[o]!;
-    for (let kd = 0; kd < 3; kd++) for (let kh = 0; kh < 3; kh++) for (let kw = 0; kw < 3; kw++) {
-      const dd = kd - 1, dh = kh - 1, dw = kw - 1;
-      const d0 = Math.max(0, -dd), d1 = Math.min(D, D - dd);
-      const h0 = Math.max(0, -dh), h1 = Math.min(H, H - dh);
-      const w0 = Math.max(0, -dw), w1 = Math.min(W, W - dw);
-      const tapBase = ((kd * 3 + kh) * 3 + kw) * C * cout;
-      for (let ci = 0; ci < C; ci++) {
-        const kb = tapBase + ci * cout;
-        for (let d = d0; d < d1; d++) for (let h = h0; h < h1; h++) {
-          const zrow = (d * H + h) * W;
-          const xrow = xo + (((d + dd) * H + (h + dh)) * W + dw) * C + ci;
-          if (cout === 5) {
-            const k0 = k[kb]!, k1 = k[kb + 1]!, k2 = k[kb + 2]!, k3 = k[kb + 3]!, k4 = k[kb + 4]!;
-            for (let w = w0; w < w1; w++) {
-              const xv = x[xrow + w * C]!;
-              const zi = (zrow + w) * 5;
-              z[zi] += xv * k0; z[zi + 1] += xv * k1; z[zi + 2] += xv * k2; z[zi + 3] += xv * k3; z[zi + 4] += xv * k4;
-            }
-          } else {
-            for (let w = w0; w < w1; w++) {
-              const xv = x[xrow + w * C]!;
-              const zi = (zrow + w) * cout;
-              for (let o = 0; o < cout; o++) z[zi + o] += xv * k[kb + o]!;
+    for (let kd = 0; kd < 3; kd++)
+      for (let kh = 0; kh < 3; kh++)
+        for (let kw = 0; kw < 3; kw++) {
+          const dd = kd - 1,
+            dh = kh - 1,
+            dw = kw - 1;
+          const d0 = Math.max(0, -dd),
+            d1 = Math.min(D, D - dd);
+          const h0 = Math.max(0, -dh),
+            h1 = Math.min(H, H - dh);
+          const w0 = Math.max(0, -dw),
+            w1 = Math.min(W, W - dw);
+          const tapBase = ((kd * 3 + kh) * 3 + kw) * C * cout;
+          for (let ci = 0; ci < C; ci++) {
+            const kb = tapBase + ci * cout;
+            for (let d = d0; d < d1; d++)
+              for (let h = h0; h < h1; h++) {
+                const zrow = (d * H + h) * W;
+                const xrow = xo + (((d + dd) * H + (h + dh)) * W + dw) * C + ci;
+                if (cout === 5) {
+                  const k0 = k[kb]!,
+                    k1 = k[kb + 1]!,
+                    k2 = k[kb + 2]!,
+                    k3 = k[kb + 3]!,
+                    k4 = k[kb + 4]!;
+                  for (let w = w0; w < w1; w++) {
+                    const xv = x[xrow + w * C]!;
+                    const zi = (zrow + w) * 5;
+                    z[zi] += xv * k0;
+                    z[zi + 1] += xv * k1;
+                    z[zi + 2] += xv * k2;
+                    z[zi + 3] += xv * k3;
+                    z[zi + 4] += xv * k4;
+                  }
+                } else {
+                  for (let w = w0; w < w1; w++) {
+                    const xv = x[xrow + w * C]!;
+                    const zi = (zrow + w) * cout;
+                    for (let o = 0; o < cout; o++) z[zi + o] += xv * k[kb + o]!;
+                  }
+                }
+              }
+          }
+        }
+    // ReLU + 2x2x2 max pool, remembering the winner.
+    const yo = n * PD * PH * PW * cout;
+    for (let pd = 0; pd < PD; pd++)
+      for (let ph = 0; ph < PH; ph++)
+        for (let pw = 0; pw < PW; pw++) {
+          const oi = yo + ((pd * PH + ph) * PW + pw) * cout;
+          for (let o = 0; o < cout; o++) {
+            let best = -Infinity,
+              bestP = -1;
+            for (let a = 0; a < 2; a++)
+              for (let c = 0; c < 2; c++)
+                for (let e = 0; e < 2; e++) {
+                  const p = ((2 * pd + a) * H + (2 * ph + c)) * W + (2 * pw + e);
+                  const v = z[p * cout + o]!;
+                  if (v > best) {
+                    best = v;
+                    bestP = p;
+                  }
+                }
+            if (best > 0) {
+              y[oi + o] = best;
+              arg[oi + o] = bestP;
+            } else {
+              y[oi + o] = 0;
+              arg[oi + o] = -1;
             }
           }
         }
-      }
-    }
-    // ReLU + 2x2x2 max pool, remembering the winner.
-    const yo = n * PD * PH * PW * cout;
-    for (let pd = 0; pd < PD; pd++) for (let ph = 0; ph < PH; ph++) for (let pw = 0; pw < PW; pw++) {
-      const oi = yo + ((pd * PH + ph) * PW + pw) * cout;
-      for (let o = 0; o < cout; o++) {
-        let best = -Infinity, bestP = -1;
-        for (let a = 0; a < 2; a++) for (let c = 0; c < 2; c++) for (let e = 0; e < 2; e++) {
-          const p = ((2 * pd + a) * H + (2 * ph + c)) * W + (2 * pw + e);
-          const v = z[p * cout + o]!;
-          if (v > best) { best = v; bestP = p; }
-        }
-        if (best > 0) { y[oi + o] = best; arg[oi + o] = bestP; } else { y[oi + o] = 0; arg[oi + o] = -1; }
-      }
-    }
   }
   return { y, arg };
 }
@@ -92,32 +124,35 @@ function backwardBlock(dy: Float32Array, s: Saved, wantDx: boolean): { dx: Float
   for (let n = 0; n < N; n++) {
     const xo = n * spatial * C;
     const yo = n * pooled * cout;
-    for (let q = 0; q < pooled; q++) for (let o = 0; o < cout; o++) {
-      const idx = yo + q * cout + o;
-      const p = arg[idx]!;
-      const g = dy[idx]!;
-      if (p < 0 || g === 0) continue;
-      db[o] += g;
-      const w = p % W, h = ((p - w) / W) % H, d = (p - w - h * W) / (W * H);
-      for (let kd = 0; kd < 3; kd++) {
-        const sd = d + kd - 1;
-        if (sd < 0 || sd >= D) continue;
-        for (let kh = 0; kh < 3; kh++) {
-          const sh = h + kh - 1;
-          if (sh < 0 || sh >= H) continue;
-          for (let kw = 0; kw < 3; kw++) {
-            const sw = w + kw - 1;
-            if (sw < 0 || sw >= W) continue;
-            const xi = xo + ((sd * H + sh) * W + sw) * C;
-            const kb = ((kd * 3 + kh) * 3 + kw) * C * cout + o;
-            for (let ci = 0; ci < C; ci++) {
-              dk[kb + ci * cout] += g * x[xi + ci]!;
-              if (dx) dx[xi + ci] += g * k[kb + ci * cout]!;
+    for (let q = 0; q < pooled; q++)
+      for (let o = 0; o < cout; o++) {
+        const idx = yo + q * cout + o;
+        const p = arg[idx]!;
+        const g = dy[idx]!;
+        if (p < 0 || g === 0) continue;
+        db[o] += g;
+        const w = p % W,
+          h = ((p - w) / W) % H,
+          d = (p - w - h * W) / (W * H);
+        for (let kd = 0; kd < 3; kd++) {
+          const sd = d + kd - 1;
+          if (sd < 0 || sd >= D) continue;
+          for (let kh = 0; kh < 3; kh++) {
+            const sh = h + kh - 1;
+            if (sh < 0 || sh >= H) continue;
+            for (let kw = 0; kw < 3; kw++) {
+              const sw = w + kw - 1;
+              if (sw < 0 || sw >= W) continue;
+              const xi = xo + ((sd * H + sh) * W + sw) * C;
+              const kb = ((kd * 3 + kh) * 3 + kw) * C * cout + o;
+              for (let ci = 0; ci < C; ci++) {
+                dk[kb + ci * cout] += g * x[xi + ci]!;
+                if (dx) dx[xi + ci] += g * k[kb + ci * cout]!;
+              }
             }
           }
         }
       }
-    }
   }
   return { dx, dk: Float32Array.from(dk), db: Float32Array.from(db) };
 }
@@ -138,11 +173,7 @@ export function fusedConvReluPool(x: tf.Tensor5D, kernel: tf.Tensor5D, bias: tf.
       gradFunc: (dy: tf.Tensor | tf.Tensor[]) => {
         const g = (Array.isArray(dy) ? dy[0]! : dy).dataSync() as Float32Array;
         const r = backwardBlock(g, saved, opts.inputGradient);
-        return [
-          r.dx ? tf.tensor(r.dx, shape) : tf.zeros(shape),
-          tf.tensor(r.dk, kt.shape),
-          tf.tensor(r.db, bt.shape),
-        ];
+        return [r.dx ? tf.tensor(r.dx, shape) : tf.zeros(shape), tf.tensor(r.dk, kt.shape), tf.tensor(r.db, bt.shape)];
       },
     };
   }) as unknown as Parameters<typeof tf.customGrad>[0]);

@@ -18,21 +18,27 @@ export interface GmmFit {
 
 /** EM for a 1D 3-component Gaussian mixture on the values > 0, sorted so means ascend. */
 export function fitGmm3(values: Float32Array | Uint8Array, maxIter = 100): GmmFit {
-  const x = Array.from(values).filter((v) => v > 0).sort((a, b) => a - b);
+  const x = Array.from(values)
+    .filter((v) => v > 0)
+    .sort((a, b) => a - b);
   if (x.length < 100) throw new Error('too few brain voxels for tissue classification');
   const q = (p: number) => x[Math.floor(p * (x.length - 1))]!;
   const mu = [q(0.1), q(0.45), q(0.85)];
   const sd = [1, 1, 1].map(() => (q(0.95) - q(0.05)) / 6);
   const w = [1 / 3, 1 / 3, 1 / 3];
   // Histogram form (values are few distinct levels or can be binned): EM over 512 bins.
-  const lo = x[0]!, hi = x[x.length - 1]!;
-  const nb = 512, bw = (hi - lo) / nb || 1;
+  const lo = x[0]!,
+    hi = x[x.length - 1]!;
+  const nb = 512,
+    bw = (hi - lo) / nb || 1;
   const cnt = new Float64Array(nb);
   for (const v of x) cnt[Math.min(nb - 1, Math.floor((v - lo) / bw))]++;
   const centre = (b: number) => lo + (b + 0.5) * bw;
   let it = 0;
   for (; it < maxIter; it++) {
-    const s0 = [0, 0, 0], s1 = [0, 0, 0], s2 = [0, 0, 0];
+    const s0 = [0, 0, 0],
+      s1 = [0, 0, 0],
+      s2 = [0, 0, 0];
     for (let b = 0; b < nb; b++) {
       if (!cnt[b]) continue;
       const v = centre(b);
@@ -40,7 +46,9 @@ export function fitGmm3(values: Float32Array | Uint8Array, maxIter = 100): GmmFi
       const tot = p[0]! + p[1]! + p[2]! || 1e-300;
       for (let c = 0; c < 3; c++) {
         const r = (cnt[b]! * p[c]!) / tot;
-        s0[c] += r; s1[c] += r * v; s2[c] += r * v * v;
+        s0[c] += r;
+        s1[c] += r * v;
+        s2[c] += r * v * v;
       }
     }
     let change = 0;

@@ -29,15 +29,23 @@ export interface TrainGraph {
   inputShape: [number, number, number];
 }
 
-
 function flatSize(shape: [number, number, number], filters: number): number {
   let [d, h, w] = shape;
-  for (let l = 0; l < 3; l++) { d = Math.floor(d / 2); h = Math.floor(h / 2); w = Math.floor(w / 2); }
+  for (let l = 0; l < 3; l++) {
+    d = Math.floor(d / 2);
+    h = Math.floor(h / 2);
+    w = Math.floor(w / 2);
+  }
   return d * h * w * filters;
 }
 
 /** Glorot-uniform kernels, zero biases, BN gamma 1 beta 0 mean 0 variance 1 (Keras defaults). */
-export function createGraph(seed: number, inputShape: [number, number, number] = [...MODEL_INPUT_DIMS], filters = 5, hidden: [number, number] = [64, 32]): TrainGraph {
+export function createGraph(
+  seed: number,
+  inputShape: [number, number, number] = [...MODEL_INPUT_DIMS],
+  filters = 5,
+  hidden: [number, number] = [64, 32],
+): TrainGraph {
   const rand = mulberry32(seed);
   const trainable = new Map<string, tf.Variable>();
   const moving = new Map<string, tf.Variable>();
@@ -49,8 +57,14 @@ export function createGraph(seed: number, inputShape: [number, number, number] =
     for (let i = 0; i < n; i++) d[i] = (2 * rand() - 1) * lim;
     return tf.tensor(d, shape);
   };
-  const addT = (name: string, t: tf.Tensor) => { trainable.set(name, tf.variable(t, true)); order.push(name); };
-  const addM = (name: string, t: tf.Tensor) => { moving.set(name, tf.variable(t, false)); order.push(name); };
+  const addT = (name: string, t: tf.Tensor) => {
+    trainable.set(name, tf.variable(t, true));
+    order.push(name);
+  };
+  const addM = (name: string, t: tf.Tensor) => {
+    moving.set(name, tf.variable(t, false));
+    order.push(name);
+  };
   let cin = 1;
   for (let l = 1; l <= 3; l++) {
     addT(`conv3d_${l}/kernel`, glorot([3, 3, 3, cin, filters], 27 * cin, 27 * filters));
@@ -91,14 +105,16 @@ export function forwardGraph(g: TrainGraph, x: tf.Tensor5D, training: boolean, d
   let h: tf.Tensor = x;
   const bnStats: ForwardResult['bnStats'] = [];
   for (let l = 1; l <= 3; l++) {
-    const k = get(g, `conv3d_${l}/kernel`) as tf.Tensor5D, b = get(g, `conv3d_${l}/bias`) as tf.Tensor1D;
+    const k = get(g, `conv3d_${l}/kernel`) as tf.Tensor5D,
+      b = get(g, `conv3d_${l}/bias`) as tf.Tensor1D;
     if (fused) {
       h = fusedConvReluPool(h as tf.Tensor5D, k, b, { inputGradient: l > 1 });
     } else {
       h = tf.maxPool3d(tf.relu(tf.add(tf.conv3d(h as tf.Tensor5D, k, 1, 'same'), b)) as tf.Tensor5D, 2, 2, 'valid');
     }
     const bn = `batch_normalization_${l}`;
-    const gamma = get(g, `${bn}/gamma`), beta = get(g, `${bn}/beta`);
+    const gamma = get(g, `${bn}/gamma`),
+      beta = get(g, `${bn}/beta`);
     if (training) {
       const { mean, variance } = tf.moments(h, [0, 1, 2, 3]);
       const count = h.shape.slice(0, 4).reduce((a, b) => a * b, 1);
@@ -122,7 +138,8 @@ export function forwardGraph(g: TrainGraph, x: tf.Tensor5D, training: boolean, d
 export function updateMovingStats(g: TrainGraph, stats: ForwardResult['bnStats']): void {
   stats.forEach((s, i) => {
     const bn = `batch_normalization_${i + 1}`;
-    const mm = get(g, `${bn}/moving_mean`), mv = get(g, `${bn}/moving_variance`);
+    const mm = get(g, `${bn}/moving_mean`),
+      mv = get(g, `${bn}/moving_variance`);
     tf.tidy(() => {
       const unbiased = tf.mul(s.variance, s.count / Math.max(1, s.count - 1));
       mm.assign(tf.add(tf.mul(mm, BN_MOMENTUM), tf.mul(s.mean, 1 - BN_MOMENTUM)));
@@ -181,12 +198,17 @@ export function bnInput(g: TrainGraph, x: tf.Tensor5D, l: number): tf.Tensor5D {
 export async function recalibrateBatchNorm(g: TrainGraph, samples: () => Iterable<tf.Tensor5D>): Promise<void> {
   for (let l = 1; l <= 3; l++) {
     const c = g.filters;
-    const sum = new Float64Array(c), sq = new Float64Array(c);
+    const sum = new Float64Array(c),
+      sq = new Float64Array(c);
     let n = 0;
     for (const x of samples()) {
       const h = tf.tidy(() => bnInput(g, x, l));
       const d = await h.data();
-      for (let i = 0; i < d.length; i++) { const ch = i % c; sum[ch] += d[i]!; sq[ch] += d[i]! * d[i]!; }
+      for (let i = 0; i < d.length; i++) {
+        const ch = i % c;
+        sum[ch] += d[i]!;
+        sq[ch] += d[i]! * d[i]!;
+      }
       n += d.length / c;
       h.dispose();
       x.dispose();

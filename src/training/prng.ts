@@ -27,7 +27,11 @@ export function makeRng(seed: number): Rng {
   return {
     uniform: (lo = 0, hi = 1) => lo + (hi - lo) * u(),
     normal: (mean = 0, sd = 1) => {
-      if (spare !== null) { const s = spare; spare = null; return mean + sd * s; }
+      if (spare !== null) {
+        const s = spare;
+        spare = null;
+        return mean + sd * s;
+      }
       let a = 0;
       while (a <= 1e-12) a = u();
       const b = u();

@@ -14,13 +14,19 @@ export interface AtrophyOverlap {
 export const ATROPHY_REGION_THRESHOLD = 0.05;
 
 export function atrophyOverlap(relevance: Float32Array, modelInput: Float32Array, atrophy: Float32Array): AtrophyOverlap {
-  let total = 0, inside = 0, brain = 0, region = 0;
+  let total = 0,
+    inside = 0,
+    brain = 0,
+    region = 0;
   for (let i = 0; i < relevance.length; i++) {
     const r = relevance[i]! > 0 ? relevance[i]! : 0;
     total += r;
     const inRegion = atrophy[i]! > ATROPHY_REGION_THRESHOLD;
     if (inRegion) inside += r;
-    if (modelInput[i]! > 0) { brain++; if (inRegion) region++; }
+    if (modelInput[i]! > 0) {
+      brain++;
+      if (inRegion) region++;
+    }
   }
   return {
     totalPositive: total,

@@ -22,20 +22,23 @@ export function smooth3d(data: Float32Array, dims: readonly [number, number, num
   const strides = [1, nx, nx * ny];
   const sizes = [nx, ny, nz];
   for (let axis = 0; axis < 3; axis++) {
-    const st = strides[axis]!, n = sizes[axis]!;
+    const st = strides[axis]!,
+      n = sizes[axis]!;
     const line = new Float32Array(n);
     // iterate over all lines along `axis`
     const [o1, o2] = [0, 1, 2].filter((a) => a !== axis) as [number, number];
-    for (let b = 0; b < sizes[o2]!; b++) for (let a = 0; a < sizes[o1]!; a++) {
-      const base = a * strides[o1]! + b * strides[o2]!;
-      for (let t = 0; t < n; t++) line[t] = src[base + t * st]!;
-      for (let t = 0; t < n; t++) {
-        let acc = 0;
-        const lo = Math.max(-r, -t), hi = Math.min(r, n - 1 - t);
-        for (let q = lo; q <= hi; q++) acc += k[q + r]! * line[t + q]!;
-        dst[base + t * st] = acc;
+    for (let b = 0; b < sizes[o2]!; b++)
+      for (let a = 0; a < sizes[o1]!; a++) {
+        const base = a * strides[o1]! + b * strides[o2]!;
+        for (let t = 0; t < n; t++) line[t] = src[base + t * st]!;
+        for (let t = 0; t < n; t++) {
+          let acc = 0;
+          const lo = Math.max(-r, -t),
+            hi = Math.min(r, n - 1 - t);
+          for (let q = lo; q <= hi; q++) acc += k[q + r]! * line[t + q]!;
+          dst[base + t * st] = acc;
+        }
       }
-    }
     [src, dst] = [dst, src];
   }
   return src;

@@ -64,16 +64,25 @@ export function makeSynthContext(template: Float32Array, labels: ArrayLike<numbe
   for (let i = 0; i < n; i++) if (lab[i] === 37 || lab[i] === 38) hip.push(i);
   const [nx, ny, nz] = dims;
   const box: SynthContext['box'] = [nx, 0, ny, 0, nz, 0];
-  for (let k = 0; k < nz; k++) for (let j = 0; j < ny; j++) for (let i = 0; i < nx; i++) {
-    if (template[i + nx * (j + ny * k)]! <= 0) continue;
-    box[0] = Math.min(box[0], i); box[1] = Math.max(box[1], i);
-    box[2] = Math.min(box[2], j); box[3] = Math.max(box[3], j);
-    box[4] = Math.min(box[4], k); box[5] = Math.max(box[5], k);
-  }
+  for (let k = 0; k < nz; k++)
+    for (let j = 0; j < ny; j++)
+      for (let i = 0; i < nx; i++) {
+        if (template[i + nx * (j + ny * k)]! <= 0) continue;
+        box[0] = Math.min(box[0], i);
+        box[1] = Math.max(box[1], i);
+        box[2] = Math.min(box[2], j);
+        box[3] = Math.max(box[3], j);
+        box[4] = Math.min(box[4], k);
+        box[5] = Math.max(box[5], k);
+      }
   const pad = 3;
   const clampedBox: SynthContext['box'] = [
-    Math.max(1, box[0] - pad), Math.min(nx - 2, box[1] + pad), Math.max(1, box[2] - pad),
-    Math.min(ny - 2, box[3] + pad), Math.max(1, box[4] - pad), Math.min(nz - 2, box[5] + pad),
+    Math.max(1, box[0] - pad),
+    Math.min(nx - 2, box[1] + pad),
+    Math.max(1, box[2] - pad),
+    Math.min(ny - 2, box[3] + pad),
+    Math.max(1, box[4] - pad),
+    Math.min(nz - 2, box[5] + pad),
   ];
   return { dims, template, labels: lab, regionFields, hippocampus: Int32Array.from(hip), box: clampedBox };
 }
@@ -103,7 +112,9 @@ export interface Subject {
   atrophy: Float32Array;
 }
 
-function clamp(v: number, lo: number, hi: number): number { return Math.min(hi, Math.max(lo, v)); }
+function clamp(v: number, lo: number, hi: number): number {
+  return Math.min(hi, Math.max(lo, v));
+}
 
 function sampleMeta(rng: Rng, id: string, group: Group): Omit<SubjectMeta, 'hippocampalGm'> {
   const ageMean = group === 'CN' ? 72 : group === 'MCI' ? 73 : 74;
@@ -127,22 +138,28 @@ const ORDER = 3;
 /** Displacement fields (voxel units) for the three axes over the whole grid. */
 function displacement(rng: Rng, dims: readonly [number, number, number], amplitude: number): Float32Array[] {
   const [nx, ny, nz] = dims;
-  const bx = basis(nx, ORDER), by = basis(ny, ORDER), bz = basis(nz, ORDER);
+  const bx = basis(nx, ORDER),
+    by = basis(ny, ORDER),
+    bz = basis(nz, ORDER);
   const out: Float32Array[] = [];
   for (let comp = 0; comp < 3; comp++) {
     const C = new Float64Array(ORDER ** 3);
-    for (let a = 0; a < ORDER; a++) for (let b = 0; b < ORDER; b++) for (let c = 0; c < ORDER; c++) {
-      const f = a + b + c;
-      C[(a * ORDER + b) * ORDER + c] = rng.normal(0, f === 0 ? 0.3 : amplitude / f);
-    }
+    for (let a = 0; a < ORDER; a++)
+      for (let b = 0; b < ORDER; b++)
+        for (let c = 0; c < ORDER; c++) {
+          const f = a + b + c;
+          C[(a * ORDER + b) * ORDER + c] = rng.normal(0, f === 0 ? 0.3 : amplitude / f);
+        }
     const u = new Float32Array(nx * ny * nz);
-    const T = new Float64Array(ORDER * ORDER), S = new Float64Array(ORDER);
+    const T = new Float64Array(ORDER * ORDER),
+      S = new Float64Array(ORDER);
     for (let k = 0; k < nz; k++) {
-      for (let a = 0; a < ORDER; a++) for (let b = 0; b < ORDER; b++) {
-        let s = 0;
-        for (let c = 0; c < ORDER; c++) s += C[(a * ORDER + b) * ORDER + c]! * bz[c]![k]!;
-        T[a * ORDER + b] = s;
-      }
+      for (let a = 0; a < ORDER; a++)
+        for (let b = 0; b < ORDER; b++) {
+          let s = 0;
+          for (let c = 0; c < ORDER; c++) s += C[(a * ORDER + b) * ORDER + c]! * bz[c]![k]!;
+          T[a * ORDER + b] = s;
+        }
       for (let j = 0; j < ny; j++) {
         for (let a = 0; a < ORDER; a++) {
           let s = 0;
@@ -160,9 +177,15 @@ function displacement(rng: Rng, dims: readonly [number, number, number], amplitu
 
 function trilinear(T: Float32Array, nx: number, ny: number, nz: number, x: number, y: number, z: number): number {
   if (x < 0 || y < 0 || z < 0 || x > nx - 1 || y > ny - 1 || z > nz - 1) return 0;
-  const i = Math.min(nx - 2, Math.floor(x)), j = Math.min(ny - 2, Math.floor(y)), k = Math.min(nz - 2, Math.floor(z));
-  const fx = x - i, fy = y - j, fz = z - k;
-  const o = i + nx * (j + ny * k), sy = nx, sz = nx * ny;
+  const i = Math.min(nx - 2, Math.floor(x)),
+    j = Math.min(ny - 2, Math.floor(y)),
+    k = Math.min(nz - 2, Math.floor(z));
+  const fx = x - i,
+    fy = y - j,
+    fz = z - k;
+  const o = i + nx * (j + ny * k),
+    sy = nx,
+    sz = nx * ny;
   const c00 = T[o]! * (1 - fx) + T[o + 1]! * fx;
   const c10 = T[o + sy]! * (1 - fx) + T[o + sy + 1]! * fx;
   const c01 = T[o + sz]! * (1 - fx) + T[o + sz + 1]! * fx;
@@ -194,29 +217,38 @@ export function synthSubject(ctx: SynthContext, cohortSeed: number, index: numbe
   const atrophy = new Float32Array(n);
   const [ux, uy, uz] = u as [Float32Array, Float32Array, Float32Array];
   const [i0, i1, j0, j1, k0, k1] = ctx.box;
-  const sy = nx, sz = nx * ny;
-  for (let k = k0; k <= k1; k++) for (let j = j0; j <= j1; j++) {
-    let p = i0 + nx * (j + ny * k);
-    for (let i = i0; i <= i1; i++, p++) {
-      const v = trilinear(ctx.template, nx, ny, nz, i + ux[p]!, j + uy[p]!, k + uz[p]!);
-      if (v <= 0) continue;
-      // Jacobian determinant of x -> x + u(x), central differences (voxel units)
-      const a11 = 1 + (ux[p + 1]! - ux[p - 1]!) / 2, a12 = (ux[p + sy]! - ux[p - sy]!) / 2, a13 = (ux[p + sz]! - ux[p - sz]!) / 2;
-      const a21 = (uy[p + 1]! - uy[p - 1]!) / 2, a22 = 1 + (uy[p + sy]! - uy[p - sy]!) / 2, a23 = (uy[p + sz]! - uy[p - sz]!) / 2;
-      const a31 = (uz[p + 1]! - uz[p - 1]!) / 2, a32 = (uz[p + sy]! - uz[p - sy]!) / 2, a33 = 1 + (uz[p + sz]! - uz[p - sz]!) / 2;
-      const det = a11 * (a22 * a33 - a23 * a32) - a12 * (a21 * a33 - a23 * a31) + a13 * (a21 * a32 - a22 * a31);
-      let A = 0;
-      if (m.severity > 0) {
-        const fl = 1 + m.asymmetry, fr = 1 - m.asymmetry;
-        for (let g = 0; g < weights.length; g++) {
-          A += weights[g]! * (fl * ctx.regionFields[2 * g]![p]! + fr * ctx.regionFields[2 * g + 1]![p]!);
+  const sy = nx,
+    sz = nx * ny;
+  for (let k = k0; k <= k1; k++)
+    for (let j = j0; j <= j1; j++) {
+      let p = i0 + nx * (j + ny * k);
+      for (let i = i0; i <= i1; i++, p++) {
+        const v = trilinear(ctx.template, nx, ny, nz, i + ux[p]!, j + uy[p]!, k + uz[p]!);
+        if (v <= 0) continue;
+        // Jacobian determinant of x -> x + u(x), central differences (voxel units)
+        const a11 = 1 + (ux[p + 1]! - ux[p - 1]!) / 2,
+          a12 = (ux[p + sy]! - ux[p - sy]!) / 2,
+          a13 = (ux[p + sz]! - ux[p - sz]!) / 2;
+        const a21 = (uy[p + 1]! - uy[p - 1]!) / 2,
+          a22 = 1 + (uy[p + sy]! - uy[p - sy]!) / 2,
+          a23 = (uy[p + sz]! - uy[p - sz]!) / 2;
+        const a31 = (uz[p + 1]! - uz[p - 1]!) / 2,
+          a32 = (uz[p + sy]! - uz[p - sy]!) / 2,
+          a33 = 1 + (uz[p + sz]! - uz[p - sz]!) / 2;
+        const det = a11 * (a22 * a33 - a23 * a32) - a12 * (a21 * a33 - a23 * a31) + a13 * (a21 * a32 - a22 * a31);
+        let A = 0;
+        if (m.severity > 0) {
+          const fl = 1 + m.asymmetry,
+            fr = 1 - m.asymmetry;
+          for (let g = 0; g < weights.length; g++) {
+            A += weights[g]! * (fl * ctx.regionFields[2 * g]![p]! + fr * ctx.regionFields[2 * g + 1]![p]!);
+          }
+          A = Math.min(0.9, m.severity * A);
+          atrophy[p] = A;
         }
-        A = Math.min(0.9, m.severity * A);
-        atrophy[p] = A;
+        gm[p] = Math.max(0, v * det * globalFactor * (1 - A) + rng.normal(0, noiseSd) * Math.min(1, 4 * v));
       }
-      gm[p] = Math.max(0, v * det * globalFactor * (1 - A) + rng.normal(0, noiseSd) * Math.min(1, 4 * v));
     }
-  }
   let hip = 0;
   for (const q of ctx.hippocampus) hip += gm[q]!;
   return { meta: { ...m, hippocampalGm: hip * VOXEL_CM3 }, gm, atrophy };

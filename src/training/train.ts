@@ -16,7 +16,17 @@ import { augment } from './augment';
 import { exportModel } from './node/exportModel';
 import { loadSynthContext, REPO_ROOT } from './node/assets';
 import { GM_SLOPE } from './node/cohortFiles';
-import { createGraph, forwardGraph, graphWeights, recalibrateBatchNorm, setGraphWeights, updateMovingStats, weightedLoss, type ForwardResult, type TrainGraph } from './graph';
+import {
+  createGraph,
+  forwardGraph,
+  graphWeights,
+  recalibrateBatchNorm,
+  setGraphWeights,
+  updateMovingStats,
+  weightedLoss,
+  type ForwardResult,
+  type TrainGraph,
+} from './graph';
 import { auc } from './metrics';
 import { makeRng, mixSeed } from './prng';
 import { groupOf, synthSubject } from './synth';
@@ -28,13 +38,46 @@ export const VAL_SEED = 1001;
 const CKPT_EVERY = 20;
 
 interface Options {
-  trainN: number; valN: number; epochs: number; batch: number; lr: number; maxShift: number;
-  maxMinutes: number; ckpt: string; out: string; patience: number; seed: number;
+  trainN: number;
+  valN: number;
+  epochs: number;
+  batch: number;
+  lr: number;
+  maxShift: number;
+  maxMinutes: number;
+  ckpt: string;
+  out: string;
+  patience: number;
+  seed: number;
 }
 
 function parse(args: string[]): Options {
-  const o: Options = { trainN: 200, valN: 32, epochs: 6, batch: 4, lr: 1e-3, maxShift: 4, maxMinutes: 90, ckpt: '/tmp/rv-train', out: join(REPO_ROOT, 'models', 'demo'), patience: 3, seed: 7 };
-  const keys: Record<string, keyof Options> = { 'train-n': 'trainN', 'val-n': 'valN', epochs: 'epochs', batch: 'batch', lr: 'lr', 'max-shift': 'maxShift', 'max-minutes': 'maxMinutes', ckpt: 'ckpt', out: 'out', patience: 'patience', seed: 'seed' };
+  const o: Options = {
+    trainN: 200,
+    valN: 32,
+    epochs: 6,
+    batch: 4,
+    lr: 1e-3,
+    maxShift: 4,
+    maxMinutes: 90,
+    ckpt: '/tmp/rv-train',
+    out: join(REPO_ROOT, 'models', 'demo'),
+    patience: 3,
+    seed: 7,
+  };
+  const keys: Record<string, keyof Options> = {
+    'train-n': 'trainN',
+    'val-n': 'valN',
+    epochs: 'epochs',
+    batch: 'batch',
+    lr: 'lr',
+    'max-shift': 'maxShift',
+    'max-minutes': 'maxMinutes',
+    ckpt: 'ckpt',
+    out: 'out',
+    patience: 'patience',
+    seed: 'seed',
+  };
   for (let i = 0; i < args.length; i += 2) {
     const k = keys[args[i]!.replace(/^--/, '')];
     if (!k) throw new Error(`unknown option ${args[i]}`);
@@ -56,7 +99,8 @@ function dequantize(q: Uint8Array, out = new Float32Array(q.length)): Float32Arr
 
 function makeSet(seed: number, n: number, log: (s: string) => void): { x: Uint8Array[]; y: number[] } {
   const ctx = loadSynthContext();
-  const x: Uint8Array[] = [], y: number[] = [];
+  const x: Uint8Array[] = [],
+    y: number[] = [];
   for (let i = 0; i < n; i++) {
     const g = groupOf(i, ['CN', 'AD']);
     x.push(quantize(gridToModelTensor(synthSubject(ctx, seed, i, g).gm)));
@@ -66,14 +110,24 @@ function makeSet(seed: number, n: number, log: (s: string) => void): { x: Uint8A
   return { x, y };
 }
 
-interface State { epoch: number; stepInEpoch: number; elapsedMs: number; bestValLoss: number; bestEpoch: number; history: object[] }
+interface State {
+  epoch: number;
+  stepInEpoch: number;
+  elapsedMs: number;
+  bestValLoss: number;
+  bestEpoch: number;
+  history: object[];
+}
 
 function saveWeights(path: string, w: NamedWeight[]): void {
   const meta = w.map((v) => ({ name: v.name, shape: v.shape }));
   const total = w.reduce((a, v) => a + v.data.length, 0);
   const buf = new Float32Array(total);
   let o = 0;
-  for (const v of w) { buf.set(v.data, o); o += v.data.length; }
+  for (const v of w) {
+    buf.set(v.data, o);
+    o += v.data.length;
+  }
   writeFileSync(path + '.json', JSON.stringify(meta));
   writeFileSync(path + '.bin', Buffer.from(buf.buffer));
 }
@@ -109,7 +163,10 @@ async function evaluateSet(g: TrainGraph, set: { x: Uint8Array[]; y: number[] },
   for (let i = 0; i < set.x.length; i += batch) {
     const n = Math.min(batch, set.x.length - i);
     for (let b = 0; b < n; b++) dequantize(set.x[i + b]!, buf.subarray(b * MODEL_TENSOR_LENGTH, (b + 1) * MODEL_TENSOR_LENGTH));
-    const p = tf.tidy(() => tf.softmax(forwardGraph(g, tf.tensor5d(buf.subarray(0, n * MODEL_TENSOR_LENGTH), [n, ...MODEL_INPUT_DIMS, 1]), false).logits).arraySync() as number[][]);
+    const p = tf.tidy(
+      () =>
+        tf.softmax(forwardGraph(g, tf.tensor5d(buf.subarray(0, n * MODEL_TENSOR_LENGTH), [n, ...MODEL_INPUT_DIMS, 1]), false).logits).arraySync() as number[][],
+    );
     for (let b = 0; b < n; b++) {
       const pr = p[b]![1]!;
       probs.push(pr);
@@ -155,12 +212,19 @@ export async function train(args: string[]): Promise<void> {
   };
   let stop = false;
   // a checkpoint taken after an epoch's validation (older format) resumes at the next epoch
-  if (st.stepInEpoch >= stepsPerEpoch) { st.epoch++; st.stepInEpoch = 0; }
+  if (st.stepInEpoch >= stepsPerEpoch) {
+    st.epoch++;
+    st.stepInEpoch = 0;
+  }
   while (st.epoch < o.epochs && !stop) {
     const rng = makeRng(mixSeed(o.seed, st.epoch));
     const order = trainSet.x.map((_, i) => i);
-    for (let i = order.length - 1; i > 0; i--) { const j = Math.floor(rng.uniform() * (i + 1)); [order[i], order[j]] = [order[j]!, order[i]!]; }
-    let runLoss = 0, runN = 0;
+    for (let i = order.length - 1; i > 0; i--) {
+      const j = Math.floor(rng.uniform() * (i + 1));
+      [order[i], order[j]] = [order[j]!, order[i]!];
+    }
+    let runLoss = 0,
+      runN = 0;
     for (let step = 0; step < stepsPerEpoch; step++) {
       const idx = order.slice(step * o.batch, (step + 1) * o.batch);
       // draw the augmentation for every step so resuming mid-epoch sees the same stream
@@ -174,28 +238,48 @@ export async function train(args: string[]): Promise<void> {
       const x = tf.tensor5d(buf.subarray(0, idx.length * MODEL_TENSOR_LENGTH), [idx.length, ...MODEL_INPUT_DIMS, 1]);
       const y = tf.tensor1d(idx.map((k) => trainSet.y[k]!));
       let stats: ForwardResult['bnStats'] = [];
-      const cost = opt.minimize(() => {
-        const r = forwardGraph(g, x, true, st.epoch * 100000 + step);
-        stats = r.bnStats.map((s) => ({ mean: tf.keep(s.mean), variance: tf.keep(s.variance), count: s.count }));
-        return weightedLoss(r.logits, y, classWeights);
-      }, true, [...g.trainable.values()])!;
+      const cost = opt.minimize(
+        () => {
+          const r = forwardGraph(g, x, true, st.epoch * 100000 + step);
+          stats = r.bnStats.map((s) => ({ mean: tf.keep(s.mean), variance: tf.keep(s.variance), count: s.count }));
+          return weightedLoss(r.logits, y, classWeights);
+        },
+        true,
+        [...g.trainable.values()],
+      )!;
       updateMovingStats(g, stats);
-      stats.forEach((s) => { s.mean.dispose(); s.variance.dispose(); });
+      stats.forEach((s) => {
+        s.mean.dispose();
+        s.variance.dispose();
+      });
       const l = (await cost.data())[0]!;
-      cost.dispose(); x.dispose(); y.dispose();
-      runLoss += l; runN++;
+      cost.dispose();
+      x.dispose();
+      y.dispose();
+      runLoss += l;
+      runN++;
       st.stepInEpoch = step + 1;
       const elapsed = (Date.now() - runStart) / 60000;
-      log(`epoch ${st.epoch + 1}/${o.epochs} step ${step + 1}/${stepsPerEpoch} loss ${l.toFixed(4)} (mean ${(runLoss / runN).toFixed(4)}) ${(Date.now() - ts) / 1000}s/step elapsed ${elapsed.toFixed(1)} min tensors ${tf.memory().numTensors}`);
+      log(
+        `epoch ${st.epoch + 1}/${o.epochs} step ${step + 1}/${stepsPerEpoch} loss ${l.toFixed(4)} (mean ${(runLoss / runN).toFixed(4)}) ${(Date.now() - ts) / 1000}s/step elapsed ${elapsed.toFixed(1)} min tensors ${tf.memory().numTensors}`,
+      );
       if ((step + 1) % CKPT_EVERY === 0) await checkpoint();
-      if (elapsed > o.maxMinutes) { log('wall-clock cap reached'); stop = true; break; }
+      if (elapsed > o.maxMinutes) {
+        log('wall-clock cap reached');
+        stop = true;
+        break;
+      }
     }
-    if (stop && st.stepInEpoch < stepsPerEpoch) { await checkpoint(); break; }
+    if (stop && st.stepInEpoch < stepsPerEpoch) {
+      await checkpoint();
+      break;
+    }
     const v = await evaluateSet(g, valSet, o.batch);
     st.history.push({ epoch: st.epoch + 1, trainLoss: runLoss / Math.max(1, runN), ...v, minutes: (Date.now() - runStart) / 60000 });
     log(`epoch ${st.epoch + 1} validation loss ${v.loss.toFixed(4)} acc ${v.acc.toFixed(3)} AUC ${v.auc.toFixed(3)}`);
     if (v.loss < st.bestValLoss) {
-      st.bestValLoss = v.loss; st.bestEpoch = st.epoch + 1;
+      st.bestValLoss = v.loss;
+      st.bestEpoch = st.epoch + 1;
       saveWeights(join(o.ckpt, 'best'), await graphWeights(g));
       log('  new best, saved');
     } else if (st.epoch + 1 - st.bestEpoch >= o.patience) {
@@ -207,7 +291,16 @@ export async function train(args: string[]): Promise<void> {
     await checkpoint();
   }
   const bestPath = existsSync(join(o.ckpt, 'best.bin')) ? join(o.ckpt, 'best') : join(o.ckpt, 'last');
-  const meta = { trainN: o.trainN, valN: o.valN, batch: o.batch, lr: o.lr, maxShift: o.maxShift, history: st.history, bestEpoch: st.bestEpoch, minutes: (Date.now() - runStart) / 60000 };
+  const meta = {
+    trainN: o.trainN,
+    valN: o.valN,
+    batch: o.batch,
+    lr: o.lr,
+    maxShift: o.maxShift,
+    history: st.history,
+    bestEpoch: st.bestEpoch,
+    minutes: (Date.now() - runStart) / 60000,
+  };
   exportModel(loadWeights(bestPath), o.out, meta);
   log(`exported ${bestPath} to ${o.out}`);
 }
@@ -243,8 +336,15 @@ export async function finalize(args: string[]): Promise<void> {
   const statePath = join(dirname(weightsPath), 'state.json');
   const st = existsSync(statePath) ? (JSON.parse(readFileSync(statePath, 'utf8')) as State) : null;
   exportModel(await graphWeights(g), o.out, {
-    source: weightsPath, trainN: o.trainN, valN: o.valN, batch: o.batch, lr: o.lr, maxShift: o.maxShift,
-    bnRecalibration: { subjects: calibrationN }, validationAfterRecalibration: v, history: st?.history ?? [],
+    source: weightsPath,
+    trainN: o.trainN,
+    valN: o.valN,
+    batch: o.batch,
+    lr: o.lr,
+    maxShift: o.maxShift,
+    bnRecalibration: { subjects: calibrationN },
+    validationAfterRecalibration: v,
+    history: st?.history ?? [],
     trainingMinutes: st ? st.elapsedMs / 60000 : null,
   });
   log(`exported to ${o.out}`);
@@ -252,5 +352,8 @@ export async function finalize(args: string[]): Promise<void> {
 
 if (process.argv[1] && /train\.ts$/.test(process.argv[1])) {
   const args = process.argv.slice(2);
-  (args.includes('--finalize') ? finalize(args) : train(args)).catch((e) => { console.error(e); process.exit(1); });
+  (args.includes('--finalize') ? finalize(args) : train(args)).catch((e) => {
+    console.error(e);
+    process.exit(1);
+  });
 }

@@ -29,15 +29,27 @@ export function AnalysisPanel() {
         <span>{t('analysis.model')}</span>
         <select data-testid="model-select" value={modelId} onChange={(e) => pick(e.currentTarget.value)}>
           <optgroup label={t('analysis.bundledGroup')}>
-            {TRAINED.map((m) => <option key={m.id} value={m.id}>{names.model(m.id)}</option>)}
+            {TRAINED.map((m) => (
+              <option key={m.id} value={m.id}>
+                {names.model(m.id)}
+              </option>
+            ))}
           </optgroup>
           {imported.length > 0 && (
             <optgroup label={t('analysis.importedGroup')}>
-              {imported.map((m) => <option key={m.id} value={m.id}>{m.label}</option>)}
+              {imported.map((m) => (
+                <option key={m.id} value={m.id}>
+                  {m.label}
+                </option>
+              ))}
             </optgroup>
           )}
           <optgroup label={t('analysis.testingGroup')}>
-            {TESTING.map((m) => <option key={m.id} value={m.id}>{names.model(m.id)}</option>)}
+            {TESTING.map((m) => (
+              <option key={m.id} value={m.id}>
+                {names.model(m.id)}
+              </option>
+            ))}
           </optgroup>
         </select>
       </label>
@@ -47,7 +59,13 @@ export function AnalysisPanel() {
             <li key={m.id} data-testid="imported-model">
               <span className="imported-name">{m.label}</span>
               <span className="hint">{t('analysis.importedHint', { params: m.totalParams, shape: m.inputShape.join('×') })}</span>
-              <button type="button" className="link" data-testid="remove-model" title={t('analysis.removeTitle', { name: m.label })} onClick={() => void removeImportedModel(m.id)}>
+              <button
+                type="button"
+                className="link"
+                data-testid="remove-model"
+                title={t('analysis.removeTitle', { name: m.label })}
+                onClick={() => void removeImportedModel(m.id)}
+              >
                 {t('analysis.remove')}
               </button>
             </li>
@@ -55,7 +73,9 @@ export function AnalysisPanel() {
         </ul>
       )}
       <div className="row">
-        <button type="button" onClick={() => picker.current?.click()}>{t('analysis.importModel')}</button>
+        <button type="button" onClick={() => picker.current?.click()}>
+          {t('analysis.importModel')}
+        </button>
         <input
           ref={picker}
           data-testid="model-input"
@@ -73,7 +93,11 @@ export function AnalysisPanel() {
       <label className="field">
         <span>{t('analysis.method')}</span>
         <select data-testid="method-select" value={method} onChange={(e) => void setMethod(e.currentTarget.value)}>
-          {METHODS.map((m) => <option key={m.id} value={m.id}>{names.method(m.id)}</option>)}
+          {METHODS.map((m) => (
+            <option key={m.id} value={m.id}>
+              {names.method(m.id)}
+            </option>
+          ))}
         </select>
       </label>
     </section>

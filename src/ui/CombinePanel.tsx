@@ -38,7 +38,12 @@ export function CombinePanel() {
             {all.map((m) => (
               <li key={m.id}>
                 <label className="check">
-                  <input type="checkbox" data-testid={`average-${m.id}`} checked={combine.averageIds.includes(m.id)} onChange={(e) => toggle(m.id, e.currentTarget.checked)} />
+                  <input
+                    type="checkbox"
+                    data-testid={`average-${m.id}`}
+                    checked={combine.averageIds.includes(m.id)}
+                    onChange={(e) => toggle(m.id, e.currentTarget.checked)}
+                  />
                   {m.label}
                 </label>
               </li>
@@ -53,13 +58,21 @@ export function CombinePanel() {
           <label className="field">
             <span>{t('combine.bModel')}</span>
             <select data-testid="compare-model" value={combine.compareModelId} onChange={(e) => void setCombine({ compareModelId: e.currentTarget.value })}>
-              {all.map((m) => <option key={m.id} value={m.id}>{m.label}</option>)}
+              {all.map((m) => (
+                <option key={m.id} value={m.id}>
+                  {m.label}
+                </option>
+              ))}
             </select>
           </label>
           <label className="field">
             <span>{t('combine.bMethod')}</span>
             <select data-testid="compare-method" value={combine.compareMethod} onChange={(e) => void setCombine({ compareMethod: e.currentTarget.value })}>
-              {METHODS.map((m) => <option key={m.id} value={m.id}>{names.method(m.id)}</option>)}
+              {METHODS.map((m) => (
+                <option key={m.id} value={m.id}>
+                  {names.method(m.id)}
+                </option>
+              ))}
             </select>
           </label>
           <p className="hint">{t('combine.differenceHint')}</p>

@@ -39,7 +39,9 @@ function NumberField({ k, value, disabled, onInvalid }: { k: NumericKey; value: 
         readOnly={disabled}
         onChange={(e) => setText(e.currentTarget.value)}
         onBlur={() => !disabled && commit()}
-        onKeyDown={(e) => { if (e.key === 'Enter' && !disabled) commit(); }}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter' && !disabled) commit();
+        }}
       />
     </label>
   );
@@ -55,7 +57,9 @@ export function CovariatesPanel() {
   return (
     <section className={`panel covariates ${readOnly ? 'read-only' : ''}`} data-testid="covariates">
       <h2>{t('cov.heading')}</h2>
-      <p className="hint" data-testid="covariates-note">{readOnly ? t('cov.raw') : t('cov.residualized')}</p>
+      <p className="hint" data-testid="covariates-note">
+        {readOnly ? t('cov.raw') : t('cov.residualized')}
+      </p>
       <fieldset disabled={readOnly}>
         <NumberField k="age" value={cov.age} disabled={readOnly} onInvalid={setInvalid} />
         <label className="field">
@@ -69,9 +73,17 @@ export function CovariatesPanel() {
         <NumberField k="tiv" value={cov.tiv} disabled={readOnly} onInvalid={setInvalid} />
         <NumberField k="field" value={cov.field} disabled={readOnly} onInvalid={setInvalid} />
       </fieldset>
-      {invalid && <p className="field-error" role="alert">{invalid}</p>}
+      {invalid && (
+        <p className="field-error" role="alert">
+          {invalid}
+        </p>
+      )}
       <p className="hint">{t('cov.defaults')}</p>
-      {!readOnly && <button type="button" className="link" onClick={() => void resetCovariates()}>{t('cov.reset')}</button>}
+      {!readOnly && (
+        <button type="button" className="link" onClick={() => void resetCovariates()}>
+          {t('cov.reset')}
+        </button>
+      )}
     </section>
   );
 }

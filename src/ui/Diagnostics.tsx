@@ -6,7 +6,9 @@ import { useT } from './i18n';
 function gateLine(s: AppState): string {
   const g = s.output?.result.gate ?? s.refusal?.decision;
   if (!g) return '—';
-  const figures = Object.entries(g.figures).map(([k, v]) => `${k} ${Number.isInteger(v) ? v : v.toFixed(3)}`).join(', ');
+  const figures = Object.entries(g.figures)
+    .map(([k, v]) => `${k} ${Number.isInteger(v) ? v : v.toFixed(3)}`)
+    .join(', ');
   return `${g.scanClass}, ${g.verdict} (${figures})`;
 }
 
@@ -21,7 +23,13 @@ function report(s: AppState): string {
     `GPU: ${s.gpu ? `${s.gpu.renderer} (${s.gpu.vendor})` : '(no WebGL)'}`,
     `shader precision: ${s.gpu?.precision ?? '—'}; max texture ${s.gpu?.maxTextureSize ?? '—'}, max 3D texture ${s.gpu?.max3DTextureSize ?? '—'}; float linear filtering: ${s.gpu ? String(s.gpu.floatLinear) : '—'}`,
     `model: ${r?.modelLabel ?? s.modelId}; method: ${r?.methodLabel ?? s.method}`,
-    `timings (ms): ${r ? Object.entries(r.timings).map(([k, v]) => `${k} ${v.toFixed(0)}`).join(', ') : '—'}`,
+    `timings (ms): ${
+      r
+        ? Object.entries(r.timings)
+            .map(([k, v]) => `${k} ${v.toFixed(0)}`)
+            .join(', ')
+        : '—'
+    }`,
     `engine notes: ${r?.engineNotes.map((m) => m.text).join(' | ') || '—'}`,
     `notices: ${r?.notices.map((m) => m.text).join(' | ') || '—'}`,
     `input gate: ${gateLine(s)}`,
@@ -66,7 +74,9 @@ function DiagnosticsBody() {
   return (
     <>
       <pre>{text}</pre>
-      <button type="button" onClick={() => void copy()}>{copied ? t('diag.copied') : t('diag.copy')}</button>
+      <button type="button" onClick={() => void copy()}>
+        {copied ? t('diag.copied') : t('diag.copy')}
+      </button>
     </>
   );
 }

@@ -33,20 +33,45 @@ export function DisplayControls() {
     <section className="panel">
       <h2>{t('display.heading')}</h2>
       <Colorbar threshold={v.threshold} hidden={v.hideOverlay} />
-      <Slider id="threshold" label={t('display.threshold')} option={VIEW_OPTIONS.threshold} value={v.threshold} onChange={(threshold) => setView({ threshold })} />
-      <Slider id="transparency" label={t('display.transparency')} option={VIEW_OPTIONS.transparency} value={v.transparency} onChange={(transparency) => setView({ transparency })} />
+      <Slider
+        id="threshold"
+        label={t('display.threshold')}
+        option={VIEW_OPTIONS.threshold}
+        value={v.threshold}
+        onChange={(threshold) => setView({ threshold })}
+      />
+      <Slider
+        id="transparency"
+        label={t('display.transparency')}
+        option={VIEW_OPTIONS.transparency}
+        value={v.transparency}
+        onChange={(transparency) => setView({ transparency })}
+      />
       <label className="check">
         <input type="checkbox" data-testid="hide-overlay" checked={v.hideOverlay} onChange={(e) => setView({ hideOverlay: e.currentTarget.checked })} />
         {t('display.hideOverlay')}
       </label>
-      <Slider id="brightness" label={t('display.brightness')} option={VIEW_OPTIONS.brightness} value={v.brightness} onChange={(brightness) => setView({ brightness })} />
+      <Slider
+        id="brightness"
+        label={t('display.brightness')}
+        option={VIEW_OPTIONS.brightness}
+        value={v.brightness}
+        onChange={(brightness) => setView({ brightness })}
+      />
       <Slider id="contrast" label={t('display.contrast')} option={VIEW_OPTIONS.contrast} value={v.contrast} onChange={(contrast) => setView({ contrast })} />
       <label className="field">
         <span>{t('display.background')}</span>
-        <select data-testid="background-source" value={v.backgroundSource} onChange={(e) => setView({ backgroundSource: e.currentTarget.value as BackgroundSource })}>
+        <select
+          data-testid="background-source"
+          value={v.backgroundSource}
+          onChange={(e) => setView({ backgroundSource: e.currentTarget.value as BackgroundSource })}
+        >
           <option value="scan">{preprocessed ? t('display.bgGmMap') : t('display.bgScan')}</option>
           {preprocessed && <option value="warped">{t('display.bgWarped')}</option>}
-          <option value="template" disabled={!hasTemplate}>{t('display.bgTemplate')}{hasTemplate ? '' : t('display.notAvailable')}</option>
+          <option value="template" disabled={!hasTemplate}>
+            {t('display.bgTemplate')}
+            {hasTemplate ? '' : t('display.notAvailable')}
+          </option>
         </select>
       </label>
       <label className="check">
@@ -60,7 +85,14 @@ export function DisplayControls() {
       <h3>{t('display.3d')}</h3>
       <div className="segmented" role="radiogroup">
         {(['glass', 'render'] as VolumeMode[]).map((m) => (
-          <button key={m} type="button" role="radio" aria-checked={v.volumeMode === m} className={v.volumeMode === m ? 'on' : ''} onClick={() => setView({ volumeMode: m })}>
+          <button
+            key={m}
+            type="button"
+            role="radio"
+            aria-checked={v.volumeMode === m}
+            className={v.volumeMode === m ? 'on' : ''}
+            onClick={() => setView({ volumeMode: m })}
+          >
             {m === 'glass' ? t('display.glass') : t('display.render')}
           </button>
         ))}
@@ -76,14 +108,22 @@ export function DisplayControls() {
       </label>
       {v.clipAxis !== 'none' && (
         <>
-          <Slider id="clip-position" label={t('display.clipPosition')} option={VIEW_OPTIONS.clipPosition} value={v.clipPosition} onChange={(clipPosition) => setView({ clipPosition })} />
+          <Slider
+            id="clip-position"
+            label={t('display.clipPosition')}
+            option={VIEW_OPTIONS.clipPosition}
+            value={v.clipPosition}
+            onChange={(clipPosition) => setView({ clipPosition })}
+          />
           <label className="check">
             <input type="checkbox" checked={v.clipFlip} onChange={(e) => setView({ clipFlip: e.currentTarget.checked })} />
             {t('display.clipFlip')}
           </label>
         </>
       )}
-      <button type="button" className="link" onClick={() => setView(DEFAULT_VIEW_SETTINGS)}>{t('display.reset')}</button>
+      <button type="button" className="link" onClick={() => setView(DEFAULT_VIEW_SETTINGS)}>
+        {t('display.reset')}
+      </button>
     </section>
   );
 }

@@ -11,7 +11,9 @@ export function ErrorBanner() {
   return (
     <div className="error" data-testid="error" role="alert">
       <span>{[error, ...notes].map(tm).join(' ')}</span>
-      <button type="button" aria-label={t('error.dismiss')} onClick={dismissError}>×</button>
+      <button type="button" aria-label={t('error.dismiss')} onClick={dismissError}>
+        ×
+      </button>
     </div>
   );
 }

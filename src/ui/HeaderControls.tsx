@@ -13,12 +13,18 @@ export function HeaderControls() {
   return (
     <span className="header-controls">
       <select data-testid="lang-select" aria-label={t('header.language')} value={lang} onChange={(e) => setLang(e.currentTarget.value as Lang)}>
-        {LANGS.map((l) => <option key={l} value={l}>{LANG_NAMES[l]}</option>)}
+        {LANGS.map((l) => (
+          <option key={l} value={l}>
+            {LANG_NAMES[l]}
+          </option>
+        ))}
       </select>
       <button type="button" data-testid="theme-toggle" aria-label={t('header.theme')} title={t('header.theme')} onClick={toggleTheme}>
         {theme === 'dark' ? `☀ ${t('header.themeToLight')}` : `☾ ${t('header.themeToDark')}`}
       </button>
-      <button type="button" data-testid="help-button" title={t('header.help')} aria-label={t('header.help')} onClick={() => setHelpOpen(true)}>?</button>
+      <button type="button" data-testid="help-button" title={t('header.help')} aria-label={t('header.help')} onClick={() => setHelpOpen(true)}>
+        ?
+      </button>
     </span>
   );
 }

@@ -26,14 +26,7 @@ export function LoadPanel() {
         <button type="button" className="primary" onClick={() => input.current?.click()}>
           {t('scan.open')}
         </button>
-        <input
-          ref={input}
-          data-testid="file-input"
-          type="file"
-          multiple
-          hidden
-          onChange={pick}
-        />
+        <input ref={input} data-testid="file-input" type="file" multiple hidden onChange={pick} />
         <button type="button" onClick={() => folder.current?.click()}>
           {t('scan.openFolder')}
         </button>

@@ -17,20 +17,32 @@ export function ResultDetails() {
   return (
     <section className="panel" data-testid="result-details">
       <h2>{t('result.heading')}</h2>
-      {isDiff && <p className="difference-label" data-testid="difference-label">{t('result.differenceLabel')}</p>}
+      {isDiff && (
+        <p className="difference-label" data-testid="difference-label">
+          {t('result.differenceLabel')}
+        </p>
+      )}
       <dl className="kv">
-        <dt>{t('result.model')}</dt><dd>{combo?.kind === 'average' ? t('result.meanOf', { n: combo.members.length }) : names.model(choice.modelId)}</dd>
-        <dt>{t('result.method')}</dt><dd data-testid="result-method">{names.method(choice.method)}</dd>
-        <dt>{t('result.logits')}</dt><dd data-testid="logits">{result.logits.map((l) => num(l, 3)).join('; ')}</dd>
+        <dt>{t('result.model')}</dt>
+        <dd>{combo?.kind === 'average' ? t('result.meanOf', { n: combo.members.length }) : names.model(choice.modelId)}</dd>
+        <dt>{t('result.method')}</dt>
+        <dd data-testid="result-method">{names.method(choice.method)}</dd>
+        <dt>{t('result.logits')}</dt>
+        <dd data-testid="logits">{result.logits.map((l) => num(l, 3)).join('; ')}</dd>
         <dt>{t('result.covariates')}</dt>
-        <dd data-testid="result-covariates">{cov ? `${num(cov.age)} ${t('result.years')}, ${sex(cov.sex)}, ${num(cov.tiv)} cm³, ${num(cov.field)} T` : t('result.rawInput')}</dd>
+        <dd data-testid="result-covariates">
+          {cov ? `${num(cov.age)} ${t('result.years')}, ${sex(cov.sex)}, ${num(cov.tiv)} cm³, ${num(cov.field)} T` : t('result.rawInput')}
+        </dd>
       </dl>
       {combo && (
         <>
           <h3>{t('result.members')}</h3>
           <ul className="members" data-testid="members">
             {combo.members.map((m, i) => (
-              <li key={i}>{isDiff ? (i === 0 ? 'A: ' : 'B: ') : ''}{names.modelByLabel(m.modelLabel)} · {names.method(m.method)}: {pct(m.probability)}</li>
+              <li key={i}>
+                {isDiff ? (i === 0 ? 'A: ' : 'B: ') : ''}
+                {names.modelByLabel(m.modelLabel)} · {names.method(m.method)}: {pct(m.probability)}
+              </li>
             ))}
           </ul>
         </>

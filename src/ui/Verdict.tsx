@@ -60,7 +60,9 @@ function Refused() {
   return (
     <div className="refusal" data-testid="refusal" role="alert">
       <h2>{t('verdict.refusedTitle', { name: refusal.scanName })}</h2>
-      {refusal.decision.reasons.map((r) => <p key={r.key}>{tm(r)}</p>)}
+      {refusal.decision.reasons.map((r) => (
+        <p key={r.key}>{tm(r)}</p>
+      ))}
     </div>
   );
 }
@@ -74,8 +76,12 @@ function Result() {
   if (result.fromFile) {
     return (
       <div className="verdict-result">
-        <p className="map-from-file" data-testid="map-from-file">{t('result.mapFromFile', { name: result.fromFile })}</p>
-        <p className="disclaimer" role="note">{t('result.mapFromFileNote')}</p>
+        <p className="map-from-file" data-testid="map-from-file">
+          {t('result.mapFromFile', { name: result.fromFile })}
+        </p>
+        <p className="disclaimer" role="note">
+          {t('result.mapFromFileNote')}
+        </p>
       </div>
     );
   }
@@ -87,26 +93,41 @@ function Result() {
   const warnings = [...(result.gate.verdict === 'doubtful' ? result.gate.reasons : []), ...(qcDoubtful ? result.preprocessed!.reasons : [])];
   const warned = new Set(warnings.map((w) => w.text));
   const notices = result.notices.filter((n) => !warned.has(n.text));
-  const label = combo?.kind === 'average' ? t('result.meanLikelihood', { n: combo.members.length }) : isDiff ? t('result.differenceLikelihood') : t('result.likelihood');
+  const label =
+    combo?.kind === 'average' ? t('result.meanLikelihood', { n: combo.members.length }) : isDiff ? t('result.differenceLikelihood') : t('result.likelihood');
   return (
     <div className="verdict-result">
       <div className={`prediction ${doubtful ? 'doubtful' : ''}`} data-testid="prediction">
         <span className="prob">{pct(result.probability, 1, isDiff)}</span>
         <span className="prob-label">{label}</span>
-        {!isDiff && <div className="prob-bar"><div style={{ width: `${(result.probability * 100).toFixed(1)}%` }} /></div>}
+        {!isDiff && (
+          <div className="prob-bar">
+            <div style={{ width: `${(result.probability * 100).toFixed(1)}%` }} />
+          </div>
+        )}
       </div>
       <div className="verdict-notes">
         {doubtful && (
           <div className="input-warning" data-testid="input-warning" role="alert">
             <strong>{t('verdict.warningTitle')}</strong>
-            {warnings.map((r) => <span key={r.key}> {tm(r)}</span>)}
+            {warnings.map((r) => (
+              <span key={r.key}> {tm(r)}</span>
+            ))}
           </div>
         )}
-        <p className="disclaimer" role="note">{t(DISCLAIMER[result.provenance])}</p>
-        {result.preprocessed && <p className="disclaimer" data-testid="prediction-approx" role="note">{tm(result.preprocessed.label)}</p>}
+        <p className="disclaimer" role="note">
+          {t(DISCLAIMER[result.provenance])}
+        </p>
+        {result.preprocessed && (
+          <p className="disclaimer" data-testid="prediction-approx" role="note">
+            {tm(result.preprocessed.label)}
+          </p>
+        )}
         {notices.length > 0 && (
           <ul className="notices" data-testid="notices">
-            {notices.map((n) => <li key={n.text}>{tm(n)}</li>)}
+            {notices.map((n) => (
+              <li key={n.text}>{tm(n)}</li>
+            ))}
           </ul>
         )}
       </div>
@@ -139,7 +160,11 @@ function Running() {
           : t(job.kind === 'importing' ? 'verdict.importing' : 'verdict.running', { name: job.name, stage, pct: pct(overallFraction(progress), 0) })}
         {left !== null && <span className="hint"> · {t('verdict.estimate', { seconds: left })}</span>}
       </span>
-      {job.kind === 'analysis' && <button type="button" onClick={cancelAnalysis}>{t('verdict.cancel')}</button>}
+      {job.kind === 'analysis' && (
+        <button type="button" onClick={cancelAnalysis}>
+          {t('verdict.cancel')}
+        </button>
+      )}
     </div>
   );
 }

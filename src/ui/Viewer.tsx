@@ -47,8 +47,7 @@ export function Viewer() {
           lostMessage = uiMessage('view.contextLost');
           useStore.setState({ webglProblem: lostMessage, error: lostMessage });
         },
-        onContextRestored: () =>
-          useStore.setState((s) => ({ webglProblem: null, error: s.error === lostMessage ? null : s.error })),
+        onContextRestored: () => useStore.setState((s) => ({ webglProblem: null, error: s.error === lostMessage ? null : s.error })),
       });
     } catch (e) {
       const msg = uiMessage('view.noWebgl', { reason: e instanceof Error ? e.message : String(e) });
@@ -87,7 +86,9 @@ export function Viewer() {
       <div
         className={`view view-${id}`}
         data-testid={testId}
-        ref={(el) => { regions.current[id] = el; }}
+        ref={(el) => {
+          regions.current[id] = el;
+        }}
         onPointerEnter={() => pointerEntered(id)}
         onPointerLeave={() => pointerLeft(id)}
         onPointerDown={() => viewClicked(id)}
@@ -103,8 +104,12 @@ export function Viewer() {
           </>
         )}
         <div className="view-tools" onPointerDown={(e) => e.stopPropagation()}>
-          <button type="button" title={t('view.zoomIn')} onClick={() => engineRef.current?.zoomView(id, 1.25)}>+</button>
-          <button type="button" title={t('view.zoomOut')} onClick={() => engineRef.current?.zoomView(id, 0.8)}>−</button>
+          <button type="button" title={t('view.zoomIn')} onClick={() => engineRef.current?.zoomView(id, 1.25)}>
+            +
+          </button>
+          <button type="button" title={t('view.zoomOut')} onClick={() => engineRef.current?.zoomView(id, 0.8)}>
+            −
+          </button>
         </div>
       </div>
     );
@@ -127,7 +132,13 @@ export function Viewer() {
       {webglProblem && (
         <div className="viewer-problem">
           <p>{tm(webglProblem)}</p>
-          <button type="button" onClick={() => { useStore.setState({ webglProblem: null }); setGeneration((g) => g + 1); }}>
+          <button
+            type="button"
+            onClick={() => {
+              useStore.setState({ webglProblem: null });
+              setGeneration((g) => g + 1);
+            }}
+          >
             {t('view.restart')}
           </button>
         </div>
@@ -148,7 +159,9 @@ function RunningMark() {
   return (
     <div className="views-running" data-testid="views-running" role="status">
       <span className="spinner" aria-hidden="true" />
-      {shown ? t('view.running', { method: names.method(job.method), shown: names.method(shown.method) }) : t('view.runningFirst', { method: names.method(job.method) })}
+      {shown
+        ? t('view.running', { method: names.method(job.method), shown: names.method(shown.method) })
+        : t('view.runningFirst', { method: names.method(job.method) })}
     </div>
   );
 }
@@ -161,5 +174,9 @@ function TemplateTag() {
     return bg !== null && bg === s.assets.template8;
   });
   if (!shows) return null;
-  return <div className="template-tag" data-testid="template-tag">{t('view.templateTag')}</div>;
+  return (
+    <div className="template-tag" data-testid="template-tag">
+      {t('view.templateTag')}
+    </div>
+  );
 }

@@ -15,9 +15,12 @@ export function useNames(): { model: (id: string) => string; modelByLabel: (labe
   );
   const method = useCallback((id: string) => table[`method.${id}`] ?? METHODS.find((m) => m.id === id)?.label ?? id, [table]);
   /** A result names its members by label (the pipeline's record): a bundled model's label gets its name in this language. */
-  const modelByLabel = useCallback((label: string) => {
-    const bundled = MODELS.find((m) => m.label === label);
-    return bundled ? model(bundled.id) : label;
-  }, [model]);
+  const modelByLabel = useCallback(
+    (label: string) => {
+      const bundled = MODELS.find((m) => m.label === label);
+      return bundled ? model(bundled.id) : label;
+    },
+    [model],
+  );
   return { model, modelByLabel, method };
 }

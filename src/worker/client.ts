@@ -17,7 +17,12 @@ import type { ReadScanResult } from './scanReadProtocol';
 import type { AssetData, ErrorKind, PipelineProgress, PipelineRequest, PipelineResult, TextureData, WorkerRequest, WorkerResponse } from './protocol';
 
 export class AnalysisError extends Error {
-  constructor(readonly detail: Message, readonly kind: ErrorKind, readonly gate?: GateDecision, readonly series?: DicomSeriesSummary[]) {
+  constructor(
+    readonly detail: Message,
+    readonly kind: ErrorKind,
+    readonly gate?: GateDecision,
+    readonly series?: DicomSeriesSummary[],
+  ) {
     super(detail.text);
     this.name = 'AnalysisError';
   }

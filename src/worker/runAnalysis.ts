@@ -112,7 +112,11 @@ async function startEngineFor(model: Model): Promise<EngineEntry> {
   const { threads, why } = kernelThreadCount();
   if (threads > 1) {
     const spawned: KernelWorkerHandle[] = [];
-    const spawn = () => { const h = spawnKernelWorker(); spawned.push(h); return h; };
+    const spawn = () => {
+      const h = spawnKernelWorker();
+      spawned.push(h);
+      return h;
+    };
     try {
       const executor = await withTimeout(startWasmEngine(model, { threads, spawnWorker: spawn }), 15000, 'the kernel workers did not start');
       return { executor, label: executor.id, notices: [] };
@@ -133,7 +137,16 @@ async function startEngineFor(model: Model): Promise<EngineEntry> {
 function withTimeout<T>(p: Promise<T>, ms: number, message: string): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const t = setTimeout(() => reject(new Error(message)), ms);
-    p.then((v) => { clearTimeout(t); resolve(v); }, (e: unknown) => { clearTimeout(t); reject(e instanceof Error ? e : new Error(String(e))); });
+    p.then(
+      (v) => {
+        clearTimeout(t);
+        resolve(v);
+      },
+      (e: unknown) => {
+        clearTimeout(t);
+        reject(e instanceof Error ? e : new Error(String(e)));
+      },
+    );
   });
 }
 
@@ -144,7 +157,10 @@ export function rememberModel(modelId: string, model: Model, label: string): voi
 
 /** Whether a model takes residuals (the page then asks for covariates); loads the model once. */
 export function modelResidualizes(modelId: string): Promise<boolean> {
-  return getModel(modelId).then((m) => m.bundle.covariateModel !== null, () => false);
+  return getModel(modelId).then(
+    (m) => m.bundle.covariateModel !== null,
+    () => false,
+  );
 }
 
 /** Drops a model and everything built for it (weights, wasm memory, kernel workers). */
@@ -187,7 +203,9 @@ function getModel(modelId: string): Promise<CachedModel> {
       };
     }
     const bundle = await loadModelBundle(artifacts, {
-      label: bundled.label, display: bundled.display, provenance: bundled.provenance,
+      label: bundled.label,
+      display: bundled.display,
+      provenance: bundled.provenance,
       read: (path) => fetchBytes(new URL(path, url).href),
     });
     return { bundle, notices: [] };
@@ -205,7 +223,9 @@ function fetchOk(path: string): Promise<Response> {
 export function atlasLabels(): Promise<Uint8Array> {
   if (!atlasLabelsReady) {
     atlasLabelsReady = fetchOk(ATLAS_LABELS_PATH).then(async (r) => parseAtlasLabels(new Uint8Array(await r.arrayBuffer())));
-    atlasLabelsReady.catch(() => { atlasLabelsReady = null; });
+    atlasLabelsReady.catch(() => {
+      atlasLabelsReady = null;
+    });
   }
   return atlasLabelsReady;
 }
@@ -220,7 +240,9 @@ export function templateOnGrid(): Promise<Float32Array> {
       if (img.volume.data.length !== GRID_VOXELS) throw new Error('not on the 121x145x121 grid');
       return img.volume.data;
     });
-    templateReady.catch(() => { templateReady = null; });
+    templateReady.catch(() => {
+      templateReady = null;
+    });
   }
   return templateReady;
 }
@@ -251,7 +273,9 @@ function preprocessTemplates(): Promise<PreprocessTemplates> {
     templatesReady = Promise.all(
       Object.entries(PREPROCESS_TEMPLATE_FILES).map(async ([key, path]) => [key, new Uint8Array(await (await fetchOk(path)).arrayBuffer())] as const),
     ).then((entries) => parseTemplates(Object.fromEntries(entries) as Record<TemplateFileKey, Uint8Array>));
-    templatesReady.catch(() => { templatesReady = null; });
+    templatesReady.catch(() => {
+      templatesReady = null;
+    });
   }
   return templatesReady;
 }
@@ -272,11 +296,7 @@ export function preprocessedView(r: PreprocessResult, templates: PreprocessTempl
   };
 }
 
-export async function runAnalysis(
-  req: PipelineRequest,
-  onProgress: (p: PipelineProgress) => void,
-  signal: AbortSignal,
-): Promise<PipelineResult> {
+export async function runAnalysis(req: PipelineRequest, onProgress: (p: PipelineProgress) => void, signal: AbortSignal): Promise<PipelineResult> {
   if (isStatmapFile(req.fileName)) return openStatmap(req);
   const unknown = unknownMethodMessage(req.method);
   if (unknown) throw new InputError(unknown);
@@ -291,8 +311,7 @@ export async function runAnalysis(
     getAtlas(),
   ]);
   const [primary, ...others] = loaded as [CachedModel, ...CachedModel[]];
-  const engineOf = async (model: Model): Promise<EngineEntry> =>
-    engine.name === 'wasm-simd' ? cache.engineFor(model) : { label: engine.tfjs, notices: [] };
+  const engineOf = async (model: Model): Promise<EngineEntry> => (engine.name === 'wasm-simd' ? cache.engineFor(model) : { label: engine.tfjs, notices: [] });
   const primaryEngine = await engineOf(primary.bundle.model);
   const engineNotices = new Set<string>(primaryEngine.notices);
   const combine: PipelineCombination | undefined = req.averageModelIds?.length
@@ -353,14 +372,29 @@ function uniqueByText(messages: Message[]): Message[] {
  */
 async function openStatmap(req: PipelineRequest): Promise<PipelineResult> {
   const [{ map, display, notices }, background, atlas] = await Promise.all([
-    Promise.resolve().then(() => statmapOnGrid(req.scanBytes)), templateOnGrid().catch(() => new Float32Array(GRID_VOXELS)), getAtlas(),
+    Promise.resolve().then(() => statmapOnGrid(req.scanBytes)),
+    templateOnGrid().catch(() => new Float32Array(GRID_VOXELS)),
+    getAtlas(),
   ]);
   return {
     // neuron: a file's map names none; the page shows no neuron or likelihood for it (Prediction.tsx).
-    background: background.slice(), relevance: map, display, logits: [], probability: Number.NaN, neuron: 1,
-    modelLabel: req.fileName, methodLabel: '', notices, timings: {}, backend: 'none',
+    background: background.slice(),
+    relevance: map,
+    display,
+    logits: [],
+    probability: Number.NaN,
+    neuron: 1,
+    modelLabel: req.fileName,
+    methodLabel: '',
+    notices,
+    timings: {},
+    backend: 'none',
     ...(atlas ? { regions: regionAndLobeScores(map, atlas.labels, atlas.regions) } : {}),
-    provenance: 'imported', displayOptions: STATMAP_DISPLAY, calibration: { ...IDENTITY_CALIBRATION }, fromFile: req.fileName,
-    engineNotes: [], gate: { scanClass: 'relevance-map', verdict: 'analyze', reasons: [], figures: {} },
+    provenance: 'imported',
+    displayOptions: STATMAP_DISPLAY,
+    calibration: { ...IDENTITY_CALIBRATION },
+    fromFile: req.fileName,
+    engineNotes: [],
+    gate: { scanClass: 'relevance-map', verdict: 'analyze', reasons: [], figures: {} },
   };
 }

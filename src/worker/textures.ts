@@ -21,7 +21,10 @@ export function intensityRange(values: Float32Array): [number, number] {
   let count = 0;
   for (let v = 0; v < values.length; v++) {
     const x = values[v];
-    if (x === x) { bins[Math.floor((x - min) * scale)]++; count++; }
+    if (x === x) {
+      bins[Math.floor((x - min) * scale)]++;
+      count++;
+    }
   }
   let acc = 0;
   const target = count * 0.999;

@@ -1,11 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  clusterAt,
-  filterClusters,
-  labelClusters,
-  sizeHistogramBin,
-  type ClusterResult,
-} from '../../src/core/analysis/clusters';
+import { clusterAt, filterClusters, labelClusters, sizeHistogramBin, type ClusterResult } from '../../src/core/analysis/clusters';
 import type { Dims3 } from '../../src/core/volume/types';
 import { dims3, f32, fixtures, i32, rng } from './fixtures';
 
@@ -53,7 +47,9 @@ function referenceLabels(d: Float32Array, dims: Dims3, t: number): Int32Array {
             for (let di = -1; di <= 1; di++) {
               const manhattan = Math.abs(di) + Math.abs(dj) + Math.abs(dk);
               if (manhattan === 0 || manhattan === 3) continue; // itself, corners
-              const a = i + di, b = j + dj, c = k + dk;
+              const a = i + di,
+                b = j + dj,
+                c = k + dk;
               if (a < 0 || b < 0 || c < 0 || a >= nx || b >= ny || c >= nz) continue;
               const w = a + nx * (b + ny * c);
               if (sgn(w) === s) parent[find(w)] = find(v);
@@ -136,7 +132,13 @@ describe('cluster statistics, size filter and histogram', () => {
   it('size, sum, mean, peak and centroid agree with a direct loop', () => {
     const [nx, ny] = dims;
     for (const cl of res.clusters) {
-      let size = 0, sum = 0, si = 0, sj = 0, sk = 0, peak = 0, peakVoxel = -1;
+      let size = 0,
+        sum = 0,
+        si = 0,
+        sj = 0,
+        sk = 0,
+        peak = 0,
+        peakVoxel = -1;
       for (let v = 0; v < d.length; v++) {
         if (res.allLabels[v] !== cl.id) continue;
         size++;
@@ -144,7 +146,10 @@ describe('cluster statistics, size filter and histogram', () => {
         si += v % nx;
         sj += Math.floor(v / nx) % ny;
         sk += Math.floor(v / (nx * ny));
-        if (Math.abs(d[v]) > Math.abs(peak)) { peak = d[v]; peakVoxel = v; }
+        if (Math.abs(d[v]) > Math.abs(peak)) {
+          peak = d[v];
+          peakVoxel = v;
+        }
       }
       expect(cl.size).toBe(size);
       expect(cl.sizeMm3).toBeCloseTo(size * 3.375, 10);
@@ -200,7 +205,8 @@ describe('cluster statistics, size filter and histogram', () => {
 
   it('clusterAt returns the stats of the cluster under the crosshair and whether it is kept', () => {
     const filtered: ClusterResult = filterClusters(res, 10);
-    let checkedKept = 0, checkedDropped = 0;
+    let checkedKept = 0,
+      checkedDropped = 0;
     for (let v = 0; v < d.length; v++) {
       const hit = clusterAt(filtered, v);
       const id = res.allLabels[v];

@@ -15,7 +15,8 @@ describe('sliceSums', () => {
       const { positive, negative } = sliceSums(display, kept, dims, axis);
       expect(positive.length).toBe(dims[axis]);
       for (let s = 0; s < dims[axis]; s++) {
-        let p = 0, q = 0;
+        let p = 0,
+          q = 0;
         for (let k = 0; k < nz; k++)
           for (let j = 0; j < ny; j++)
             for (let i = 0; i < nx; i++) {

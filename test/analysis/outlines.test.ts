@@ -34,7 +34,7 @@ describe('regionOutline (3D surface voxels)', () => {
     expect(out.reduce((s, x) => s + x, 0)).toBe(ny * nz);
   });
 
-  it('all-region outlines keep each boundary voxel\'s label', () => {
+  it("all-region outlines keep each boundary voxel's label", () => {
     const labels = synthetic();
     const all = allRegionOutlines(labels, dims);
     const five = regionOutline(labels, dims, 5);
@@ -49,7 +49,7 @@ describe('regionOutline (3D surface voxels)', () => {
 });
 
 describe('sliceOutline (in-plane boundary a viewer draws)', () => {
-  it('an axial slice through the cube gives the square ring of its cross-section, even on the cube\'s top face', () => {
+  it("an axial slice through the cube gives the square ring of its cross-section, even on the cube's top face", () => {
     const labels = synthetic();
     for (const k of [1, 3, 5]) {
       const out = sliceOutline(labels, dims, 2, k, 5);

@@ -1,12 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  hemisphereOf,
-  lobeOfRegion,
-  lobeScores,
-  LOBES,
-  regionAndLobeScores,
-  regionScores,
-} from '../../src/core/analysis/regions';
+import { hemisphereOf, lobeOfRegion, lobeScores, LOBES, regionAndLobeScores, regionScores } from '../../src/core/analysis/regions';
 import { aal116, rng } from './fixtures';
 
 const aal = aal116();
@@ -30,7 +23,9 @@ describe('regionScores', () => {
     const scores = regionScores(relevance, labels, regions);
     expect(scores.map((s) => s.index)).toEqual(regions.map((r) => r.index));
     for (const s of scores) {
-      let voxels = 0, pos = 0, neg = 0;
+      let voxels = 0,
+        pos = 0,
+        neg = 0;
       for (let v = 0; v < labels.length; v++) {
         if (labels[v] !== s.index) continue;
         voxels++;
@@ -101,7 +96,9 @@ describe('lobe grouping of the AAL 116 regions', () => {
     expect(lobes).toEqual(lobeScores(relevance, labels, regions));
     const nameOf = new Map(aal.map((a) => [a.index, a.name]));
     for (const lobe of lobes) {
-      let voxels = 0, pos = 0, neg = 0;
+      let voxels = 0,
+        pos = 0,
+        neg = 0;
       for (let v = 0; v < labels.length; v++) {
         const l = labels[v];
         const inLobe = lobe.key === 'wholeBrain' ? l > 0 : nameOf.has(l) && lobeOfRegion(nameOf.get(l)!) === lobe.key;

@@ -11,7 +11,6 @@ import { decodePng, pixelStats, type PixelStats } from './png';
 import { buildAndServe, DIST, expectNoCspViolations, frames, launchBrowser, setSlider, SHOTS, waitForFrameAfter, watchCsp } from './harness';
 import type { StaticServer } from './staticServer';
 
-
 let browser: Browser;
 let page: Page;
 let server: StaticServer;
@@ -40,7 +39,20 @@ afterAll(async () => {
 
 describe('relevance-viewer in the browser', () => {
   it('shows the empty state with every control present', async () => {
-    for (const id of ['file-input', 'demo-select', 'model-select', 'method-select', 'threshold', 'transparency', 'coords', 'region', 'view-axial', 'view-coronal', 'view-sagittal', 'view-3d']) {
+    for (const id of [
+      'file-input',
+      'demo-select',
+      'model-select',
+      'method-select',
+      'threshold',
+      'transparency',
+      'coords',
+      'region',
+      'view-axial',
+      'view-coronal',
+      'view-sagittal',
+      'view-3d',
+    ]) {
       await expect(page.getByTestId(id).count(), id).resolves.toBe(1);
     }
     await page.waitForFunction(() => document.querySelectorAll('[data-testid=demo-select] option').length > 1);
@@ -153,11 +165,15 @@ describe('relevance-viewer in the browser', () => {
     const s = await viewStats('view-3d');
     expect(s.lumaStd).toBeGreaterThan(8);
     drag.sort((a, b) => a - b);
-    console.log(`[figure] 3D drag -> frame at 1/4 resolution (SwiftShader, incl. Playwright round trips): median ${drag[3]} ms; full-resolution frame after release: ${settle} ms`);
+    console.log(
+      `[figure] 3D drag -> frame at 1/4 resolution (SwiftShader, incl. Playwright round trips): median ${drag[3]} ms; full-resolution frame after release: ${settle} ms`,
+    );
   });
 
   it('a bad file shows a readable error, and a good file afterwards still works', async () => {
-    await page.getByTestId('file-input').setInputFiles({ name: 'broken.nii', mimeType: 'application/octet-stream', buffer: Buffer.from('this is not an image '.repeat(40)) });
+    await page
+      .getByTestId('file-input')
+      .setInputFiles({ name: 'broken.nii', mimeType: 'application/octet-stream', buffer: Buffer.from('this is not an image '.repeat(40)) });
     const error = page.getByTestId('error');
     await error.waitFor({ timeout: 30_000 });
     expect(await error.textContent()).toMatch(/not a NIfTI/i);

@@ -27,7 +27,10 @@ import { buildAndServe, launchBrowser, SHOTS } from './harness';
  * series of at most 3 mm slices.
  */
 const T1_ANALYSED = false;
-if (!T1_ANALYSED) console.log('[skip] DICOM export and result checks: the fixture T1 series have 3.5 mm slices, which the raw-T1 stage refuses (a fixture series of <= 3 mm slices is needed).');
+if (!T1_ANALYSED)
+  console.log(
+    '[skip] DICOM export and result checks: the fixture T1 series have 3.5 mm slices, which the raw-T1 stage refuses (a fixture series of <= 3 mm slices is needed).',
+  );
 const verdictOf = (page: Page) => page.getByTestId(T1_ANALYSED ? 'prediction' : 'error');
 import type { StaticServer } from './staticServer';
 

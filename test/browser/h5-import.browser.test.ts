@@ -35,7 +35,11 @@ async function dropFiles(files: Array<{ name: string; bytes: Buffer }>): Promise
   }, payload);
 }
 
-const modelOptions = () => page.getByTestId('model-select').locator('option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
+const modelOptions = () =>
+  page
+    .getByTestId('model-select')
+    .locator('option')
+    .evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
 
 async function dismissError(): Promise<string> {
   const error = page.getByTestId('error');

@@ -98,7 +98,12 @@ describe('habits of the field', () => {
     await page.getByTestId('theme-toggle').click();
     const light = await bg();
     expect(light).not.toBe(dark);
-    const luminance = (c: string) => c.match(/\d+/g)!.slice(0, 3).map(Number).reduce((a, b) => a + b, 0);
+    const luminance = (c: string) =>
+      c
+        .match(/\d+/g)!
+        .slice(0, 3)
+        .map(Number)
+        .reduce((a, b) => a + b, 0);
     expect(luminance(light)).toBeGreaterThan(luminance(dark));
     await page.getByTestId('theme-toggle').click();
     expect(await bg()).toBe(dark);
@@ -211,7 +216,10 @@ describe('habits of the field', () => {
     await help.waitFor({ state: 'detached' });
 
     await page.keyboard.press('r');
-    await page.getByTestId('coords').filter({ hasText: /^0\.0, 0\.0, 0\.0/ }).waitFor();
+    await page
+      .getByTestId('coords')
+      .filter({ hasText: /^0\.0, 0\.0, 0\.0/ })
+      .waitFor();
   });
 
   it('a difference map between two methods, labelled A − B, then back to one analysis', async () => {

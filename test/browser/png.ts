@@ -13,7 +13,11 @@ export interface Rgba {
 export function decodePng(png: Buffer): Rgba {
   if (png.readUInt32BE(0) !== 0x89504e47) throw new Error('not a PNG');
   let pos = 8;
-  let width = 0, height = 0, colorType = 0, bitDepth = 0, interlace = 0;
+  let width = 0,
+    height = 0,
+    colorType = 0,
+    bitDepth = 0,
+    interlace = 0;
   const idat: Buffer[] = [];
   while (pos < png.length) {
     const len = png.readUInt32BE(pos);
@@ -51,7 +55,9 @@ export function decodePng(png: Buffer): Rgba {
       else if (filter === 3) v += (a + b) >> 1;
       else if (filter === 4) {
         const p = a + b - c;
-        const pa = Math.abs(p - a), pb = Math.abs(p - b), pc = Math.abs(p - c);
+        const pa = Math.abs(p - a),
+          pb = Math.abs(p - b),
+          pc = Math.abs(p - c);
         v += pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
       }
       row[x] = v & 255;
@@ -77,10 +83,15 @@ export interface PixelStats {
 }
 
 export function pixelStats(img: Rgba): PixelStats {
-  let sum = 0, sum2 = 0, lit = 0, overlay = 0;
+  let sum = 0,
+    sum2 = 0,
+    lit = 0,
+    overlay = 0;
   const n = img.width * img.height;
   for (let p = 0; p < n; p++) {
-    const r = img.data[4 * p], g = img.data[4 * p + 1], b = img.data[4 * p + 2];
+    const r = img.data[4 * p],
+      g = img.data[4 * p + 1],
+      b = img.data[4 * p + 2];
     const y = 0.299 * r + 0.587 * g + 0.114 * b;
     sum += y;
     sum2 += y * y;

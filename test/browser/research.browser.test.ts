@@ -13,7 +13,6 @@ import { buildAndServe, DIST, expectNoCspViolations, frames, launchBrowser, ROOT
 import type { StaticServer } from './staticServer';
 import { readNifti, writeNifti } from '../../src/core/nifti';
 
-
 let browser: Browser;
 let page: Page;
 let server: StaticServer;
@@ -43,7 +42,7 @@ async function viewPixels(testId: string, since: number) {
 }
 
 async function download(testId: string): Promise<{ name: string; bytes: Buffer }> {
-  const [d] = await Promise.all([page.waitForEvent('download', { timeout: 60_000 }), page.getByTestId(testId).click()]) as [Download, unknown];
+  const [d] = (await Promise.all([page.waitForEvent('download', { timeout: 60_000 }), page.getByTestId(testId).click()])) as [Download, unknown];
   const path = await d.path();
   return { name: d.suggestedFilename(), bytes: readFileSync(path!) };
 }
@@ -56,7 +55,16 @@ function niftiHeader(gz: Buffer) {
   const n = dims[1] * dims[2] * dims[3];
   const data = new Float32Array(n);
   for (let v = 0; v < n; v++) data[v] = b.readFloatLE(352 + 4 * v);
-  return { sizeofHdr: b.readInt32LE(0), dims, datatype: b.readInt16LE(70), voxOffset: b.readFloatLE(108), magic: b.toString('latin1', 344, 347), sformCode: b.readInt16LE(254), srow, data };
+  return {
+    sizeofHdr: b.readInt32LE(0),
+    dims,
+    datatype: b.readInt16LE(70),
+    voxOffset: b.readFloatLE(108),
+    magic: b.toString('latin1', 344, 347),
+    sformCode: b.readInt16LE(254),
+    srow,
+    data,
+  };
 }
 
 beforeAll(async () => {
@@ -113,7 +121,9 @@ describe('research tools', () => {
       relabel.push((await clustersFor(t, 90)).ms);
     }
     const med = (a: number[]) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
-    console.log(`[figure] cluster update, page -> research worker -> page (re-filter, min size): median ${med(refilter).toFixed(1)} ms, max ${Math.max(...refilter).toFixed(1)} ms`);
+    console.log(
+      `[figure] cluster update, page -> research worker -> page (re-filter, min size): median ${med(refilter).toFixed(1)} ms, max ${Math.max(...refilter).toFixed(1)} ms`,
+    );
     console.log(`[figure] cluster update incl. relabel (threshold): median ${med(relabel).toFixed(1)} ms, max ${Math.max(...relabel).toFixed(1)} ms`);
     await setSlider(page, 'min-cluster', 0);
     await clustersFor(0.15, 0);
@@ -136,7 +146,9 @@ describe('research tools', () => {
 
     // The top-scoring region's row jumps to its peak, which lies in a positive cluster at this threshold.
     await rows.first().click();
-    await page.waitForFunction(() => Number((document.querySelector('[data-testid=cluster-stats]') as HTMLElement).dataset.size) > 0, undefined, { timeout: 10_000 });
+    await page.waitForFunction(() => Number((document.querySelector('[data-testid=cluster-stats]') as HTMLElement).dataset.size) > 0, undefined, {
+      timeout: 10_000,
+    });
     const stats = page.getByTestId('cluster-stats');
     const size = Number(await stats.getAttribute('data-size'));
     const text = (await stats.textContent())!;
@@ -166,7 +178,13 @@ describe('research tools', () => {
     const coords = (await page.getByTestId('coords').textContent())!;
     expect(coords).not.toBe(coordsBefore);
     expect(coords).toContain(`voxel`);
-    expect(coords.split('voxel')[1]!.trim().split(',').map((s) => Number(s))[2]).toBe(want);
+    expect(
+      coords
+        .split('voxel')[1]!
+        .trim()
+        .split(',')
+        .map((s) => Number(s))[2],
+    ).toBe(want);
   });
 
   it('the all-regions outline toggle draws outlines in the slice views', async () => {
@@ -201,7 +219,10 @@ describe('research tools', () => {
     const png = await download('export-png');
     expect(png.bytes.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
     const img = decodePng(png.bytes);
-    const canvas = await page.evaluate(() => { const c = document.querySelector('canvas')!; return [c.width, c.height]; });
+    const canvas = await page.evaluate(() => {
+      const c = document.querySelector('canvas')!;
+      return [c.width, c.height];
+    });
     expect(img.width).toBe(canvas[0]);
     expect(img.height).toBeGreaterThan(canvas[1]);
 
@@ -222,7 +243,13 @@ describe('research tools', () => {
     expect(report.display.threshold).toBe(0.15);
     expect(report.display.minClusterSizeVoxels).toBe(0);
     expect(report.app.version).toBe(JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version);
-    const shown = Number(await page.getByTestId('prediction').locator('.prob').textContent().then((t) => t!.replace('%', '')));
+    const shown = Number(
+      await page
+        .getByTestId('prediction')
+        .locator('.prob')
+        .textContent()
+        .then((t) => t!.replace('%', '')),
+    );
     expect(report.prediction.probabilityAD * 100).toBeCloseTo(shown, 1);
   });
 
@@ -231,8 +258,12 @@ describe('research tools', () => {
     const demo = readNifti(readFileSync(join(DIST, 'demo', 'demo-03-AD.nii.gz'))).volume;
     const [nx, ny, nz] = demo.dims;
     const flipped = new Float32Array(demo.data.length);
-    for (let k = 0; k < nz; k++) for (let j = 0; j < ny; j++) for (let i = 0; i < nx; i++) flipped[nx - 1 - i + nx * (j + ny * k)] = demo.data[i + nx * (j + ny * k)];
-    const ras = writeNifti({ dims: demo.dims, data: flipped, affine: [1.5, 0, 0, -90, 0, 1.5, 0, -126, 0, 0, 1.5, -72, 0, 0, 0, 1] }, { datatype: 'float32', gzip: true });
+    for (let k = 0; k < nz; k++)
+      for (let j = 0; j < ny; j++) for (let i = 0; i < nx; i++) flipped[nx - 1 - i + nx * (j + ny * k)] = demo.data[i + nx * (j + ny * k)];
+    const ras = writeNifti(
+      { dims: demo.dims, data: flipped, affine: [1.5, 0, 0, -90, 0, 1.5, 0, -126, 0, 0, 1.5, -72, 0, 0, 0, 1] },
+      { datatype: 'float32', gzip: true },
+    );
     await page.getByTestId('file-input').setInputFiles({ name: 'ras-scan.nii.gz', mimeType: 'application/gzip', buffer: Buffer.from(ras) });
     await page.getByText('ras-scan.nii.gz').waitFor({ timeout: 30_000 });
     await page.waitForFunction(() => !document.querySelector('[data-testid=progress]'), undefined, { timeout: 180_000 });
@@ -246,9 +277,11 @@ describe('research tools', () => {
     expect(scan.srow).toEqual([1.5, 0, 0, -90, 0, 1.5, 0, -126, 0, 0, 1.5, -72]);
     // Same voxel centres, reversed i: the scan-space map is the grid map mirrored, value for value.
     let mismatches = 0;
-    for (let k = 0; k < nz; k++) for (let j = 0; j < ny; j++) for (let i = 0; i < nx; i++) {
-      if (scan.data[nx - 1 - i + nx * (j + ny * k)] !== grid.data[i + nx * (j + ny * k)]) mismatches++;
-    }
+    for (let k = 0; k < nz; k++)
+      for (let j = 0; j < ny; j++)
+        for (let i = 0; i < nx; i++) {
+          if (scan.data[nx - 1 - i + nx * (j + ny * k)] !== grid.data[i + nx * (j + ny * k)]) mismatches++;
+        }
     expect(mismatches).toBe(0);
     expect(grid.data.some((v) => v !== 0)).toBe(true);
   });

@@ -38,7 +38,9 @@ const REFUSED: Array<{ name: string; bytes: () => Uint8Array; says: RegExp }> = 
 async function newPage(width: number, height: number, query = ''): Promise<Page> {
   const page = await browser.newPage({ viewport: { width, height }, deviceScaleFactor: 1, acceptDownloads: true });
   page.on('pageerror', (e) => pageErrors.push(String(e)));
-  page.on('response', (r) => { if (r.status() >= 400) failedRequests.push(`${r.status()} ${r.url()}`); });
+  page.on('response', (r) => {
+    if (r.status() >= 400) failedRequests.push(`${r.status()} ${r.url()}`);
+  });
   await page.goto(`${server.url}${query}`);
   return page;
 }
@@ -89,7 +91,9 @@ describe('the page tells the truth (1024x700)', () => {
     await page.waitForFunction(() => !(document.querySelector('[data-testid=try-demo]') as HTMLButtonElement | null)?.disabled);
     await page.screenshot({ path: join(SHOTS, 'first-visit.png') });
     await page.getByTestId('help-button').click();
-    expect(await page.getByTestId('help-input').textContent()).toMatch(/CAT12 gray-matter map.*whole-head 3D T1.*approximate CAT12-like map.*A skull-stripped T1, a 4D series/);
+    expect(await page.getByTestId('help-input').textContent()).toMatch(
+      /CAT12 gray-matter map.*whole-head 3D T1.*approximate CAT12-like map.*A skull-stripped T1, a 4D series/,
+    );
     await page.keyboard.press('Escape');
   });
 
@@ -110,7 +114,10 @@ describe('the page tells the truth (1024x700)', () => {
     expect(await fullyInView(page, 'prediction')).toBe(true);
     expect(await page.getByTestId('progress').textContent()).toMatch(/Computing Occlusion/);
     // A long stage gets a time estimate from its pace so far.
-    await page.getByTestId('progress').filter({ hasText: /about \d+ s left/ }).waitFor({ timeout: 90_000 });
+    await page
+      .getByTestId('progress')
+      .filter({ hasText: /about \d+ s left/ })
+      .waitFor({ timeout: 90_000 });
     expect(await fullyInView(page, 'verdict')).toBe(true);
     await page.screenshot({ path: join(SHOTS, 'rerun-1024.png') });
 
@@ -172,7 +179,8 @@ describe('the page tells the truth (1024x700)', () => {
     // The PNG: its caption wraps inside the image (nothing runs off the right edge), the warning drawn in amber.
     const img = decodePng(await download(page, 'export-png'));
     const canvasHeight = await page.evaluate(() => document.querySelector('canvas')!.height);
-    let edgeInk = 0, amber = 0;
+    let edgeInk = 0,
+      amber = 0;
     for (let y = canvasHeight; y < img.height; y++)
       for (let x = 0; x < img.width; x++) {
         const o = 4 * (y * img.width + x);
@@ -254,7 +262,11 @@ describe('German: no English string on the page in the same flows', () => {
       await check(`refusal of ${input.name}`);
     }
     await page.screenshot({ path: join(SHOTS, 'german-refused.png') });
-    await openFile(page, 'junk.nii', Uint8Array.from({ length: 4000 }, (_, i) => (i * 7919 + 13) & 255));
+    await openFile(
+      page,
+      'junk.nii',
+      Uint8Array.from({ length: 4000 }, (_, i) => (i * 7919 + 13) & 255),
+    );
     await page.getByTestId('error').waitFor({ timeout: 60_000 });
     expect(await page.getByTestId('error').textContent()).toMatch(/kein NIfTI-Bild/);
     await check('a junk file');
@@ -282,7 +294,10 @@ describe('light theme', () => {
       const parse = (c: string): Rgb => {
         const m = /rgba?\(([^)]+)\)/.exec(c);
         if (!m) return [0, 0, 0, 0];
-        const p = m[1]!.split(/[ ,/]+/).filter(Boolean).map(Number);
+        const p = m[1]!
+          .split(/[ ,/]+/)
+          .filter(Boolean)
+          .map(Number);
         return [p[0]!, p[1]!, p[2]!, p[3] ?? 1];
       };
       const over = (top: Rgb, under: Rgb): Rgb => {

@@ -17,7 +17,7 @@ import { brainExtractedT1, demoGm, fourDSlab, gmSlab, gmStack, wholeHeadT1 } fro
 
 function rng(seed: number) {
   let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
 }
 
 /** Fill a volume from a function of world position (mm). */
@@ -106,8 +106,14 @@ describe('decideInput on synthetic images', () => {
 
   it('refuses an empty image and a singular affine, saying which', () => {
     const v: Volume<Float32Array> = { dims: [10, 10, 10], data: new Float32Array(1000), affine: Array.from(CAT12_GRID.affine) };
-    expect(decide({ ...v, dims: [121, 145, 121], data: new Float32Array(121 * 145 * 121) })).toMatchObject({ verdict: 'refuse', reasons: [{ key: 'gate.empty' }] });
-    expect(decide({ ...v, affine: [1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1] })).toMatchObject({ verdict: 'refuse', reasons: [{ key: 'gate.singular' }] });
+    expect(decide({ ...v, dims: [121, 145, 121], data: new Float32Array(121 * 145 * 121) })).toMatchObject({
+      verdict: 'refuse',
+      reasons: [{ key: 'gate.empty' }],
+    });
+    expect(decide({ ...v, affine: [1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1] })).toMatchObject({
+      verdict: 'refuse',
+      reasons: [{ key: 'gate.singular' }],
+    });
   });
 
   it('a GM map with a scalp-like rim outside the brain is analysed, but doubted', () => {
@@ -124,7 +130,8 @@ describe('decideInput on synthetic images', () => {
 
 describe('decideInput on images made from the Colin27 and demo assets', () => {
   it('analyses the demo gray-matter maps as they are', () => {
-    for (const id of ['demo-01-CN', 'demo-03-AD', 'demo-08-MCI']) expect(decideFile(demoGm(id))).toMatchObject({ scanClass: 'gm-on-grid', verdict: 'analyze', reasons: [] });
+    for (const id of ['demo-01-CN', 'demo-03-AD', 'demo-08-MCI'])
+      expect(decideFile(demoGm(id))).toMatchObject({ scanClass: 'gm-on-grid', verdict: 'analyze', reasons: [] });
   });
 
   it('a whole-head T1 (Colin27) is a raw T1 for the raw-T1 stage; without that stage it is refused, asking for a CAT12 map', () => {
@@ -132,7 +139,10 @@ describe('decideInput on images made from the Colin27 and demo assets', () => {
     expect(d.scanClass).toBe('raw-t1');
     expect(d.verdict).toBe('preprocess');
     expect(d.reasons[0]).toMatchObject({ key: 'gate.rawT1Preprocess', text: expect.stringMatching(/approximation of CAT12 \(not CAT12 itself\)/) });
-    expect(withoutPreprocessing(d)).toMatchObject({ verdict: 'refuse', reasons: [{ key: 'gate.rawT1', text: expect.stringMatching(/provide its modulated gray-matter map \(mwp1\)/) }] });
+    expect(withoutPreprocessing(d)).toMatchObject({
+      verdict: 'refuse',
+      reasons: [{ key: 'gate.rawT1', text: expect.stringMatching(/provide its modulated gray-matter map \(mwp1\)/) }],
+    });
     expect(d.figures.whiteMatterRatio).toBeGreaterThan(0.35);
     expect(d.figures.insideFraction).toBeLessThan(0.93);
   });
@@ -179,7 +189,10 @@ describe('runPipeline and the gate', () => {
   afterAll(() => model?.dispose());
 
   it('refuses a whole-head T1 and a 4D slab with an InputError carrying the decision, before any model work', async () => {
-    for (const [bytes, scanClass] of [[wholeHeadT1(), 'raw-t1'], [fourDSlab(), 'four-d']] as const) {
+    for (const [bytes, scanClass] of [
+      [wholeHeadT1(), 'raw-t1'],
+      [fourDSlab(), 'four-d'],
+    ] as const) {
       const stages: string[] = [];
       const err = await runPipeline(bytes, { model, method: 'gradient', onProgress: (p) => stages.push(p.stage) }).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(InputRefused);

@@ -19,11 +19,12 @@ export const demoGm = (id = 'demo-03-AD') => asset(`demo/${id}.nii.gz`);
 /** Keeps axial slices k0..k1 (inclusive) of a volume, every `step`-th voxel in-plane and across, with the affine to match. */
 function crop(v: Volume<Float32Array>, k0: number, k1: number, step = 1): Volume<Float32Array> {
   const [nx, ny] = v.dims;
-  const mx = Math.floor((nx - 1) / step) + 1, my = Math.floor((ny - 1) / step) + 1, mz = Math.floor((k1 - k0) / step) + 1;
+  const mx = Math.floor((nx - 1) / step) + 1,
+    my = Math.floor((ny - 1) / step) + 1,
+    mz = Math.floor((k1 - k0) / step) + 1;
   const data = new Float32Array(mx * my * mz);
   for (let k = 0; k < mz; k++)
-    for (let j = 0; j < my; j++)
-      for (let i = 0; i < mx; i++) data[i + mx * (j + my * k)] = v.data[i * step + nx * (j * step + ny * (k0 + k * step))]!;
+    for (let j = 0; j < my; j++) for (let i = 0; i < mx; i++) data[i + mx * (j + my * k)] = v.data[i * step + nx * (j * step + ny * (k0 + k * step))]!;
   const a = [...v.affine];
   for (let r = 0; r < 3; r++) {
     a[4 * r + 3] = a[4 * r + 3]! + a[4 * r + 2]! * k0;

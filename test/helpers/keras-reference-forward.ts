@@ -24,11 +24,7 @@ function activate(x: tf.Tensor, activation: unknown): tf.Tensor {
 }
 
 /** Logits (the last Dense before softmax) and probabilities for a batch-1 input. */
-export function referenceForward(
-  artifacts: tf.io.ModelArtifacts,
-  input: Float32Array,
-  inputShape: number[],
-): { logits: number[]; probs: number[] } {
+export function referenceForward(artifacts: tf.io.ModelArtifacts, input: Float32Array, inputShape: number[]): { logits: number[]; probs: number[] } {
   const topology = artifacts.modelTopology as { model_config: { config: { layers: Layer[] } } };
   const layers = topology.model_config.config.layers;
   return tf.tidy(() => {
@@ -43,12 +39,17 @@ export function referenceForward(
     for (const { class_name: cls, config: c } of layers) {
       const n = c.name;
       if (cls === 'Conv3D') {
-        const y = tf.conv3d(x as tf.Tensor5D, get(`${n}/kernel`) as tf.Tensor5D, c.strides as [number, number, number],
-          c.padding as 'same' | 'valid', 'NDHWC', c.dilation_rate as [number, number, number]);
+        const y = tf.conv3d(
+          x as tf.Tensor5D,
+          get(`${n}/kernel`) as tf.Tensor5D,
+          c.strides as [number, number, number],
+          c.padding as 'same' | 'valid',
+          'NDHWC',
+          c.dilation_rate as [number, number, number],
+        );
         x = activate(c.use_bias === false ? y : tf.add(y, get(`${n}/bias`)), c.activation);
       } else if (cls === 'MaxPooling3D') {
-        x = tf.maxPool3d(x as tf.Tensor5D, c.pool_size as [number, number, number], c.strides as [number, number, number],
-          c.padding as 'same' | 'valid');
+        x = tf.maxPool3d(x as tf.Tensor5D, c.pool_size as [number, number, number], c.strides as [number, number, number], c.padding as 'same' | 'valid');
       } else if (cls === 'BatchNormalization') {
         const eps = c.epsilon as number;
         const norm = tf.div(tf.sub(x, get(`${n}/moving_mean`)), tf.sqrt(tf.add(get(`${n}/moving_variance`), eps)));

@@ -1,12 +1,7 @@
 /** Node-side loader for the committed wasm kernel binaries (tests and scripts only: uses fs). */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import {
-  loadWasmKernels,
-  type KernelVariant,
-  type LoadKernelsOptions,
-  type WasmKernels,
-} from '../../src/core/kernels/wasm/index';
+import { loadWasmKernels, type KernelVariant, type LoadKernelsOptions, type WasmKernels } from '../../src/core/kernels/wasm/index';
 
 export const KERNELS_DIR = fileURLToPath(new URL('../../src/core/kernels/wasm/', import.meta.url));
 

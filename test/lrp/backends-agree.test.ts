@@ -29,13 +29,18 @@ async function maps(backend: 'cpu' | 'wasm') {
  * 3x3x3 clusters, for the paper method). Everything else must agree to 1e-4.
  */
 function fractionOff(a: Float32Array, b: Float32Array): number {
-  let s = 0, off = 0;
+  let s = 0,
+    off = 0;
   for (let i = 0; i < b.length; i++) s = Math.max(s, Math.abs(b[i]!));
   for (let i = 0; i < b.length; i++) if (Math.abs(a[i]! - b[i]!) > 1e-4 * s) off++;
   return off / b.length;
 }
 
-function sumOf(a: Float32Array): number { let s = 0; for (const v of a) s += v; return s; }
+function sumOf(a: Float32Array): number {
+  let s = 0;
+  for (const v of a) s += v;
+  return s;
+}
 
 describe('cpu vs wasm on the full-size seeded model', () => {
   it('paper and gradient maps agree to 1e-4 of max|R| except at max-pool near-tie flips; logits to 1e-4', async () => {

@@ -8,9 +8,16 @@ import { loadModel } from '../../src/core/model/loadModel';
 import { artifactsFromWeights, paperTopology } from '../../src/core/model/seeded';
 import type { Model } from '../../src/core/model/types';
 
-export interface TinyCase { input: number[]; logits: number[]; maps: Record<string, number[]> }
+export interface TinyCase {
+  input: number[];
+  logits: number[];
+  maps: Record<string, number[]>;
+}
 export interface TinyFixture {
-  shape: [number, number, number]; filters: number; hidden: [number, number]; seed: number;
+  shape: [number, number, number];
+  filters: number;
+  hidden: [number, number];
+  seed: number;
   weights: Array<{ name: string; shape: number[]; data: number[] }>;
   cases: Record<string, TinyCase>;
 }
@@ -21,7 +28,13 @@ export function readTiny(name: string): TinyFixture {
 
 export function tinyModel(f: TinyFixture): Promise<Model> {
   const topology = paperTopology([...f.shape, 1], f.filters, f.hidden);
-  return loadModel(artifactsFromWeights(topology, f.weights.map((w) => ({ name: w.name, shape: w.shape, data: Float32Array.from(w.data) }))), 'tiny');
+  return loadModel(
+    artifactsFromWeights(
+      topology,
+      f.weights.map((w) => ({ name: w.name, shape: w.shape, data: Float32Array.from(w.data) })),
+    ),
+    'tiny',
+  );
 }
 
 export async function relevanceOf(model: Model, input: Float32Array, composite: Composite, neuron = 1): Promise<Float32Array> {
@@ -38,7 +51,8 @@ export async function relevanceOf(model: Model, input: Float32Array, composite: 
 
 /** max |a - b| relative to max |b|. */
 export function maxRelErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let err = 0, scale = 0;
+  let err = 0,
+    scale = 0;
   for (let i = 0; i < b.length; i++) {
     err = Math.max(err, Math.abs(a[i]! - b[i]!));
     scale = Math.max(scale, Math.abs(b[i]!));

@@ -28,7 +28,7 @@ describe('method registry', () => {
     expect(unknownMethodMessage('magic')).toMatch(/Unknown method "magic"; choose one of paper, .*occlusion\./);
   });
 
-  it('each LRP method\'s composite applies exactly the rules its entry names, per layer', () => {
+  it("each LRP method's composite applies exactly the rules its entry names, per layer", () => {
     const firstConv = model.layers.findIndex((l) => l.kind === 'conv3d');
     for (const m of METHODS.filter((x) => x.kind === 'lrp')) {
       const c = compositeFor(m.id);
@@ -43,14 +43,17 @@ describe('method registry', () => {
     }
   });
 
-  it('does not call BatchNormalization pass zennit\'s default (zennit merges BN with a canonizer)', () => {
+  it("does not call BatchNormalization pass zennit's default (zennit merges BN with a canonizer)", () => {
     for (const m of METHODS) expect(m.description).not.toMatch(/zennit('s)? default/i);
     expect(methodSpec('cmp-bn-pass')!.description).toMatch(/canonizer/);
   });
 
   it('a registered composite runs through explain() like a built-in one', async () => {
     registerMethod({
-      id: 'test-epsilon-all', label: 'epsilon everywhere', description: 'for the test', kind: 'lrp',
+      id: 'test-epsilon-all',
+      label: 'epsilon everywhere',
+      description: 'for the test',
+      kind: 'lrp',
       layers: { conv3d: { kind: 'epsilon', eps: 1e-6 }, dense: { kind: 'epsilon', eps: 1e-6 }, batchNorm: { kind: 'epsilon', eps: 1e-6 } },
     });
     expect(() => registerMethod({ id: 'paper', label: 'x', description: 'x', kind: 'gradient' })).toThrow(/already registered/);

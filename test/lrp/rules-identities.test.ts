@@ -36,7 +36,10 @@ describe('per-layer bookkeeping on the tiny network (with biases)', () => {
     model = await tinyModel(f);
     trace = await forward(model, Float32Array.from(f.cases.smooth!.input));
   });
-  afterAll(() => { trace.dispose(); model.dispose(); });
+  afterAll(() => {
+    trace.dispose();
+    model.dispose();
+  });
 
   /** A random relevance of the layer's output shape. */
   const randomR = (t: tf.Tensor, seed: number) => tf.randomUniform(t.shape, -1, 1, 'float32', seed);
@@ -48,7 +51,8 @@ describe('per-layer bookkeeping on the tiny network (with biases)', () => {
     const R = randomR(trace.inputs[i + 1]!, 1);
     const rin = apply(epsilonRule(1e-10), layer, trace.inputs[i]!, trace.inputs[i + 1]!, R);
     const z = tf.tidy(() => tf.add(tf.matMul(trace.inputs[i] as tf.Tensor2D, layer.kernel), layer.bias)).dataSync();
-    const b = layer.bias.dataSync(), r = R.dataSync();
+    const b = layer.bias.dataSync(),
+      r = R.dataSync();
     let expected = 0;
     for (let j = 0; j < z.length; j++) expected += (r[j]! * (z[j]! - b[j]!)) / (z[j]! + 1e-10 * (z[j]! >= 0 ? 1 : -1));
     expect(sum(rin)).toBeCloseTo(expected, 4);
@@ -65,7 +69,8 @@ describe('per-layer bookkeeping on the tiny network (with biases)', () => {
       const [zact, b, r] = tf.tidy(() => {
         const za = tf.add(
           tf.conv3d(tf.relu(x) as tf.Tensor5D, tf.relu(layer.kernel) as tf.Tensor5D, 1, 'same'),
-          tf.conv3d(tf.minimum(x, 0) as tf.Tensor5D, tf.minimum(layer.kernel, 0) as tf.Tensor5D, 1, 'same'));
+          tf.conv3d(tf.minimum(x, 0) as tf.Tensor5D, tf.minimum(layer.kernel, 0) as tf.Tensor5D, 1, 'same'),
+        );
         return [za.dataSync(), layer.bias.dataSync(), R.dataSync()];
       });
       const C = b.length;
@@ -103,7 +108,10 @@ describe('max-pool routing on an exact tie', () => {
     tf.dispose([a, r]);
   });
   it('odd sizes: the floor remainder gets nothing', () => {
-    const a = tf.tensor5d(Array.from({ length: 27 }, (_, i) => i), [1, 3, 3, 3, 1]);
+    const a = tf.tensor5d(
+      Array.from({ length: 27 }, (_, i) => i),
+      [1, 3, 3, 3, 1],
+    );
     const r = tf.tensor5d([2], [1, 1, 1, 1, 1]);
     const out = apply(winnerTakesAllRule('first'), { kind: 'maxPool3d', name: 'p', size: 2 }, a, r, r);
     // window [0:2,0:2,0:2] of i = 9a + 3s + c has its maximum at (1,1,1) = 13
@@ -117,13 +125,24 @@ describe('innvestigate 1.0.9 BN surrogate', () => {
   /** A BN layer whose surrogate k = gamma / sqrt(var^2 + eps) and b' = beta - mean / sqrt(var^2 + eps) are set by hand. */
   function bnLayer(gamma: number[], beta: number[], mean: number[], variance: number[]): BatchNormLayer {
     const t = (v: number[]) => tf.tensor1d(v);
-    return { kind: 'batchNorm', name: 'bn', gamma: t(gamma), beta: t(beta), movingMean: t(mean), movingVariance: t(variance), epsilon: 1e-3, scale: t(gamma), offset: t(beta) };
+    return {
+      kind: 'batchNorm',
+      name: 'bn',
+      gamma: t(gamma),
+      beta: t(beta),
+      movingMean: t(mean),
+      movingVariance: t(variance),
+      epsilon: 1e-3,
+      scale: t(gamma),
+      offset: t(beta),
+    };
   }
   const x = tf.tensor5d([0.5, 1.2, 0.0, 2.0, 0.3, 0.0, 1.0, 0.7], [1, 2, 2, 1, 2]);
   const R = tf.tensor5d([1, -2, 3, 0.5, -1, 4, 2, -0.25], [1, 2, 2, 1, 2]);
-  const r = R.dataSync(), xs = x.dataSync();
+  const r = R.dataSync(),
+    xs = x.dataSync();
 
-  it('doubles R where a > 0, k > 0, b\' <= 0 and gives 0 where a = 0', () => {
+  it("doubles R where a > 0, k > 0, b' <= 0 and gives 0 where a = 0", () => {
     // beta = 0, mean > 0 -> b' < 0 ; gamma > 0 -> k > 0
     const out = apply(bnInnvestigateRule(), bnLayer([0.7, 1.3], [0, 0], [0.2, 0.5], [0.8, 1.5]), x, x, R);
     out.forEach((v, i) => {
@@ -131,7 +150,7 @@ describe('innvestigate 1.0.9 BN surrogate', () => {
       else expect(v).toBeCloseTo(2 * r[i]!, 5);
     });
   });
-  it('flips the sign where gamma < 0 (with b\' >= 0)', () => {
+  it("flips the sign where gamma < 0 (with b' >= 0)", () => {
     // channel 0: gamma < 0, b' = beta - mean/t >= 0 ; R_in = -R there (a > 0)
     const out = apply(bnInnvestigateRule(), bnLayer([-0.7, 1.3], [0.5, 0], [0.0, 0.5], [0.8, 1.5]), x, x, R);
     out.forEach((v, i) => {
@@ -140,13 +159,17 @@ describe('innvestigate 1.0.9 BN surrogate', () => {
       else expect(v).toBeCloseTo(2 * r[i]!, 5);
     });
   });
-  it('uses the squared variance and omits gamma in b\' (positive b\' absorbs relevance)', () => {
-    const gamma = [0.7, 1.3], beta = [0.9, 0.4], mean = [0.1, 0.2], variance = [0.8, 1.5];
+  it("uses the squared variance and omits gamma in b' (positive b' absorbs relevance)", () => {
+    const gamma = [0.7, 1.3],
+      beta = [0.9, 0.4],
+      mean = [0.1, 0.2],
+      variance = [0.8, 1.5];
     const out = apply(bnInnvestigateRule(), bnLayer(gamma, beta, mean, variance), x, x, R);
     out.forEach((v, i) => {
       const c = i % 2;
       const t = Math.sqrt(variance[c]! ** 2 + 1e-3);
-      const k = gamma[c]! / t, bp = beta[c]! - mean[c]! / t;
+      const k = gamma[c]! / t,
+        bp = beta[c]! - mean[c]! / t;
       const a = xs[i]!;
       const expected = a === 0 ? 0 : (2 * a * k * r[i]!) / (a * k + bp);
       expect(v).toBeCloseTo(expected, 5);

@@ -14,7 +14,10 @@ describe.each(['cpu', 'wasm'] as const)('tiny network vs numpy reference (%s bac
     await setBackendNode(backend);
     model = await tinyModel(fixture);
   });
-  afterAll(async () => { model.dispose(); await setBackendNode('cpu'); });
+  afterAll(async () => {
+    model.dispose();
+    await setBackendNode('cpu');
+  });
 
   for (const [caseName, c] of Object.entries(fixture.cases)) {
     describe(caseName, () => {

@@ -16,17 +16,33 @@ import type { PlanarExecutor } from '../../src/core/planar/index';
 import { runPipeline } from '../../src/core/pipeline';
 import { gridToModelTensor } from '../../src/core/volume/modelTensor';
 
-interface MapSummary { sum: number; max_abs: number; positive_sum: number; samples: number[] }
+interface MapSummary {
+  sum: number;
+  max_abs: number;
+  positive_sum: number;
+  samples: number[];
+}
 const ref = JSON.parse(readFileSync(join(REPO_ROOT, 'test', 'fixtures', 'lrp', 'torch_demo_reference.json'), 'utf8')) as {
-  sample_offset: number; sample_stride: number; logits: number[]; paper: MapSummary; gradient_x_input: MapSummary;
+  sample_offset: number;
+  sample_stride: number;
+  logits: number[];
+  paper: MapSummary;
+  gradient_x_input: MapSummary;
 };
 const scan = readFileSync(join(REPO_ROOT, 'public', 'demo', 'demo-03-AD.nii.gz'));
 
 function correlation(a: number[], b: number[]): number {
   const n = a.length;
-  const ma = a.reduce((s, v) => s + v, 0) / n, mb = b.reduce((s, v) => s + v, 0) / n;
-  let c = 0, va = 0, vb = 0;
-  for (let i = 0; i < n; i++) { c += (a[i]! - ma) * (b[i]! - mb); va += (a[i]! - ma) ** 2; vb += (b[i]! - mb) ** 2; }
+  const ma = a.reduce((s, v) => s + v, 0) / n,
+    mb = b.reduce((s, v) => s + v, 0) / n;
+  let c = 0,
+    va = 0,
+    vb = 0;
+  for (let i = 0; i < n; i++) {
+    c += (a[i]! - ma) * (b[i]! - mb);
+    va += (a[i]! - ma) ** 2;
+    vb += (b[i]! - mb) ** 2;
+  }
   return c / Math.sqrt(va * vb);
 }
 
@@ -60,8 +76,12 @@ describe('the pipeline against an independent PyTorch implementation', () => {
       expect(correlation(got, want.samples)).toBeGreaterThan(0.9999);
       const maxErr = got.reduce((m, v, k) => Math.max(m, Math.abs(v - want.samples[k]!)), 0);
       expect(maxErr).toBeLessThan(1e-3 * want.max_abs);
-      let sum = 0, maxAbs = 0;
-      for (const v of tensor) { sum += v; maxAbs = Math.max(maxAbs, Math.abs(v)); }
+      let sum = 0,
+        maxAbs = 0;
+      for (const v of tensor) {
+        sum += v;
+        maxAbs = Math.max(maxAbs, Math.abs(v));
+      }
       expect(Math.abs(maxAbs - want.max_abs)).toBeLessThan(1e-3 * want.max_abs);
       expect(Math.abs(sum - want.sum)).toBeLessThan(1e-3 * Math.abs(want.sum) + 1e-3 * want.max_abs);
     }, 60_000);

@@ -102,8 +102,11 @@ describe('a small odd-sized seeded network: every method vs tfjs cpu', () => {
 
   it('rules no preset uses (w^2, alpha2-beta1 in both bias conventions and on dense, epsilon on BN, TF-ties pooling) as in tfjs', async () => {
     const composite = layerMapComposite('mixed', {
-      conv3d: alphaBetaRule(2, 1, 'innvestigate'), firstConv3d: wSquareRule(), dense: alphaBetaRule(2, 1, 'zennit'),
-      batchNorm: epsilonRule(1e-6), maxPool3d: winnerTakesAllRule('tf_ties'),
+      conv3d: alphaBetaRule(2, 1, 'innvestigate'),
+      firstConv3d: wSquareRule(),
+      dense: alphaBetaRule(2, 1, 'zennit'),
+      batchNorm: epsilonRule(1e-6),
+      maxPool3d: winnerTakesAllRule('tf_ties'),
     });
     const trace = await forward(model, input);
     const R = await backward(model, trace, composite);
@@ -127,7 +130,8 @@ describe('a small odd-sized seeded network: every method vs tfjs cpu', () => {
 function flipFootprint(model: Model, plan: PlanarPlan, kernels: PlanarExecutor['kernels'], trace: Awaited<ReturnType<typeof forward>>) {
   const [D0, H0, W0] = model.inputShape;
   const footprint = new Uint8Array(D0 * H0 * W0);
-  let flips = 0, windows = 0;
+  let flips = 0,
+    windows = 0;
   plan.layers.forEach((p, i) => {
     if (p.kind !== 'maxPool3d') return;
     const { d: D, h: H, w: W } = p.shape;
@@ -136,16 +140,29 @@ function flipFootprint(model: Model, plan: PlanarPlan, kernels: PlanarExecutor['
     const argmax = kernels.view(p.argmax); // planar flat indices
     let mask: Uint8Array = new Uint8Array(D * H * W);
     let o = 0;
-    for (let c = 0; c < C; c++) for (let od = 0; od < D >> 1; od++) for (let oh = 0; oh < H >> 1; oh++) for (let ow = 0; ow < W >> 1; ow++, o++) {
-      let best = -Infinity, bi = -1;
-      for (let dd = 0; dd < 2; dd++) for (let hh = 0; hh < 2; hh++) for (let ww = 0; ww < 2; ww++) {
-        const v = ((2 * od + dd) * H + 2 * oh + hh) * W + 2 * ow + ww;
-        if (a[v * C + c]! > best) { best = a[v * C + c]!; bi = v; }
-      }
-      windows++;
-      const mine = argmax[o]! % (D * H * W);
-      if (bi !== mine) { flips++; mask[bi] = 1; mask[mine] = 1; }
-    }
+    for (let c = 0; c < C; c++)
+      for (let od = 0; od < D >> 1; od++)
+        for (let oh = 0; oh < H >> 1; oh++)
+          for (let ow = 0; ow < W >> 1; ow++, o++) {
+            let best = -Infinity,
+              bi = -1;
+            for (let dd = 0; dd < 2; dd++)
+              for (let hh = 0; hh < 2; hh++)
+                for (let ww = 0; ww < 2; ww++) {
+                  const v = ((2 * od + dd) * H + 2 * oh + hh) * W + 2 * ow + ww;
+                  if (a[v * C + c]! > best) {
+                    best = a[v * C + c]!;
+                    bi = v;
+                  }
+                }
+            windows++;
+            const mine = argmax[o]! % (D * H * W);
+            if (bi !== mine) {
+              flips++;
+              mask[bi] = 1;
+              mask[mine] = 1;
+            }
+          }
     // Carry the changed voxels back to the input: a conv spreads over 3x3x3, a pool over its window.
     let s = { d: D, h: H, w: W };
     for (let j = i - 1; j >= 0; j--) {
@@ -153,10 +170,13 @@ function flipFootprint(model: Model, plan: PlanarPlan, kernels: PlanarExecutor['
       if (q.kind === 'conv3d') mask = dilate(mask, s);
       if (q.kind === 'maxPool3d') {
         const up = new Uint8Array(q.shape.d * q.shape.h * q.shape.w);
-        for (let d = 0; d < s.d; d++) for (let h = 0; h < s.h; h++) for (let w = 0; w < s.w; w++) {
-          if (!mask[(d * s.h + h) * s.w + w]) continue;
-          for (let dd = 0; dd < 2; dd++) for (let hh = 0; hh < 2; hh++) for (let ww = 0; ww < 2; ww++) up[((2 * d + dd) * q.shape.h + 2 * h + hh) * q.shape.w + 2 * w + ww] = 1;
-        }
+        for (let d = 0; d < s.d; d++)
+          for (let h = 0; h < s.h; h++)
+            for (let w = 0; w < s.w; w++) {
+              if (!mask[(d * s.h + h) * s.w + w]) continue;
+              for (let dd = 0; dd < 2; dd++)
+                for (let hh = 0; hh < 2; hh++) for (let ww = 0; ww < 2; ww++) up[((2 * d + dd) * q.shape.h + 2 * h + hh) * q.shape.w + 2 * w + ww] = 1;
+            }
         mask = up;
         s = q.shape;
       }
@@ -168,12 +188,14 @@ function flipFootprint(model: Model, plan: PlanarPlan, kernels: PlanarExecutor['
 
 function dilate(m: Uint8Array, s: { d: number; h: number; w: number }): Uint8Array {
   const out = new Uint8Array(m.length);
-  for (let d = 0; d < s.d; d++) for (let h = 0; h < s.h; h++) for (let w = 0; w < s.w; w++) {
-    if (!m[(d * s.h + h) * s.w + w]) continue;
-    for (let a = Math.max(0, d - 1); a <= Math.min(s.d - 1, d + 1); a++)
-      for (let b = Math.max(0, h - 1); b <= Math.min(s.h - 1, h + 1); b++)
-        for (let c = Math.max(0, w - 1); c <= Math.min(s.w - 1, w + 1); c++) out[(a * s.h + b) * s.w + c] = 1;
-  }
+  for (let d = 0; d < s.d; d++)
+    for (let h = 0; h < s.h; h++)
+      for (let w = 0; w < s.w; w++) {
+        if (!m[(d * s.h + h) * s.w + w]) continue;
+        for (let a = Math.max(0, d - 1); a <= Math.min(s.d - 1, d + 1); a++)
+          for (let b = Math.max(0, h - 1); b <= Math.min(s.h - 1, h + 1); b++)
+            for (let c = Math.max(0, w - 1); c <= Math.min(s.w - 1, w + 1); c++) out[(a * s.h + b) * s.w + c] = 1;
+      }
   return out;
 }
 
@@ -185,7 +207,10 @@ describe('the full-size seeded network', () => {
     model = await loadModel(makeSeededModelArtifacts(1), 'seeded');
     ex = await executor(model);
   });
-  afterAll(() => { ex.dispose(); model.dispose(); });
+  afterAll(() => {
+    ex.dispose();
+    model.dispose();
+  });
 
   it('paper: tfjs cpu to relative 1e-5 outside max-pool near-tie flip footprints (few flips)', async () => {
     const trace = await forward(model, input);
@@ -199,10 +224,15 @@ describe('the full-size seeded network', () => {
     // Measured: 28 of 854 550 windows flip (all in the first pool: two values within ~1 ulp, summed
     // in another order), whose footprints cover 946 of 1.2 M input voxels.
     expect(flips).toBeLessThan(1e-4 * windows);
-    let scale = 0, err = 0, inside = 0;
+    let scale = 0,
+      err = 0,
+      inside = 0;
     for (let v = 0; v < ref.length; v++) scale = Math.max(scale, Math.abs(ref[v]!));
     for (let v = 0; v < ref.length; v++) {
-      if (footprint[v]) { inside++; continue; }
+      if (footprint[v]) {
+        inside++;
+        continue;
+      }
       err = Math.max(err, Math.abs(got.relevance[v]! - ref[v]!));
     }
     expect(inside).toBeLessThan(1e-3 * ref.length);
@@ -212,23 +242,30 @@ describe('the full-size seeded network', () => {
   it('gradient x input matches the float64 numpy reference (samples, sum, max)', async () => {
     const dir = join(__dirname, '..', 'fixtures', 'lrp');
     const meta = JSON.parse(readFileSync(join(dir, 'fullsize_reference.json'), 'utf8')) as {
-      sample: { offset: number; stride: number; count: number }; gradient_x_input: { sum: number; max_abs: number };
+      sample: { offset: number; stride: number; count: number };
+      gradient_x_input: { sum: number; max_abs: number };
     };
     const bin = readFileSync(join(dir, 'fullsize_reference.bin'));
     const samples = new Float32Array(bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength));
     const { offset, stride, count } = meta.sample;
     const ref = samples.subarray(count, 2 * count);
     const e = await explain(model, input, { method: 'gradient-x-input', executor: ex });
-    let err = 0, s = 0, m = 0;
+    let err = 0,
+      s = 0,
+      m = 0;
     for (let k = 0; k < count; k++) err = Math.max(err, Math.abs(e.relevance[offset + stride * k]! - ref[k]!));
-    for (const v of e.relevance) { s += v; m = Math.max(m, Math.abs(v)); }
+    for (const v of e.relevance) {
+      s += v;
+      m = Math.max(m, Math.abs(v));
+    }
     expect(err).toBeLessThan(1e-3 * meta.gradient_x_input.max_abs);
     expect(Math.abs(s - meta.gradient_x_input.sum)).toBeLessThan(1e-4 * Math.abs(meta.gradient_x_input.sum));
     expect(Math.abs(m - meta.gradient_x_input.max_abs)).toBeLessThan(1e-3 * meta.gradient_x_input.max_abs);
   });
 
   it('allocates nothing per call: memory and arena stay as planned at load', async () => {
-    const used = ex.kernels.usedBytes, memory = ex.memoryBytes;
+    const used = ex.kernels.usedBytes,
+      memory = ex.memoryBytes;
     await ex.relevance(input, paperComposite(), 1);
     await ex.relevance(input, presetComposite('epsilon-alpha2-beta1'), 1);
     await ex.predict(input);
@@ -251,4 +288,3 @@ describe('the full-size seeded network', () => {
     }
   });
 });
-

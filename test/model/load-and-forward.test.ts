@@ -20,32 +20,47 @@ function referenceForward(x: Float32Array): number[] {
   let C = 1;
   let v = Array.from(x);
   for (let l = 1; l <= 3; l++) {
-    const k = W.get(`conv3d_${l}/kernel`)!, b = W.get(`conv3d_${l}/bias`)!;
+    const k = W.get(`conv3d_${l}/kernel`)!,
+      b = W.get(`conv3d_${l}/bias`)!;
     const F = 2;
     const z = new Array(D * H * Wd * F).fill(0);
-    for (let d = 0; d < D; d++) for (let h = 0; h < H; h++) for (let w = 0; w < Wd; w++) for (let o = 0; o < F; o++) {
-      let s = b[o]!;
-      for (let kd = 0; kd < 3; kd++) for (let kh = 0; kh < 3; kh++) for (let kw = 0; kw < 3; kw++) {
-        const dd = d + kd - 1, hh = h + kh - 1, ww = w + kw - 1;
-        if (dd < 0 || hh < 0 || ww < 0 || dd >= D || hh >= H || ww >= Wd) continue;
-        for (let c = 0; c < C; c++) s += v[((dd * H + hh) * Wd + ww) * C + c]! * k[(((kd * 3 + kh) * 3 + kw) * C + c) * F + o]!;
-      }
-      z[((d * H + h) * Wd + w) * F + o] = Math.max(0, s);
-    }
+    for (let d = 0; d < D; d++)
+      for (let h = 0; h < H; h++)
+        for (let w = 0; w < Wd; w++)
+          for (let o = 0; o < F; o++) {
+            let s = b[o]!;
+            for (let kd = 0; kd < 3; kd++)
+              for (let kh = 0; kh < 3; kh++)
+                for (let kw = 0; kw < 3; kw++) {
+                  const dd = d + kd - 1,
+                    hh = h + kh - 1,
+                    ww = w + kw - 1;
+                  if (dd < 0 || hh < 0 || ww < 0 || dd >= D || hh >= H || ww >= Wd) continue;
+                  for (let c = 0; c < C; c++) s += v[((dd * H + hh) * Wd + ww) * C + c]! * k[(((kd * 3 + kh) * 3 + kw) * C + c) * F + o]!;
+                }
+            z[((d * H + h) * Wd + w) * F + o] = Math.max(0, s);
+          }
     const [d2, h2, w2] = [D >> 1, H >> 1, Wd >> 1];
     const p = new Array(d2 * h2 * w2 * F).fill(-Infinity);
-    for (let d = 0; d < 2 * d2; d++) for (let h = 0; h < 2 * h2; h++) for (let w = 0; w < 2 * w2; w++) for (let o = 0; o < F; o++) {
-      const i = ((((d >> 1) * h2 + (h >> 1)) * w2 + (w >> 1)) * F) + o;
-      p[i] = Math.max(p[i], z[((d * H + h) * Wd + w) * F + o]);
-    }
-    const g = W.get(`batch_normalization_${l}/gamma`)!, be = W.get(`batch_normalization_${l}/beta`)!;
-    const m = W.get(`batch_normalization_${l}/moving_mean`)!, va = W.get(`batch_normalization_${l}/moving_variance`)!;
+    for (let d = 0; d < 2 * d2; d++)
+      for (let h = 0; h < 2 * h2; h++)
+        for (let w = 0; w < 2 * w2; w++)
+          for (let o = 0; o < F; o++) {
+            const i = (((d >> 1) * h2 + (h >> 1)) * w2 + (w >> 1)) * F + o;
+            p[i] = Math.max(p[i], z[((d * H + h) * Wd + w) * F + o]);
+          }
+    const g = W.get(`batch_normalization_${l}/gamma`)!,
+      be = W.get(`batch_normalization_${l}/beta`)!;
+    const m = W.get(`batch_normalization_${l}/moving_mean`)!,
+      va = W.get(`batch_normalization_${l}/moving_variance`)!;
     v = p.map((q, i) => ((q - m[i % F]!) / Math.sqrt(va[i % F]! + 1e-3)) * g[i % F]! + be[i % F]!);
     [D, H, Wd, C] = [d2, h2, w2, F];
   }
   for (let l = 1; l <= 3; l++) {
-    const k = W.get(`dense_${l}/kernel`)!, b = W.get(`dense_${l}/bias`)!;
-    const n = v.length, m = b.length;
+    const k = W.get(`dense_${l}/kernel`)!,
+      b = W.get(`dense_${l}/bias`)!;
+    const n = v.length,
+      m = b.length;
     const out = Array.from(b);
     for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) out[j] += v[i]! * k[i * m + j]!;
     v = l < 3 ? out.map((q) => Math.max(0, q)) : out;
@@ -70,7 +85,9 @@ function toHalf(v: number): number {
 }
 
 describe('model loading', () => {
-  beforeAll(async () => { await tf.setBackend('cpu'); });
+  beforeAll(async () => {
+    await tf.setBackend('cpu');
+  });
 
   it('runs the forward pass like a plain float64 reference, with probabilities = softmax(logits)', async () => {
     const model = await loadModel(makeSeededModelArtifacts(7, SMALL));
@@ -102,7 +119,10 @@ describe('model loading', () => {
     const halfs = weights.map((w) => Uint16Array.from(w.data, toHalf));
     const hbuf = new Uint8Array(halfs.reduce((a, h) => a + h.byteLength, 0));
     let o = 0;
-    for (const h of halfs) { hbuf.set(new Uint8Array(h.buffer), o); o += h.byteLength; }
+    for (const h of halfs) {
+      hbuf.set(new Uint8Array(h.buffer), o);
+      o += h.byteLength;
+    }
     const half = await loadModel({
       modelTopology: paperTopology(SMALL.inputShape, 2, [8, 6]),
       weightSpecs: weights.map((w) => ({ name: w.name, shape: w.shape, dtype: 'float32' as const, quantization: { dtype: 'float16' as const } })),
@@ -123,7 +143,10 @@ describe('model loading', () => {
     }
     const qbuf = new Uint8Array(qs.reduce((a, q) => a + q.length, 0));
     o = 0;
-    for (const q of qs) { qbuf.set(q, o); o += q.length; }
+    for (const q of qs) {
+      qbuf.set(q, o);
+      o += q.length;
+    }
     const u8 = await loadModel({ modelTopology: paperTopology(SMALL.inputShape, 2, [8, 6]), weightSpecs: specs, weightData: qbuf.buffer });
     const pq = await predict(u8, x);
     u8.dispose();
@@ -144,11 +167,21 @@ describe('model loading', () => {
     expect(tf.memory().numTensors).toBe(before);
   };
   it('refuses unknown layers, strides != 1, channels_first and weight shape mismatches, naming the layer', async () => {
-    await refuse((l) => { l.splice(3, 0, { class_name: 'LSTM', config: { name: 'lstm_9' } }); }, /lstm_9/);
-    await refuse((l) => { l[0]!.config.strides = [2, 2, 2]; }, /conv3d_1.*strides/);
-    await refuse((l) => { l[1]!.config.data_format = 'channels_first'; }, /max_pooling3d_1.*channels_first/);
-    await refuse((l) => { (l[0]!.config as Record<string, unknown>).filters = 3; }, /conv3d_1.*kernel.*shape/);
-    await refuse((l) => { l[l.length - 1]!.config.activation = 'tanh'; }, /dense_3.*tanh/);
+    await refuse((l) => {
+      l.splice(3, 0, { class_name: 'LSTM', config: { name: 'lstm_9' } });
+    }, /lstm_9/);
+    await refuse((l) => {
+      l[0]!.config.strides = [2, 2, 2];
+    }, /conv3d_1.*strides/);
+    await refuse((l) => {
+      l[1]!.config.data_format = 'channels_first';
+    }, /max_pooling3d_1.*channels_first/);
+    await refuse((l) => {
+      (l[0]!.config as Record<string, unknown>).filters = 3;
+    }, /conv3d_1.*kernel.*shape/);
+    await refuse((l) => {
+      l[l.length - 1]!.config.activation = 'tanh';
+    }, /dense_3.*tanh/);
   });
 
   it('leaks no tensors: predict, explain and dispose', async () => {
@@ -175,7 +208,14 @@ describe('model loading', () => {
     expect(events.at(-1)).toBe('backward:16/16');
     const ac = new AbortController();
     let seen = 0;
-    const p = explain(model, smallInput(), { method: 'paper', signal: ac.signal, onProgress: (e) => { seen++; if (e.done === 3) ac.abort(); } });
+    const p = explain(model, smallInput(), {
+      method: 'paper',
+      signal: ac.signal,
+      onProgress: (e) => {
+        seen++;
+        if (e.done === 3) ac.abort();
+      },
+    });
     // Cancelled, not failed for another reason, and stopped long before the 32 layer steps of a full run.
     await expect(p).rejects.toMatchObject({ name: 'AbortError' });
     expect(seen).toBeLessThan(8);

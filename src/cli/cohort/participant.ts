@@ -43,7 +43,6 @@ const UNAVAILABLE: Record<string, string> = {
   dicom: 'DICOM input is not available in this build; convert the series to NIfTI (e.g. dcm2niix), segment it with CAT12 and give the mwp1 map',
 };
 
-
 interface Engine {
   model: BatchModel;
   atlas: Atlas;
@@ -121,7 +120,9 @@ async function analyseSubject(o: ParticipantOptions, e: Engine, s: CohortSubject
   // The sidecar last: its presence marks the subject finished.
   writeAtomic(out(files.sidecar), JSON.stringify(sidecar, null, 2) + '\n');
   rmSync(out(failureFile(s.key)), { force: true });
-  o.log(`done ${s.key}: P(AD) = ${(result.probability * 100).toFixed(1)}%${result.notices.length ? ` (QC: ${result.notices.map((n) => n.text).join('; ')})` : ''}`);
+  o.log(
+    `done ${s.key}: P(AD) = ${(result.probability * 100).toFixed(1)}%${result.notices.length ? ` (QC: ${result.notices.map((n) => n.text).join('; ')})` : ''}`,
+  );
 }
 
 export interface TaskSummary {

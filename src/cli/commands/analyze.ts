@@ -65,7 +65,7 @@ function resultJson(out: PipelineOutput, scanPath: string, backend: string) {
     timings_ms: Object.fromEntries(Object.entries(out.timings).map(([k, v]) => [k, Math.round(v * 10) / 10])),
     hippocampus_relevance: out.regions?.lobes.find((l) => l.key === 'hippocampus')?.positiveSum,
     ...(out.preprocessed ? { preprocess: qcJson(out.preprocessed) } : {}),
-    note: 'Relevance explains the model\'s output; it is not a diagnosis.',
+    note: "Relevance explains the model's output; it is not a diagnosis.",
   };
 }
 
@@ -160,8 +160,15 @@ export async function run(args: string[]): Promise<number> {
       const dir = positionals.length === 1 ? values.out : join(values.out, scanStem(scanPath));
       try {
         const out = await runPipeline(await loadScan(scanPath, { series: values.series }), {
-          bundle: primary.bundle, method, neuron, atlas, display, combine, covariates: covariatesOf(scanPath),
-          executorFor: async (model) => executors.get(model), preprocess,
+          bundle: primary.bundle,
+          method,
+          neuron,
+          atlas,
+          display,
+          combine,
+          covariates: covariatesOf(scanPath),
+          executorFor: async (model) => executors.get(model),
+          preprocess,
         });
         for (const n of [...out.notices.map((m) => m.text), ...out.engineNotices]) process.stderr.write(`note (${basename(scanPath)}): ${n}\n`);
         for (const w of out.gate.reasons) process.stderr.write(`warning (${basename(scanPath)}): ${w.text}\n`);
@@ -170,8 +177,14 @@ export async function run(args: string[]): Promise<number> {
         }
         await mkdir(dir, { recursive: true });
         const onGrid = (data: Float32Array) => ({ dims: CAT12_GRID.dims, affine: CAT12_GRID.affine, data });
-        await writeFile(join(dir, 'result.json'), JSON.stringify(resultJson(out, scanPath, out.engine === 'tfjs' ? engine.tfjsBackend : out.engine), null, 2) + '\n');
-        await writeFile(join(dir, 'relevance.nii.gz'), writeNifti(onGrid(out.relevance), { datatype: 'float32', gzip: true, description: `relevance ${method}` }));
+        await writeFile(
+          join(dir, 'result.json'),
+          JSON.stringify(resultJson(out, scanPath, out.engine === 'tfjs' ? engine.tfjsBackend : out.engine), null, 2) + '\n',
+        );
+        await writeFile(
+          join(dir, 'relevance.nii.gz'),
+          writeNifti(onGrid(out.relevance), { datatype: 'float32', gzip: true, description: `relevance ${method}` }),
+        );
         await writeFile(join(dir, 'input.nii.gz'), writeNifti(onGrid(out.input), { datatype: 'float32', gzip: true, description: 'model input on the grid' }));
         await writeFile(join(dir, 'regions.csv'), regionsCsv(out.regions!.regions));
         const what = out.combination?.kind === 'difference' ? 'P(AD) difference' : 'P(AD)';

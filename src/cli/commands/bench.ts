@@ -94,7 +94,11 @@ export async function bench(opts: { backend: string; threads: number; modelDir?:
 }
 
 export async function run(args: string[]): Promise<number> {
-  let backend = 'wasm-simd', threads = 1, modelDir: string | undefined, runs = 3, json = false;
+  let backend = 'wasm-simd',
+    threads = 1,
+    modelDir: string | undefined,
+    runs = 3,
+    json = false;
   let scan = join(REPO_ROOT, 'public', 'demo', 'demo-03-AD.nii.gz');
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
@@ -115,7 +119,9 @@ export async function run(args: string[]): Promise<number> {
   else {
     const m = r.median_ms;
     const arena = r.arena_peak_mib !== undefined ? `, arena peak ${r.arena_peak_mib} MiB` : '';
-    process.stdout.write(`backend ${r.backend}, ${runs} runs, model ${modelDir ?? SEEDED_MODEL_LABEL}: load ${m.load} ms, preprocess ${m.preprocess} ms, forward ${m.forward} ms, forward+paper LRP ${m.paper} ms (medians)${arena}\n`);
+    process.stdout.write(
+      `backend ${r.backend}, ${runs} runs, model ${modelDir ?? SEEDED_MODEL_LABEL}: load ${m.load} ms, preprocess ${m.preprocess} ms, forward ${m.forward} ms, forward+paper LRP ${m.paper} ms (medians)${arena}\n`,
+    );
   }
   return 0;
 }

@@ -92,7 +92,10 @@ export async function run(args: string[]): Promise<number> {
     const sha256 = createHash('sha256').update(bytes).digest('hex');
     await writeFile(join(dir, 'model.json'), files.modelJson);
     await writeFile(join(dir, WEIGHTS_FILE_NAME), files.weights);
-    await writeFile(join(dir, 'MODEL_CARD.md'), modelCard(converted, { fileName, size: bytes.byteLength, sha256, quantize, weightsSize: files.weights.byteLength }));
+    await writeFile(
+      join(dir, 'MODEL_CARD.md'),
+      modelCard(converted, { fileName, size: bytes.byteLength, sha256, quantize, weightsSize: files.weights.byteLength }),
+    );
     process.stdout.write(
       `${fileName} -> ${dir}: ${converted.summary.layers.length} layers, ${converted.summary.totalParams} parameters, ` +
         `${files.weights.byteLength} weight bytes${quantize ? ` (${quantize})` : ''}\n`,

@@ -24,20 +24,41 @@ export interface SubjectRelevance extends AtrophyOverlap {
   hippocampusRelevance: number;
 }
 
-export interface EvaluationRow { id: string; group: string; pAD: number; hippocampalGm: number; rel: SubjectRelevance }
+export interface EvaluationRow {
+  id: string;
+  group: string;
+  pAD: number;
+  hippocampalGm: number;
+  rel: SubjectRelevance;
+}
 
 export function summarize(rows: EvaluationRow[]): Record<string, number> {
   const pick = (g: string) => rows.filter((r) => r.group === g);
-  const aucOf = (a: EvaluationRow[], b: EvaluationRow[]) => auc([...a, ...b].map((r) => r.pAD), [...a.map(() => 0), ...b.map(() => 1)]);
-  const cn = pick('CN'), mci = pick('MCI'), ad = pick('AD');
+  const aucOf = (a: EvaluationRow[], b: EvaluationRow[]) =>
+    auc(
+      [...a, ...b].map((r) => r.pAD),
+      [...a.map(() => 0), ...b.map(() => 1)],
+    );
+  const cn = pick('CN'),
+    mci = pick('MCI'),
+    ad = pick('AD');
   const patients = rows.filter((r) => !Number.isNaN(r.rel.positiveShareInAtrophy));
   const mean = (v: number[]) => v.reduce((x, y) => x + y, 0) / v.length;
   const mg = (g: EvaluationRow[]) => mean(g.map((r) => r.rel.hippocampusRelevance));
   return {
-    n: rows.length, nCN: cn.length, nMCI: mci.length, nAD: ad.length,
-    aucADvsCN: aucOf(cn, ad), aucMCIvsCN: aucOf(cn, mci),
-    rHippocampusRelevanceVsVolume: pearson(rows.map((r) => r.rel.hippocampusRelevance), rows.map((r) => r.hippocampalGm)),
-    meanHippocampusRelevanceCN: mg(cn), meanHippocampusRelevanceMCI: mg(mci), meanHippocampusRelevanceAD: mg(ad),
+    n: rows.length,
+    nCN: cn.length,
+    nMCI: mci.length,
+    nAD: ad.length,
+    aucADvsCN: aucOf(cn, ad),
+    aucMCIvsCN: aucOf(cn, mci),
+    rHippocampusRelevanceVsVolume: pearson(
+      rows.map((r) => r.rel.hippocampusRelevance),
+      rows.map((r) => r.hippocampalGm),
+    ),
+    meanHippocampusRelevanceCN: mg(cn),
+    meanHippocampusRelevanceMCI: mg(mci),
+    meanHippocampusRelevanceAD: mg(ad),
     meanWholeBrainPositiveRelevance: mean(rows.map((r) => r.rel.totalPositive)),
     positiveShareInAtrophyRegion: mean(patients.map((r) => r.rel.positiveShareInAtrophy)),
     atrophyRegionShareOfBrain: mean(patients.map((r) => r.rel.atrophyShareOfBrain)),
@@ -82,7 +103,9 @@ export async function run(args: string[]): Promise<number> {
         ...atrophyOverlap(out.relevance, out.input, atrophy),
       };
       rows.push({ id: e.id, group: e.group, pAD: out.probability, hippocampalGm: e.hippocampalGm, rel });
-      process.stderr.write(`${e.id} ${e.group} p(AD)=${out.probability.toFixed(3)} hipRel=${rel.hippocampusRelevance.toFixed(3)} hipGM=${e.hippocampalGm.toFixed(2)} (${rows.length}/${entries.length}, ${((Date.now() - t0) / 1000).toFixed(0)} s)\n`);
+      process.stderr.write(
+        `${e.id} ${e.group} p(AD)=${out.probability.toFixed(3)} hipRel=${rel.hippocampusRelevance.toFixed(3)} hipGM=${e.hippocampalGm.toFixed(2)} (${rows.length}/${entries.length}, ${((Date.now() - t0) / 1000).toFixed(0)} s)\n`,
+      );
     }
   } finally {
     executor?.dispose();

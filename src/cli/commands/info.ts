@@ -30,7 +30,8 @@ export async function run(args: string[]): Promise<number> {
     scan = await loadScan(path, { series: values.series });
   } catch (e) {
     // Nothing analysable, but the series are still worth listing (which one is what).
-    if (e instanceof SeriesInputError) process.stdout.write([`file: ${path}`, `format: DICOM, ${e.series.length} series`, ...e.series.map((s) => `    ${describeSeries(s)}`)].join('\n') + '\n');
+    if (e instanceof SeriesInputError)
+      process.stdout.write([`file: ${path}`, `format: DICOM, ${e.series.length} series`, ...e.series.map((s) => `    ${describeSeries(s)}`)].join('\n') + '\n');
     throw e;
   }
   const gate = decideInput(scan.volume, scan.nifti?.header ?? { nVolumes: 1 });

@@ -17,7 +17,9 @@ export async function run(args: string[]): Promise<number> {
     groups: { type: 'string' },
     float32: { type: 'boolean' },
   });
-  const n = Number(o.n), seed = Number(o.seed), out = o.out;
+  const n = Number(o.n),
+    seed = Number(o.seed),
+    out = o.out;
   if (!Number.isInteger(n) || n < 1) throw new InputError('Give the number of subjects with --n <count> (a positive integer).');
   if (!Number.isInteger(seed)) throw new InputError('--seed must be an integer.');
   if (typeof out !== 'string') throw new InputError('Give the output folder with --out <dir>.');

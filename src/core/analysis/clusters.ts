@@ -275,11 +275,7 @@ export function labelClusters(display: Float32Array, dims: Dims3, options: Clust
  * and the histogram with `result`, with fresh `labels` and `kept` (or the buffers in `reuse`, e.g.
  * those of a result that is no longer displayed).
  */
-export function filterClusters(
-  result: ClusterResult,
-  minSize: number,
-  reuse?: { labels: Int32Array; kept: Uint8Array },
-): ClusterResult {
+export function filterClusters(result: ClusterResult, minSize: number, reuse?: { labels: Int32Array; kept: Uint8Array }): ClusterResult {
   const { allLabels, clusters, positiveCount, negativeCount } = result;
   const n = allLabels.length;
   // keep[id + negativeCount] for id in -negativeCount..positiveCount; index negativeCount (id 0) stays 0.

@@ -9,7 +9,9 @@ import { DEFAULT_COVARIATES, type Covariates } from './residualize';
 /** Sex codes ("F", "M", 1, 0, ...) -> 1 female, 0 male, 0.5 unknown. */
 export function sexCode(sex: string | number | undefined): number {
   if (sex === 1 || sex === 0 || sex === 0.5) return sex;
-  const s = String(sex ?? '').trim().toLowerCase();
+  const s = String(sex ?? '')
+    .trim()
+    .toLowerCase();
   if (s === 'f' || s === 'female' || s === 'w' || s === '1') return 1;
   if (s === 'm' || s === 'male' || s === '0') return 0;
   return 0.5;

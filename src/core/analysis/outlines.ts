@@ -63,12 +63,18 @@ function surfaceVoxels(labels: LabelArray, dims: Dims3, mark: (label: number) =>
         const value = mark(l);
         if (value === 0) continue;
         const inside =
-          i > 0 && at(v - 1) === l &&
-          i < nx - 1 && at(v + 1) === l &&
-          j > 0 && at(v - nx) === l &&
-          j < ny - 1 && at(v + nx) === l &&
-          k > 0 && at(v - plane) === l &&
-          k < nz - 1 && at(v + plane) === l;
+          i > 0 &&
+          at(v - 1) === l &&
+          i < nx - 1 &&
+          at(v + 1) === l &&
+          j > 0 &&
+          at(v - nx) === l &&
+          j < ny - 1 &&
+          at(v + nx) === l &&
+          k > 0 &&
+          at(v - plane) === l &&
+          k < nz - 1 &&
+          at(v + plane) === l;
         if (!inside) out[v] = value;
       }
     }
@@ -90,13 +96,7 @@ export function slicePlaneDims(dims: Dims3, axis: Axis): [number, number] {
  * (or that neighbour lies outside the plane). For a single region the output is 1/0; for 'all' it
  * holds the boundary pixel's label (clipped to 255), 0 elsewhere.
  */
-export function sliceOutline(
-  labels: LabelArray,
-  dims: Dims3,
-  axis: Axis,
-  slice: number,
-  regionIndex: number | 'all',
-): Uint8Array {
+export function sliceOutline(labels: LabelArray, dims: Dims3, axis: Axis, slice: number, regionIndex: number | 'all'): Uint8Array {
   checkLength(labels, dims);
   const [nx, ny] = dims;
   if (!(Number.isInteger(slice) && slice >= 0 && slice < dims[axis])) {
@@ -117,11 +117,7 @@ export function sliceOutline(
       const l = at(v);
       const value = mark(l);
       if (value === 0) continue;
-      const inside =
-        u > 0 && at(v - su) === l &&
-        u < width - 1 && at(v + su) === l &&
-        w > 0 && at(v - sw) === l &&
-        w < height - 1 && at(v + sw) === l;
+      const inside = u > 0 && at(v - su) === l && u < width - 1 && at(v + su) === l && w > 0 && at(v - sw) === l && w < height - 1 && at(v + sw) === l;
       if (!inside) out[u + width * w] = value;
     }
   }

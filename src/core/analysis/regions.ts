@@ -134,16 +134,7 @@ export function regionScores(relevance: Float32Array, labels: LabelArray, region
 // - whole brain: every voxel with label > 0, whatever its name.
 // ---------------------------------------------------------------------------------------------
 
-export type LobeKey =
-  | 'hippocampus'
-  | 'temporal'
-  | 'frontal'
-  | 'parietal'
-  | 'occipital'
-  | 'insulaCingulate'
-  | 'basalGanglia'
-  | 'cerebellum'
-  | 'wholeBrain';
+export type LobeKey = 'hippocampus' | 'temporal' | 'frontal' | 'parietal' | 'occipital' | 'insulaCingulate' | 'basalGanglia' | 'cerebellum' | 'wholeBrain';
 
 export interface LobeDefinition {
   key: LobeKey;

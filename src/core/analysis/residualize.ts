@@ -49,12 +49,7 @@ function designRow(c: Covariates): [number, number, number, number, number] {
  * Residual map gm - (b0 + b1 age + b2 sex + b3 tiv + b4 field). Non-finite gray-matter values count
  * as 0 (the model's inputs have NaN replaced by 0). `out` may be `gm` (in place).
  */
-export function residualize(
-  gm: Float32Array,
-  model: CovariateModel,
-  cov: Covariates = DEFAULT_COVARIATES,
-  out?: Float32Array,
-): Float32Array {
+export function residualize(gm: Float32Array, model: CovariateModel, cov: Covariates = DEFAULT_COVARIATES, out?: Float32Array): Float32Array {
   const n = gm.length;
   for (const key of ['b0', 'b1', 'b2', 'b3', 'b4'] as const) {
     if (model[key].length !== n) throw new RangeError(`covariate model map ${key} has ${model[key].length} voxels, the scan ${n}`);

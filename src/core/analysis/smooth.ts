@@ -49,13 +49,7 @@ function planeScratch(n: number): Float64Array {
  * Gaussian-smooth a 3D volume. Returns `out` (allocated when omitted; must not alias `data`).
  * sigma <= 0 copies the input (scipy skips such axes).
  */
-export function gaussianSmooth(
-  data: Float32Array,
-  dims: Dims3,
-  sigma = 0.8,
-  out?: Float32Array,
-  truncate = 4.0,
-): Float32Array {
+export function gaussianSmooth(data: Float32Array, dims: Dims3, sigma = 0.8, out?: Float32Array, truncate = 4.0): Float32Array {
   const [nx, ny, nz] = dims;
   const n = nx * ny * nz;
   if (data.length !== n) throw new RangeError(`gaussianSmooth: data has ${data.length} voxels, dims say ${n}`);

@@ -103,7 +103,12 @@ function decideVolume(volume: Volume): GateDecision {
   if (wm >= GM_WM_RATIO) doubts.push(['unknown-contrast', say('gate.doubtContrast', { wm: pct(wm) })]);
   const gmClass: ScanClass = onModelGrid(volume) ? 'gm-on-grid' : 'gm-off-grid';
   if (doubts.length === 0) return decided(gmClass, 'analyze', [], figures);
-  return decided(doubts[0]![0], 'doubtful', doubts.map((d) => d[1]), figures);
+  return decided(
+    doubts[0]![0],
+    'doubtful',
+    doubts.map((d) => d[1]),
+    figures,
+  );
 }
 
 /** The decision for a host that cannot run the raw-T1 stage: a raw T1 is refused, asking for a CAT12 map. */

@@ -32,13 +32,17 @@ export function inBrainRegion(x: number, y: number, z: number): boolean {
   const u = (x - BRAIN_CENTRE[0]) / BRAIN_HALF[0];
   const v = (y - BRAIN_CENTRE[1]) / BRAIN_HALF[1];
   const w = (z - BRAIN_CENTRE[2]) / BRAIN_HALF[2];
-  const u2 = u * u, v2 = v * v, w2 = w * w;
+  const u2 = u * u,
+    v2 = v * v,
+    w2 = w * w;
   return u2 * u2 + v2 * v2 + w2 * w2 <= 1;
 }
 
 function voxelIndex(v: Volume, toVoxel: Mat4, p: readonly [number, number, number]): number {
   const [fi, fj, fk] = applyToPoint(toVoxel, p);
-  const i = Math.round(fi), j = Math.round(fj), k = Math.round(fk);
+  const i = Math.round(fi),
+    j = Math.round(fj),
+    k = Math.round(fk);
   const [nx, ny, nz] = v.dims;
   if (i < 0 || j < 0 || k < 0 || i >= nx || j >= ny || k >= nz) return -1;
   return i + nx * (j + ny * k);
@@ -52,7 +56,9 @@ export function brainCoverage(v: Volume, toVoxel: Mat4): number {
   for (let x = -BRAIN_HALF[0]; x <= BRAIN_HALF[0]; x += 6)
     for (let y = -BRAIN_HALF[1]; y <= BRAIN_HALF[1]; y += 6)
       for (let z = -BRAIN_HALF[2]; z <= BRAIN_HALF[2]; z += 6) {
-        const wx = x + BRAIN_CENTRE[0], wy = y + BRAIN_CENTRE[1], wz = z + BRAIN_CENTRE[2];
+        const wx = x + BRAIN_CENTRE[0],
+          wy = y + BRAIN_CENTRE[1],
+          wz = z + BRAIN_CENTRE[2];
         if (!inBrainRegion(wx, wy, wz)) continue;
         total++;
         const [i, j, k] = applyToPoint(toVoxel, [wx, wy, wz]);
@@ -100,9 +106,7 @@ export function robustHigh(data: ArrayLike<number>): { p995: number; count: numb
 const WM_POINTS: ReadonlyArray<readonly [number, number, number]> = (() => {
   const pts: Array<[number, number, number]> = [];
   for (const side of [-1, 1])
-    for (let dx = -6; dx <= 6; dx += 3)
-      for (let dy = -9; dy <= 9; dy += 3)
-        for (let dz = -6; dz <= 6; dz += 3) pts.push([side * 26 + dx, -12 + dy, 28 + dz]);
+    for (let dx = -6; dx <= 6; dx += 3) for (let dy = -9; dy <= 9; dy += 3) for (let dz = -6; dz <= 6; dz += 3) pts.push([side * 26 + dx, -12 + dy, 28 + dz]);
   return pts;
 })();
 

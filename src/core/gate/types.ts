@@ -1,7 +1,13 @@
 import type { Message } from '../messages';
 
 export type ScanClass =
-  | 'gm-on-grid' | 'gm-off-grid' | 'raw-t1' | 'brain-extracted-t1' | 'four-d' | 'partial-coverage' | 'unknown-contrast'
+  | 'gm-on-grid'
+  | 'gm-off-grid'
+  | 'raw-t1'
+  | 'brain-extracted-t1'
+  | 'four-d'
+  | 'partial-coverage'
+  | 'unknown-contrast'
   /** A precomputed relevance map (a batch run's *_statmap) opened as an overlay: no model sees it. */
   | 'relevance-map';
 

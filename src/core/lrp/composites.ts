@@ -7,8 +7,17 @@ import type { PoolRouteMode } from '../model/kernels';
 import type { Layer, Model } from '../model/types';
 import { methodSpec, type LayerRuleSpecs } from './registry';
 import {
-  alphaBetaRule, bnInnvestigateRule, epsilonRule, flatRule, gradientRule, passRule,
-  winnerTakesAllRule, wSquareRule, zBoxRule, type Rule, type RuleSpec,
+  alphaBetaRule,
+  bnInnvestigateRule,
+  epsilonRule,
+  flatRule,
+  gradientRule,
+  passRule,
+  winnerTakesAllRule,
+  wSquareRule,
+  zBoxRule,
+  type Rule,
+  type RuleSpec,
 } from './rules';
 
 export interface Composite {
@@ -39,10 +48,14 @@ export function layerMapComposite(id: string, map: LayerMap, start: 'logit' | 'o
           const first = model.layers.findIndex((l) => l.kind === 'conv3d') === index;
           return first && map.firstConv3d ? map.firstConv3d : map.conv3d;
         }
-        case 'dense': return map.dense;
-        case 'batchNorm': return map.batchNorm;
-        case 'maxPool3d': return map.maxPool3d;
-        default: return pass;
+        case 'dense':
+          return map.dense;
+        case 'batchNorm':
+          return map.batchNorm;
+        case 'maxPool3d':
+          return map.maxPool3d;
+        default:
+          return pass;
       }
     },
   };
@@ -60,15 +73,24 @@ export interface PaperVariant {
 /** The rule a registry spec names. */
 export function ruleFromSpec(spec: RuleSpec): Rule {
   switch (spec.kind) {
-    case 'epsilon': return epsilonRule(spec.eps);
-    case 'alpha-beta': return alphaBetaRule(spec.alpha, spec.beta, spec.bias);
-    case 'flat': return flatRule();
-    case 'w-square': return wSquareRule();
-    case 'z-box': return zBoxRule(spec.low, spec.high);
-    case 'pass': return passRule();
-    case 'bn-innvestigate': return bnInnvestigateRule();
-    case 'winner-takes-all': return winnerTakesAllRule(spec.mode);
-    case 'gradient': return gradientRule(spec.poolMode);
+    case 'epsilon':
+      return epsilonRule(spec.eps);
+    case 'alpha-beta':
+      return alphaBetaRule(spec.alpha, spec.beta, spec.bias);
+    case 'flat':
+      return flatRule();
+    case 'w-square':
+      return wSquareRule();
+    case 'z-box':
+      return zBoxRule(spec.low, spec.high);
+    case 'pass':
+      return passRule();
+    case 'bn-innvestigate':
+      return bnInnvestigateRule();
+    case 'winner-takes-all':
+      return winnerTakesAllRule(spec.mode);
+    case 'gradient':
+      return gradientRule(spec.poolMode);
   }
 }
 

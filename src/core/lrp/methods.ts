@@ -31,7 +31,11 @@ export interface ExplainOptions {
   executor?: ModelExecutor;
 }
 
-export interface Timings { forward_ms: number; backward_ms: number; total_ms: number }
+export interface Timings {
+  forward_ms: number;
+  backward_ms: number;
+  total_ms: number;
+}
 
 export interface Explanation {
   /** Same layout as the input (model tensor, channels-last). */
@@ -45,7 +49,11 @@ export interface Explanation {
   notices: string[];
 }
 
-export async function predict(model: Model, input: Float32Array, opts: { kernels?: Kernels; executor?: ModelExecutor; signal?: AbortSignal; onProgress?: ProgressCallback } = {}): Promise<{ logits: number[]; probabilities: number[] }> {
+export async function predict(
+  model: Model,
+  input: Float32Array,
+  opts: { kernels?: Kernels; executor?: ModelExecutor; signal?: AbortSignal; onProgress?: ProgressCallback } = {},
+): Promise<{ logits: number[]; probabilities: number[] }> {
   if (opts.executor) {
     const logits = await opts.executor.predict(input, opts);
     return { logits, probabilities: softmax(logits) };
@@ -70,9 +78,21 @@ export async function explain(model: Model, input: Float32Array, opts: ExplainOp
       const t0 = performance.now();
       const logits = await ex.predict(input, run);
       const t1 = performance.now();
-      const relevance = await occlusion(model, input, logits[neuron]!, neuron, { ...opts.occlusion, predict: (x) => ex.predict(x, { signal: opts.signal }), onProgress: opts.onProgress, signal: opts.signal });
+      const relevance = await occlusion(model, input, logits[neuron]!, neuron, {
+        ...opts.occlusion,
+        predict: (x) => ex.predict(x, { signal: opts.signal }),
+        onProgress: opts.onProgress,
+        signal: opts.signal,
+      });
       const t2 = performance.now();
-      return { relevance, logits, probabilities: softmax(logits), timings: { forward_ms: t1 - t0, backward_ms: t2 - t1, total_ms: t2 - t0 }, engine: ex.id, notices };
+      return {
+        relevance,
+        logits,
+        probabilities: softmax(logits),
+        timings: { forward_ms: t1 - t0, backward_ms: t2 - t1, total_ms: t2 - t0 },
+        engine: ex.id,
+        notices,
+      };
     }
     const composite = compositeFor(opts.method, opts.poolMode ?? 'first');
     const why = ex.unsupported(composite);
@@ -80,7 +100,14 @@ export async function explain(model: Model, input: Float32Array, opts: ExplainOp
       const r = await ex.relevance(input, composite, neuron, run);
       if (kind === 'gradient-x-input') for (let i = 0; i < input.length; i++) r.relevance[i] = r.relevance[i]! * input[i]!;
       const total = r.forward_ms + r.backward_ms;
-      return { relevance: r.relevance, logits: r.logits, probabilities: softmax(r.logits), timings: { forward_ms: r.forward_ms, backward_ms: r.backward_ms, total_ms: total }, engine: ex.id, notices };
+      return {
+        relevance: r.relevance,
+        logits: r.logits,
+        probabilities: softmax(r.logits),
+        timings: { forward_ms: r.forward_ms, backward_ms: r.backward_ms, total_ms: total },
+        engine: ex.id,
+        notices,
+      };
     }
     notices.push(`The ${ex.id} engine cannot run this method (${why}); it ran on tfjs instead.`);
   }
@@ -97,9 +124,19 @@ export async function explain(model: Model, input: Float32Array, opts: ExplainOp
   let relevance: Float32Array;
   try {
     if (kind === 'occlusion') {
-      relevance = await occlusion(model, input, trace.logits[neuron]!, neuron, { ...opts.occlusion, kernels, onProgress: opts.onProgress, signal: opts.signal });
+      relevance = await occlusion(model, input, trace.logits[neuron]!, neuron, {
+        ...opts.occlusion,
+        kernels,
+        onProgress: opts.onProgress,
+        signal: opts.signal,
+      });
     } else {
-      const R = await backward(model, trace, compositeFor(opts.method, opts.poolMode ?? 'first'), { neuron, kernels, onProgress: opts.onProgress, signal: opts.signal });
+      const R = await backward(model, trace, compositeFor(opts.method, opts.poolMode ?? 'first'), {
+        neuron,
+        kernels,
+        onProgress: opts.onProgress,
+        signal: opts.signal,
+      });
       const out = kind === 'gradient-x-input' ? tf.tidy(() => tf.mul(R, trace.inputs[0]!)) : R;
       if (out !== R) R.dispose();
       relevance = (await out.data()) as Float32Array;

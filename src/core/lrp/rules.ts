@@ -70,14 +70,16 @@ interface LinearOps {
 function linearOps(layer: Layer, k: Kernels, ruleId: string): LinearOps {
   if (layer.kind === 'conv3d') {
     return {
-      w: layer.kernel, b: layer.bias,
+      w: layer.kernel,
+      b: layer.bias,
       fwd: (x, w, b) => k.conv3d(x as tf.Tensor5D, w as tf.Tensor5D, b),
       bwd: (s, w) => k.conv3dBackpropInput(s as tf.Tensor5D, w as tf.Tensor5D),
     };
   }
   if (layer.kind === 'dense') {
     return {
-      w: layer.kernel, b: layer.bias,
+      w: layer.kernel,
+      b: layer.bias,
       fwd: (x, w, b) => k.dense(x as tf.Tensor2D, w as tf.Tensor2D, b),
       bwd: (s, w) => k.denseBackpropInput(s as tf.Tensor2D, w as tf.Tensor2D),
     };
@@ -122,8 +124,10 @@ export function alphaBetaRule(alpha: number, beta: number, bias: AlphaBetaBias):
     spec: { kind: 'alpha-beta', alpha, beta, bias },
     apply({ layer, input, relevance, kernels }) {
       const L = linearOps(layer, kernels, 'alpha-beta');
-      const ap = pos(input), an = neg(input);
-      const wp = pos(L.w), wn = neg(L.w);
+      const ap = pos(input),
+        an = neg(input);
+      const wp = pos(L.w),
+        wn = neg(L.w);
       const group = (w1: tf.Tensor, w2: tf.Tensor, b: tf.Tensor1D): tf.Tensor => {
         // contributions a+ w1 + a- w2 ; denominator their sum + b
         const z = tf.add(L.fwd(ap, w1, b), L.fwd(an, w2, null));
@@ -173,8 +177,10 @@ export function zBoxRule(low: number, high: number): Rule {
     spec: { kind: 'z-box', low, high },
     apply({ layer, input, relevance, kernels }) {
       const L = linearOps(layer, kernels, 'z-box');
-      const lo = tf.fill(input.shape, low), hi = tf.fill(input.shape, high);
-      const wp = pos(L.w), wn = neg(L.w);
+      const lo = tf.fill(input.shape, low),
+        hi = tf.fill(input.shape, high);
+      const wp = pos(L.w),
+        wn = neg(L.w);
       const den = tf.sub(tf.sub(L.fwd(input, L.w, null), L.fwd(lo, wp, null)), L.fwd(hi, wn, null));
       const s = tf.div(relevance, stabilize(den, st));
       return tf.sub(tf.sub(tf.mul(input, L.bwd(s, L.w)), tf.mul(lo, L.bwd(s, wp))), tf.mul(hi, L.bwd(s, wn)));
@@ -204,7 +210,8 @@ export function bnInnvestigateRule(): Rule {
       const k = tf.div(layer.gamma, t);
       const b = tf.sub(layer.beta, tf.div(layer.movingMean, t));
       const ap = pos(input);
-      const cpp = tf.mul(ap, pos(k)), cpn = tf.mul(ap, neg(k));
+      const cpp = tf.mul(ap, pos(k)),
+        cpn = tf.mul(ap, neg(k));
       const rpp = tf.mul(cpp, tf.div(relevance, stabilize(tf.add(cpp, pos(b)), st)));
       const rpn = tf.mul(cpn, tf.div(relevance, stabilize(tf.add(cpn, neg(b)), st)));
       return tf.sub(tf.mul(rpp, 2), rpn);

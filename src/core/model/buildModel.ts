@@ -39,7 +39,10 @@ export function buildModel(spec: TopologySpec, weights: tf.NamedTensorMap, name:
   };
   const layers: Layer[] = [];
   const owned: tf.Tensor[] = [];
-  const own = <T extends tf.Tensor>(t: T): T => { owned.push(t); return t; };
+  const own = <T extends tf.Tensor>(t: T): T => {
+    owned.push(t);
+    return t;
+  };
   let shape: number[] = [...spec.inputShape];
   try {
     for (const s of spec.layers) {
@@ -78,7 +81,8 @@ export function buildModel(spec: TopologySpec, weights: tf.NamedTensorMap, name:
           layers.push({ kind: 'dropout', name: s.name });
           break;
         case 'dense': {
-          if (shape.length !== 1) throw new InputError(`Layer "${s.name}": Dense needs a flat input but receives shape [${shape.join(',')}]; add a Flatten layer.`);
+          if (shape.length !== 1)
+            throw new InputError(`Layer "${s.name}": Dense needs a flat input but receives shape [${shape.join(',')}]; add a Flatten layer.`);
           const kernel = take(s.name, 'kernel', [shape[0]!, s.units]) as tf.Tensor2D;
           const bias = s.useBias ? (take(s.name, 'bias', [s.units]) as tf.Tensor1D) : own(tf.zeros([s.units]) as tf.Tensor1D);
           layers.push({ kind: 'dense', name: s.name, kernel, bias, activation: s.activation });

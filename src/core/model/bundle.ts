@@ -57,7 +57,9 @@ export function displayFromMetadata(metadata: unknown): DisplayOptions | undefin
   const o = (typeof d === 'object' ? d : {}) as Record<string, unknown>;
   const positive = (k: string) => o[k] === undefined || (typeof o[k] === 'number' && Number.isFinite(o[k]) && (o[k] as number) > 0);
   if ((o.scaling !== 'fixed' && o.scaling !== 'adaptive') || !positive('factor') || !positive('sigma') || !positive('percentile')) {
-    throw new InputError(`model.json: display must be { "scaling": "fixed" | "adaptive" } with positive factor, sigma or percentile, not ${JSON.stringify(d)}.`);
+    throw new InputError(
+      `model.json: display must be { "scaling": "fixed" | "adaptive" } with positive factor, sigma or percentile, not ${JSON.stringify(d)}.`,
+    );
   }
   const out: DisplayOptions = { scaling: o.scaling };
   if (o.factor !== undefined) out.factor = o.factor as number;

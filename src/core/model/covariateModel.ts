@@ -21,9 +21,7 @@ import type { CovariateModel } from '../analysis/residualize';
 export const COEFFICIENT_NAMES = ['b0', 'b1', 'b2', 'b3', 'b4'] as const;
 export type CoefficientName = (typeof COEFFICIENT_NAMES)[number];
 
-export type CovariateModelSpec =
-  | { kind: 'binary'; path: string; dtype?: 'float32' | 'float16' }
-  | { kind: 'nifti'; paths: Record<CoefficientName, string> };
+export type CovariateModelSpec = { kind: 'binary'; path: string; dtype?: 'float32' | 'float16' } | { kind: 'nifti'; paths: Record<CoefficientName, string> };
 
 /**
  * What a model's userDefinedMetadata asks for: null when it takes raw gray-matter maps.

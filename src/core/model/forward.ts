@@ -110,7 +110,9 @@ export async function forward(model: Model, input: Float32Array | tf.Tensor5D, o
       inputs: kept,
       logits,
       probabilities: softmax(logits),
-      dispose() { for (const t of kept) t.dispose(); },
+      dispose() {
+        for (const t of kept) t.dispose();
+      },
     };
     if (!keep) trace.dispose();
     return trace;

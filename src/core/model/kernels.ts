@@ -98,14 +98,18 @@ export const tfjsKernels: Kernels = {
     // all-negative window. The max over the window axis is exact on every backend.
     return tf.tidy(() => {
       const [, D, H, W, C] = x.shape;
-      const d = Math.floor(D / 2), h = Math.floor(H / 2), w = Math.floor(W / 2);
+      const d = Math.floor(D / 2),
+        h = Math.floor(H / 2),
+        w = Math.floor(W / 2);
       return tf.reshape(tf.max(windows(x, d, h, w, C), 4), [1, d, h, w, C]) as tf.Tensor5D;
     });
   },
   maxPool3dRoute(a, r, mode) {
     return tf.tidy(() => {
       const [, D, H, W, C] = a.shape;
-      const d = Math.floor(D / 2), h = Math.floor(H / 2), w = Math.floor(W / 2);
+      const d = Math.floor(D / 2),
+        h = Math.floor(H / 2),
+        w = Math.floor(W / 2);
       const win = windows(a, d, h, w, C);
       const rr = tf.reshape(r, [d, h, w, C, 1]);
       let routed: tf.Tensor;

@@ -32,7 +32,6 @@ export async function loadArtifactsFromUrl(url: string): Promise<tf.io.ModelArti
   }
 }
 
-
 /** Load from browser File objects: model.json and its .bin shards, in any order. */
 export async function loadModelFromFiles(files: File[], name?: string): Promise<Model> {
   const json = files.find((f) => f.name.endsWith('.json'));

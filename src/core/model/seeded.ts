@@ -19,7 +19,11 @@ export interface SeededModelOptions {
   hidden?: [number, number];
 }
 
-export interface NamedWeight { name: string; shape: number[]; data: Float32Array }
+export interface NamedWeight {
+  name: string;
+  shape: number[];
+  data: Float32Array;
+}
 
 /** LCG s' = 1664525 s + 1013904223 (mod 2^32); u = top 24 bits / 2^24 in [0, 1). */
 export function lcgUniform(seed: number): () => number {
@@ -35,13 +39,30 @@ export function paperTopology(inputShape: [number, number, number, number], filt
   const layers: object[] = [];
   for (let l = 0; l < 3; l++) {
     const conv: Record<string, unknown> = {
-      name: `conv3d_${l + 1}`, trainable: true, filters, kernel_size: [3, 3, 3], strides: [1, 1, 1], padding: 'same',
-      data_format: 'channels_last', dilation_rate: [1, 1, 1], activation: 'relu', use_bias: true,
+      name: `conv3d_${l + 1}`,
+      trainable: true,
+      filters,
+      kernel_size: [3, 3, 3],
+      strides: [1, 1, 1],
+      padding: 'same',
+      data_format: 'channels_last',
+      dilation_rate: [1, 1, 1],
+      activation: 'relu',
+      use_bias: true,
     };
-    if (l === 0) { conv.batch_input_shape = [null, ...inputShape]; conv.dtype = 'float32'; }
+    if (l === 0) {
+      conv.batch_input_shape = [null, ...inputShape];
+      conv.dtype = 'float32';
+    }
     layers.push({ class_name: 'Conv3D', config: conv });
-    layers.push({ class_name: 'MaxPooling3D', config: { name: `max_pooling3d_${l + 1}`, pool_size: [2, 2, 2], padding: 'valid', strides: [2, 2, 2], data_format: 'channels_last' } });
-    layers.push({ class_name: 'BatchNormalization', config: { name: `batch_normalization_${l + 1}`, axis: -1, momentum: 0.99, epsilon: 0.001, center: true, scale: true } });
+    layers.push({
+      class_name: 'MaxPooling3D',
+      config: { name: `max_pooling3d_${l + 1}`, pool_size: [2, 2, 2], padding: 'valid', strides: [2, 2, 2], data_format: 'channels_last' },
+    });
+    layers.push({
+      class_name: 'BatchNormalization',
+      config: { name: `batch_normalization_${l + 1}`, axis: -1, momentum: 0.99, epsilon: 0.001, center: true, scale: true },
+    });
   }
   layers.push({ class_name: 'Flatten', config: { name: 'flatten_1', data_format: 'channels_last' } });
   const units = [...hidden, 2];
@@ -57,7 +78,10 @@ export function artifactsFromWeights(topology: object, weights: NamedWeight[]): 
   const total = weights.reduce((a, w) => a + w.data.length, 0);
   const buf = new Float32Array(total);
   let o = 0;
-  for (const w of weights) { buf.set(w.data, o); o += w.data.length; }
+  for (const w of weights) {
+    buf.set(w.data, o);
+    o += w.data.length;
+  }
   return {
     modelTopology: topology,
     format: 'layers-model',
@@ -111,11 +135,11 @@ export function makeSeededModelArtifacts(seed: number, options: SeededModelOptio
 
 /** Gaussian blobs (fractional centre d, h, w; sigma; amplitude) of the smooth brain-like test input. */
 const BLOBS: Array<[number, number, number, number, number]> = [
-  [0.35, 0.30, 0.40, 0.08, 0.6],
-  [0.60, 0.70, 0.50, 0.10, 0.5],
-  [0.50, 0.50, 0.70, 0.12, -0.2],
-  [0.30, 0.65, 0.30, 0.06, 0.7],
-  [0.70, 0.35, 0.65, 0.09, 0.4],
+  [0.35, 0.3, 0.4, 0.08, 0.6],
+  [0.6, 0.7, 0.5, 0.1, 0.5],
+  [0.5, 0.5, 0.7, 0.12, -0.2],
+  [0.3, 0.65, 0.3, 0.06, 0.7],
+  [0.7, 0.35, 0.65, 0.09, 0.4],
 ];
 
 /**
@@ -125,15 +149,21 @@ const BLOBS: Array<[number, number, number, number, number]> = [
 export function makeSmoothBrainInput(shape: [number, number, number] = [...MODEL_INPUT_DIMS]): Float32Array {
   const [D, H, W] = shape;
   const out = new Float32Array(D * H * W);
-  for (let a = 0; a < D; a++) for (let s = 0; s < H; s++) for (let c = 0; c < W; c++) {
-    const ea = (a - (D - 1) / 2) / (0.42 * D), es = (s - (H - 1) / 2) / (0.42 * H), ec = (c - (W - 1) / 2) / (0.42 * W);
-    if (ea * ea + es * es + ec * ec > 1) continue;
-    let v = 0.3;
-    for (const [fa, fs, fc, sig, amp] of BLOBS) {
-      const da = a / D - fa, ds = s / H - fs, dc = c / W - fc;
-      v += amp * Math.exp(-(da * da + ds * ds + dc * dc) / (2 * sig * sig));
-    }
-    out[(a * H + s) * W + c] = v;
-  }
+  for (let a = 0; a < D; a++)
+    for (let s = 0; s < H; s++)
+      for (let c = 0; c < W; c++) {
+        const ea = (a - (D - 1) / 2) / (0.42 * D),
+          es = (s - (H - 1) / 2) / (0.42 * H),
+          ec = (c - (W - 1) / 2) / (0.42 * W);
+        if (ea * ea + es * es + ec * ec > 1) continue;
+        let v = 0.3;
+        for (const [fa, fs, fc, sig, amp] of BLOBS) {
+          const da = a / D - fa,
+            ds = s / H - fs,
+            dc = c / W - fc;
+          v += amp * Math.exp(-(da * da + ds * ds + dc * dc) / (2 * sig * sig));
+        }
+        out[(a * H + s) * W + c] = v;
+      }
   return out;
 }

@@ -46,7 +46,10 @@ function layerEntries(topology: unknown): Json[] {
 function triple(v: unknown, name: string, field: string, expected: number): void {
   const arr = Array.isArray(v) ? v : [v];
   const ok = (arr.length === 3 || arr.length === 1) && arr.every((x) => x === expected);
-  if (!ok) throw new InputError(`Layer "${name}": ${field} ${JSON.stringify(v)} is not supported (only ${expected} in every axis); retrain with the paper's settings.`);
+  if (!ok)
+    throw new InputError(
+      `Layer "${name}": ${field} ${JSON.stringify(v)} is not supported (only ${expected} in every axis); retrain with the paper's settings.`,
+    );
 }
 
 function activationOf(v: unknown, name: string): Activation {
@@ -99,7 +102,8 @@ export function parseTopology(topology: unknown): TopologySpec {
       case 'MaxPooling3D': {
         triple(config.pool_size, name, 'pool_size', 2);
         triple(config.strides ?? config.pool_size, name, 'strides', 2);
-        if ((config.padding ?? 'valid') !== 'valid') throw new InputError(`Layer "${name}": padding "${String(config.padding)}" is not supported (only "valid").`);
+        if ((config.padding ?? 'valid') !== 'valid')
+          throw new InputError(`Layer "${name}": padding "${String(config.padding)}" is not supported (only "valid").`);
         channelsLast(config, name);
         layers.push({ kind: 'maxPool3d', name });
         return;
@@ -130,7 +134,9 @@ export function parseTopology(topology: unknown): TopologySpec {
         layers.push({ kind: 'activation', name, activation: activationOf(config.activation, name) });
         return;
       default:
-        throw new InputError(`Layer "${name}" of type ${cls} is not supported; the runtime runs Conv3D, MaxPooling3D, BatchNormalization, Flatten, Dropout, Dense and Activation.`);
+        throw new InputError(
+          `Layer "${name}" of type ${cls} is not supported; the runtime runs Conv3D, MaxPooling3D, BatchNormalization, Flatten, Dropout, Dense and Activation.`,
+        );
     }
   });
   if (!inputShape) throw new InputError('The model does not state its input shape (batch_input_shape on the first layer); re-export it from Keras.');

@@ -34,8 +34,14 @@ export interface BatchNormLayer {
   scale: tf.Tensor1D;
   offset: tf.Tensor1D;
 }
-export interface FlattenLayer { kind: 'flatten'; name: string }
-export interface DropoutLayer { kind: 'dropout'; name: string }
+export interface FlattenLayer {
+  kind: 'flatten';
+  name: string;
+}
+export interface DropoutLayer {
+  kind: 'dropout';
+  name: string;
+}
 export interface DenseLayer {
   kind: 'dense';
   name: string;
@@ -44,16 +50,13 @@ export interface DenseLayer {
   bias: tf.Tensor1D;
   activation: Activation;
 }
-export interface ActivationLayer { kind: 'activation'; name: string; activation: Activation }
+export interface ActivationLayer {
+  kind: 'activation';
+  name: string;
+  activation: Activation;
+}
 
-export type Layer =
-  | Conv3DLayer
-  | MaxPool3DLayer
-  | BatchNormLayer
-  | FlattenLayer
-  | DropoutLayer
-  | DenseLayer
-  | ActivationLayer;
+export type Layer = Conv3DLayer | MaxPool3DLayer | BatchNormLayer | FlattenLayer | DropoutLayer | DenseLayer | ActivationLayer;
 
 export type LayerKind = Layer['kind'];
 

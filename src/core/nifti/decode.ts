@@ -20,14 +20,22 @@ function swapBytes(bytes: Uint8Array, size: number): void {
 
 function typedView(dt: DatatypeInfo, buffer: ArrayBuffer, offset: number, count: number): ArrayLike<number> {
   switch (dt.name) {
-    case 'uint8': return new Uint8Array(buffer, offset, count);
-    case 'int8': return new Int8Array(buffer, offset, count);
-    case 'int16': return new Int16Array(buffer, offset, count);
-    case 'uint16': return new Uint16Array(buffer, offset, count);
-    case 'int32': return new Int32Array(buffer, offset, count);
-    case 'uint32': return new Uint32Array(buffer, offset, count);
-    case 'float32': return new Float32Array(buffer, offset, count);
-    case 'float64': return new Float64Array(buffer, offset, count);
+    case 'uint8':
+      return new Uint8Array(buffer, offset, count);
+    case 'int8':
+      return new Int8Array(buffer, offset, count);
+    case 'int16':
+      return new Int16Array(buffer, offset, count);
+    case 'uint16':
+      return new Uint16Array(buffer, offset, count);
+    case 'int32':
+      return new Int32Array(buffer, offset, count);
+    case 'uint32':
+      return new Uint32Array(buffer, offset, count);
+    case 'float32':
+      return new Float32Array(buffer, offset, count);
+    case 'float64':
+      return new Float64Array(buffer, offset, count);
   }
 }
 
@@ -37,14 +45,7 @@ function typedView(dt: DatatypeInfo, buffer: ArrayBuffer, offset: number, count:
  * @param slope null for unscaled data
  * @returns a fresh Float32Array that shares no memory with `raw`
  */
-export function decodeVoxels(
-  raw: Uint8Array,
-  dt: DatatypeInfo,
-  count: number,
-  littleEndian: boolean,
-  slope: number | null,
-  inter: number,
-): Float32Array {
+export function decodeVoxels(raw: Uint8Array, dt: DatatypeInfo, count: number, littleEndian: boolean, slope: number | null, inter: number): Float32Array {
   let bytes = raw;
   const swap = littleEndian !== HOST_LITTLE_ENDIAN && dt.bytes > 1;
   if (swap || raw.byteOffset % dt.bytes !== 0) {

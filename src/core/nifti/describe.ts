@@ -19,7 +19,13 @@ export function formatNumber(x: number): string {
 function affineRows(affine: Mat4): string[] {
   const cells = affine.slice(0, 12).map(formatNumber);
   const width = Math.max(...cells.map((c) => c.length));
-  return [0, 1, 2].map((r) => `  [ ${cells.slice(4 * r, 4 * r + 4).map((c) => c.padStart(width)).join('  ')} ]`);
+  return [0, 1, 2].map(
+    (r) =>
+      `  [ ${cells
+        .slice(4 * r, 4 * r + 4)
+        .map((c) => c.padStart(width))
+        .join('  ')} ]`,
+  );
 }
 
 function xformName(code: number): string {

@@ -6,11 +6,7 @@
 export type Mat3 = number[];
 
 export function det3(m: readonly number[]): number {
-  return (
-    m[0]! * (m[4]! * m[8]! - m[5]! * m[7]!) -
-    m[1]! * (m[3]! * m[8]! - m[5]! * m[6]!) +
-    m[2]! * (m[3]! * m[7]! - m[4]! * m[6]!)
-  );
+  return m[0]! * (m[4]! * m[8]! - m[5]! * m[7]!) - m[1]! * (m[3]! * m[8]! - m[5]! * m[6]!) + m[2]! * (m[3]! * m[7]! - m[4]! * m[6]!);
 }
 
 export function mul3(a: readonly number[], b: readonly number[]): Mat3 {
@@ -122,8 +118,7 @@ export function polarFactor(m: readonly number[], tol = 0): Mat3 {
   const out = new Array<number>(9).fill(0);
   for (let k = 0; k < 3; k++) {
     if (!(S[k]! > tol)) continue;
-    for (let r = 0; r < 3; r++)
-      for (let c = 0; c < 3; c++) out[r * 3 + c] += U[r * 3 + k]! * V[c * 3 + k]!;
+    for (let r = 0; r < 3; r++) for (let c = 0; c < 3; c++) out[r * 3 + c] += U[r * 3 + k]! * V[c * 3 + k]!;
   }
   return out;
 }

@@ -38,15 +38,33 @@ export function qformToAffine(q: QformParams): number[] {
   const [px, py, pz0] = q.pixdim.map((p) => (p > 0 ? p : p < 0 ? -p : 1)) as [number, number, number];
   const pz = q.qfac < 0 ? -pz0 : pz0;
   const R = [
-    a * a + b * b - c * c - d * d, 2 * (b * c - a * d), 2 * (b * d + a * c),
-    2 * (b * c + a * d), a * a + c * c - b * b - d * d, 2 * (c * d - a * b),
-    2 * (b * d - a * c), 2 * (c * d + a * b), a * a + d * d - c * c - b * b,
+    a * a + b * b - c * c - d * d,
+    2 * (b * c - a * d),
+    2 * (b * d + a * c),
+    2 * (b * c + a * d),
+    a * a + c * c - b * b - d * d,
+    2 * (c * d - a * b),
+    2 * (b * d - a * c),
+    2 * (c * d + a * b),
+    a * a + d * d - c * c - b * b,
   ];
   return [
-    R[0]! * px, R[1]! * py, R[2]! * pz, q.qoffset[0],
-    R[3]! * px, R[4]! * py, R[5]! * pz, q.qoffset[1],
-    R[6]! * px, R[7]! * py, R[8]! * pz, q.qoffset[2],
-    0, 0, 0, 1,
+    R[0]! * px,
+    R[1]! * py,
+    R[2]! * pz,
+    q.qoffset[0],
+    R[3]! * px,
+    R[4]! * py,
+    R[5]! * pz,
+    q.qoffset[1],
+    R[6]! * px,
+    R[7]! * py,
+    R[8]! * pz,
+    q.qoffset[2],
+    0,
+    0,
+    0,
+    1,
   ];
 }
 

@@ -106,9 +106,7 @@ function planRead(head: Uint8Array, input: Uint8Array, gzipped: boolean, lim: Ni
   }
   const count = shape[0] * shape[1] * shape[2];
   if (count > lim.maxVoxels) {
-    throw new InputError(
-      `The image has ${shape.join(' x ')} voxels, more than the limit of ${lim.maxVoxels} voxels per volume; crop or downsample it first.`,
-    );
+    throw new InputError(`The image has ${shape.join(' x ')} voxels, more than the limit of ${lim.maxVoxels} voxels per volume; crop or downsample it first.`);
   }
   const dataBytes = count * dt.bytes;
   if (dataBytes > lim.maxDecodedBytes) {
@@ -191,15 +189,11 @@ function checkDims(dims: number[]): { shape: [number, number, number]; nVolumes:
   }
   const used = dims.slice(1, nd + 1);
   if (used.some((d) => !(d >= 1))) {
-    throw new InputError(
-      `The header gives a zero or negative image size (${used.join(' x ')}); the file is damaged, re-export it.`,
-    );
+    throw new InputError(`The header gives a zero or negative image size (${used.join(' x ')}); the file is damaged, re-export it.`);
   }
   const shape: [number, number, number] = [used[0] ?? 1, used[1] ?? 1, used[2] ?? 1];
   if (shape.some((d) => d === 1)) {
-    throw new InputError(
-      `The image is not a 3D volume (${used.join(' x ')} voxels); provide a 3D brain scan.`,
-    );
+    throw new InputError(`The image is not a 3D volume (${used.join(' x ')} voxels); provide a 3D brain scan.`);
   }
   let nVolumes = 1;
   for (const d of used.slice(3)) nVolumes *= d;

@@ -37,7 +37,11 @@ export class PlanarExecutor implements ModelExecutor {
     this.plan = buildPlan(kernels, model);
     const slots = new DenseSlots(kernels, this.plan.scratch);
     this.linears = this.plan.layers.map((p, i) =>
-      p.kind === 'conv3d' ? convLinear(kernels, runner, p, this.plan.scratch) : p.kind === 'dense' ? denseLinear(kernels, p, i, this.plan.scratch, slots) : null,
+      p.kind === 'conv3d'
+        ? convLinear(kernels, runner, p, this.plan.scratch)
+        : p.kind === 'dense'
+          ? denseLinear(kernels, p, i, this.plan.scratch, slots)
+          : null,
     );
     const name = kernels.variant === 'scalar' ? 'wasm-scalar' : 'wasm-simd';
     this.id = opts.threads ? `${name}, ${opts.threads.threads} threads` : name;
@@ -101,7 +105,8 @@ export class PlanarExecutor implements ModelExecutor {
     const n = layers.length;
     for (let i = 0; i < n; i++) {
       const p = layers[i]!;
-      const x = acts[i]!, y = acts[i + 1]!;
+      const x = acts[i]!,
+        y = acts[i + 1]!;
       switch (p.kind) {
         case 'conv3d':
           k.pad3d(x.buf, this.plan.scratch.pad, p.cin, p.shape);
@@ -139,7 +144,8 @@ export class PlanarExecutor implements ModelExecutor {
     for (let i = n - 1; i >= 0; i--) {
       const layer = model.layers[i]!;
       const rule = composite.ruleFor(layer, i, model);
-      const input = acts[i]!, output = acts[i + 1]!;
+      const input = acts[i]!,
+        output = acts[i + 1]!;
       // Write into whichever ping-pong buffer does not hold R.
       const other = R.ptr >= scratch.rB.ptr && R.ptr < scratch.rB.ptr + scratch.rB.length * 4 ? scratch.rA : scratch.rB;
       const dest = k.sub(other, 0, input.buf.length);

@@ -66,7 +66,10 @@ type DenseForm = 'pos' | 'neg' | 'ones' | 'square';
 /** Which form of which layer each dense weight slot holds (kept across calls: weights are constant). */
 export class DenseSlots {
   private tags: [string, string] = ['', ''];
-  constructor(private readonly k: WasmKernels, private readonly sc: Scratch) {}
+  constructor(
+    private readonly k: WasmKernels,
+    private readonly sc: Scratch,
+  ) {}
 
   /** The weights of `form`, in a slot other than `keep` (the other form the caller still needs). */
   get(p: DensePlan, layerIndex: number, form: DenseForm, keep: F32Buf | null = null): F32Buf {
@@ -78,10 +81,18 @@ export class DenseSlots {
     const dst = this.k.view(slots[i]!);
     const w = p.wHost;
     switch (form) {
-      case 'pos': for (let j = 0; j < n; j++) dst[j] = w[j]! > 0 ? w[j]! : 0; break;
-      case 'neg': for (let j = 0; j < n; j++) dst[j] = w[j]! < 0 ? w[j]! : 0; break;
-      case 'ones': dst.fill(1); break;
-      case 'square': for (let j = 0; j < n; j++) dst[j] = w[j]! * w[j]!; break;
+      case 'pos':
+        for (let j = 0; j < n; j++) dst[j] = w[j]! > 0 ? w[j]! : 0;
+        break;
+      case 'neg':
+        for (let j = 0; j < n; j++) dst[j] = w[j]! < 0 ? w[j]! : 0;
+        break;
+      case 'ones':
+        dst.fill(1);
+        break;
+      case 'square':
+        for (let j = 0; j < n; j++) dst[j] = w[j]! * w[j]!;
+        break;
     }
     this.tags[i] = tag;
     return slots[i]!;

@@ -70,8 +70,13 @@ export interface DensePlan {
   /** Pre-activation output (the layer's output when it has no ReLU). */
   readonly z: F32Buf;
 }
-export interface ReshapePlan { readonly kind: 'flatten' | 'dropout' }
-export interface ActivationPlan { readonly kind: 'activation'; readonly relu: boolean }
+export interface ReshapePlan {
+  readonly kind: 'flatten' | 'dropout';
+}
+export interface ActivationPlan {
+  readonly kind: 'activation';
+  readonly relu: boolean;
+}
 
 export type LayerPlan = ConvPlan | PoolPlan | BnPlan | DensePlan | ReshapePlan | ActivationPlan;
 
@@ -132,14 +137,21 @@ export function buildPlan(k: WasmKernels, model: Model): PlanarPlan {
   const acts: PTensor[] = [cur];
   // Scratch sizes, the maximum over the layers.
   let flattened: PTensor | null = null; // the multi-channel volume the current flat vector came from
-  let pad = 0, z = 0, tmp = 0, g = 0, nout = 0, wDense = 0, maxLen = cur.buf.length;
+  let pad = 0,
+    z = 0,
+    tmp = 0,
+    g = 0,
+    nout = 0,
+    wDense = 0,
+    maxLen = cur.buf.length;
   for (let i = 0; i < n; i++) {
     const layer = model.layers[i]!;
     let next: PTensor = cur;
     switch (layer.kind) {
       case 'conv3d': {
         const shape = cur.shape!;
-        const cin = cur.channels, cout = layer.bias.shape[0];
+        const cin = cur.channels,
+          cout = layer.bias.shape[0];
         const kernel = host(layer.kernel);
         const squared = kernel.map((v) => Math.fround(v * v));
         const ones = new Float32Array(kernel.length).fill(1);
@@ -153,9 +165,17 @@ export function buildPlan(k: WasmKernels, model: Model): PlanarPlan {
         });
         const b = host(layer.bias);
         layers.push({
-          kind: 'conv3d', layer, cin, cout, shape, relu: layer.activation === 'relu',
-          fwd: forms('forward'), tr: forms('transpose'),
-          bias: k.upload(b), biasPos: k.upload(b.map((v) => (v > 0 ? v : 0))), biasNeg: k.upload(b.map((v) => (v < 0 ? v : 0))),
+          kind: 'conv3d',
+          layer,
+          cin,
+          cout,
+          shape,
+          relu: layer.activation === 'relu',
+          fwd: forms('forward'),
+          tr: forms('transpose'),
+          bias: k.upload(b),
+          biasPos: k.upload(b.map((v) => (v > 0 ? v : 0))),
+          biasNeg: k.upload(b.map((v) => (v < 0 ? v : 0))),
         });
         next = { buf: k.allocF32(cout * vol(shape)), channels: cout, shape };
         pad = Math.max(pad, paddedFloats(2 * cin, shape.d, shape.h, shape.w), paddedFloats(cout, shape.d, shape.h, shape.w));
@@ -180,9 +200,14 @@ export function buildPlan(k: WasmKernels, model: Model): PlanarPlan {
           return [host(tf.div(layer.gamma, t)), host(tf.sub(layer.beta, tf.div(layer.movingMean, t)))];
         });
         layers.push({
-          kind: 'batchNorm', layer, channels: c,
-          scale: k.upload(host(layer.scale)), offset: k.upload(host(layer.offset)), zeros: k.upload(new Float32Array(c)),
-          k: k.upload(kk!), bPrime: k.upload(bb!),
+          kind: 'batchNorm',
+          layer,
+          channels: c,
+          scale: k.upload(host(layer.scale)),
+          offset: k.upload(host(layer.offset)),
+          zeros: k.upload(new Float32Array(c)),
+          k: k.upload(kk!),
+          bPrime: k.upload(bb!),
         });
         // Channels-last BN on a flat vector normalises each element: planar [C][1].
         next = { buf: k.allocF32(cur.buf.length), channels: cur.channels, shape: cur.shape };
@@ -199,7 +224,8 @@ export function buildPlan(k: WasmKernels, model: Model): PlanarPlan {
         layers.push({ kind: 'dropout' });
         break;
       case 'dense': {
-        const nin = cur.buf.length, no = layer.bias.shape[0];
+        const nin = cur.buf.length,
+          no = layer.bias.shape[0];
         const raw = host(layer.kernel);
         // The Flatten before it took channels-last order; our tensor is planar.
         const s = flattened;
@@ -209,8 +235,16 @@ export function buildPlan(k: WasmKernels, model: Model): PlanarPlan {
         const relu = layer.activation === 'relu';
         const zb = k.allocF32(no);
         layers.push({
-          kind: 'dense', layer, nin, nout: no, relu, w: k.upload(wHost), wHost,
-          bias: k.upload(b), biasPos: k.upload(b.map((v) => (v > 0 ? v : 0))), biasNeg: k.upload(b.map((v) => (v < 0 ? v : 0))),
+          kind: 'dense',
+          layer,
+          nin,
+          nout: no,
+          relu,
+          w: k.upload(wHost),
+          wHost,
+          bias: k.upload(b),
+          biasPos: k.upload(b.map((v) => (v > 0 ? v : 0))),
+          biasNeg: k.upload(b.map((v) => (v < 0 ? v : 0))),
           z: zb,
         });
         next = { buf: relu ? k.allocF32(no) : zb, channels: 1, shape: null };

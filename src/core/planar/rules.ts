@@ -63,7 +63,8 @@ export async function applyPlanarRule(spec: RuleSpec, c: PlanarRuleContext): Pro
       const st: Stab = { kind: 'epsilon', eps: spec.eps };
       if (plan.kind === 'batchNorm') {
         // R_in = (a k) R / stab(a k + b) on the true affine map.
-        const ka = sub(scratch.tmp, a.length), z = sub(scratch.z, a.length);
+        const ka = sub(scratch.tmp, a.length),
+          z = sub(scratch.z, a.length);
         k.bnAffine(a, ka, plan.scale, plan.zeros, plan.channels);
         k.bnAffine(a, z, plan.scale, plan.offset, plan.channels);
         k.mul(ka, R, ka);
@@ -71,7 +72,8 @@ export async function applyPlanarRule(spec: RuleSpec, c: PlanarRuleContext): Pro
         return dest;
       }
       const L = c.linear!;
-      const z = sub(scratch.z, L.outLen), g = sub(scratch.g, L.inLen);
+      const z = sub(scratch.z, L.outLen),
+        g = sub(scratch.g, L.inLen);
       await L.forward(a, 'all', biasOf(plan), z);
       await L.transposeQuotient(R, z, st, 'all', g);
       k.mul(a, g, dest);
@@ -82,7 +84,8 @@ export async function applyPlanarRule(spec: RuleSpec, c: PlanarRuleContext): Pro
       const innv = spec.bias === 'innvestigate';
       const st: Stab = innv ? { kind: 'safe' } : { kind: 'epsilon', eps: 1e-6 };
       const b = plan as ConvPlan | DensePlan;
-      const z = sub(scratch.z, L.outLen), g = sub(scratch.g, 2 * L.inLen);
+      const z = sub(scratch.z, L.outLen),
+        g = sub(scratch.g, 2 * L.inLen);
       const group = async (v: 'posneg' | 'negpos', bias: F32Buf, out: F32Buf) => {
         await L.forwardSigned(a, v, bias, z); // contributions a+ w1 + a- w2, plus bias
         await L.transposeQuotient(R, z, st, v, g);
@@ -103,7 +106,8 @@ export async function applyPlanarRule(spec: RuleSpec, c: PlanarRuleContext): Pro
       // Fixed contributions of a constant input: den = W_v 1, R_in = W_v^T (R / stab(den)).
       const L = c.linear!;
       const v = spec.kind === 'flat' ? 'ones' : 'square';
-      const ones = sub(scratch.tmp, L.inLen), z = sub(scratch.z, L.outLen);
+      const ones = sub(scratch.tmp, L.inLen),
+        z = sub(scratch.z, L.outLen);
       k.fill(ones, 1);
       await L.forward(ones, v, null, z);
       await L.transposeQuotient(R, z, { kind: 'epsilon', eps: 1e-6 }, v, dest);
@@ -166,22 +170,29 @@ function route(k: WasmKernels, p: PoolPlan, input: PTensor, R: F32Buf, dest: F32
 /** TF CPU MaxPool3DGrad: every element within 1e-5 of its window's maximum gets the full r (float32 like tfjsKernels). */
 function routeTies(a: Float32Array, r: Float32Array, out: Float32Array, p: PoolPlan): void {
   const { d: D, h: H, w: W } = p.shape;
-  const Do = D >> 1, Ho = H >> 1, Wo = W >> 1;
+  const Do = D >> 1,
+    Ho = H >> 1,
+    Wo = W >> 1;
   const tol = Math.fround(1e-5);
   out.fill(0);
   const idx = new Array<number>(8);
   let o = 0;
   for (let c = 0; c < p.channels; c++) {
     const base = c * D * H * W;
-    for (let od = 0; od < Do; od++) for (let oh = 0; oh < Ho; oh++) for (let ow = 0; ow < Wo; ow++, o++) {
-      let m = -Infinity, j = 0;
-      for (let dd = 0; dd < 2; dd++) for (let hh = 0; hh < 2; hh++) for (let ww = 0; ww < 2; ww++) {
-        const i = base + ((2 * od + dd) * H + 2 * oh + hh) * W + 2 * ow + ww;
-        idx[j++] = i;
-        if (a[i]! > m) m = a[i]!;
-      }
-      for (const i of idx) if (Math.fround(Math.abs(Math.fround(a[i]! - m))) < tol) out[i] = r[o]!;
-    }
+    for (let od = 0; od < Do; od++)
+      for (let oh = 0; oh < Ho; oh++)
+        for (let ow = 0; ow < Wo; ow++, o++) {
+          let m = -Infinity,
+            j = 0;
+          for (let dd = 0; dd < 2; dd++)
+            for (let hh = 0; hh < 2; hh++)
+              for (let ww = 0; ww < 2; ww++) {
+                const i = base + ((2 * od + dd) * H + 2 * oh + hh) * W + 2 * ow + ww;
+                idx[j++] = i;
+                if (a[i]! > m) m = a[i]!;
+              }
+          for (const i of idx) if (Math.fround(Math.abs(Math.fround(a[i]! - m))) < tol) out[i] = r[o]!;
+        }
   }
 }
 
@@ -195,6 +206,7 @@ function scaleInPlace(x: Float32Array, s: number): void {
 
 /** x = fl(x alpha) - fl(y beta), rounded like the tfjs ops tf.sub(tf.mul(x, alpha), tf.mul(y, beta)). */
 function alphaMinusBeta(x: Float32Array, y: Float32Array, alpha: number, beta: number): void {
-  const al = Math.fround(alpha), be = Math.fround(beta);
+  const al = Math.fround(alpha),
+    be = Math.fround(beta);
   for (let i = 0; i < x.length; i++) x[i] = Math.fround(x[i]! * al) - Math.fround(y[i]! * be);
 }

@@ -65,11 +65,7 @@ export function invert(m: Mat4): number[] {
 /** m * [x, y, z, 1] (the last row is assumed 0 0 0 1). */
 export function applyToPoint(m: Mat4, p: Vec3): [number, number, number] {
   const [x, y, z] = p;
-  return [
-    m[0]! * x + m[1]! * y + m[2]! * z + m[3]!,
-    m[4]! * x + m[5]! * y + m[6]! * z + m[7]!,
-    m[8]! * x + m[9]! * y + m[10]! * z + m[11]!,
-  ];
+  return [m[0]! * x + m[1]! * y + m[2]! * z + m[3]!, m[4]! * x + m[5]! * y + m[6]! * z + m[7]!, m[8]! * x + m[9]! * y + m[10]! * z + m[11]!];
 }
 
 /** Voxel edge lengths in mm: the norms of the three columns of the 3x3 part. */

@@ -12,20 +12,10 @@ export interface Grid {
 
 export const CAT12_GRID: { readonly dims: readonly [121, 145, 121]; readonly affine: Mat4 } = Object.freeze({
   dims: Object.freeze([121, 145, 121] as const),
-  affine: Object.freeze([
-    -1.5, 0, 0, 90,
-    0, 1.5, 0, -126,
-    0, 0, 1.5, -72,
-    0, 0, 0, 1,
-  ]),
+  affine: Object.freeze([-1.5, 0, 0, 90, 0, 1.5, 0, -126, 0, 0, 1.5, -72, 0, 0, 0, 1]),
 });
 
 /** Same dims and an affine within tol (mm, element-wise) of the grid's: use the data as is. */
 export function isOnGrid(v: Volume, grid: Grid = CAT12_GRID, tol = 1e-3): boolean {
-  return (
-    v.dims[0] === grid.dims[0] &&
-    v.dims[1] === grid.dims[1] &&
-    v.dims[2] === grid.dims[2] &&
-    isClose(v.affine, grid.affine, tol)
-  );
+  return v.dims[0] === grid.dims[0] && v.dims[1] === grid.dims[1] && v.dims[2] === grid.dims[2] && isClose(v.affine, grid.affine, tol);
 }

@@ -4,15 +4,7 @@
  */
 export type Mat4 = readonly number[]; // 16 numbers, row-major, last row 0 0 0 1
 
-export type VoxelArray =
-  | Float32Array
-  | Float64Array
-  | Uint8Array
-  | Int8Array
-  | Int16Array
-  | Uint16Array
-  | Int32Array
-  | Uint32Array;
+export type VoxelArray = Float32Array | Float64Array | Uint8Array | Int8Array | Int16Array | Uint16Array | Int32Array | Uint32Array;
 
 export type Dims3 = readonly [number, number, number];
 

@@ -13,14 +13,31 @@ export const CSV_HEADER = 'id,group,age,sex,tiv,field,severity,asymmetry,hippoca
 
 export function writeSubject(dir: string, s: Subject, datatype: 'uint8' | 'float32' = 'uint8'): { file: string; atrophyFile: string } {
   mkdirSync(dir, { recursive: true });
-  const file = `${s.meta.id}.nii.gz`, atrophyFile = `${s.meta.id}_atrophy.nii.gz`;
+  const file = `${s.meta.id}.nii.gz`,
+    atrophyFile = `${s.meta.id}_atrophy.nii.gz`;
   const geom = { dims: CAT12_GRID.dims, affine: Array.from(CAT12_GRID.affine) } as const;
-  writeFileSync(join(dir, file), writeNifti({ ...geom, data: s.gm }, datatype === 'uint8'
-    ? { datatype, gzip: true, sclSlope: GM_SLOPE, sclInter: 0, description: `synthetic mwp1 ${s.meta.group} (relevance-viewer demo)` }
-    : { datatype, gzip: true, description: `synthetic mwp1 ${s.meta.group} (relevance-viewer demo)` }));
-  writeFileSync(join(dir, atrophyFile), writeNifti({ ...geom, data: s.atrophy }, {
-    datatype: 'uint8', gzip: true, sclSlope: 1 / 255, sclInter: 0, description: 'ground truth: fraction of GM removed',
-  }));
+  writeFileSync(
+    join(dir, file),
+    writeNifti(
+      { ...geom, data: s.gm },
+      datatype === 'uint8'
+        ? { datatype, gzip: true, sclSlope: GM_SLOPE, sclInter: 0, description: `synthetic mwp1 ${s.meta.group} (relevance-viewer demo)` }
+        : { datatype, gzip: true, description: `synthetic mwp1 ${s.meta.group} (relevance-viewer demo)` },
+    ),
+  );
+  writeFileSync(
+    join(dir, atrophyFile),
+    writeNifti(
+      { ...geom, data: s.atrophy },
+      {
+        datatype: 'uint8',
+        gzip: true,
+        sclSlope: 1 / 255,
+        sclInter: 0,
+        description: 'ground truth: fraction of GM removed',
+      },
+    ),
+  );
   return { file, atrophyFile };
 }
 
@@ -32,7 +49,10 @@ export function writeCsv(dir: string, rows: string[]): void {
   writeFileSync(join(dir, 'cohort.csv'), [CSV_HEADER, ...rows].join('\n') + '\n');
 }
 
-export interface CohortEntry extends SubjectMeta { file: string; atrophyFile: string }
+export interface CohortEntry extends SubjectMeta {
+  file: string;
+  atrophyFile: string;
+}
 
 export function readCohortCsv(dir: string): CohortEntry[] {
   let text: string;
@@ -47,10 +67,17 @@ export function readCohortCsv(dir: string): CohortEntry[] {
   return lines.map((l) => {
     const f = l.split(',');
     return {
-      id: f[at('id')]!, group: f[at('group')] as Group, age: Number(f[at('age')]), sex: f[at('sex')] as 'F' | 'M',
-      tiv: Number(f[at('tiv')]), field: Number(f[at('field')]) as 1.5 | 3, severity: Number(f[at('severity')]),
-      asymmetry: Number(f[at('asymmetry')]), hippocampalGm: Number(f[at('hippocampal_gm_cm3')]),
-      file: f[at('file')]!, atrophyFile: f[at('atrophy_file')]!,
+      id: f[at('id')]!,
+      group: f[at('group')] as Group,
+      age: Number(f[at('age')]),
+      sex: f[at('sex')] as 'F' | 'M',
+      tiv: Number(f[at('tiv')]),
+      field: Number(f[at('field')]) as 1.5 | 3,
+      severity: Number(f[at('severity')]),
+      asymmetry: Number(f[at('asymmetry')]),
+      hippocampalGm: Number(f[at('hippocampal_gm_cm3')]),
+      file: f[at('file')]!,
+      atrophyFile: f[at('atrophy_file')]!,
     };
   });
 }

@@ -14,9 +14,16 @@ export function exportModel(weights: NamedWeight[], dir: string, trainingInfo: o
   const bytes = quantize === 'float16' ? new Uint8Array(total * 2) : new Uint8Array(total * 4);
   const view = new DataView(bytes.buffer);
   let o = 0;
-  for (const w of weights) for (const v of w.data) {
-    if (quantize === 'float16') { view.setUint16(o, float16Bits(v), true); o += 2; } else { view.setFloat32(o, v, true); o += 4; }
-  }
+  for (const w of weights)
+    for (const v of w.data) {
+      if (quantize === 'float16') {
+        view.setUint16(o, float16Bits(v), true);
+        o += 2;
+      } else {
+        view.setFloat32(o, v, true);
+        o += 4;
+      }
+    }
   const shard = 'group1-shard1of1.bin';
   writeFileSync(join(dir, shard), bytes);
   const model = {
@@ -24,10 +31,17 @@ export function exportModel(weights: NamedWeight[], dir: string, trainingInfo: o
     generatedBy: 'relevance-viewer src/training/train.ts (synthetic-data demo model; not a diagnostic device)',
     convertedBy: null,
     modelTopology: paperTopology([...MODEL_INPUT_DIMS, 1]),
-    weightsManifest: [{
-      paths: [shard],
-      weights: weights.map((w) => ({ name: w.name, shape: w.shape, dtype: 'float32', ...(quantize === 'float16' ? { quantization: { dtype: 'float16' } } : {}) })),
-    }],
+    weightsManifest: [
+      {
+        paths: [shard],
+        weights: weights.map((w) => ({
+          name: w.name,
+          shape: w.shape,
+          dtype: 'float32',
+          ...(quantize === 'float16' ? { quantization: { dtype: 'float16' } } : {}),
+        })),
+      },
+    ],
     userDefinedMetadata: { training: trainingInfo },
   };
   writeFileSync(join(dir, 'model.json'), JSON.stringify(model));

@@ -88,7 +88,8 @@ export const de: Record<MessageKey, string> = {
   'combine.single': 'Ein Modell, eine Methode',
   'combine.average': 'Mittel mehrerer Modelle',
   'combine.difference': 'Differenz A − B',
-  'combine.averageHint': 'Zwei oder mehr Modelle ankreuzen (z. B. Kreuzvalidierungs-Folds); jedes läuft nacheinander mit der gewählten Methode, dann werden Wahrscheinlichkeit und Relevanz gemittelt.',
+  'combine.averageHint':
+    'Zwei oder mehr Modelle ankreuzen (z. B. Kreuzvalidierungs-Folds); jedes läuft nacheinander mit der gewählten Methode, dann werden Wahrscheinlichkeit und Relevanz gemittelt.',
   'combine.averageNeedsTwo': 'Mindestens zwei Modelle ankreuzen.',
   'combine.a': 'A: {model} · {method}',
   'combine.bModel': 'Modell B',
@@ -119,7 +120,8 @@ export const de: Record<MessageKey, string> = {
   'result.covariates': 'Kovariaten',
   'result.rawInput': 'unbereinigte Karte der grauen Substanz',
   'result.mapFromFile': 'Karte aus Datei: {name}',
-  'result.mapFromFileNote': 'Eine vorab berechnete Karte (z. B. aus einem Gruppenbericht von batch) als Überlagerung: Auf dieser Seite lief kein Modell, daher gibt es keine Wahrscheinlichkeit. Sie ist keine Diagnose.',
+  'result.mapFromFileNote':
+    'Eine vorab berechnete Karte (z. B. aus einem Gruppenbericht von batch) als Überlagerung: Auf dieser Seite lief kein Modell, daher gibt es keine Wahrscheinlichkeit. Sie ist keine Diagnose.',
   'result.members': 'Einzelergebnisse',
   'result.differenceLabel': 'Differenzkarte A − B',
 
@@ -174,9 +176,11 @@ export const de: Record<MessageKey, string> = {
   'view.emptyLine1': 'Legen Sie eine NIfTI-Karte der grauen Substanz (CAT12 mwp1, .nii / .nii.gz) irgendwo auf der Seite ab,',
   'view.emptyLine2': 'oder öffnen Sie eine Datei oder einen Beispielfall im Seitenbereich.',
   'view.restart': 'Ansichten neu starten',
-  'view.help': 'Klicken/Ziehen: Fadenkreuz · Mausrad oder ←/→: Schichten blättern · Strg+Mausrad oder +/−: Zoom · Umschalt/Rechts-Ziehen: verschieben · Doppelklick oder r: zurücksetzen · h: Überlagerung aus · ?: Hilfe · 3D: ziehen zum Drehen, Mausrad zum Zoomen',
+  'view.help':
+    'Klicken/Ziehen: Fadenkreuz · Mausrad oder ←/→: Schichten blättern · Strg+Mausrad oder +/−: Zoom · Umschalt/Rechts-Ziehen: verschieben · Doppelklick oder r: zurücksetzen · h: Überlagerung aus · ?: Hilfe · 3D: ziehen zum Drehen, Mausrad zum Zoomen',
   'view.contextLost': 'Der Grafikkontext (WebGL) ging verloren, z. B. nach einem GPU-Reset oder Speichermangel; die Ansichten werden wiederhergestellt…',
-  'view.noWebgl': 'Dieser Browser konnte WebGL2 nicht starten ({reason}); aktivieren Sie die Hardwarebeschleunigung oder nutzen Sie einen anderen Browser. Die Analyse funktioniert trotzdem.',
+  'view.noWebgl':
+    'Dieser Browser konnte WebGL2 nicht starten ({reason}); aktivieren Sie die Hardwarebeschleunigung oder nutzen Sie einen anderen Browser. Die Analyse funktioniert trotzdem.',
   'side.left': 'L',
   'side.right': 'R',
   'side.anterior': 'A',
@@ -202,7 +206,8 @@ export const de: Record<MessageKey, string> = {
   'help.privacyHeading': 'Datenschutz',
   'help.disclaimerHeading': 'Keine Diagnose',
   'help.modelsHeading': 'Modelle',
-  'help.models': 'Keras-Modelldateien (.h5/.hdf5, z. B. die resmodel/rawmodel-Folds der Studie) auf der Seite ablegen: Sie werden hier umgewandelt, in diesem Browser gespeichert und erscheinen in der Modellliste.',
+  'help.models':
+    'Keras-Modelldateien (.h5/.hdf5, z. B. die resmodel/rawmodel-Folds der Studie) auf der Seite ablegen: Sie werden hier umgewandelt, in diesem Browser gespeichert und erscheinen in der Modellliste.',
   'research.clustersTitle': 'Cluster',
   'research.minClusterSize': 'Min. Cluster (Voxel)',
   'research.histogramCaption': 'Clustergrößen vor dem Filter (Voxel, Klassen zu 10, letzte Klasse 190+)',
@@ -220,7 +225,8 @@ export const de: Record<MessageKey, string> = {
   'research.displayUnits': 'Anzeigeeinheiten, geglättet und auf [−1, 1] skaliert',
   'research.updateTiming': 'Aktualisierung {last} ms (Median {median} ms), in einem Worker berechnet',
   'research.waitingForClusters': 'Cluster werden berechnet…',
-  'research.guideTitle': 'Relevanz je {axis} Schicht nach Schwelle und Clusterfilter (rot: positiv, blau: negativ); Klick auf einen Balken springt zu dieser Schicht',
+  'research.guideTitle':
+    'Relevanz je {axis} Schicht nach Schwelle und Clusterfilter (rot: positiv, blau: negativ); Klick auf einen Balken springt zu dieser Schicht',
   'research.axis.axial': 'axialer',
   'research.axis.coronal': 'koronaler',
   'research.axis.sagittal': 'sagittaler',
@@ -267,7 +273,8 @@ export const de: Record<MessageKey, string> = {
   'analysis.testingGroup': 'Zum Testen (untrainiert)',
 
   'verdict.firstTitle': 'Was diese Seite tut',
-  'verdict.firstBody': 'Sie zeigt, wo ein 3D-CNN in einem Hirnscan Hinweise auf Alzheimer findet, berechnet in diesem Browser. Sie braucht eine CAT12-Karte der grauen Substanz (mwp1, NIfTI .nii / .nii.gz) im MNI-Raum oder einen 3D-T1 des ganzen Kopfes (NIfTI oder ein DICOM-Ordner bzw. -Zip), aus dem sie hier zuerst eine näherungsweise CAT12-ähnliche Karte macht — kein fMRT und keine Diffusionsserie.',
+  'verdict.firstBody':
+    'Sie zeigt, wo ein 3D-CNN in einem Hirnscan Hinweise auf Alzheimer findet, berechnet in diesem Browser. Sie braucht eine CAT12-Karte der grauen Substanz (mwp1, NIfTI .nii / .nii.gz) im MNI-Raum oder einen 3D-T1 des ganzen Kopfes (NIfTI oder ein DICOM-Ordner bzw. -Zip), aus dem sie hier zuerst eine näherungsweise CAT12-ähnliche Karte macht — kein fMRT und keine Diffusionsserie.',
   'verdict.tryDemo': 'Beispielfall ansehen (AD)',
   'verdict.orOpen': 'oder eine eigene Karte im Bereich Scan öffnen oder irgendwo ablegen.',
   'verdict.refusedTitle': 'Kein Ergebnis für {name}',
@@ -279,7 +286,8 @@ export const de: Record<MessageKey, string> = {
   'view.running': '{method} wird berechnet… die Karte zeigt {shown}',
   'view.runningFirst': '{method} wird berechnet…',
   'help.inputHeading': 'Was Sie laden',
-  'help.input': 'Eine CAT12-Karte der grauen Substanz (das modulierte mwp1-Bild, NIfTI), normalisiert in den MNI-Raum, eine pro Person, oder ein 3D-T1 des ganzen Kopfes (NIfTI oder der DICOM-Ordner bzw. das Zip des Scanners), aus dem die Seite zuerst eine näherungsweise CAT12-ähnliche Karte mit Qualitätskontrolle macht (nicht CAT12). Ein schädelbefreiter T1, eine 4D-Serie (fMRT, Diffusion), ein Bild, das nur einen Teil des Gehirns abdeckt oder nicht im MNI-Raum liegt, erhält kein Ergebnis, mit einem Satz, der sagt, warum. Kovariaten (Alter, Geschlecht, TIV, Feldstärke) gehen bei jedem neuen Scan auf die Vorgaben zurück.',
+  'help.input':
+    'Eine CAT12-Karte der grauen Substanz (das modulierte mwp1-Bild, NIfTI), normalisiert in den MNI-Raum, eine pro Person, oder ein 3D-T1 des ganzen Kopfes (NIfTI oder der DICOM-Ordner bzw. das Zip des Scanners), aus dem die Seite zuerst eine näherungsweise CAT12-ähnliche Karte mit Qualitätskontrolle macht (nicht CAT12). Ein schädelbefreiter T1, eine 4D-Serie (fMRT, Diffusion), ein Bild, das nur einen Teil des Gehirns abdeckt oder nicht im MNI-Raum liegt, erhält kein Ergebnis, mit einem Satz, der sagt, warum. Kovariaten (Alter, Geschlecht, TIV, Feldstärke) gehen bei jedem neuen Scan auf die Vorgaben zurück.',
   'export.refused': 'Nichts zu exportieren: {reason}',
   'export.warned': 'Die Exporte enthalten diesen Warnhinweis und den Haftungsausschluss.',
   'result.meanOf': 'Mittel von {n} Modellen',
@@ -289,25 +297,36 @@ export const de: Record<MessageKey, string> = {
   'research.pngDisclaimer': 'Kein Diagnosegerät.',
   // raw-T1 stage (approximate CAT12-like map) and its quality control
   'stage.preprocess': 'Roh-T1-Vorverarbeitung',
-  'preprocess.approxLabel': 'Näherungsweise CAT12-ähnliche Karte der grauen Substanz, in Ihrem Browser aus einem Roh-T1 erstellt (nicht CAT12); prüfen Sie die Qualitätskontrolle, bevor Sie dem Ergebnis trauen.',
+  'preprocess.approxLabel':
+    'Näherungsweise CAT12-ähnliche Karte der grauen Substanz, in Ihrem Browser aus einem Roh-T1 erstellt (nicht CAT12); prüfen Sie die Qualitätskontrolle, bevor Sie dem Ergebnis trauen.',
   'preprocess.qc.pass': 'Registrierung, Gewebevolumina und Abdeckung liegen in den erwarteten Bereichen.',
-  'preprocess.qc.thickSlices': 'Der Scan hat {mm}-mm-Schichten, zu dick für eine Karte der grauen Substanz (höchstens 3 mm); verwenden Sie stattdessen eine 3D-T1-Serie wie ein MPRAGE.',
-  'preprocess.qc.notT1': 'Das Bild hat keinen T1-Kontrast (weiße Substanz heller als graue, graue heller als Liquor), daher lässt sich keine Karte der grauen Substanz erstellen; geben Sie einen T1-gewichteten Scan an.',
-  'preprocess.qc.lowRegistration': 'Der Scan passt nach der Registrierung schlecht zur Kopfvorlage (Korrelation {r}); prüfen Sie, ob es ein Ganzkopf-T1 ist, und sehen Sie sich das transformierte Bild an.',
-  'preprocess.qc.coverage': 'Nur {percent} % des Vorlagengehirns liegen im Scan; der Kopf scheint abgeschnitten, geben Sie einen Scan an, der das ganze Gehirn erfasst.',
-  'preprocess.qc.tiv': 'Das intrakranielle Gesamtvolumen ergab {ml} ml, außerhalb des plausiblen Bereichs eines Erwachsenen (etwa 1000 bis 2100 ml); prüfen Sie das transformierte Bild.',
-  'preprocess.qc.gmRatio': 'Die graue Substanz ergab {percent} % des intrakraniellen Volumens, außerhalb des plausiblen Bereichs (etwa 30 bis 55 %); prüfen Sie die Gewebekarten.',
+  'preprocess.qc.thickSlices':
+    'Der Scan hat {mm}-mm-Schichten, zu dick für eine Karte der grauen Substanz (höchstens 3 mm); verwenden Sie stattdessen eine 3D-T1-Serie wie ein MPRAGE.',
+  'preprocess.qc.notT1':
+    'Das Bild hat keinen T1-Kontrast (weiße Substanz heller als graue, graue heller als Liquor), daher lässt sich keine Karte der grauen Substanz erstellen; geben Sie einen T1-gewichteten Scan an.',
+  'preprocess.qc.lowRegistration':
+    'Der Scan passt nach der Registrierung schlecht zur Kopfvorlage (Korrelation {r}); prüfen Sie, ob es ein Ganzkopf-T1 ist, und sehen Sie sich das transformierte Bild an.',
+  'preprocess.qc.coverage':
+    'Nur {percent} % des Vorlagengehirns liegen im Scan; der Kopf scheint abgeschnitten, geben Sie einen Scan an, der das ganze Gehirn erfasst.',
+  'preprocess.qc.tiv':
+    'Das intrakranielle Gesamtvolumen ergab {ml} ml, außerhalb des plausiblen Bereichs eines Erwachsenen (etwa 1000 bis 2100 ml); prüfen Sie das transformierte Bild.',
+  'preprocess.qc.gmRatio':
+    'Die graue Substanz ergab {percent} % des intrakraniellen Volumens, außerhalb des plausiblen Bereichs (etwa 30 bis 55 %); prüfen Sie die Gewebekarten.',
   'preprocess.qc.bias': 'Das Intensitäts-Biasfeld ist stark ({lo} bis {hi}); Gewebegrenzen können falsch klassifiziert sein.',
   'preprocess.qc.formsDisagree': 'sform und qform des Headers weichen um {mm} mm voneinander ab; verwendet wurde die sform, prüfen Sie die Orientierung.',
-  'preprocess.qc.leftRightFlip': 'sform und qform des Headers haben entgegengesetzte Händigkeit, möglicherweise eine Links-rechts-Spiegelung, die die Registrierung nicht erkennen kann; prüfen Sie die Orientierungsmarker des Scans.',
-  'preprocess.qc.brainExtracted': 'Das Bild ist bereits hirnextrahiert (ohne Schädel); es wurde auf die reine Hirnvorlage registriert, was weniger verlässlich ist als ein Ganzkopf-Scan.',
-  'preprocess.qc.gmOverlap': 'Die Karte der grauen Substanz passt nach der nichtlinearen Registrierung nur schwach zur Vorlage (Korrelation {r}); sehen Sie sich das transformierte Bild an.',
+  'preprocess.qc.leftRightFlip':
+    'sform und qform des Headers haben entgegengesetzte Händigkeit, möglicherweise eine Links-rechts-Spiegelung, die die Registrierung nicht erkennen kann; prüfen Sie die Orientierungsmarker des Scans.',
+  'preprocess.qc.brainExtracted':
+    'Das Bild ist bereits hirnextrahiert (ohne Schädel); es wurde auf die reine Hirnvorlage registriert, was weniger verlässlich ist als ein Ganzkopf-Scan.',
+  'preprocess.qc.gmOverlap':
+    'Die Karte der grauen Substanz passt nach der nichtlinearen Registrierung nur schwach zur Vorlage (Korrelation {r}); sehen Sie sich das transformierte Bild an.',
   'qc.heading': 'Qualitätskontrolle (Roh-T1)',
   'qc.verdict': 'Urteil',
   'qc.verdict.pass': 'bestanden',
   'qc.verdict.doubtful': 'zweifelhaft',
   'qc.verdict.fail': 'nicht bestanden',
-  'qc.picture': 'Transformierter Scan mit dem Umriss des Vorlagengehirns (rot); neurologische Ansicht, links ist links; Schichten durch den linken Hippocampus.',
+  'qc.picture':
+    'Transformierter Scan mit dem Umriss des Vorlagengehirns (rot); neurologische Ansicht, links ist links; Schichten durch den linken Hippocampus.',
   'qc.gm': 'Graue Substanz',
   'qc.wm': 'Weiße Substanz',
   'qc.csf': 'Liquor',

@@ -94,7 +94,8 @@ export const en = {
   'combine.single': 'One model, one method',
   'combine.average': 'Average of several models',
   'combine.difference': 'Difference A − B',
-  'combine.averageHint': 'Tick two or more models (e.g. cross-validation folds); each runs in turn with the chosen method, then probability and relevance are averaged.',
+  'combine.averageHint':
+    'Tick two or more models (e.g. cross-validation folds); each runs in turn with the chosen method, then probability and relevance are averaged.',
   'combine.averageNeedsTwo': 'Tick at least two models.',
   'combine.a': 'A: {model} · {method}',
   'combine.bModel': 'B model',
@@ -127,7 +128,8 @@ export const en = {
   'result.covariates': 'Covariates',
   'result.rawInput': 'raw gray-matter map',
   'result.mapFromFile': 'Map from file: {name}',
-  'result.mapFromFileNote': 'A precomputed map (e.g. from a batch group report) shown as the overlay: no model ran on this page, so there is no likelihood. It is not a diagnosis.',
+  'result.mapFromFileNote':
+    'A precomputed map (e.g. from a batch group report) shown as the overlay: no model ran on this page, so there is no likelihood. It is not a diagnosis.',
   'result.members': 'Members',
   'result.differenceLabel': 'Difference map A − B',
 
@@ -185,7 +187,8 @@ export const en = {
   'view.emptyLine1': 'Drop a NIfTI gray-matter map (CAT12 mwp1, .nii / .nii.gz) anywhere on the page,',
   'view.emptyLine2': 'or open a file or a demo case in the panel.',
   'view.restart': 'Restart the views',
-  'view.help': 'Click/drag: move crosshair · wheel or ←/→: page slices · Ctrl+wheel or +/−: zoom · Shift/right-drag: pan · double-click or r: reset · h: hide overlay · ?: help · 3D: drag to rotate, wheel to zoom',
+  'view.help':
+    'Click/drag: move crosshair · wheel or ←/→: page slices · Ctrl+wheel or +/−: zoom · Shift/right-drag: pan · double-click or r: reset · h: hide overlay · ?: help · 3D: drag to rotate, wheel to zoom',
   'view.contextLost': 'The graphics (WebGL) context was lost, e.g. after a GPU reset or memory pressure; restoring the views…',
   'view.noWebgl': 'This browser could not start WebGL2 ({reason}); enable hardware acceleration or try another browser. The analysis still works.',
   'side.left': 'L',
@@ -215,7 +218,8 @@ export const en = {
   'help.privacyHeading': 'Privacy',
   'help.disclaimerHeading': 'Not a diagnosis',
   'help.modelsHeading': 'Models',
-  'help.models': 'Drop Keras .h5/.hdf5 model files (e.g. the paper’s resmodel/rawmodel folds) on the page: they are converted here, kept in this browser and join the model list.',
+  'help.models':
+    'Drop Keras .h5/.hdf5 model files (e.g. the paper’s resmodel/rawmodel folds) on the page: they are converted here, kept in this browser and join the model list.',
 
   // research tools (clusters, slice guides, atlas outlines, region table, exports)
   'research.clustersTitle': 'Clusters',
@@ -284,7 +288,8 @@ export const en = {
 
   // the verdict block beside the views
   'verdict.firstTitle': 'What this page does',
-  'verdict.firstBody': 'It shows where a 3D CNN finds evidence of Alzheimer’s disease in a brain scan, computed in this browser. It needs a CAT12 gray-matter map (mwp1, NIfTI .nii / .nii.gz) in MNI space, or a whole-head 3D T1 (NIfTI or a DICOM folder or zip), which it first turns into an approximate CAT12-like map here — not an fMRI or a diffusion series.',
+  'verdict.firstBody':
+    'It shows where a 3D CNN finds evidence of Alzheimer’s disease in a brain scan, computed in this browser. It needs a CAT12 gray-matter map (mwp1, NIfTI .nii / .nii.gz) in MNI space, or a whole-head 3D T1 (NIfTI or a DICOM folder or zip), which it first turns into an approximate CAT12-like map here — not an fMRI or a diffusion series.',
   'verdict.tryDemo': 'Try a demo case (AD)',
   'verdict.orOpen': 'or open your own map in the Scan panel, or drop it anywhere.',
   'verdict.refusedTitle': 'No result for {name}',
@@ -296,7 +301,8 @@ export const en = {
   'view.running': 'Computing {method}… the map shown is {shown}',
   'view.runningFirst': 'Computing {method}…',
   'help.inputHeading': 'What to provide',
-  'help.input': 'A CAT12 gray-matter map (the modulated mwp1 image, NIfTI) normalized to MNI space, one per subject, or a whole-head 3D T1 (NIfTI, or the DICOM folder or zip the scanner exported), which the page first turns into an approximate CAT12-like map with quality control (not CAT12). A skull-stripped T1, a 4D series (fMRI, diffusion), an image covering only part of the brain or one not in MNI space gets no result, with a sentence saying why. Covariates (age, sex, TIV, field strength) go back to the defaults for every new scan.',
+  'help.input':
+    'A CAT12 gray-matter map (the modulated mwp1 image, NIfTI) normalized to MNI space, one per subject, or a whole-head 3D T1 (NIfTI, or the DICOM folder or zip the scanner exported), which the page first turns into an approximate CAT12-like map with quality control (not CAT12). A skull-stripped T1, a 4D series (fMRI, diffusion), an image covering only part of the brain or one not in MNI space gets no result, with a sentence saying why. Covariates (age, sex, TIV, field strength) go back to the defaults for every new scan.',
   'export.refused': 'Nothing to export: {reason}',
   'export.warned': 'The exports carry this warning and the disclaimer.',
   'result.meanOf': 'mean of {n} models',
@@ -306,18 +312,25 @@ export const en = {
   'research.pngDisclaimer': 'Not a diagnostic device.',
   // raw-T1 stage (approximate CAT12-like map) and its quality control
   'stage.preprocess': 'Raw-T1 preprocessing',
-  'preprocess.approxLabel': 'Approximate CAT12-like gray-matter map made in your browser from a raw T1 (not CAT12); check the quality control before trusting the result.',
+  'preprocess.approxLabel':
+    'Approximate CAT12-like gray-matter map made in your browser from a raw T1 (not CAT12); check the quality control before trusting the result.',
   'preprocess.qc.pass': 'Registration, tissue volumes and coverage are within the expected ranges.',
   'preprocess.qc.thickSlices': 'The scan has {mm} mm slices, too thick for a gray-matter map (3 mm at most); use a 3D T1 series such as an MPRAGE instead.',
-  'preprocess.qc.notT1': 'The image does not have T1 contrast (white matter brighter than gray matter, gray matter brighter than CSF), so no gray-matter map can be made; give a T1-weighted scan.',
-  'preprocess.qc.lowRegistration': 'The scan matches the head template poorly after registration (correlation {r}); check that it is a whole-head T1 and look at the warped image.',
+  'preprocess.qc.notT1':
+    'The image does not have T1 contrast (white matter brighter than gray matter, gray matter brighter than CSF), so no gray-matter map can be made; give a T1-weighted scan.',
+  'preprocess.qc.lowRegistration':
+    'The scan matches the head template poorly after registration (correlation {r}); check that it is a whole-head T1 and look at the warped image.',
   'preprocess.qc.coverage': "Only {percent}% of the template's brain is inside the scan; the head seems cut off, so give a scan that covers the whole brain.",
-  'preprocess.qc.tiv': 'The total intracranial volume came out at {ml} ml, outside the plausible range of an adult (about 1000 to 2100 ml); check the warped image.',
-  'preprocess.qc.gmRatio': 'Gray matter came out at {percent}% of the intracranial volume, outside the plausible range (about 30 to 55%); check the tissue maps.',
+  'preprocess.qc.tiv':
+    'The total intracranial volume came out at {ml} ml, outside the plausible range of an adult (about 1000 to 2100 ml); check the warped image.',
+  'preprocess.qc.gmRatio':
+    'Gray matter came out at {percent}% of the intracranial volume, outside the plausible range (about 30 to 55%); check the tissue maps.',
   'preprocess.qc.bias': 'The intensity bias field is strong ({lo} to {hi}); tissue boundaries may be misclassified.',
   'preprocess.qc.formsDisagree': "The header's sform and qform disagree by {mm} mm; the sform was used, check the orientation.",
-  'preprocess.qc.leftRightFlip': "The header's sform and qform have opposite handedness, a possible left-right flip that registration cannot see; check the scan's orientation markers.",
-  'preprocess.qc.brainExtracted': 'The image is already brain-extracted (no skull); it was registered to the brain-only template, which is less reliable than a whole-head scan.',
+  'preprocess.qc.leftRightFlip':
+    "The header's sform and qform have opposite handedness, a possible left-right flip that registration cannot see; check the scan's orientation markers.",
+  'preprocess.qc.brainExtracted':
+    'The image is already brain-extracted (no skull); it was registered to the brain-only template, which is less reliable than a whole-head scan.',
   'preprocess.qc.gmOverlap': "The gray-matter map matches the template's only weakly after nonlinear registration (correlation {r}); look at the warped image.",
   'qc.heading': 'Quality control (raw T1)',
   'qc.verdict': 'Verdict',

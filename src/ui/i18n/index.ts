@@ -30,7 +30,12 @@ export function formatNumber(lang: Lang, x: number, digits?: number): string {
 
 /** A fraction as a percentage the locale's way: "89.4%", "89,4 %". */
 export function formatPercent(lang: Lang, fraction: number, digits = 1, signed = false): string {
-  return new Intl.NumberFormat(lang, { style: 'percent', minimumFractionDigits: digits, maximumFractionDigits: digits, signDisplay: signed ? 'exceptZero' : 'auto' }).format(fraction);
+  return new Intl.NumberFormat(lang, {
+    style: 'percent',
+    minimumFractionDigits: digits,
+    maximumFractionDigits: digits,
+    signDisplay: signed ? 'exceptZero' : 'auto',
+  }).format(fraction);
 }
 
 function localize(lang: Lang, params?: Params): Params | undefined {

@@ -12,7 +12,15 @@ function SizeHistogram({ bins, minSize }: { bins: Uint32Array | null; minSize: n
   const counts = bins ? Array.from(bins) : new Array<number>(20).fill(0);
   const max = Math.max(1, ...counts);
   return (
-    <svg className="cluster-histogram" data-testid="cluster-histogram" data-counts={counts.join(',')} viewBox={`0 0 ${counts.length} 1`} preserveAspectRatio="none" role="img" aria-label={S.histogramCaption}>
+    <svg
+      className="cluster-histogram"
+      data-testid="cluster-histogram"
+      data-counts={counts.join(',')}
+      viewBox={`0 0 ${counts.length} 1`}
+      preserveAspectRatio="none"
+      role="img"
+      aria-label={S.histogramCaption}
+    >
       {counts.map((c, b) => {
         const h = c > 0 ? Math.max(0.04, Math.sqrt(c / max)) : 0; // sqrt: a few large clusters stay visible next to many small ones
         const dropped = (b + 1) * BIN <= minSize;
@@ -56,7 +64,11 @@ export function ClusterPanel() {
       </label>
       <SizeHistogram bins={current?.sizeHistogram ?? null} minSize={minSize} />
       <p className="hint histogram-caption">{S.histogramCaption}</p>
-      {current && <p className="hint" data-testid="clusters-kept" data-kept={current.keptCount} data-total={total}>{S.clustersKept(current.keptCount, total)}</p>}
+      {current && (
+        <p className="hint" data-testid="clusters-kept" data-kept={current.keptCount} data-total={total}>
+          {S.clustersKept(current.keptCount, total)}
+        </p>
+      )}
       {!current && outputKey && <p className="hint">{S.waitingForClusters}</p>}
       <h3>{S.clusterAtCrosshair}</h3>
       <div data-testid="cluster-stats" data-size={stats?.size ?? 0} data-kept={stats ? String(stats.kept) : 'none'}>
@@ -72,11 +84,25 @@ export function ClusterPanel() {
             <dt>{S.clusterMean}</dt>
             <dd>{stats.mean.toFixed(3)}</dd>
             <dt>{S.clusterPeak}</dt>
-            <dd>{stats.peak.toFixed(3)} <span className="hint">{S.displayUnits}</span></dd>
+            <dd>
+              {stats.peak.toFixed(3)} <span className="hint">{S.displayUnits}</span>
+            </dd>
           </dl>
         )}
       </div>
-      {current && <p className="hint" data-testid="cluster-timing" data-threshold={current.threshold} data-min-size={current.minSize} data-relabelled={String(current.relabelled)} data-ms={current.roundTripMs.toFixed(1)} data-worker-ms={current.workerMs.toFixed(1)}>{S.updateTiming(current.roundTripMs, medianUpdateMs(recent))}</p>}
+      {current && (
+        <p
+          className="hint"
+          data-testid="cluster-timing"
+          data-threshold={current.threshold}
+          data-min-size={current.minSize}
+          data-relabelled={String(current.relabelled)}
+          data-ms={current.roundTripMs.toFixed(1)}
+          data-worker-ms={current.workerMs.toFixed(1)}
+        >
+          {S.updateTiming(current.roundTripMs, medianUpdateMs(recent))}
+        </p>
+      )}
       {error && <p className="hint research-error">{error}</p>}
     </section>
   );

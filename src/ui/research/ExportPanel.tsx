@@ -112,28 +112,50 @@ export function ExportPanel() {
     <section className="panel research-exports">
       <h2>{S.exportsTitle}</h2>
       {refusal ? (
-        <p className="hint" data-testid="export-refused">{t('export.refused', { reason: refusal.decision.reasons.map(tm).join(' ') })}</p>
+        <p className="hint" data-testid="export-refused">
+          {t('export.refused', { reason: refusal.decision.reasons.map(tm).join(' ') })}
+        </p>
       ) : (
         !output && <p className="hint">{S.exportNeedsResult}</p>
       )}
-      {output?.result.gate.verdict === 'doubtful' && <p className="hint" data-testid="export-warned">{t('export.warned')}</p>}
+      {output?.result.gate.verdict === 'doubtful' && (
+        <p className="hint" data-testid="export-warned">
+          {t('export.warned')}
+        </p>
+      )}
       <div className="export-buttons">
         <div className="export-row">
           <select data-testid="export-nifti-kind" value={choice} onChange={(e) => setChoice(e.currentTarget.value as NiftiChoice)}>
             {(Object.keys(S.exportNiftiKinds) as NiftiChoice[]).map((k) => (
-              <option key={k} value={k}>{S.exportNiftiKinds[k]}</option>
+              <option key={k} value={k}>
+                {S.exportNiftiKinds[k]}
+              </option>
             ))}
           </select>
-          <button type="button" data-testid="export-nifti" disabled={disabled} onClick={run('nifti', niftiJob)}>{busy === 'nifti' ? S.exportBusy : S.exportNifti}</button>
+          <button type="button" data-testid="export-nifti" disabled={disabled} onClick={run('nifti', niftiJob)}>
+            {busy === 'nifti' ? S.exportBusy : S.exportNifti}
+          </button>
         </div>
-        <button type="button" data-testid="export-png" disabled={disabled} onClick={run('png', pngJob)}>{S.exportPng}</button>
+        <button type="button" data-testid="export-png" disabled={disabled} onClick={run('png', pngJob)}>
+          {S.exportPng}
+        </button>
         <div className="export-row">
-          <button type="button" data-testid="export-csv" disabled={disabled || !output?.result.regions} onClick={run('csv', csvJob(false))}>{S.exportCsv}</button>
-          <button type="button" data-testid="export-lobes-csv" disabled={disabled || !output?.result.regions} onClick={run('csv', csvJob(true))}>{S.exportLobesCsv}</button>
+          <button type="button" data-testid="export-csv" disabled={disabled || !output?.result.regions} onClick={run('csv', csvJob(false))}>
+            {S.exportCsv}
+          </button>
+          <button type="button" data-testid="export-lobes-csv" disabled={disabled || !output?.result.regions} onClick={run('csv', csvJob(true))}>
+            {S.exportLobesCsv}
+          </button>
         </div>
-        <button type="button" data-testid="export-report" disabled={disabled} onClick={run('report', reportJob)}>{S.exportReport}</button>
+        <button type="button" data-testid="export-report" disabled={disabled} onClick={run('report', reportJob)}>
+          {S.exportReport}
+        </button>
       </div>
-      {error && <p className="hint research-error" role="alert">{error}</p>}
+      {error && (
+        <p className="hint research-error" role="alert">
+          {error}
+        </p>
+      )}
     </section>
   );
 }

@@ -34,11 +34,21 @@ export function RegionTable() {
     <section className="panel research-regions">
       <h2>{S.atlasTitle}</h2>
       <label className="check">
-        <input type="checkbox" data-testid="region-outline-current" checked={settings.showRegionOutline} onChange={(e) => setResearchSettings({ showRegionOutline: e.currentTarget.checked })} />
+        <input
+          type="checkbox"
+          data-testid="region-outline-current"
+          checked={settings.showRegionOutline}
+          onChange={(e) => setResearchSettings({ showRegionOutline: e.currentTarget.checked })}
+        />
         {S.outlineCurrent}
       </label>
       <label className="check">
-        <input type="checkbox" data-testid="region-outline-toggle" checked={settings.showAllOutlines} onChange={(e) => setResearchSettings({ showAllOutlines: e.currentTarget.checked })} />
+        <input
+          type="checkbox"
+          data-testid="region-outline-toggle"
+          checked={settings.showAllOutlines}
+          onChange={(e) => setResearchSettings({ showAllOutlines: e.currentTarget.checked })}
+        />
         {S.outlineAll}
       </label>
       <h3>{S.regionTableTitle}</h3>
@@ -84,7 +94,12 @@ export function RegionTable() {
                       </tr>
                     ))
                   : sortedLobes.map((l) => (
-                      <tr key={l.key} data-region={l.label} className={l.key === 'hippocampus' ? 'hippocampus' : ''} onClick={() => targets && jump(lobeTarget(l, regions.regions, targets))}>
+                      <tr
+                        key={l.key}
+                        data-region={l.label}
+                        className={l.key === 'hippocampus' ? 'hippocampus' : ''}
+                        onClick={() => targets && jump(lobeTarget(l, regions.regions, targets))}
+                      >
                         <td>{l.label}</td>
                         <td className="num">{fmt(l.positiveSum)}</td>
                         <td className="num">{fmt(l.negativeSum)}</td>

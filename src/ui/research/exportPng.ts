@@ -35,7 +35,12 @@ function wrap(g: CanvasRenderingContext2D, text: string, width: number): string[
   return lines;
 }
 
-interface CaptionLine { text: string; font: string; colour: string; height: number }
+interface CaptionLine {
+  text: string;
+  font: string;
+  colour: string;
+  height: number;
+}
 
 export function renderLayoutPng(viewer: HTMLCanvasElement, viewEls: Array<{ title: string; el: Element }>, caption: PngCaption): Promise<Blob> {
   const S = researchStringsNow();
@@ -100,7 +105,13 @@ export function renderLayoutPng(viewer: HTMLCanvasElement, viewEls: Array<{ titl
   g.fillStyle = '#d9dee5';
   g.font = font(11);
   const t = caption.threshold;
-  const ticks: Array<[number, string]> = [[-1, '−1'], [-t, `−${t.toFixed(2)}`], [0, '0'], [t, `+${t.toFixed(2)}`], [1, '+1']];
+  const ticks: Array<[number, string]> = [
+    [-1, '−1'],
+    [-t, `−${t.toFixed(2)}`],
+    [0, '0'],
+    [t, `+${t.toFixed(2)}`],
+    [1, '+1'],
+  ];
   g.textAlign = 'center';
   for (const [v, label] of ticks) g.fillText(label, x0 + ((v + 1) / 2) * w, y0 + h + 3 * scale);
   g.textAlign = 'left';

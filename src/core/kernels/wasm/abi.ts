@@ -11,9 +11,7 @@ export type KernelVariant = 'simd' | 'scalar' | 'simd-threads';
 /** Bytes of a kernels-*.wasm file, or an already compiled module. */
 export type KernelBinary = BufferSource | WebAssembly.Module;
 /** Where the binaries come from: given up front, or fetched on demand per variant. */
-export type KernelSource =
-  | Partial<Record<KernelVariant, KernelBinary>>
-  | ((variant: KernelVariant) => Promise<KernelBinary>);
+export type KernelSource = Partial<Record<KernelVariant, KernelBinary>> | ((variant: KernelVariant) => Promise<KernelBinary>);
 
 /** The functions (and the one global) both binaries export, in source order. */
 export const KERNEL_EXPORTS: readonly string[] = [
@@ -54,13 +52,20 @@ export interface RawExports {
   pad3d(inp: number, out: number, c: number, d: number, h: number, w: number, part: number): void;
   pad3d_posneg(inp: number, out: number, c: number, d: number, h: number, w: number): void;
   pad3d_safe_div(num: number, den: number, out: number, c: number, d: number, h: number, w: number): void;
-  conv3d_padded(
-    xp: number, out: number, ws: number, bias: number,
-    cin: number, cout: number, d: number, h: number, w: number, relu: number,
-  ): void;
+  conv3d_padded(xp: number, out: number, ws: number, bias: number, cin: number, cout: number, d: number, h: number, w: number, relu: number): void;
   conv3d_padded_range(
-    xp: number, out: number, ws: number, bias: number,
-    cin: number, cout: number, d: number, h: number, w: number, relu: number, d0: number, d1: number,
+    xp: number,
+    out: number,
+    ws: number,
+    bias: number,
+    cin: number,
+    cout: number,
+    d: number,
+    h: number,
+    w: number,
+    relu: number,
+    d0: number,
+    d1: number,
   ): void;
   maxpool3d_argmax(inp: number, out: number, idx: number, c: number, d: number, h: number, w: number): void;
   maxpool3d_route(rout: number, idx: number, rin: number, nOut: number, nIn: number): void;

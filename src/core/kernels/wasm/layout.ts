@@ -45,14 +45,7 @@ export function planarToNdhwc(
  * (row index ((d*H + h)*W + w)*C + c). Reorders the kernel rows [nin][nout] so
  * the same layer can read the planar [C][D][H][W] tensor directly.
  */
-export function denseRowsNdhwcToPlanar(
-  kernel: ArrayLike<number>,
-  d: number,
-  h: number,
-  w: number,
-  c: number,
-  nout: number,
-): Float32Array {
+export function denseRowsNdhwcToPlanar(kernel: ArrayLike<number>, d: number, h: number, w: number, c: number, nout: number): Float32Array {
   const vol = d * h * w;
   checkLength('denseRowsNdhwcToPlanar kernel', kernel.length, vol * c * nout);
   const out = new Float32Array(vol * c * nout);

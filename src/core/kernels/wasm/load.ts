@@ -30,10 +30,7 @@ export interface LoadKernelsOptions {
   arenaBytes?: number;
 }
 
-export async function loadWasmKernels(
-  source: KernelSource = fetchKernelBinary,
-  options: LoadKernelsOptions = {},
-): Promise<WasmKernels> {
+export async function loadWasmKernels(source: KernelSource = fetchKernelBinary, options: LoadKernelsOptions = {}): Promise<WasmKernels> {
   const want = options.variant ?? 'auto';
   const variant: KernelVariant = want === 'auto' ? (simdSupported() ? 'simd' : 'scalar') : want;
   const binary = typeof source === 'function' ? await source(variant) : source[variant];
@@ -43,9 +40,7 @@ export async function loadWasmKernels(
   const arenaBytes = options.arenaBytes ?? 0;
   const initial = 1 + Math.ceil(arenaBytes / PAGE);
   const memory =
-    variant === 'simd-threads'
-      ? new WebAssembly.Memory({ initial, maximum: SHARED_MAX_PAGES, shared: true })
-      : new WebAssembly.Memory({ initial });
+    variant === 'simd-threads' ? new WebAssembly.Memory({ initial, maximum: SHARED_MAX_PAGES, shared: true }) : new WebAssembly.Memory({ initial });
   const instance = await WebAssembly.instantiate(module, { env: { memory } });
   return new WasmKernels(variant, memory, module, instance.exports as unknown as RawExports);
 }

@@ -11,13 +11,8 @@
  */
 import type { ConvAlphaBetaPlan, ConvWeightsBuf, F32Buf, Shape3, WasmKernels } from './index';
 
-export type KernelWorkerRequest =
-  | { type: 'init'; module: WebAssembly.Module; memory: WebAssembly.Memory }
-  | { type: 'conv'; id: number; args: number[] };
-export type KernelWorkerReply =
-  | { type: 'ready' }
-  | { type: 'done'; id: number }
-  | { type: 'error'; id: number; message: string };
+export type KernelWorkerRequest = { type: 'init'; module: WebAssembly.Module; memory: WebAssembly.Memory } | { type: 'conv'; id: number; args: number[] };
+export type KernelWorkerReply = { type: 'ready' } | { type: 'done'; id: number } | { type: 'error'; id: number; message: string };
 
 /** The main thread's view of one worker. */
 export interface KernelWorkerHandle {

@@ -84,9 +84,7 @@ export class WasmKernels {
   view(buf: F32Buf): Float32Array;
   view(buf: I32Buf): Int32Array;
   view(buf: F32Buf | I32Buf): Float32Array | Int32Array {
-    return buf.kind === 'f32'
-      ? new Float32Array(this.memory.buffer, buf.ptr, buf.length)
-      : new Int32Array(this.memory.buffer, buf.ptr, buf.length);
+    return buf.kind === 'f32' ? new Float32Array(this.memory.buffer, buf.ptr, buf.length) : new Int32Array(this.memory.buffer, buf.ptr, buf.length);
   }
   write(buf: F32Buf, data: ArrayLike<number>): void {
     if (data.length !== buf.length) throw new RangeError(`write: ${data.length} values into ${buf.length}`);

@@ -11,12 +11,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import { InputError } from '../../errors';
 import { H5File, type H5AttrValue } from './hdf5';
-import {
-  checkSupportedLayers,
-  parseSequentialTopology,
-  weightNeeds,
-  type SequentialTopology,
-} from './keras-topology';
+import { checkSupportedLayers, parseSequentialTopology, weightNeeds, type SequentialTopology } from './keras-topology';
 import { PAPER_TOPOLOGY } from './paper-topology';
 
 export type ConvertOptions = {
@@ -71,9 +66,7 @@ export function convertKerasH5(bytes: ArrayBuffer, options: ConvertOptions = {})
 
   const backend = stringAttr(rootAttrs, 'backend') ?? stringAttr(weightsAttrs, 'backend');
   if (backend !== undefined && backend !== 'tensorflow') {
-    throw new InputError(
-      `the model was saved with the ${backend} backend, whose weight layout differs; only TensorFlow-backend Keras models are supported`,
-    );
+    throw new InputError(`the model was saved with the ${backend} backend, whose weight layout differs; only TensorFlow-backend Keras models are supported`);
   }
   const kerasVersion = stringAttr(rootAttrs, 'keras_version') ?? stringAttr(weightsAttrs, 'keras_version') ?? null;
 
@@ -84,10 +77,7 @@ export function convertKerasH5(bytes: ArrayBuffer, options: ConvertOptions = {})
     topology = parseSequentialTopology(parseJsonAttr(rootAttrs, 'model_config'), "the file's model_config");
   } else {
     topologySource = options.topology ? 'supplied' : 'paper';
-    topology = parseSequentialTopology(
-      options.topology ?? PAPER_TOPOLOGY,
-      options.topology ? 'the supplied topology' : "the paper's topology",
-    );
+    topology = parseSequentialTopology(options.topology ?? PAPER_TOPOLOGY, options.topology ? 'the supplied topology' : "the paper's topology");
     adoptFileLayerNames(topology, layerNames);
   }
   checkSupportedLayers(topology);
@@ -190,8 +180,7 @@ function readNameList(attrs: Map<string, H5AttrValue>, name: string): string[] |
     if (typeof part === 'string') out.push(part);
     else if (Array.isArray(part) && part.every((v): v is string => typeof v === 'string')) {
       for (const v of part) out.push(v); // no spread: a damaged file can claim millions of names
-    }
-    else if (Array.isArray(part) && part.length === 0) continue;
+    } else if (Array.isArray(part) && part.length === 0) continue;
     else throw new InputError(`the attribute ${name} is not a list of names; the file is not a Keras model file`);
   }
   return out;

@@ -39,9 +39,7 @@ export class H5File {
     const label = fileName ? ` (${fileName})` : '';
     const head = new Uint8Array(bytes, 0, Math.min(8, bytes.byteLength));
     if (head.length < 8 || HDF5_SIGNATURE.some((b, i) => head[i] !== b)) {
-      throw new InputError(
-        `not a readable HDF5 file${label}: it does not start with the HDF5 signature; pass the .h5/.hdf5 file that Keras saved`,
-      );
+      throw new InputError(`not a readable HDF5 file${label}: it does not start with the HDF5 signature; pass the .h5/.hdf5 file that Keras saved`);
     }
     const root = guard(label, 'the root group', () => new File(bytes, fileName ?? ''));
     decodeVlenStringsAsUtf8(root);
@@ -155,9 +153,7 @@ function guard<T>(label: string, what: string, fn: () => T): T {
 
 function readError(label: string, what: string, e: unknown): InputError {
   const detail = (e instanceof Error ? e.message : String(e)).split('\n')[0]!.slice(0, 200);
-  return new InputError(
-    `not a readable HDF5 file${label}: reading ${what} failed (${detail}); the file may be truncated or damaged`,
-  );
+  return new InputError(`not a readable HDF5 file${label}: reading ${what} failed (${detail}); the file may be truncated or damaged`);
 }
 
 function stripTrailingNuls(s: string): string {
@@ -206,7 +202,9 @@ function decodeVlenStringsAsUtf8(node: Group | Dataset): void {
   const reader = objects as VlenReader;
   reader._attr_value = function (dtype, buf, count, offset) {
     if (!(count >= 0) || count > buf.byteLength - offset) {
-      throw new InputError(`an attribute claims ${count} values but only ${Math.max(0, buf.byteLength - offset)} bytes of the file follow it; the file is damaged`);
+      throw new InputError(
+        `an attribute claims ${count} values but only ${Math.max(0, buf.byteLength - offset)} bytes of the file follow it; the file is damaged`,
+      );
     }
     if (!Array.isArray(dtype) || dtype[0] !== 'VLEN_STRING') {
       return original.call(this, dtype, buf, count, offset);

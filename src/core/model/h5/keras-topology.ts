@@ -9,24 +9,14 @@ export type KerasLayer = { class_name: string; config: Record<string, unknown> &
 export type SequentialTopology = { name: string; layers: KerasLayer[] };
 
 /** The layer classes the project's runtime can run (the paper's architecture). */
-export const SUPPORTED_LAYER_CLASSES = [
-  'InputLayer',
-  'Conv3D',
-  'MaxPooling3D',
-  'BatchNormalization',
-  'Flatten',
-  'Dropout',
-  'Dense',
-  'Activation',
-] as const;
+export const SUPPORTED_LAYER_CLASSES = ['InputLayer', 'Conv3D', 'MaxPooling3D', 'BatchNormalization', 'Flatten', 'Dropout', 'Dense', 'Activation'] as const;
 
 /** One weight a layer needs, in the order Keras saves them. */
 export type WeightNeed = { weight: string; shape: number[] };
 /** A dimension is null where the batch size (or an unknown input size) leaves it open. */
 export type TensorShape = (number | null)[];
 
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
  * Accepts Keras 2.2.3+ `{"class_name":"Sequential","config":{"name","layers"}}`, Keras <= 2.2.2
@@ -41,9 +31,7 @@ export function parseSequentialTopology(json: unknown, where: string): Sequentia
     throw new InputError(`${where} is not a Keras model topology (no class_name); supply the Keras model JSON`);
   }
   if (t.class_name !== 'Sequential') {
-    throw new InputError(
-      `${where} describes a Keras ${t.class_name} model, but only Sequential models (like the paper's) are supported`,
-    );
+    throw new InputError(`${where} describes a Keras ${t.class_name} model, but only Sequential models (like the paper's) are supported`);
   }
   const config = t.config;
   const name = isObject(config) && typeof config.name === 'string' ? config.name : 'sequential_1';
@@ -52,8 +40,7 @@ export function parseSequentialTopology(json: unknown, where: string): Sequentia
     throw new InputError(`${where} lists no layers; supply the Keras model JSON of the trained model`);
   }
   for (const layer of layers) {
-    if (!isObject(layer) || typeof layer.class_name !== 'string' || !isObject(layer.config) ||
-        typeof layer.config.name !== 'string') {
+    if (!isObject(layer) || typeof layer.class_name !== 'string' || !isObject(layer.config) || typeof layer.config.name !== 'string') {
       throw new InputError(`${where} has a layer without class_name or config.name; it is not a Keras model JSON`);
     }
   }
@@ -65,9 +52,7 @@ export function checkSupportedLayers(topology: SequentialTopology): void {
   const allowed: readonly string[] = SUPPORTED_LAYER_CLASSES;
   for (const layer of topology.layers) {
     if (!allowed.includes(layer.class_name)) {
-      throw new InputError(
-        `layer ${layer.config.name} is a ${layer.class_name}, which this app cannot run (supported: ${allowed.join(', ')})`,
-      );
+      throw new InputError(`layer ${layer.config.name} is a ${layer.class_name}, which this app cannot run (supported: ${allowed.join(', ')})`);
     }
   }
 }
