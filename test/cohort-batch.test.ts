@@ -19,6 +19,9 @@ import { mismatches } from './helpers/arrays';
 import { listTree, treeDifferences, tsvValues } from './helpers/tree';
 
 const ANALYSED = ['01', '02', '03', '04', '05', '06'];
+/** Every subject with a result: the GM maps and the raw T1 (sub-07, group AD). */
+const WITH_RESULT = [...ANALYSED, '07'];
+const groupOf = (metas: SubjectMeta[], id: string) => (id === '07' ? 'AD' : metas[ANALYSED.indexOf(id)]!.group);
 const sidecarOf = (out: string, id: string) => join(out, `sub-${id}`, 'anat', `sub-${id}_space-IXI549Space_desc-relevance_statmap.json`);
 const relevanceOf = (out: string, id: string) => join(out, `sub-${id}`, 'anat', `sub-${id}_space-IXI549Space_desc-relevance_statmap.nii.gz`);
 const readMap = (path: string) => readNifti(readFileSync(path)).volume.data;
@@ -34,7 +37,7 @@ describe('cli batch', () => {
     bids = join(tmp, 'bids');
     out = join(tmp, 'out');
     metas = makeBidsCohort(bids, 6);
-    // sub-07: a raw T1 (its stage is not in this build); sub-08: listed but without input; sub-09: a corrupt map.
+    // sub-07: a raw T1 (through the raw-T1 stage); sub-08: listed but without input; sub-09: a corrupt map.
     mkdirSync(join(bids, 'sub-07', 'anat'), { recursive: true });
     copyFileSync(join(ROOT, 'public', 'template', 'colin27_t1.nii.gz'), join(bids, 'sub-07', 'anat', 'sub-07_T1w.nii.gz'));
     mkdirSync(join(bids, 'derivatives', 'cat12', 'sub-09', 'anat'), { recursive: true });
@@ -115,11 +118,22 @@ describe('cli batch', () => {
 
   it('records failing subjects with a one-line reason and goes on', () => {
     const reason = (key: string) => JSON.parse(readFileSync(join(out, 'logs', `${key}_failed.json`), 'utf8')).reason as string;
-    expect(reason('sub-07')).toMatch(/^raw-T1 preprocessing is not available in this build/);
     expect(reason('sub-08')).toMatch(/no input found for sub-08/);
     expect(reason('sub-09')).toMatch(/gzip|NIfTI|not/i);
-    for (const key of ['sub-07', 'sub-08', 'sub-09']) expect(participant.stderr).toContain(`failed ${key}:`);
-    expect(participant.stderr).toMatch(/3 subjects failed/);
+    for (const key of ['sub-08', 'sub-09']) expect(participant.stderr).toContain(`failed ${key}:`);
+    expect(participant.stderr).toMatch(/2 subjects failed/);
+  });
+
+  it('a raw T1 goes through the raw-T1 stage: its sidecar carries the stage QC and says the map is not CAT12', () => {
+    const c = JSON.parse(readFileSync(sidecarOf(out, '07'), 'utf8'));
+    expect(c.Sources).toEqual(['bids:raw:sub-07/anat/sub-07_T1w.nii.gz']);
+    expect(c.QC.ScanKind).toBe('raw-t1');
+    expect(c.QC.Note).toMatch(/approximate CAT12-like.*not CAT12/);
+    expect(c.QC.RawT1Stage.tiv_ml).toBeGreaterThan(1000);
+    expect(c.QC.RawT1Stage.tiv_ml).toBeLessThan(2100);
+    // The stage's measured TIV replaces the participants.tsv value (1400) in what the model saw.
+    if (c.CovariatesUsed) expect(c.CovariatesUsed.tiv).toBeCloseTo(c.QC.RawT1Stage.tiv_ml, 0);
+    expect(Number.isFinite(c.Probability)).toBe(true);
   });
 
   it('group level: subjects table, AUCs and r recomputed from the sidecars', () => {
@@ -127,11 +141,11 @@ describe('cli batch', () => {
     const table = tsvValues(join(out, 'group', 'subjects.tsv'));
     expect(table.slice(1).map((r) => [r[0], r[7]])).toEqual([
       ...ANALYSED.map((id) => [`sub-${id}`, 'ok']),
-      ['sub-07', 'failed'],
+      ['sub-07', 'ok'],
       ['sub-08', 'failed'],
       ['sub-09', 'failed'],
     ]);
-    const cars = ANALYSED.map((id) => JSON.parse(readFileSync(sidecarOf(out, id), 'utf8')));
+    const cars = WITH_RESULT.map((id) => JSON.parse(readFileSync(sidecarOf(out, id), 'utf8')));
     const p = (g: string) => cars.filter((c) => c.Group === g).map((c) => c.Probability as number);
     const pairwise = (neg: number[], pos: number[]) => {
       let s = 0;
@@ -141,8 +155,8 @@ describe('cli batch', () => {
     const auc = tsvValues(join(out, 'group', 'auc.tsv'));
     expect(auc.slice(1).map((r) => [r[0], r[1], r[2], r[3]])).toEqual([
       ['CN', 'MCI', 2, 2],
-      ['CN', 'AD', 2, 2],
-      ['MCI', 'AD', 2, 2],
+      ['CN', 'AD', 2, 3],
+      ['MCI', 'AD', 2, 3],
     ]);
     for (const row of auc.slice(1)) {
       expect(row[4]).toBeCloseTo(pairwise(p(row[0] as string), p(row[1] as string)), 9);
@@ -163,14 +177,14 @@ describe('cli batch', () => {
     });
     const stats = JSON.parse(readFileSync(join(out, 'group', 'statistics.json'), 'utf8'));
     expect(stats.correlation.estimate).toBeCloseTo(sxy / Math.sqrt(sxx * syy), 9);
-    expect(stats.correlation.n).toBe(6);
-    expect(stats.failed).toBe(3);
+    expect(stats.correlation.n).toBe(7);
+    expect(stats.failed).toBe(2);
   });
 
   it("group maps on the grid: each group's mean relevance and the AD - CN difference", () => {
     const dir = join(out, 'group');
     const mean = (g: string) => {
-      const ids = ANALYSED.filter((_, k) => metas[k]!.group === g);
+      const ids = WITH_RESULT.filter((id) => groupOf(metas, id) === g);
       const sum = new Float64Array(CAT12_GRID.dims[0] * CAT12_GRID.dims[1] * CAT12_GRID.dims[2]);
       for (const id of ids)
         readMap(relevanceOf(out, id)).forEach((v, i) => {
@@ -199,7 +213,7 @@ describe('cli batch', () => {
     expect(html).toContain('aria-label="ROC curves"');
     expect(html).toContain('aria-label="Hippocampus relevance against hippocampal volume"');
     expect((html.match(/<img /g) ?? []).length).toBe(3 * (3 + 3)); // 3 planes x (3 group means + 3 differences)
-    expect(html).toContain('raw-T1 preprocessing is not available in this build');
+    expect(html).toMatch(/no input found for sub-08/);
     expect(html).toContain('Demonstration model trained on synthetic data');
   });
 

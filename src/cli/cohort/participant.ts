@@ -18,7 +18,9 @@ import type { PlanarExecutor } from '../../core/planar/executor';
 import { writeNifti } from '../../core/nifti';
 import type { Atlas } from '../../core/pipeline';
 import { CAT12_GRID } from '../../core/volume/grid';
-import { loadAtlasFromRepo, readScanFile } from '../files';
+import { loadAtlasFromRepo, loadScan } from '../files';
+import { loadPreprocessTemplatesNode } from '../preprocessAssetsNode';
+import { qcJson } from '../preprocessOutputs';
 import { REPO_ROOT } from '../loadModelNode';
 import { inputPath, type Dataset } from './dataset';
 import { removeStaleTemporaries, writeAtomic } from './fsio';
@@ -36,12 +38,6 @@ export interface ParticipantOptions {
   threads: number;
   log: (line: string) => void;
 }
-
-/** Why a subject whose input needs a stage this build lacks cannot run (one line each). */
-const UNAVAILABLE: Record<string, string> = {
-  'raw-t1': 'raw-T1 preprocessing is not available in this build; give the CAT12 gray-matter map (derivatives/cat12/.../mwp1*.nii) instead',
-  dicom: 'DICOM input is not available in this build; convert the series to NIfTI (e.g. dcm2niix), segment it with CAT12 and give the mwp1 map',
-};
 
 interface Engine {
   model: BatchModel;
@@ -75,7 +71,10 @@ async function analyseSubject(o: ParticipantOptions, e: Engine, s: CohortSubject
   const input = s.input!;
   const files = subjectFiles(s);
   const out = (rel: string) => join(o.outDir, rel);
-  const result = await e.run(await readScanFile(inputPath(o.dataset, input.path)), {
+  // A raw T1 (NIfTI or a DICOM folder) goes through the raw-T1 stage first, as in `analyze`: its
+  // measured TIV replaces the given one; a scan that fails its QC is recorded as failed.
+  const result = await e.run(await loadScan(inputPath(o.dataset, input.path)), {
+    preprocess: { templates: loadPreprocessTemplatesNode(), mode: 'auto' },
     bundle: e.model.bundle,
     method: o.method,
     atlas: e.atlas,
@@ -115,6 +114,8 @@ async function analyseSubject(o: ParticipantOptions, e: Engine, s: CohortSubject
     lobes: regions.lobes,
     scanKind: result.gate.scanClass,
     notices: result.notices.map((n) => n.text),
+    // Without the stage's seconds: a sidecar is the same bytes in every run (resume, SLURM vs one process).
+    ...(result.preprocessed ? { preprocess: { ...qcJson(result.preprocessed), seconds: undefined } } : {}),
     modelDisclaimer: modelDisclaimer(e.model.provenance),
   });
   // The sidecar last: its presence marks the subject finished.
@@ -162,9 +163,8 @@ export async function runParticipantLevel(o: ParticipantOptions): Promise<TaskSu
     working = 0;
   try {
     for (const s of todo) {
-      const unavailable = s.input ? UNAVAILABLE[s.input.kind] : s.problem;
-      if (unavailable) {
-        recordFailure(o, s, unavailable);
+      if (!s.input) {
+        recordFailure(o, s, s.problem ?? `no input found for ${s.key}`);
         summary.failed++;
         continue;
       }

@@ -87,6 +87,8 @@ export interface SidecarFields {
   lobes: readonly LobeScore[];
   scanKind: string;
   notices: string[];
+  /** The raw-T1 stage's QC summary (volumes, figures, verdict), when the input was a raw T1. */
+  preprocess?: unknown;
   modelDisclaimer: string;
 }
 
@@ -111,7 +113,12 @@ export function subjectSidecar(f: SidecarFields): Record<string, unknown> {
     HippocampalVolumeSource: f.hippocampalVolumeSource,
     HippocampalVolumeUnits: 'cm3',
     LobeScores: Object.fromEntries(f.lobes.map((l) => [l.key, { Voxels: l.voxels, PositiveSum: l.positiveSum, NegativeSum: l.negativeSum }])),
-    QC: { ScanKind: f.scanKind, Verdict: f.notices.length ? 'doubtful' : 'analyze', Notices: f.notices },
+    QC: {
+      ScanKind: f.scanKind,
+      Verdict: f.notices.length ? 'doubtful' : 'analyze',
+      Notices: f.notices,
+      ...(f.preprocess ? { RawT1Stage: f.preprocess, Note: 'approximate CAT12-like gray-matter map made from the raw T1 (not CAT12)' } : {}),
+    },
   };
 }
 
