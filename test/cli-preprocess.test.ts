@@ -54,7 +54,7 @@ describe('cli preprocess', () => {
 });
 
 describe('cli analyze --preprocess', () => {
-  it('auto: a raw T1 is preprocessed first, its QC figures are in result.json; never: analysed as is, with the warning', () => {
+  it('auto: a raw T1 is preprocessed first, its QC figures are in result.json; never: the input gate refuses it in one sentence', () => {
     const out = mkdtempSync(join(tmpdir(), 'rv-analyze-raw-'));
     const auto = cli('analyze', CH2, '--out', join(out, 'auto'), '--method', 'gradient');
     expect(auto.code, auto.stderr).toBe(0);
@@ -66,9 +66,9 @@ describe('cli analyze --preprocess', () => {
     expect(input.reduce((m, x) => Math.max(m, x), 0)).toBeLessThan(3); // a GM map, not T1 intensities
 
     const never = cli('analyze', CH2, '--out', join(out, 'never'), '--method', 'gradient', '--preprocess', 'never');
-    expect(never.code).toBe(0);
-    expect(JSON.parse(readFileSync(join(out, 'never', 'result.json'), 'utf8')).preprocess).toBeUndefined();
-    expect(never.stderr).toMatch(/raw T1/);
+    expect(never.code).toBe(2);
+    expect(never.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^error: This is a whole-head T1 scan, not a gray-matter map; .*\(mwp1\)\.$/)]);
+    expect(existsSync(join(out, 'never', 'result.json'))).toBe(false);
 
     const bad = cli('analyze', CH2, '--out', join(out, 'bad'), '--preprocess', 'sometimes');
     expect(bad.code).toBe(2);
