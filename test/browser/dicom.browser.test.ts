@@ -100,7 +100,7 @@ afterAll(async () => {
 });
 
 describe('DICOM in the app', () => {
-  it('a dropped export folder: series list, the T1 chosen, the analysis runs', async () => {
+  it('a dropped export folder: series list, the T1 chosen and handed on (the raw-T1 stage refuses its 3.5 mm slices in one sentence)', async () => {
     const names = seriesFiles('export-axial').map((f) => `/fixture/export-axial/${f.name}`);
     await dropServed(names);
     const list = page.getByTestId('dicom-series-list');
@@ -113,8 +113,9 @@ describe('DICOM in the app', () => {
     expect(await page.getByTestId('scan-notices').textContent()).toMatch(/5 series found; using T1 MPRAGE ax \(series 3\)/);
     await verdictOf(page).waitFor({ timeout: 180_000 });
     await idle();
-    expect(await page.locator('.scan-name').textContent()).toContain('T1 MPRAGE ax (series 3)');
-    if (!T1_ANALYSED) expect(await page.getByTestId('error').textContent()).toMatch(/mm slices, too thick/);
+    // Without a result the page names the scan in the series list (checked above) and its one sentence.
+    if (T1_ANALYSED) expect(await page.locator('.scan-name').textContent()).toContain('T1 MPRAGE ax (series 3)');
+    else expect(await page.getByTestId('error').textContent()).toMatch(/3\.5 mm slices, too thick/);
     await page.evaluate(() => document.querySelector('.side-panel')?.scrollTo(0, 0));
     await page.screenshot({ path: join(SHOTS, 'dicom-series.png') });
   });
@@ -139,7 +140,7 @@ describe('DICOM in the app', () => {
       timeout: 60_000,
     });
     await idle();
-    expect(await page.locator('.scan-name').textContent()).toContain('t2_tse_tra (series 5)');
+    if (T1_ANALYSED) expect(await page.locator('.scan-name').textContent()).toContain('t2_tse_tra (series 5)');
     if (T1_ANALYSED) expect(await page.getByTestId('error').count()).toBe(0);
   });
 
@@ -160,7 +161,7 @@ describe('DICOM in the app', () => {
     if (T1_ANALYSED) await expectSameAsNode('jpeg-lossless', JSON.parse((await download('export-report')).toString('utf8')));
   });
 
-  it('"Open DICOM folder" reads compressed series (the worker\'s WebAssembly codecs) bit for bit as Node does', async () => {
+  it('"Open DICOM folder" reads compressed series with the worker\'s WebAssembly codecs (compared with Node once a series gets a result)', async () => {
     // The previous test read the JPEG lossless copy of the same series: each read is told apart by its syntax.
     for (const [series, syntax] of [
       ['jpeg2000', 'JPEG 2000'],
@@ -174,7 +175,7 @@ describe('DICOM in the app', () => {
       );
       await idle();
       if (T1_ANALYSED) expect(await page.getByTestId('error').count()).toBe(0);
-      expect(await page.locator('.scan-name').textContent()).toContain('T1 sag compressed (series 8)');
+      if (T1_ANALYSED) expect(await page.locator('.scan-name').textContent()).toContain('T1 sag compressed (series 8)');
       // Node here runs the codecs' JavaScript builds, the worker their WebAssembly builds.
       if (T1_ANALYSED) await expectSameAsNode(series, JSON.parse((await download('export-report')).toString('utf8')));
     }
