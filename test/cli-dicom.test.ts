@@ -1,10 +1,11 @@
 /**
  * The CLI on DICOM, spawned as a user runs it: `info` lists the series of a folder or zip,
  * `convert-dicom` writes the chosen series (checked against dcm2niix's reference in world space),
- * `resample` and `analyze` take a DICOM folder where they take a NIfTI file, and none of the
- * outputs carries the fixture's patient name or ID. Bad input: exit 2, one line on stderr.
+ * `resample` and `analyze` take a DICOM folder where they take a NIfTI file (the export's T1 is analysed
+ * through the raw-T1 stage; a 4 mm series is refused), and none of the outputs carries the fixture's
+ * patient name or ID. Bad input: exit 2, one line on stderr.
  */
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync, zipSync } from 'fflate';
@@ -28,9 +29,9 @@ describe('cli on DICOM', () => {
     expect(r.code).toBe(0);
     const lines = r.stdout.split('\n');
     expect(lines).toContain('format: DICOM, 5 series');
-    expect(lines.filter((l) => /^ {2}\* \[4\] series 3 "T1 MPRAGE ax": 56 x 60 x 48/.test(l))).toHaveLength(1);
+    expect(lines.filter((l) => /^ {2}\* \[4\] series 3 "T1 MPRAGE ax": 70 x 76 x 68/.test(l))).toHaveLength(1);
     expect(lines.some((l) => /\[5\] series 5 "t2_tse_tra"/.test(l))).toBe(true);
-    expect(lines).toContain('dims: 56 x 60 x 48');
+    expect(lines).toContain('dims: 70 x 76 x 68');
     expect(r.stdout).not.toContain(PATIENT_NAME);
     expect(r.stdout).not.toContain(PATIENT_ID);
   });
@@ -60,23 +61,45 @@ describe('cli on DICOM', () => {
     expect(cmp.correlation).toBeGreaterThan(0.999);
   });
 
-  it('resample and analyze take a DICOM folder; no output names the patient', () => {
+  it('resample takes a DICOM folder (a T1, said so)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'rv-dicom-'));
     const resampled = join(dir, 'grid.nii.gz');
     const r = cli('resample', join(SERIES, 'jpeg-lossless'), '--out', resampled);
     expect(r.code).toBe(0);
     expect([...readNifti(readFileSync(resampled)).volume.dims]).toEqual([...CAT12_GRID.dims]);
     expect(r.stderr).toMatch(/whole-head T1 scan/); // a T1, not a gray-matter map: said, not hidden
+  });
 
-    const out = join(dir, 'analysis');
+  it('analyze takes an export folder: the T1 goes through the raw-T1 stage to a result; no output names the patient', () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'rv-dicom-')), 'analysis');
     const a = cli('analyze', join(SERIES, 'export-axial'), '--out', out, '--model', 'seeded');
     expect(a.stderr).not.toMatch(/internal error/);
+    expect(a.code).toBe(0);
+    expect(a.stderr).toMatch(/using T1 MPRAGE ax \(series 3\)/);
+    expect(a.stderr).toMatch(/approximation of CAT12 \(not CAT12 itself\)/);
     expectNoPatient(new TextEncoder().encode(a.stdout + a.stderr));
-    // The fixture's T1 has 3.5 mm slices: the raw-T1 stage refuses it in one sentence, naming no patient.
-    expect(a.code).toBe(2);
-    expect(a.stderr.trimEnd().split('\n')).toEqual([expect.stringMatching(/^error: The scan has 3\.5 mm slices, too thick/)]);
-    expect(existsSync(join(out, 'result.json'))).toBe(false);
+    const written = readdirSync(out).sort();
+    expect(written).toEqual(['input.nii.gz', 'regions.csv', 'relevance.nii.gz', 'result.json']);
+    for (const name of written) expectNoPatient(new Uint8Array(readFileSync(join(out, name))));
+    const result = JSON.parse(readFileSync(join(out, 'result.json'), 'utf8'));
+    // The stage's QC is in the result: the fixture's 2.4 x 2.6 x 2.5 mm voxels, the template brain covered.
+    expect(['pass', 'doubtful']).toContain(result.preprocess.verdict);
+    expect(result.preprocess.figures.voxel_max_mm).toBeCloseTo(2.6, 5);
+    expect(result.preprocess.figures.coverage).toBeGreaterThanOrEqual(0.95);
+    expect(result.preprocess.label).toMatch(/not CAT12/);
+    expect(result.probability).toBeGreaterThanOrEqual(0);
+    expect(result.probability).toBeLessThanOrEqual(1);
+    expect([...readNifti(readFileSync(join(out, 'relevance.nii.gz'))).volume.dims]).toEqual([...CAT12_GRID.dims]);
   }, 600_000);
+
+  it('analyze refuses a series of 4 mm slices in one sentence (the raw-T1 stage needs 3 mm at most)', () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'rv-dicom-')), 'analysis');
+    const a = cli('analyze', join(SERIES, 'axial-deflated'), '--out', out, '--model', 'seeded');
+    expect(a.code).toBe(2);
+    expect(a.stderr.trimEnd().split('\n')).toEqual([expect.stringMatching(/^error: The scan has 4 mm slices, too thick/)]);
+    expectNoPatient(new TextEncoder().encode(a.stdout + a.stderr));
+    expect(existsSync(join(out, 'result.json'))).toBe(false);
+  });
 
   it('bad input: exit 2 and one line on stderr', () => {
     for (const args of [

@@ -36,13 +36,13 @@ describe('readScan: a scanner export', () => {
       [1, 1],
       [1, 1],
       [1, 1],
-      [3, 48],
+      [3, 68],
       [5, 24],
     ]);
     expect(list.filter((s) => s.problem).map((s) => s.seriesNumber)).toEqual([1, 1, 1]);
     const chosen = list.find((s) => s.id === scan.dicom!.chosen)!;
-    expect(chosen).toMatchObject({ seriesNumber: 3, description: 'T1 MPRAGE ax', rows: 60, columns: 56, plane: 'axial', t1Like: true });
-    expect(scan.volume.dims).toEqual([56, 60, 48]);
+    expect(chosen).toMatchObject({ seriesNumber: 3, description: 'T1 MPRAGE ax', rows: 76, columns: 70, plane: 'axial', t1Like: true });
+    expect(scan.volume.dims).toEqual([70, 76, 68]);
     expect(scan.name).toBe('T1 MPRAGE ax (series 3)');
     expect(scan.dicom!.patient).toEqual({ name: `${PATIENT_NAME} FAKE`, id: PATIENT_ID });
     const keys = scan.notices.map((n) => n.key);
