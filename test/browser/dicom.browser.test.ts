@@ -1,8 +1,8 @@
 /**
  * DICOM in the built app (headless Chromium, wasm-simd engine): a scanner export dropped as a
  * folder's files -> the series list (T1 chosen, the others one click away, patient shown on the
- * page) -> the analysis runs; no export (NIfTI on the grid and in the scan's space, PNG, CSV,
- * session JSON) carries the patient's name or ID; the scan the worker made is byte for byte Node's reading
+ * page) -> the analysis runs (the fixture T1s, 2.4-2.6 mm voxels, go through the raw-T1 stage); no export (NIfTI on the grid and in the scan's space, PNG, CSV,
+ * session JSON, the raw-T1 stage's maps and QC) carries the patient's name or ID; the scan the worker made is byte for byte Node's reading
  * (itself checked against dcm2niix), also for compressed series. Also: a zip through the multi-file input, two
  * NIfTIs dropped at once (what was used and ignored is said), and a localizer-only folder (one
  * sentence, the list still shown, the result on screen kept).
@@ -15,23 +15,11 @@ import { zipSync } from 'fflate';
 import { readScan } from '../../src/core/input';
 import { writeNifti } from '../../src/core/nifti';
 import { READ_SCAN_DESCRIPTION } from '../../src/worker/scanReadProtocol';
-import type { Browser, Download, Page } from 'playwright-core';
+import type { Browser, Download, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { folderFiles, DICOM_FIXTURES, PATIENT_ID, PATIENT_NAME, seriesFiles } from '../dicom/fixtures';
 import { buildAndServe, launchBrowser, SHOTS } from './harness';
 
-/**
- * The fixtures' T1 series are small (3.0-3.5 mm voxels, to keep them committable); the raw-T1 stage
- * refuses slices thicker than 3 mm in one sentence, so these series get that sentence, not a result.
- * The checks that need a result (exports, the browser's map against Node's) wait for a fixture
- * series of at most 3 mm slices.
- */
-const T1_ANALYSED = false;
-if (!T1_ANALYSED)
-  console.log(
-    '[skip] DICOM export and result checks: the fixture T1 series have 3.5 mm slices, which the raw-T1 stage refuses (a fixture series of <= 3 mm slices is needed).',
-  );
-const verdictOf = (page: Page) => page.getByTestId(T1_ANALYSED ? 'prediction' : 'error');
 import type { StaticServer } from './staticServer';
 
 let browser: Browser;
@@ -63,9 +51,22 @@ async function idle(): Promise<void> {
   await page.waitForFunction(() => !document.querySelector('[data-testid=progress]'), undefined, { timeout: 180_000 });
 }
 
+async function downloadFrom(button: Locator): Promise<{ name: string; bytes: Buffer }> {
+  const [d] = (await Promise.all([page.waitForEvent('download', { timeout: 60_000 }), button.click()])) as [Download, unknown];
+  return { name: d.suggestedFilename(), bytes: readFileSync((await d.path())!) };
+}
+
 async function download(testId: string): Promise<Buffer> {
-  const [d] = (await Promise.all([page.waitForEvent('download', { timeout: 60_000 }), page.getByTestId(testId).click()])) as [Download, unknown];
-  return readFileSync((await d.path())!);
+  return (await downloadFrom(page.getByTestId(testId))).bytes;
+}
+
+/** A result on the page, no error: the T1 went through the raw-T1 stage and the model. */
+async function expectAnalysed(scanName: string): Promise<void> {
+  await idle();
+  expect(await page.getByTestId('error').count()).toBe(0);
+  expect(await page.getByTestId('prediction').count()).toBe(1);
+  expect(await page.locator('.scan-name').textContent()).toContain(scanName);
+  expect(await page.getByTestId('qc-verdict').textContent()).toMatch(/pass|doubtful/);
 }
 
 /**
@@ -100,7 +101,7 @@ afterAll(async () => {
 });
 
 describe('DICOM in the app', () => {
-  it('a dropped export folder: series list, the T1 chosen and handed on (the raw-T1 stage refuses its 3.5 mm slices in one sentence)', async () => {
+  it('a dropped export folder: series list, the T1 chosen and analysed', async () => {
     const names = seriesFiles('export-axial').map((f) => `/fixture/export-axial/${f.name}`);
     await dropServed(names);
     const list = page.getByTestId('dicom-series-list');
@@ -108,19 +109,16 @@ describe('DICOM in the app', () => {
     const rows = page.getByTestId('dicom-series');
     expect(await rows.count()).toBe(5);
     const inUse = page.locator('[data-testid=dicom-series][data-in-use=true]');
-    expect(await inUse.textContent()).toMatch(/Series 3 · T1 MPRAGE ax.*48 slices, 56 × 60, axial \(LPS\)/);
+    expect(await inUse.textContent()).toMatch(/Series 3 · T1 MPRAGE ax.*68 slices, 70 × 76, axial \(LPS\)/);
     expect(await page.getByTestId('dicom-patient').textContent()).toContain(PATIENT_NAME);
     expect(await page.getByTestId('scan-notices').textContent()).toMatch(/5 series found; using T1 MPRAGE ax \(series 3\)/);
-    await verdictOf(page).waitFor({ timeout: 180_000 });
-    await idle();
-    // Without a result the page names the scan in the series list (checked above) and its one sentence.
-    if (T1_ANALYSED) expect(await page.locator('.scan-name').textContent()).toContain('T1 MPRAGE ax (series 3)');
-    else expect(await page.getByTestId('error').textContent()).toMatch(/3\.5 mm slices, too thick/);
+    await page.getByTestId('prediction').waitFor({ timeout: 180_000 });
+    await expectAnalysed('T1 MPRAGE ax (series 3)');
     await page.evaluate(() => document.querySelector('.side-panel')?.scrollTo(0, 0));
     await page.screenshot({ path: join(SHOTS, 'dicom-series.png') });
   });
 
-  it.skipIf(!T1_ANALYSED)('no export carries the patient name or ID', async () => {
+  it('no export carries the patient name or ID', async () => {
     expectNoPatient('NIfTI on the grid', await download('export-nifti'));
     await page.getByTestId('export-nifti-kind').selectOption('raw-scan');
     expectNoPatient('NIfTI in the scan space', await download('export-nifti'));
@@ -128,20 +126,30 @@ describe('DICOM in the app', () => {
     expectNoPatient('CSV', await download('export-csv'));
     const report = await download('export-report');
     expectNoPatient('session report', report);
+    expectNoPatient('CSV by lobe', await download('export-lobes-csv'));
+    // The raw-T1 stage's products: its three maps and qc.json, and the QC picture.
+    const stageExports = page.locator('[data-testid=qc-exports] button');
+    const names: string[] = [];
+    for (let n = 0; n < (await stageExports.count()); n++) {
+      const file = await downloadFrom(stageExports.nth(n));
+      expectNoPatient(file.name, file.bytes);
+      names.push(file.name);
+    }
+    expect(names).toEqual(['mwp1.nii.gz', 'wm.nii.gz', 'csf.nii.gz', 'qc.json', 'qc.png']);
     const parsed = JSON.parse(report.toString('utf8'));
     expect(parsed.scan.fileName).toBe('T1 MPRAGE ax (series 3)');
     await expectSameAsNode('export-axial', parsed);
   });
 
-  it('another series is one click away', async () => {
+  it('another series is one click away (and its 6 mm slices are refused in one sentence)', async () => {
     const t2 = page.locator('[data-testid=dicom-series]', { hasText: 't2_tse_tra' });
     await t2.getByTestId('dicom-series-use').click();
     await page.waitForFunction(() => document.querySelector('[data-testid=dicom-series][data-in-use=true]')?.textContent?.includes('t2_tse_tra'), undefined, {
       timeout: 60_000,
     });
     await idle();
-    if (T1_ANALYSED) expect(await page.locator('.scan-name').textContent()).toContain('t2_tse_tra (series 5)');
-    if (T1_ANALYSED) expect(await page.getByTestId('error').count()).toBe(0);
+    // The fixture "T2" has the template's T1 contrast and 6 mm slices: the raw-T1 stage refuses it in one sentence.
+    expect(await page.getByTestId('error').textContent()).toMatch(/6 mm slices, too thick/);
   });
 
   it('a zip through the multi-file input, beside a stray text file', async () => {
@@ -155,13 +163,12 @@ describe('DICOM in the app', () => {
       undefined,
       { timeout: 60_000 },
     );
-    await idle();
+    await expectAnalysed('T1 sag compressed (series 8)');
     expect(await page.getByTestId('scan-notices').textContent()).toMatch(/neither NIfTI nor DICOM: notes\.txt/);
-    expect(await verdictOf(page).count()).toBe(1);
-    if (T1_ANALYSED) await expectSameAsNode('jpeg-lossless', JSON.parse((await download('export-report')).toString('utf8')));
+    await expectSameAsNode('jpeg-lossless', JSON.parse((await download('export-report')).toString('utf8')));
   });
 
-  it('"Open DICOM folder" reads compressed series with the worker\'s WebAssembly codecs (compared with Node once a series gets a result)', async () => {
+  it('"Open DICOM folder" reads compressed series with the worker\'s WebAssembly codecs, exactly as Node does', async () => {
     // The previous test read the JPEG lossless copy of the same series: each read is told apart by its syntax.
     for (const [series, syntax] of [
       ['jpeg2000', 'JPEG 2000'],
@@ -173,11 +180,9 @@ describe('DICOM in the app', () => {
         syntax,
         { timeout: 60_000 },
       );
-      await idle();
-      if (T1_ANALYSED) expect(await page.getByTestId('error').count()).toBe(0);
-      if (T1_ANALYSED) expect(await page.locator('.scan-name').textContent()).toContain('T1 sag compressed (series 8)');
+      await expectAnalysed('T1 sag compressed (series 8)');
       // Node here runs the codecs' JavaScript builds, the worker their WebAssembly builds.
-      if (T1_ANALYSED) await expectSameAsNode(series, JSON.parse((await download('export-report')).toString('utf8')));
+      await expectSameAsNode(series, JSON.parse((await download('export-report')).toString('utf8')));
     }
   });
 
