@@ -3,36 +3,27 @@
  * exactly as the pipeline places it before the model sees it. On-grid input is copied, not interpolated.
  */
 import { writeFile } from 'node:fs/promises';
-import { InputError } from '../../core/errors';
 import { writeNifti } from '../../core/nifti';
 import { CAT12_GRID } from '../../core/volume/grid';
 import { resampleToGrid } from '../../core/volume/resample';
 import { decideInput } from '../../core/gate';
-import { loadScan, parseOptions } from '../files';
+import { readScanForFile } from '../scanToFile';
 
 const USAGE = 'usage: relevance-viewer resample <scan.nii[.gz] | DICOM folder | zip> --out <file.nii[.gz]> [--nearest] [--series <id>]\n';
 
 export async function run(args: string[]): Promise<number> {
-  const { values, positionals } = parseOptions('resample', args, {
-    out: { type: 'string', short: 'o' },
-    nearest: { type: 'boolean' },
-    series: { type: 'string' },
-    help: { type: 'boolean', short: 'h' },
+  const call = await readScanForFile('resample', args, {
+    usage: USAGE,
+    wrongUse: 'resample takes one scan and --out <file.nii.gz>: relevance-viewer resample <scan> --out <file.nii.gz>.',
+    options: { nearest: { type: 'boolean' } },
   });
-  if (values.help) {
-    process.stdout.write(USAGE);
-    return 0;
-  }
-  if (positionals.length !== 1 || !values.out) {
-    throw new InputError('resample takes one scan and --out <file.nii.gz>: relevance-viewer resample <scan> --out <file.nii.gz>.');
-  }
-  const image = await loadScan(positionals[0]!, { series: values.series });
-  for (const notice of image.notices) process.stderr.write(`note: ${notice.text}\n`);
+  if (!call) return 0;
+  const { scan: image, out, values } = call;
   // Resampling is still useful for an image the model would refuse (e.g. to look at it); say what it is.
   for (const reason of decideInput(image.volume, image.nifti?.header ?? { nVolumes: 1 }).reasons) process.stderr.write(`warning: ${reason.text}\n`);
   const onGrid = resampleToGrid(image.volume, CAT12_GRID, values.nearest ? 'nearest' : 'trilinear');
-  const gzip = values.out.endsWith('.gz');
-  await writeFile(values.out, writeNifti(onGrid, { datatype: 'float32', gzip, description: 'relevance-viewer resample (CAT12 grid)' }));
-  process.stdout.write(`wrote ${values.out} (121x145x121, 1.5 mm, float32)\n`);
+  const gzip = out.endsWith('.gz');
+  await writeFile(out, writeNifti(onGrid, { datatype: 'float32', gzip, description: 'relevance-viewer resample (CAT12 grid)' }));
+  process.stdout.write(`wrote ${out} (121x145x121, 1.5 mm, float32)\n`);
   return 0;
 }
