@@ -1,11 +1,12 @@
 /**
  * DICOM in the built app (headless Chromium, wasm-simd engine): a scanner export dropped as a
  * folder's files -> the series list (T1 chosen, the others one click away, patient shown on the
- * page) -> the analysis runs (the fixture T1s, 2.4-2.6 mm voxels, go through the raw-T1 stage); no export (NIfTI on the grid and in the scan's space, PNG, CSV,
- * session JSON, the raw-T1 stage's maps and QC) carries the patient's name or ID; the scan the worker made is byte for byte Node's reading
- * (itself checked against dcm2niix), also for compressed series. Also: a zip through the multi-file input, two
- * NIfTIs dropped at once (what was used and ignored is said), and a localizer-only folder (one
- * sentence, the list still shown, the result on screen kept).
+ * page) -> the analysis runs (the fixture T1s, 2.4-2.6 mm voxels, go through the raw-T1 stage);
+ * no export (NIfTI on the grid and in the scan's space, PNG, CSV, session JSON, the raw-T1 stage's
+ * maps and QC) carries the patient's name or ID; the scan the worker made is byte for byte Node's
+ * reading (itself checked against dcm2niix), also for compressed series. Also: a zip through the
+ * multi-file input, two NIfTIs dropped at once (what was used and ignored is said), and a
+ * localizer-only folder (one sentence, the list still shown, the result on screen kept).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
