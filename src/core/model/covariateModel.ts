@@ -15,7 +15,7 @@
  */
 import { InputError } from '../errors';
 import { readNifti } from '../nifti';
-import { halfToFloat } from './float16';
+import { float16Bits, halfToFloat } from './float16';
 import type { CovariateModel } from '../analysis/residualize';
 
 export const COEFFICIENT_NAMES = ['b0', 'b1', 'b2', 'b3', 'b4'] as const;
@@ -68,6 +68,24 @@ export function decodeCovariateBinary(bytes: Uint8Array, voxels: number, dtype?:
   }
   const [b0, b1, b2, b3, b4] = maps;
   return { b0, b1, b2, b3, b4 };
+}
+
+/** The binary file decodeCovariateBinary reads: b0..b4 back to back, little-endian (what training writes). */
+export function encodeCovariateBinary(model: CovariateModel, dtype: 'float32' | 'float16'): Uint8Array {
+  const maps = COEFFICIENT_NAMES.map((b) => model[b]);
+  const voxels = maps[0].length;
+  if (maps.some((m) => m.length !== voxels)) throw new RangeError('encodeCovariateBinary: the five maps differ in size');
+  const width = dtype === 'float16' ? 2 : 4;
+  const bytes = new Uint8Array(5 * voxels * width);
+  const view = new DataView(bytes.buffer);
+  maps.forEach((m, k) => {
+    for (let v = 0; v < voxels; v++) {
+      const o = (k * voxels + v) * width;
+      if (dtype === 'float16') view.setUint16(o, float16Bits(m[v]), true);
+      else view.setFloat32(o, m[v], true);
+    }
+  });
+  return bytes;
 }
 
 /** Five NIfTI maps, each exactly on the grid (same shape; the affine is the reader's business). */
