@@ -205,7 +205,9 @@ async function predictSet(g: TrainGraph, set: TrainingSet, batch: number): Promi
   for (let i = 0; i < set.x.length; i += batch) {
     const n = Math.min(batch, set.x.length - i);
     for (let b = 0; b < n; b++) loadInput(set, i + b, buf.subarray(b * MODEL_TENSOR_LENGTH, (b + 1) * MODEL_TENSOR_LENGTH));
-    const z = tf.tidy(() => forwardGraph(g, tf.tensor5d(buf.subarray(0, n * MODEL_TENSOR_LENGTH), [n, ...MODEL_INPUT_DIMS, 1]), false).logits.arraySync() as number[][]);
+    const z = tf.tidy(
+      () => forwardGraph(g, tf.tensor5d(buf.subarray(0, n * MODEL_TENSOR_LENGTH), [n, ...MODEL_INPUT_DIMS, 1]), false).logits.arraySync() as number[][],
+    );
     logits.push(...z);
   }
   return logits;
@@ -259,13 +261,7 @@ export function heldOutEvaluation(set: TrainingSet, logits: number[][], calibrat
  * the temperature fitted on the validation logits, the held-out evaluation, and the export with
  * the covariate model and the calibration in model.json's metadata.
  */
-async function finishModel(
-  g: TrainGraph,
-  data: TrainingData,
-  o: Options,
-  trainingInfo: Record<string, unknown>,
-  log: (s: string) => void,
-): Promise<void> {
+async function finishModel(g: TrainGraph, data: TrainingData, o: Options, trainingInfo: Record<string, unknown>, log: (s: string) => void): Promise<void> {
   if (o.bnRecalibration > 0) {
     const calib = subset(data.train, data.train.x.map((_, i) => i).slice(0, o.bnRecalibration));
     await recalibrateBatchNorm(g, function* () {
@@ -284,13 +280,30 @@ async function finishModel(
   const evaluation = heldOutEvaluation(data.test, await predictSet(g, data.test, o.batch), calibration);
   const metadata: Record<string, unknown> = { calibration: { ...calibration, fittedOn: 'validation' } };
   if (data.train.covariateModel) Object.assign(metadata, writeCovariateModel(o.out, covariateModelOnGrid(data.train.covariateModel)));
-  exportModel(await graphWeights(g), o.out, { ...trainingInfo, fold: data.which, folds: o.folds, cohortN: o.n, bnRecalibration: o.bnRecalibration }, 'float16', metadata);
+  exportModel(
+    await graphWeights(g),
+    o.out,
+    { ...trainingInfo, fold: data.which, folds: o.folds, cohortN: o.n, bnRecalibration: o.bnRecalibration },
+    'float16',
+    metadata,
+  );
   const a = evaluation.adVsCn.calibrated;
   writeFileSync(
     join(o.out, EVALUATION_FILE),
-    JSON.stringify({ fold: data.which, heldOut: data.which === 'whole' ? `test cohort seed ${TEST_SEED}` : `fold ${data.which}`, trainingComplete: trainingInfo.complete === true, ...evaluation }, null, 1),
+    JSON.stringify(
+      {
+        fold: data.which,
+        heldOut: data.which === 'whole' ? `test cohort seed ${TEST_SEED}` : `fold ${data.which}`,
+        trainingComplete: trainingInfo.complete === true,
+        ...evaluation,
+      },
+      null,
+      1,
+    ),
   );
-  log(`held-out (${data.test.x.length}): AUC ${a.auc.toFixed(3)} acc ${a.acc.toFixed(3)} ECE ${a.ece.toFixed(3)} (raw ${evaluation.adVsCn.raw.ece.toFixed(3)})`);
+  log(
+    `held-out (${data.test.x.length}): AUC ${a.auc.toFixed(3)} acc ${a.acc.toFixed(3)} ECE ${a.ece.toFixed(3)} (raw ${evaluation.adVsCn.raw.ece.toFixed(3)})`,
+  );
 }
 
 /** Trains one model; 'capped' when the wall-clock cap stopped it (run again to resume). */
