@@ -6,6 +6,7 @@
  */
 import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { gunzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { residualize, type CovariateModel, type Covariates } from '../src/core/analysis/residualize';
@@ -204,13 +205,17 @@ describe('covariate model of the training data', () => {
     });
   });
 
-  it('written as covariates.bin, it loads through the app loader; grid residualization (app) and model-space residualization (training) feed the network the same numbers, ~0 on CN', async () => {
+  it('written as covariates.bin.gz, it loads through the app loader; grid residualization (app) and model-space residualization (training) feed the network the same numbers, ~0 on CN', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'rv-cov-'));
     const meta = writeCovariateModel(dir, covariateModelOnGrid(fit));
-    expect(meta).toEqual({ residualize: true, covariateModel: 'covariates.bin', covariateModelDtype: 'float16' });
-    const bytes = readFileSync(join(dir, 'covariates.bin'));
-    expect(bytes.length).toBe(5 * 121 * 145 * 121 * 2);
-    const loaded = await loadCovariateModel(covariateModelSpec(meta)!, async (p) => new Uint8Array(readFileSync(join(dir, p))), CAT12_GRID.dims);
+    expect(meta).toEqual({ residualize: true, covariateModel: 'covariates.bin.gz', covariateModelDtype: 'float16' });
+    const file = new Uint8Array(readFileSync(join(dir, 'covariates.bin.gz')));
+    const raw = gunzipSync(file);
+    expect(raw.length).toBe(5 * 121 * 145 * 121 * 2);
+    const loaded = await loadCovariateModel(covariateModelSpec(meta)!, async () => file, CAT12_GRID.dims);
+    // a server that sends it with Content-Encoding: gzip hands over the plain bytes: the same maps
+    const plain = await loadCovariateModel(covariateModelSpec(meta)!, async () => new Uint8Array(raw), CAT12_GRID.dims);
+    expect(Buffer.from(plain.b3.buffer).equals(Buffer.from(loaded.b3.buffer))).toBe(true);
     const trainingSet = { ...set, covariateModel: fit };
     let meanResidual = 0,
       nCn = 0;
