@@ -4,7 +4,7 @@
  * CN subjects and written as covariates.bin for the app, temperature scaling and ECE, and the
  * train:all driver's resumability. Numbers are checked against independent computations here.
  */
-import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { gunzipSync } from 'node:zlib';
 import { join } from 'node:path';
@@ -14,15 +14,7 @@ import { covariateModelSpec, loadCovariateModel } from '../src/core/model/covari
 import { CAT12_GRID } from '../src/core/volume/grid';
 import { gridToModelTensor, MODEL_TENSOR_LENGTH, modelTensorToGrid } from '../src/core/volume/modelTensor';
 import { augment } from '../src/training/augment';
-import {
-  covariateModelOnGrid,
-  fitTensorCovariateModel,
-  GM_SLOPE,
-  loadInput,
-  quantize,
-  strataOf,
-  type TrainingSet,
-} from '../src/training/cohortData';
+import { covariateModelOnGrid, fitTensorCovariateModel, GM_SLOPE, loadInput, quantize, strataOf, type TrainingSet } from '../src/training/cohortData';
 import { foldModelName, foldSplit, parseFold, stratifiedFolds } from '../src/training/folds';
 import { expectedCalibrationError } from '../src/training/metrics';
 import { writeCovariateModel } from '../src/training/node/covariateFile';
@@ -144,7 +136,12 @@ function knownSet(m: CovariateModel, n: number): TrainingSet {
   const rng = makeRng(4);
   const set: TrainingSet = { ids: [], groups: [], x: [], y: [], covariates: [], covariateModel: null };
   for (let s = 0; s < n; s++) {
-    const c = { age: Math.round(rng.uniform(55, 90)), sex: rng.uniform() < 0.5 ? 1 : 0, tiv: Math.round(rng.uniform(1150, 1750)), field: rng.uniform() < 0.5 ? 1.5 : 3 };
+    const c = {
+      age: Math.round(rng.uniform(55, 90)),
+      sex: rng.uniform() < 0.5 ? 1 : 0,
+      tiv: Math.round(rng.uniform(1150, 1750)),
+      field: rng.uniform() < 0.5 ? 1.5 : 3,
+    };
     const cn = s % 3 !== 2;
     // AD subjects lose 30 % everywhere: a CN-only fit must not see them
     set.x.push(quantize(Float32Array.from({ length: MODEL_TENSOR_LENGTH }, (_, v) => predictAt(m, c, v) * (cn ? 1 : 0.7))));

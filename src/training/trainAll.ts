@@ -65,13 +65,11 @@ function takeOption(args: string[], name: string, fallback: string): [string, st
 
 /** Runs the plan; 0 when every model is done, 3 when the wall-clock cap stopped one (run again). */
 export async function trainAll(args: string[], trainOne: (args: string[]) => Promise<'finished' | 'capped'> = train, log = console.log): Promise<number> {
-  let rest = args;
-  let modelsDir: string, ckptRoot: string, only: string;
-  [modelsDir, rest] = takeOption(rest, '--models-dir', join(REPO_ROOT, 'models'));
-  [ckptRoot, rest] = takeOption(rest, '--ckpt-root', '/tmp/rv-train-cv');
-  [only, rest] = takeOption(rest, '--only', '');
+  const [modelsDir, afterModels] = takeOption(args, '--models-dir', join(REPO_ROOT, 'models'));
+  const [ckptRoot, afterCkpt] = takeOption(afterModels, '--ckpt-root', '/tmp/rv-train-cv');
+  const [only, trainArgs] = takeOption(afterCkpt, '--only', '');
   // unattended by default: no wall-clock cap unless asked for
-  if (!rest.includes('--max-minutes')) rest = [...rest, '--max-minutes', String(1e9)];
+  const rest = trainArgs.includes('--max-minutes') ? trainArgs : [...trainArgs, '--max-minutes', String(1e9)];
   for (const which of trainingPlan(only || undefined)) {
     const name = foldModelName(which);
     const out = join(modelsDir, name);

@@ -56,7 +56,8 @@ export function covariateModelSpec(metadata: unknown): CovariateModelSpec | null
 export function decodeCovariateBinary(file: Uint8Array, voxels: number, dtype?: 'float32' | 'float16'): CovariateModel {
   // gunzip at most one byte more than the float32 maps need: a longer stream is refused below by
   // its size, and a small file cannot make us decode more than that (decompression bombs)
-  const bytes = isGzip(file) && file.length !== 5 * voxels * 2 && file.length !== 5 * voxels * 4 ? new GzipPrefixReader(file).readPrefix(5 * voxels * 4 + 1) : file;
+  const bytes =
+    isGzip(file) && file.length !== 5 * voxels * 2 && file.length !== 5 * voxels * 4 ? new GzipPrefixReader(file).readPrefix(5 * voxels * 4 + 1) : file;
   const kind = dtype ?? (bytes.length === 5 * voxels * 4 ? 'float32' : bytes.length === 5 * voxels * 2 ? 'float16' : null);
   const expected = kind === 'float16' ? 5 * voxels * 2 : 5 * voxels * 4;
   if (!kind || bytes.length !== expected) {
