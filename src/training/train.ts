@@ -23,6 +23,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
+import { InputError } from '../core/errors';
 import { MODEL_INPUT_DIMS, MODEL_TENSOR_LENGTH } from '../core/volume/modelTensor';
 import { augment } from './augment';
 import { covariateModelOnGrid, fitTensorCovariateModel, loadInput, makeTrainingSet, strataOf, subset, type TrainingSet } from './cohortData';
@@ -110,10 +111,10 @@ function parse(args: string[]): Options {
   };
   for (let i = 0; i < args.length; i += 2) {
     const k = keys[args[i]!.replace(/^--/, '')];
-    if (!k) throw new Error(`unknown option ${args[i]}`);
+    if (!k) throw new InputError(`Unknown option ${args[i]}; see the options at the top of src/training/train.ts.`);
     (o as unknown as Record<string, unknown>)[k] = typeof o[k] === 'number' ? Number(args[i + 1]) : args[i + 1];
   }
-  if (o.residualize !== 'yes' && o.residualize !== 'no') throw new Error(`--residualize takes yes or no, not ${o.residualize}`);
+  if (o.residualize !== 'yes' && o.residualize !== 'no') throw new InputError(`--residualize takes yes or no, not "${o.residualize}".`);
   parseFold(o.fold, o.folds);
   return o;
 }
@@ -483,7 +484,7 @@ export async function finalize(args: string[]): Promise<void> {
 if (process.argv[1] && /train\.ts$/.test(process.argv[1])) {
   const args = process.argv.slice(2);
   (args.includes('--finalize') ? finalize(args) : train(args)).catch((e) => {
-    console.error(e);
-    process.exit(1);
+    console.error(e instanceof InputError ? e.message : e);
+    process.exit(e instanceof InputError ? 2 : 1);
   });
 }

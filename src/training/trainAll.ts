@@ -10,6 +10,7 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { InputError } from '../core/errors';
 import { REPO_ROOT } from './node/assets';
 import { DEFAULT_FOLDS, foldModelName, parseFold, type FoldName } from './folds';
 import { EVALUATION_FILE, train } from './train';
@@ -84,7 +85,7 @@ export async function trainAll(args: string[], trainOne: (args: string[]) => Pro
       return 3;
     }
   }
-  const evaluations = trainingPlan().flatMap((w) => readEvaluation(join(modelsDir, foldModelName(w))) ?? []);
+  const evaluations = trainingPlan().flatMap((w) => readEvaluation(join(modelsDir, foldModelName(w))) ?? []).filter((e) => e.trainingComplete);
   writeFileSync(join(modelsDir, CV_SUMMARY_FILE), JSON.stringify({ models: evaluations.map((e) => e.fold), folds: summarizeFolds(evaluations) }, null, 1));
   log(`summary in ${join(modelsDir, CV_SUMMARY_FILE)}`);
   return 0;
@@ -94,8 +95,8 @@ if (process.argv[1] && /trainAll\.ts$/.test(process.argv[1])) {
   trainAll(process.argv.slice(2)).then(
     (code) => process.exit(code),
     (e) => {
-      console.error(e);
-      process.exit(1);
+      console.error(e instanceof InputError ? e.message : e);
+      process.exit(e instanceof InputError ? 2 : 1);
     },
   );
 }
