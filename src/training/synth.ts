@@ -10,8 +10,9 @@
  * "resmodel", src/core/analysis/residualize.ts) has something to remove (maps in CovariateEffects):
  *   C(x) = (1 + ageSlope(x) (age - 70))                      GM loss per year: 0.25 %/y everywhere,
  *                                                            + 0.35 %/y frontal, + 0.3 %/y temporal,
- *                                                            + 0.2 %/y hippocampus, x (1 +- 0.2) from
- *                                                            front to back
+ *                                                            + 0.2 %/y hippocampus (regions smoothed,
+ *                                                            sigma 3 voxels), x 1.2 at the front ..
+ *                                                            0.8 at the back
  *        * (1 + tivExponent(x) (TIV / TEMPLATE_TIV - 1))     head-size scaling, exponent 0.7 (inferior)
  *                                                            .. 1.3 (superior), not uniform
  *        * (1 + female * sexEffect(x))                       women +1 % (posterior) .. +3 % (anterior)
@@ -20,8 +21,10 @@
  *                                                            cortex (smooth radial contrast field)
  *   PV(v) = 3 T ? v (1 + 0.3 v (1 - v)) : v                  3 T segments partial-volume voxels
  *                                                            (the GM/WM and GM/CSF borders) with more GM
- * and MCI/AD subjects are a little older (mean age 72 / 73 / 74), so age confounds the diagnosis
- * as it does in real cohorts (age-related hippocampal loss looks like early AD).
+ * Positions are world mm through the grid affine (docs/model-grid.md). MCI/AD subjects are a little
+ * older (mean age 72 / 73 / 74), so age confounds the diagnosis as it does in real cohorts
+ * (age-related hippocampal loss looks like early AD). Deterministic per (seed, subject): the maps
+ * come from the atlas, the draws from the subject's own seeded stream, the demographics first.
  * A: the AD-like atrophy field (0 for CN): severity x (hippocampus+amygdala 1, parahippocampal 0.7,
  * temporal 0.35, precuneus/posterior cingulate 0.35, each jittered per subject) x a left/right
  * factor, smooth (regions blurred with sigma 2 voxels). A is the ground truth: the fraction of GM
