@@ -85,7 +85,9 @@ export async function trainAll(args: string[], trainOne: (args: string[]) => Pro
       return 3;
     }
   }
-  const evaluations = trainingPlan().flatMap((w) => readEvaluation(join(modelsDir, foldModelName(w))) ?? []).filter((e) => e.trainingComplete);
+  const evaluations = trainingPlan()
+    .flatMap((w) => readEvaluation(join(modelsDir, foldModelName(w))) ?? [])
+    .filter((e) => e.trainingComplete);
   writeFileSync(join(modelsDir, CV_SUMMARY_FILE), JSON.stringify({ models: evaluations.map((e) => e.fold), folds: summarizeFolds(evaluations) }, null, 1));
   log(`summary in ${join(modelsDir, CV_SUMMARY_FILE)}`);
   return 0;
