@@ -140,6 +140,7 @@ const FRONTAL = roi((l) => inRange(l, 1, 28));
 const TEMPORAL = roi((l) => inRange(l, 79, 90));
 const OCCIPITAL = roi((l) => inRange(l, 43, 54));
 const DEEP = roi((l) => inRange(l, 71, 78)); // caudate, putamen, pallidum, thalamus
+const HIPPOCAMPUS = roi((l) => l === 37 || l === 38);
 const CORTEX = roi((l) => inRange(l, 1, 28) || inRange(l, 43, 70) || inRange(l, 79, 90));
 // world z = 1.5 k - 72 (docs/model-grid.md): superior cortex above z = 50 mm, inferior below z = -10 mm
 const SUPERIOR = roi((l, k) => inRange(l, 1, 90) && 1.5 * k - 72 > 50);
@@ -223,4 +224,17 @@ describe('covariate effects of the synthetic cohort (what residualization must r
       }
     },
   );
+
+  it('keeps the disease: AD subjects residualized with the CN fit show their hippocampal loss, CN subjects ~0', { timeout: 60_000 }, () => {
+    const hip = (group: 'CN' | 'AD') =>
+      Array.from({ length: 6 }, (_, i) => {
+        const s = synthSubject(ctx, FIT_SEED + 2, i, group);
+        const r = residualize(s.gm, b, covariatesOf(s.meta));
+        return roiMean(HIPPOCAMPUS, (p) => r[p]!) / roiMean(HIPPOCAMPUS, (p) => T[p]!);
+      });
+    const mean = (v: number[]) => v.reduce((a, x) => a + x, 0) / v.length;
+    // AD severity 0.20-0.45 removes about that fraction of hippocampal GM (synth.ts SEVERITY)
+    expect(mean(hip('AD'))).toBeLessThan(-0.1);
+    expect(Math.abs(mean(hip('CN')))).toBeLessThan(0.04);
+  });
 });
