@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Buffer } from 'node:buffer';
+import { gzipSync } from 'node:zlib';
 import { covariateModelSpec, decodeCovariateBinary, loadCovariateModel } from '../src/core/model/covariateModel';
 import { halfToFloat } from '../src/core/model/float16';
 import { writeNifti } from '../src/core/nifti';
@@ -83,6 +84,11 @@ describe('decodeCovariateBinary', () => {
     expect(halfToFloat(0x0001)).toBe(2 ** -24);
     expect(halfToFloat(0x7c00)).toBe(Infinity);
     expect(halfToFloat(0x7e00)).toBeNaN();
+  });
+  it('decodes a gzip-compressed file (what training writes) like the plain one; refuses one that unpacks to the wrong size', () => {
+    const m = decodeCovariateBinary(new Uint8Array(gzipSync(float32Bytes(ref))), n);
+    expect([m.b0, m.b1, m.b2, m.b3, m.b4]).toEqual(ref);
+    expect(() => decodeCovariateBinary(new Uint8Array(gzipSync(new Uint8Array(5 * n * 4 + 64))), n)).toThrow(/801 bytes; five maps of 40 voxels need 800/);
   });
   it('refuses a file of the wrong size with the sizes it needs', () => {
     expect(() => decodeCovariateBinary(new Uint8Array(123), n)).toThrow(/800 \(float32\) or 400 \(float16\)/);

@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { readNifti } from '../src/core/nifti';
 import { fitGmm3, gmFraction } from '../src/training/gmTemplate';
 import { makeRng } from '../src/training/prng';
-import { makeSynthContext, subjectMeta, synthSubject, GROUPS } from '../src/training/synth';
+import { makeSynthContext, subjectMeta, synthSubject, GROUPS, TEMPLATE_TIV } from '../src/training/synth';
+import { covariatesOf } from '../src/training/cohortData';
+import { covariateModelFitter, fitCovariateModel, residualize, type CovariateFit, type Covariates } from '../src/core/analysis/residualize';
 
 const template = readNifti(readFileSync('public/template/gm_template.nii.gz')).volume;
 const aal = readNifti(readFileSync('public/atlas/aal.nii.gz')).volume;
@@ -123,5 +125,116 @@ describe('synthetic cohort', () => {
     expect(hip / nh).toBeGreaterThan(20 * (occ / no));
     const cn = synthSubject(ctx, 5, 1, 'CN');
     expect(cn.atrophy.every((v) => v === 0)).toBe(true);
+  });
+});
+
+/** Voxels of GM-rich template (> 0.3) whose AAL label passes `pick`, straight from the atlas file. */
+function roi(pick: (label: number, k: number) => boolean): number[] {
+  const out: number[] = [];
+  const [nx, ny] = aal.dims;
+  for (let p = 0; p < aal.data.length; p++) if (template.data[p]! > 0.3 && pick(aal.data[p]!, Math.floor(p / (nx * ny)))) out.push(p);
+  return out;
+}
+const inRange = (l: number, lo: number, hi: number) => l >= lo && l <= hi;
+const FRONTAL = roi((l) => inRange(l, 1, 28));
+const TEMPORAL = roi((l) => inRange(l, 79, 90));
+const OCCIPITAL = roi((l) => inRange(l, 43, 54));
+const DEEP = roi((l) => inRange(l, 71, 78)); // caudate, putamen, pallidum, thalamus
+const HIPPOCAMPUS = roi((l) => l === 37 || l === 38);
+const CORTEX = roi((l) => inRange(l, 1, 28) || inRange(l, 43, 70) || inRange(l, 79, 90));
+// world z = 1.5 k - 72 (docs/model-grid.md): superior cortex above z = 50 mm, inferior below z = -10 mm
+const SUPERIOR = roi((l, k) => inRange(l, 1, 90) && 1.5 * k - 72 > 50);
+const INFERIOR = roi((l, k) => inRange(l, 1, 90) && 1.5 * k - 72 < -10);
+const roiMean = (idx: number[], f: (p: number) => number) => idx.reduce((a, p) => a + f(p), 0) / idx.length;
+
+/** Coefficient of determination of y ~ 1 + age + sex + TIV + field (ordinary least squares). */
+function r2(y: number[], covs: Covariates[]): number {
+  const fit = fitCovariateModel(
+    y.map((v) => Float32Array.of(v)),
+    covs,
+  );
+  const m = y.reduce((a, b) => a + b, 0) / y.length;
+  let total = 0,
+    resid = 0;
+  y.forEach((v, i) => {
+    const c = covs[i]!;
+    total += (v - m) ** 2;
+    resid += (v - (fit.b0[0]! + fit.b1[0]! * c.age + fit.b2[0]! * c.sex + fit.b3[0]! * c.tiv + fit.b4[0]! * c.field)) ** 2;
+  });
+  return 1 - resid / total;
+}
+
+describe('covariate effects of the synthetic cohort (what residualization must remove)', () => {
+  // The paper's covariate model, fitted on 60 CN subjects one map at a time (covariateModelFitter).
+  const FIT_SEED = 21,
+    FIT_N = 60;
+  let b: CovariateFit;
+  beforeAll(() => {
+    const fitCovs = Array.from({ length: FIT_N }, (_, i) => covariatesOf(subjectMeta(FIT_SEED, i, 'CN')));
+    const fitter = covariateModelFitter(fitCovs, template.data.length);
+    for (let i = 0; i < FIT_N; i++) fitter.add(i, synthSubject(ctx, FIT_SEED, i, 'CN').gm);
+    b = fitter.finish();
+  }, 120_000);
+  const T = template.data;
+  const truth = ctx.effects;
+
+  it('a regression on CN subjects recovers the age pattern: GM loss everywhere, steepest in frontal and temporal cortex', () => {
+    expect(b.dropped).toEqual([]);
+    // relative slope (per year, fraction of the template's GM) in each region
+    const rel = (idx: number[]) => roiMean(idx, (p) => b.b1[p]! / T[p]!);
+    for (const r of [FRONTAL, TEMPORAL, OCCIPITAL, DEEP]) expect(rel(r)).toBeLessThan(0);
+    expect(rel(FRONTAL)).toBeLessThan(1.5 * rel(OCCIPITAL));
+    expect(rel(TEMPORAL)).toBeLessThan(1.5 * rel(OCCIPITAL));
+    // the truth the generator used, in the same regions: the same order, and the fit within a factor
+    // (warps and partial volume blur the template, so the fitted relative slopes run somewhat lower)
+    const trueRel = (idx: number[]) => roiMean(idx, (p) => truth.ageSlope[p]!);
+    expect(trueRel(FRONTAL)).toBeLessThan(trueRel(OCCIPITAL));
+    expect(rel(FRONTAL) / trueRel(FRONTAL)).toBeGreaterThan(0.5);
+    expect(rel(FRONTAL) / trueRel(FRONTAL)).toBeLessThan(1.3);
+  });
+
+  it('head size scales superior cortex more than inferior cortex, and 3 T adds GM at the cortex', () => {
+    const relTiv = (idx: number[]) => roiMean(idx, (p) => (b.b3[p]! * TEMPLATE_TIV) / T[p]!);
+    expect(relTiv(INFERIOR)).toBeGreaterThan(0.4);
+    expect(relTiv(SUPERIOR)).toBeGreaterThan(relTiv(INFERIOR) + 0.1);
+    expect(roiMean(SUPERIOR, (p) => truth.tivExponent[p]!)).toBeGreaterThan(roiMean(INFERIOR, (p) => truth.tivExponent[p]!));
+    // b4 is per tesla: 1.5 T -> 3 T is 1.5 units
+    const relField = (idx: number[]) => roiMean(idx, (p) => (1.5 * b.b4[p]!) / T[p]!);
+    expect(relField(CORTEX)).toBeGreaterThan(0.01);
+    expect(relField(CORTEX)).toBeGreaterThan(relField(DEEP));
+  });
+
+  it(
+    'residualizing new CN subjects with that fit removes the effects: covariates explain their raw regional GM, not their residuals',
+    { timeout: 60_000 },
+    () => {
+      const test = Array.from({ length: 40 }, (_, i) => synthSubject(ctx, FIT_SEED + 1, i, 'CN'));
+      const covs = test.map((s) => covariatesOf(s.meta));
+      for (const region of [FRONTAL, TEMPORAL, CORTEX]) {
+        const raw = test.map((s) => roiMean(region, (p) => s.gm[p]!));
+        const res = test.map((s, i) => {
+          const r = residualize(s.gm, b, covs[i]);
+          return roiMean(region, (p) => r[p]!);
+        });
+        expect(r2(raw, covs)).toBeGreaterThan(0.5);
+        expect(r2(res, covs)).toBeLessThan(0.35);
+        expect(r2(res, covs)).toBeLessThan(0.5 * r2(raw, covs));
+        // the residual of a healthy subject is ~0 on average (raw regional GM is ~0.5)
+        expect(Math.abs(res.reduce((a, v) => a + v, 0) / res.length)).toBeLessThan(0.02);
+      }
+    },
+  );
+
+  it('keeps the disease: AD subjects residualized with the CN fit show their hippocampal loss, CN subjects ~0', { timeout: 60_000 }, () => {
+    const hip = (group: 'CN' | 'AD') =>
+      Array.from({ length: 6 }, (_, i) => {
+        const s = synthSubject(ctx, FIT_SEED + 2, i, group);
+        const r = residualize(s.gm, b, covariatesOf(s.meta));
+        return roiMean(HIPPOCAMPUS, (p) => r[p]!) / roiMean(HIPPOCAMPUS, (p) => T[p]!);
+      });
+    const mean = (v: number[]) => v.reduce((a, x) => a + x, 0) / v.length;
+    // AD severity 0.20-0.45 removes about that fraction of hippocampal GM (synth.ts SEVERITY)
+    expect(mean(hip('AD'))).toBeLessThan(-0.1);
+    expect(Math.abs(mean(hip('CN')))).toBeLessThan(0.04);
   });
 });

@@ -1,9 +1,30 @@
 /**
  * Synthetic CAT12-like gray-matter maps (mwp1) with ground truth for where the AD evidence lies.
  * Each subject on the CAT12 grid:
- *   gm(x) = T(x + u(x)) * det(I + du/dx) * TIV / TEMPLATE_TIV   (warp + Jacobian modulation, as CAT12)
- *         * ageFactor * fieldFactor * (1 - A(x)) + noise
- * T: the GM template; u: a smooth low-frequency displacement (cosine basis, ~1-3 mm);
+ *   gm(x) = PV(T(x + u(x))) * det(I + du/dx)          (warp + Jacobian modulation, as CAT12)
+ *         * g * C(x) * (1 - A(x)) + noise
+ * T: the GM template; u: a smooth low-frequency displacement (cosine basis, ~1-3 mm); g: an
+ * individual global GM factor (sd 3 %);
+ * C: the covariate effects, voxel-wise and spatially varying, so that a model fed raw maps can
+ * learn age, sex, head size and scanner instead of disease, and residualization (the paper's
+ * "resmodel", src/core/analysis/residualize.ts) has something to remove (maps in CovariateEffects):
+ *   C(x) = (1 + ageSlope(x) (age - 70))                      GM loss per year: 0.25 %/y everywhere,
+ *                                                            + 0.35 %/y frontal, + 0.3 %/y temporal,
+ *                                                            + 0.2 %/y hippocampus (regions smoothed,
+ *                                                            sigma 3 voxels), x 1.2 at the front ..
+ *                                                            0.8 at the back
+ *        * (1 + tivExponent(x) (TIV / TEMPLATE_TIV - 1))     head-size scaling, exponent 0.7 (inferior)
+ *                                                            .. 1.3 (superior), not uniform
+ *        * (1 + female * sexEffect(x))                       women +1 % (posterior) .. +3 % (anterior)
+ *                                                            GM beyond their TIV
+ *        * (3 T ? 1 + fieldBias(x) : 1)                      3 T: -1 % at the centre .. +3 % at the
+ *                                                            cortex (smooth radial contrast field)
+ *   PV(v) = 3 T ? v (1 + 0.3 v (1 - v)) : v                  3 T segments partial-volume voxels
+ *                                                            (the GM/WM and GM/CSF borders) with more GM
+ * Positions are world mm through the grid affine (docs/model-grid.md). MCI/AD subjects are a little
+ * older (mean age 72 / 73 / 74), so age confounds the diagnosis as it does in real cohorts
+ * (age-related hippocampal loss looks like early AD). Deterministic per (seed, subject): the maps
+ * come from the atlas, the draws from the subject's own seeded stream, the demographics first.
  * A: the AD-like atrophy field (0 for CN): severity x (hippocampus+amygdala 1, parahippocampal 0.7,
  * temporal 0.35, precuneus/posterior cingulate 0.35, each jittered per subject) x a left/right
  * factor, smooth (regions blurred with sigma 2 voxels). A is the ground truth: the fraction of GM
@@ -41,6 +62,69 @@ export interface SynthContext {
   hippocampus: Int32Array;
   /** Bounding box of the template's non-zero voxels, +3 voxels (the rest stays 0). */
   box: [number, number, number, number, number, number];
+  /** The voxel-wise covariate effects every subject's map carries (header comment). */
+  effects: CovariateEffects;
+}
+
+/** Relative covariate effects on the grid (fractions of the voxel's GM), the ground truth of residualization. */
+export interface CovariateEffects {
+  /** Relative GM change per year of age (negative: loss). */
+  ageSlope: Float32Array;
+  /** Exponent of the TIV scaling, linearized: GM x (1 + e (TIV / TEMPLATE_TIV - 1)). */
+  tivExponent: Float32Array;
+  /** Relative GM difference of women beyond their TIV. */
+  sexEffect: Float32Array;
+  /** Relative GM difference of a 3 T scan from a 1.5 T one (before the partial-volume term). */
+  fieldBias: Float32Array;
+}
+
+/** AAL labels of the age pattern's regions (odd = left, even = right). */
+export const FRONTAL_LABELS: readonly number[] = Array.from({ length: 28 }, (_, i) => i + 1);
+export const TEMPORAL_LABELS: readonly number[] = Array.from({ length: 12 }, (_, i) => i + 79);
+/** The 3 T partial-volume gain: PV(v) = v (1 + PV_GAIN v (1 - v)). */
+export const PV_GAIN = 0.3;
+/** Age around which the age effect is centred (years). */
+export const AGE_CENTRE = 70;
+
+/** Smoothed indicator of a set of labels (sigma 3 voxels: aging is no sharper than the atlas). */
+function labelField(lab: Uint8Array, labels: readonly number[], dims: readonly [number, number, number]): Float32Array {
+  const set = new Set(labels);
+  const m = new Float32Array(lab.length);
+  for (let i = 0; i < lab.length; i++) if (set.has(lab[i]!)) m[i] = 1;
+  const s = smooth3d(m, dims, 3);
+  for (let i = 0; i < s.length; i++) s[i] = Math.min(1, 1.5 * s[i]!);
+  return s;
+}
+
+/** The effect maps, from the atlas and smooth functions of the world position (mm, CAT12 grid affine). */
+export function makeCovariateEffects(lab: Uint8Array, dims: readonly [number, number, number]): CovariateEffects {
+  const n = dims[0] * dims[1] * dims[2];
+  const frontal = labelField(lab, FRONTAL_LABELS, dims);
+  const temporal = labelField(lab, TEMPORAL_LABELS, dims);
+  const hippocampus = labelField(lab, HIPPOCAMPUS_LABELS, dims);
+  const ageSlope = new Float32Array(n),
+    tivExponent = new Float32Array(n),
+    sexEffect = new Float32Array(n),
+    fieldBias = new Float32Array(n);
+  const [nx, ny] = dims;
+  for (let p = 0; p < n; p++) {
+    const i = p % nx,
+      j = Math.floor(p / nx) % ny,
+      k = Math.floor(p / (nx * ny));
+    // world mm (docs/model-grid.md); yn, zn in about -1..1 over the brain
+    const x = -1.5 * i + 90,
+      y = 1.5 * j - 126,
+      z = 1.5 * k - 72;
+    const yn = (y + 18) / 108,
+      zn = (z - 18) / 90;
+    ageSlope[p] = -(0.0025 + 0.0035 * frontal[p]! + 0.003 * temporal[p]! + 0.002 * hippocampus[p]!) * (1 + 0.2 * yn);
+    tivExponent[p] = 1 + 0.3 * zn;
+    sexEffect[p] = 0.02 + 0.01 * yn;
+    // r: 0 at the brain's centre, about 1 at the cortex (an ellipsoid of the brain's half-axes)
+    const r2 = (x / 70) ** 2 + ((y + 18) / 90) ** 2 + ((z - 10) / 65) ** 2;
+    fieldBias[p] = -0.01 + 0.04 * Math.min(1, r2);
+  }
+  return { ageSlope, tivExponent, sexEffect, fieldBias };
 }
 
 export function makeSynthContext(template: Float32Array, labels: ArrayLike<number>, dims: readonly [number, number, number]): SynthContext {
@@ -84,7 +168,7 @@ export function makeSynthContext(template: Float32Array, labels: ArrayLike<numbe
     Math.max(1, box[4] - pad),
     Math.min(nz - 2, box[5] + pad),
   ];
-  return { dims, template, labels: lab, regionFields, hippocampus: Int32Array.from(hip), box: clampedBox };
+  return { dims, template, labels: lab, regionFields, hippocampus: Int32Array.from(hip), box: clampedBox, effects: makeCovariateEffects(lab, dims) };
 }
 
 export interface SubjectMeta {
@@ -211,7 +295,12 @@ export function synthSubject(ctx: SynthContext, cohortSeed: number, index: numbe
   const u = displacement(rng, ctx.dims, 1.0);
   // per-subject jitter of the regional pattern
   const weights = ATROPHY_REGIONS.map((r) => r.weight * rng.uniform(0.7, 1.3));
-  const globalFactor = (m.tiv / TEMPLATE_TIV) * (1 - 0.005 * (m.age - 70)) * rng.normal(1, 0.03) * (m.field === 3 ? 1.02 : 1);
+  const individual = rng.normal(1, 0.03);
+  const { ageSlope, tivExponent, sexEffect, fieldBias } = ctx.effects;
+  const female = m.sex === 'F' ? 1 : 0,
+    age = m.age - AGE_CENTRE,
+    tiv = m.tiv / TEMPLATE_TIV - 1,
+    is3T = m.field === 3;
   const noiseSd = m.field === 3 ? 0.02 : 0.03;
   const gm = new Float32Array(n);
   const atrophy = new Float32Array(n);
@@ -223,8 +312,11 @@ export function synthSubject(ctx: SynthContext, cohortSeed: number, index: numbe
     for (let j = j0; j <= j1; j++) {
       let p = i0 + nx * (j + ny * k);
       for (let i = i0; i <= i1; i++, p++) {
-        const v = trilinear(ctx.template, nx, ny, nz, i + ux[p]!, j + uy[p]!, k + uz[p]!);
-        if (v <= 0) continue;
+        const t = trilinear(ctx.template, nx, ny, nz, i + ux[p]!, j + uy[p]!, k + uz[p]!);
+        if (t <= 0) continue;
+        const v = is3T ? t * (1 + PV_GAIN * t * (1 - t)) : t;
+        const covariateFactor =
+          individual * (1 + ageSlope[p]! * age) * (1 + tivExponent[p]! * tiv) * (1 + female * sexEffect[p]!) * (is3T ? 1 + fieldBias[p]! : 1);
         // Jacobian determinant of x -> x + u(x), central differences (voxel units)
         const a11 = 1 + (ux[p + 1]! - ux[p - 1]!) / 2,
           a12 = (ux[p + sy]! - ux[p - sy]!) / 2,
@@ -246,7 +338,7 @@ export function synthSubject(ctx: SynthContext, cohortSeed: number, index: numbe
           A = Math.min(0.9, m.severity * A);
           atrophy[p] = A;
         }
-        gm[p] = Math.max(0, v * det * globalFactor * (1 - A) + rng.normal(0, noiseSd) * Math.min(1, 4 * v));
+        gm[p] = Math.max(0, v * det * covariateFactor * (1 - A) + rng.normal(0, noiseSd) * Math.min(1, 4 * t));
       }
     }
   let hip = 0;

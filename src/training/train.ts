@@ -1,21 +1,36 @@
 /**
  * Trains the demo model (the paper's architecture) on a synthetic CN vs AD cohort, in Node on
- * tfjs's cpu backend. Unattended: progress lines on stdout, a checkpoint (weights, Adam state,
- * position) every CKPT_EVERY steps and at every epoch end, resumable by running it again with the
- * same --ckpt folder; early stopping on the validation loss; a wall-clock cap. At the end the best
- * epoch's weights are exported as a tfjs layers-model (float16) to --out.
+ * tfjs's cpu backend, as the paper did (Dyrba et al. 2021):
+ *  - inputs residualized: a voxel-wise covariate model (age, sex, TIV, field strength) fitted on the
+ *    CN subjects of the training part only (cohortData.ts), written next to the model as covariates.bin;
+ *  - augmentation: random integer shifts up to +-10 voxels per axis and left/right flips (augment.ts);
+ *  - stratified 10-fold cross-validation (folds.ts): --fold k trains on the other folds (one of them
+ *    as the inner validation for early stopping and calibration) and evaluates on fold k;
+ *    --fold whole trains on the whole cohort (fold 0 as validation) and evaluates on the held-out
+ *    test cohort (seed TEST_SEED, CN/MCI/AD);
+ *  - early stopping on the validation loss; then BN recalibration on training subjects, temperature
+ *    scaling fitted on the validation logits (temperature.ts), and the held-out evaluation
+ *    (heldout-evaluation.json next to model.json).
+ * Unattended: progress lines on stdout, a checkpoint (weights, Adam state, position) every
+ * CKPT_EVERY steps and at every epoch end, resumable by running it again with the same --ckpt
+ * folder; a wall-clock cap. At the end the best epoch's weights are exported as a tfjs layers-model
+ * (float16) to --out. `npm run train:all` (trainAll.ts) runs whole + the 10 folds.
  *
- *   npm run train -- [--train-n 200] [--val-n 32] [--epochs 6] [--batch 4] [--lr 1e-3]
- *                    [--max-shift 4] [--max-minutes 90] [--ckpt /tmp/rv-train] [--out models/demo]
+ *   npm run train -- [--fold whole|0..9] [--n 300] [--residualize yes|no] [--epochs 20] [--batch 4]
+ *                    [--lr 1e-4] [--max-shift 10] [--bn-recalibration 64] [--test-n 90]
+ *                    [--max-minutes 90] [--ckpt /tmp/rv-train] [--out models/demo]
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { gridToModelTensor, MODEL_INPUT_DIMS, MODEL_TENSOR_LENGTH } from '../core/volume/modelTensor';
+import { InputError } from '../core/errors';
+import { MODEL_INPUT_DIMS, MODEL_TENSOR_LENGTH } from '../core/volume/modelTensor';
 import { augment } from './augment';
+import { covariateModelOnGrid, fitTensorCovariateModel, loadInput, makeTrainingSet, strataOf, subset, type TrainingSet } from './cohortData';
+import { DEFAULT_FOLDS, foldSplit, parseFold, stratifiedFolds, type FoldName } from './folds';
+import { writeCovariateModel } from './node/covariateFile';
 import { exportModel } from './node/exportModel';
 import { loadSynthContext, REPO_ROOT } from './node/assets';
-import { GM_SLOPE } from './node/cohortFiles';
 import {
   createGraph,
   forwardGraph,
@@ -27,19 +42,27 @@ import {
   type ForwardResult,
   type TrainGraph,
 } from './graph';
-import { auc } from './metrics';
+import { auc, expectedCalibrationError } from './metrics';
 import { makeRng, mixSeed } from './prng';
-import { groupOf, synthSubject } from './synth';
+import { fitTemperature, type TemperatureFit } from './temperature';
 import type { NamedWeight } from '../core/model/seeded';
 
-/** Cohort seeds: training and validation subjects (the held-out test cohort uses another seed). */
+/** Cohort seeds: the cross-validation cohort (CN, AD) and the whole model's held-out test cohort (CN, MCI, AD). */
 export const TRAIN_SEED = 1000;
-export const VAL_SEED = 1001;
+export const TEST_SEED = 2024;
+/** Seed of the fold assignment. */
+export const FOLD_SEED = 10;
 const CKPT_EVERY = 20;
+export const EVALUATION_FILE = 'heldout-evaluation.json';
 
-interface Options {
-  trainN: number;
-  valN: number;
+export interface Options {
+  /** Subjects of the cross-validation cohort (CN and AD in turn). */
+  n: number;
+  fold: string;
+  folds: number;
+  residualize: string;
+  testN: number;
+  bnRecalibration: number;
   epochs: number;
   batch: number;
   lr: number;
@@ -53,12 +76,16 @@ interface Options {
 
 function parse(args: string[]): Options {
   const o: Options = {
-    trainN: 200,
-    valN: 32,
-    epochs: 6,
+    n: 300,
+    fold: 'whole',
+    folds: DEFAULT_FOLDS,
+    residualize: 'yes',
+    testN: 90,
+    bnRecalibration: 64,
+    epochs: 20,
     batch: 4,
-    lr: 1e-3,
-    maxShift: 4,
+    lr: 1e-4,
+    maxShift: 10,
     maxMinutes: 90,
     ckpt: '/tmp/rv-train',
     out: join(REPO_ROOT, 'models', 'demo'),
@@ -66,8 +93,12 @@ function parse(args: string[]): Options {
     seed: 7,
   };
   const keys: Record<string, keyof Options> = {
-    'train-n': 'trainN',
-    'val-n': 'valN',
+    n: 'n',
+    fold: 'fold',
+    folds: 'folds',
+    residualize: 'residualize',
+    'test-n': 'testN',
+    'bn-recalibration': 'bnRecalibration',
     epochs: 'epochs',
     batch: 'batch',
     lr: 'lr',
@@ -80,34 +111,44 @@ function parse(args: string[]): Options {
   };
   for (let i = 0; i < args.length; i += 2) {
     const k = keys[args[i]!.replace(/^--/, '')];
-    if (!k) throw new Error(`unknown option ${args[i]}`);
+    if (!k) throw new InputError(`Unknown option ${args[i]}; see the options at the top of src/training/train.ts.`);
     (o as unknown as Record<string, unknown>)[k] = typeof o[k] === 'number' ? Number(args[i + 1]) : args[i + 1];
   }
+  if (o.residualize !== 'yes' && o.residualize !== 'no') throw new InputError(`--residualize takes yes or no, not "${o.residualize}".`);
+  parseFold(o.fold, o.folds);
   return o;
 }
 
-/** Model tensors stored as uint8 with the same quantization as the cohort files (GM_SLOPE). */
-function quantize(t: Float32Array): Uint8Array {
-  const q = new Uint8Array(t.length);
-  for (let i = 0; i < t.length; i++) q[i] = Math.max(0, Math.min(255, Math.round(t[i]! / GM_SLOPE)));
-  return q;
-}
-function dequantize(q: Uint8Array, out = new Float32Array(q.length)): Float32Array {
-  for (let i = 0; i < q.length; i++) out[i] = q[i]! * GM_SLOPE;
-  return out;
+export interface TrainingData {
+  which: FoldName;
+  train: TrainingSet;
+  validation: TrainingSet;
+  /** Fold k's subjects, or the held-out test cohort for the whole model. */
+  test: TrainingSet;
 }
 
-function makeSet(seed: number, n: number, log: (s: string) => void): { x: Uint8Array[]; y: number[] } {
+/**
+ * The sets of one model of the cross-validation: the cohort, its stratified folds (diagnosis x
+ * field strength), and the covariate model fitted on the training part's CN subjects, shared by
+ * all three sets (inputs are residualized at load time: loadInput).
+ */
+export function makeData(o: Pick<Options, 'n' | 'fold' | 'folds' | 'residualize' | 'testN'>, log: (s: string) => void): TrainingData {
   const ctx = loadSynthContext();
-  const x: Uint8Array[] = [],
-    y: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const g = groupOf(i, ['CN', 'AD']);
-    x.push(quantize(gridToModelTensor(synthSubject(ctx, seed, i, g).gm)));
-    y.push(g === 'AD' ? 1 : 0);
-    if ((i + 1) % 50 === 0) log(`  generated ${i + 1}/${n}`);
+  const which = parseFold(o.fold, o.folds);
+  const all = makeTrainingSet(ctx, TRAIN_SEED, o.n, ['CN', 'AD'], log);
+  const split = foldSplit(stratifiedFolds(strataOf(TRAIN_SEED, o.n), o.folds, FOLD_SEED), o.folds, which);
+  const data: TrainingData = {
+    which,
+    train: subset(all, split.train),
+    validation: subset(all, split.validation),
+    test: which === 'whole' ? makeTrainingSet(ctx, TEST_SEED, o.testN, ['CN', 'MCI', 'AD'], log) : subset(all, split.test),
+  };
+  if (o.residualize === 'yes') {
+    const covariateModel = fitTensorCovariateModel(data.train);
+    for (const set of [data.train, data.validation, data.test]) set.covariateModel = covariateModel;
   }
-  return { x, y };
+  log(`fold ${which}: ${data.train.x.length} train, ${data.validation.x.length} validation, ${data.test.x.length} test; residualized: ${o.residualize}`);
+  return data;
 }
 
 interface State {
@@ -117,6 +158,8 @@ interface State {
   bestValLoss: number;
   bestEpoch: number;
   history: object[];
+  /** Early stopping ended the training (a resumed run goes straight to the export). */
+  stopped?: boolean;
 }
 
 function saveWeights(path: string, w: NamedWeight[]): void {
@@ -156,39 +199,128 @@ async function loadOptimizer(path: string, opt: tf.Optimizer): Promise<void> {
   named.forEach((v) => v.tensor.dispose());
 }
 
-async function evaluateSet(g: TrainGraph, set: { x: Uint8Array[]; y: number[] }, batch: number): Promise<{ loss: number; acc: number; auc: number }> {
-  const probs: number[] = [];
-  let loss = 0;
+/** The network's logits (inference mode) for every subject of a set. */
+async function predictSet(g: TrainGraph, set: TrainingSet, batch: number): Promise<number[][]> {
+  const logits: number[][] = [];
   const buf = new Float32Array(MODEL_TENSOR_LENGTH * batch);
   for (let i = 0; i < set.x.length; i += batch) {
     const n = Math.min(batch, set.x.length - i);
-    for (let b = 0; b < n; b++) dequantize(set.x[i + b]!, buf.subarray(b * MODEL_TENSOR_LENGTH, (b + 1) * MODEL_TENSOR_LENGTH));
-    const p = tf.tidy(
-      () =>
-        tf.softmax(forwardGraph(g, tf.tensor5d(buf.subarray(0, n * MODEL_TENSOR_LENGTH), [n, ...MODEL_INPUT_DIMS, 1]), false).logits).arraySync() as number[][],
+    for (let b = 0; b < n; b++) loadInput(set, i + b, buf.subarray(b * MODEL_TENSOR_LENGTH, (b + 1) * MODEL_TENSOR_LENGTH));
+    const z = tf.tidy(
+      () => forwardGraph(g, tf.tensor5d(buf.subarray(0, n * MODEL_TENSOR_LENGTH), [n, ...MODEL_INPUT_DIMS, 1]), false).logits.arraySync() as number[][],
     );
-    for (let b = 0; b < n; b++) {
-      const pr = p[b]![1]!;
-      probs.push(pr);
-      loss -= Math.log(Math.max(1e-7, set.y[i + b] ? pr : 1 - pr));
-    }
+    logits.push(...z);
   }
-  const acc = probs.filter((p, i) => (p > 0.5 ? 1 : 0) === set.y[i]).length / probs.length;
-  return { loss: loss / probs.length, acc, auc: auc(probs, set.y) };
+  return logits;
 }
 
-export async function train(args: string[]): Promise<void> {
+/** P(AD) of 2-class logits at temperature T. */
+function probabilityAd(z: readonly number[], temperature = 1): number {
+  return 1 / (1 + Math.exp((z[0]! - z[1]!) / temperature));
+}
+
+/** Loss (NLL), accuracy, AUC and ECE of logits at temperature T. */
+export function scoreLogits(logits: readonly (readonly number[])[], labels: readonly number[], temperature = 1) {
+  const probs = logits.map((z) => probabilityAd(z, temperature));
+  const loss = -probs.reduce((a, p, i) => a + Math.log(Math.max(1e-7, labels[i] ? p : 1 - p)), 0) / probs.length;
+  const acc = probs.filter((p, i) => (p > 0.5 ? 1 : 0) === labels[i]).length / probs.length;
+  return { loss, acc, auc: auc(probs, labels), ece: expectedCalibrationError(probs, labels) };
+}
+
+async function evaluateSet(g: TrainGraph, set: TrainingSet, batch: number) {
+  return scoreLogits(await predictSet(g, set, batch), set.y);
+}
+
+/**
+ * The held-out evaluation: on fold k (or the test cohort), raw and temperature-scaled; MCI (test
+ * cohort only) is scored against CN separately, as in the paper (the network never saw MCI).
+ */
+export function heldOutEvaluation(set: TrainingSet, logits: number[][], calibration: TemperatureFit) {
+  const pick = (groups: string[]) => set.groups.flatMap((g, i) => (groups.includes(g) ? [i] : []));
+  const adCn = pick(['CN', 'AD']);
+  const mciCn = pick(['CN', 'MCI']);
+  const T = calibration.temperature;
+  const scores = (idx: number[], t: number) =>
+    scoreLogits(
+      idx.map((i) => logits[i]!),
+      idx.map((i) => set.y[i]!),
+      t,
+    );
+  return {
+    n: set.x.length,
+    groups: Object.fromEntries(['CN', 'MCI', 'AD'].map((g) => [g, pick([g]).length])),
+    temperature: T,
+    adVsCn: { raw: scores(adCn, 1), calibrated: scores(adCn, T) },
+    mciVsCn: pick(['MCI']).length ? { raw: scores(mciCn, 1), calibrated: scores(mciCn, T) } : null,
+    subjects: set.ids.map((id, i) => ({ id, group: set.groups[i], logits: logits[i], pAD: probabilityAd(logits[i]!, T) })),
+  };
+}
+
+/**
+ * Turns the best weights into the model the app loads: BN moving statistics recalibrated on
+ * training subjects (Keras's momentum-0.99 averages lag behind short trainings, MODEL_CARD.md),
+ * the temperature fitted on the validation logits, the held-out evaluation, and the export with
+ * the covariate model and the calibration in model.json's metadata.
+ */
+async function finishModel(g: TrainGraph, data: TrainingData, o: Options, trainingInfo: Record<string, unknown>, log: (s: string) => void): Promise<void> {
+  if (o.bnRecalibration > 0) {
+    const calib = subset(data.train, data.train.x.map((_, i) => i).slice(0, o.bnRecalibration));
+    await recalibrateBatchNorm(g, function* () {
+      for (let k = 0; k < calib.x.length; k += o.batch) {
+        const n = Math.min(o.batch, calib.x.length - k);
+        const buf = new Float32Array(n * MODEL_TENSOR_LENGTH);
+        for (let b = 0; b < n; b++) loadInput(calib, k + b, buf.subarray(b * MODEL_TENSOR_LENGTH, (b + 1) * MODEL_TENSOR_LENGTH));
+        yield tf.tensor5d(buf, [n, ...MODEL_INPUT_DIMS, 1]);
+      }
+    });
+    log(`BN statistics recalibrated on ${calib.x.length} training subjects`);
+  }
+  const valLogits = await predictSet(g, data.validation, o.batch);
+  const calibration = fitTemperature(valLogits, data.validation.y);
+  log(`temperature ${calibration.temperature.toFixed(3)} (validation NLL ${calibration.nllBefore.toFixed(4)} -> ${calibration.nllAfter.toFixed(4)})`);
+  const evaluation = heldOutEvaluation(data.test, await predictSet(g, data.test, o.batch), calibration);
+  const metadata: Record<string, unknown> = { calibration: { ...calibration, fittedOn: 'validation' } };
+  if (data.train.covariateModel) Object.assign(metadata, writeCovariateModel(o.out, covariateModelOnGrid(data.train.covariateModel)));
+  exportModel(
+    await graphWeights(g),
+    o.out,
+    { ...trainingInfo, fold: data.which, folds: o.folds, cohortN: o.n, bnRecalibration: o.bnRecalibration },
+    'float16',
+    metadata,
+  );
+  const a = evaluation.adVsCn.calibrated;
+  writeFileSync(
+    join(o.out, EVALUATION_FILE),
+    JSON.stringify(
+      {
+        fold: data.which,
+        heldOut: data.which === 'whole' ? `test cohort seed ${TEST_SEED}` : `fold ${data.which}`,
+        trainingComplete: trainingInfo.complete === true,
+        ...evaluation,
+      },
+      null,
+      1,
+    ),
+  );
+  log(
+    `held-out (${data.test.x.length}): AUC ${a.auc.toFixed(3)} acc ${a.acc.toFixed(3)} ECE ${a.ece.toFixed(3)} (raw ${evaluation.adVsCn.raw.ece.toFixed(3)})`,
+  );
+}
+
+/** Trains one model; 'capped' when the wall-clock cap stopped it (run again to resume). */
+export async function train(args: string[]): Promise<'finished' | 'capped'> {
   const o = parse(args);
   const log = (s: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${s}`);
   await tf.setBackend('cpu');
   mkdirSync(o.ckpt, { recursive: true });
   log(`options ${JSON.stringify(o)}`);
   const t0 = Date.now();
-  const trainSet = makeSet(TRAIN_SEED, o.trainN, log);
-  const valSet = makeSet(VAL_SEED, o.valN, log);
-  log(`data ready in ${((Date.now() - t0) / 1000).toFixed(0)} s (${o.trainN} train, ${o.valN} val)`);
+  const data = makeData(o, log);
+  const { train: trainSet, validation: valSet } = data;
+  const trainN = trainSet.x.length;
+  log(`data ready in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
   const nPos = trainSet.y.filter((v) => v === 1).length;
-  const classWeights: [number, number] = [o.trainN / (2 * (o.trainN - nPos)), o.trainN / (2 * nPos)];
+  const classWeights: [number, number] = [trainN / (2 * (trainN - nPos)), trainN / (2 * nPos)];
 
   const g = createGraph(o.seed);
   const opt = tf.train.adam(o.lr);
@@ -201,7 +333,7 @@ export async function train(args: string[]): Promise<void> {
     log(`resuming at epoch ${st.epoch + 1} step ${st.stepInEpoch} (${(st.elapsedMs / 60000).toFixed(1)} min done)`);
   }
   const runStart = Date.now() - st.elapsedMs;
-  const stepsPerEpoch = Math.ceil(o.trainN / o.batch);
+  const stepsPerEpoch = Math.ceil(trainN / o.batch);
   const buf = new Float32Array(MODEL_TENSOR_LENGTH * o.batch);
   const tmp = new Float32Array(MODEL_TENSOR_LENGTH);
   const checkpoint = async () => {
@@ -216,7 +348,7 @@ export async function train(args: string[]): Promise<void> {
     st.epoch++;
     st.stepInEpoch = 0;
   }
-  while (st.epoch < o.epochs && !stop) {
+  while (st.epoch < o.epochs && !stop && !st.stopped) {
     const rng = makeRng(mixSeed(o.seed, st.epoch));
     const order = trainSet.x.map((_, i) => i);
     for (let i = order.length - 1; i > 0; i--) {
@@ -234,7 +366,7 @@ export async function train(args: string[]): Promise<void> {
       }));
       if (step < st.stepInEpoch) continue;
       const ts = Date.now();
-      idx.forEach((k, b) => augment(dequantize(trainSet.x[k]!, tmp), augs[b]!, buf.subarray(b * MODEL_TENSOR_LENGTH, (b + 1) * MODEL_TENSOR_LENGTH)));
+      idx.forEach((k, b) => augment(loadInput(trainSet, k, tmp), augs[b]!, buf.subarray(b * MODEL_TENSOR_LENGTH, (b + 1) * MODEL_TENSOR_LENGTH)));
       const x = tf.tensor5d(buf.subarray(0, idx.length * MODEL_TENSOR_LENGTH), [idx.length, ...MODEL_INPUT_DIMS, 1]);
       const y = tf.tensor1d(idx.map((k) => trainSet.y[k]!));
       let stats: ForwardResult['bnStats'] = [];
@@ -285,75 +417,74 @@ export async function train(args: string[]): Promise<void> {
     } else if (st.epoch + 1 - st.bestEpoch >= o.patience) {
       log(`early stopping (no improvement for ${o.patience} epochs)`);
       stop = true;
+      st.stopped = true;
     }
     st.epoch++;
     st.stepInEpoch = 0;
     await checkpoint();
   }
+  const complete = st.stopped === true || st.epoch >= o.epochs;
   const bestPath = existsSync(join(o.ckpt, 'best.bin')) ? join(o.ckpt, 'best') : join(o.ckpt, 'last');
+  setGraphWeights(g, loadWeights(bestPath));
   const meta = {
-    trainN: o.trainN,
-    valN: o.valN,
+    trainN,
+    valN: valSet.x.length,
     batch: o.batch,
     lr: o.lr,
     maxShift: o.maxShift,
+    residualized: o.residualize === 'yes',
     history: st.history,
     bestEpoch: st.bestEpoch,
     minutes: (Date.now() - runStart) / 60000,
+    complete,
   };
-  exportModel(loadWeights(bestPath), o.out, meta);
-  log(`exported ${bestPath} to ${o.out}`);
+  await finishModel(g, data, o, meta, log);
+  log(`exported ${bestPath} to ${o.out}${complete ? '' : ' (wall-clock cap: training not complete; run again to resume)'}`);
+  return complete ? 'finished' : 'capped';
 }
 
 /**
- * Finalize a checkpoint: BN recalibration over `calibrationN` training subjects (no augmentation),
- * validation, export. npm run train -- --finalize <ckpt/last|ckpt/best> [--calibration-n 64] [same data options]
+ * Finish a checkpoint as train does at its end (BN recalibration on --bn-recalibration training
+ * subjects, temperature, held-out evaluation, export), for weights from an interrupted or older run:
+ * npm run train -- --finalize <ckpt/last|ckpt/best> [same data options]
  */
 export async function finalize(args: string[]): Promise<void> {
   const i = args.indexOf('--finalize');
   const weightsPath = args[i + 1]!;
-  const j = args.indexOf('--calibration-n');
-  const calibrationN = j >= 0 ? Number(args[j + 1]) : 64;
-  const rest = args.filter((_, k) => k !== i && k !== i + 1 && (j < 0 || (k !== j && k !== j + 1)));
-  const o = parse(rest);
+  const o = parse(args.filter((_, k) => k !== i && k !== i + 1));
   const log = (s: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${s}`);
   await tf.setBackend('cpu');
   const g = createGraph(o.seed);
   setGraphWeights(g, loadWeights(weightsPath));
-  const valSet = makeSet(VAL_SEED, o.valN, log);
-  log(`before recalibration: ${JSON.stringify(await evaluateSet(g, valSet, o.batch))}`);
-  const calib = makeSet(TRAIN_SEED, calibrationN, log);
-  await recalibrateBatchNorm(g, function* () {
-    for (let k = 0; k < calib.x.length; k += o.batch) {
-      const n = Math.min(o.batch, calib.x.length - k);
-      const buf = new Float32Array(n * MODEL_TENSOR_LENGTH);
-      for (let b = 0; b < n; b++) dequantize(calib.x[k + b]!, buf.subarray(b * MODEL_TENSOR_LENGTH, (b + 1) * MODEL_TENSOR_LENGTH));
-      yield tf.tensor5d(buf, [n, ...MODEL_INPUT_DIMS, 1]);
-    }
-  });
-  const v = await evaluateSet(g, valSet, o.batch);
-  log(`after BN recalibration on ${calibrationN} training subjects: ${JSON.stringify(v)}`);
+  const data = makeData(o, log);
+  log(`validation before finishing: ${JSON.stringify(await evaluateSet(g, data.validation, o.batch))}`);
   const statePath = join(dirname(weightsPath), 'state.json');
   const st = existsSync(statePath) ? (JSON.parse(readFileSync(statePath, 'utf8')) as State) : null;
-  exportModel(await graphWeights(g), o.out, {
-    source: weightsPath,
-    trainN: o.trainN,
-    valN: o.valN,
-    batch: o.batch,
-    lr: o.lr,
-    maxShift: o.maxShift,
-    bnRecalibration: { subjects: calibrationN },
-    validationAfterRecalibration: v,
-    history: st?.history ?? [],
-    trainingMinutes: st ? st.elapsedMs / 60000 : null,
-  });
+  await finishModel(
+    g,
+    data,
+    o,
+    {
+      source: weightsPath,
+      trainN: data.train.x.length,
+      valN: data.validation.x.length,
+      batch: o.batch,
+      lr: o.lr,
+      maxShift: o.maxShift,
+      residualized: o.residualize === 'yes',
+      history: st?.history ?? [],
+      trainingMinutes: st ? st.elapsedMs / 60000 : null,
+      complete: true,
+    },
+    log,
+  );
   log(`exported to ${o.out}`);
 }
 
 if (process.argv[1] && /train\.ts$/.test(process.argv[1])) {
   const args = process.argv.slice(2);
   (args.includes('--finalize') ? finalize(args) : train(args)).catch((e) => {
-    console.error(e);
-    process.exit(1);
+    console.error(e instanceof InputError ? e.message : e);
+    process.exit(e instanceof InputError ? 2 : 1);
   });
 }

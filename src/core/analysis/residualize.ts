@@ -67,18 +67,76 @@ export function residualize(gm: Float32Array, model: CovariateModel, cov: Covari
 
 /**
  * Least-squares fit of the covariate model for every voxel. samples[s] is subject s's map,
- * covs[s] its covariates. Columns are scaled to unit RMS before solving (TIV ~ 1400 next to
- * sex ~ 0.5 would otherwise make the normal equations ill-conditioned) and a term whose column is
- * (numerically) a combination of the previous ones is dropped instead of producing garbage.
- * Non-finite sample values count as 0.
+ * covs[s] its covariates. Non-finite sample values count as 0. See covariateModelFitter.
  */
 export function fitCovariateModel(samples: readonly Float32Array[], covs: readonly Covariates[]): CovariateFit {
-  const m = samples.length;
-  if (m === 0) throw new RangeError('fitCovariateModel needs at least one sample');
-  if (covs.length !== m) throw new RangeError(`fitCovariateModel: ${m} samples but ${covs.length} covariate sets`);
-  const n = samples[0].length;
-  for (const s of samples) if (s.length !== n) throw new RangeError('fitCovariateModel: samples differ in size');
+  if (samples.length === 0) throw new RangeError('fitCovariateModel needs at least one sample');
+  if (covs.length !== samples.length) throw new RangeError(`fitCovariateModel: ${samples.length} samples but ${covs.length} covariate sets`);
+  const fitter = covariateModelFitter(covs, samples[0].length);
+  samples.forEach((sample, s) => fitter.add(s, sample));
+  return fitter.finish();
+}
 
+export interface CovariateModelFitter {
+  /** Adds sample s (the map of the subject with covariates covs[s]); each sample once, in any order. */
+  add(s: number, sample: Float32Array): void;
+  /** The coefficient maps, once every sample was added. */
+  finish(): CovariateFit;
+}
+
+/**
+ * The same least-squares fit, one sample at a time, so a training cohort never has to sit in
+ * memory at once (hundreds of 2.1 M-voxel maps): all samples share the design, so the 5 x m
+ * projection (X^T X)^-1 X^T is known from the covariates alone and each sample adds its column's
+ * share to the coefficient maps (float64 accumulators, q x voxels).
+ *
+ * Columns are scaled to unit RMS before solving (TIV ~ 1400 next to sex ~ 0.5 would otherwise make
+ * the normal equations ill-conditioned) and a term whose column is (numerically) a combination of
+ * the previous ones is dropped instead of producing garbage.
+ */
+export function covariateModelFitter(covs: readonly Covariates[], voxels: number): CovariateModelFitter {
+  const m = covs.length;
+  if (m === 0) throw new RangeError('fitCovariateModel needs at least one sample');
+  const { P, kept } = leastSquaresProjection(covs);
+  const q = kept.length;
+  const acc = Array.from({ length: q }, () => new Float64Array(voxels));
+  const seen = new Uint8Array(m);
+  let added = 0;
+  return {
+    add(s, sample) {
+      if (s < 0 || s >= m || !Number.isInteger(s)) throw new RangeError(`covariate fit: sample index ${s} outside 0..${m - 1}`);
+      if (seen[s]) throw new RangeError(`covariate fit: sample ${s} added twice`);
+      if (sample.length !== voxels) throw new RangeError('fitCovariateModel: samples differ in size');
+      seen[s] = 1;
+      added++;
+      for (let t = 0; t < q; t++) {
+        const w = P[t][s];
+        const a = acc[t];
+        for (let v = 0; v < voxels; v++) {
+          const x = sample[v];
+          if (Number.isFinite(x)) a[v] += w * x;
+        }
+      }
+    },
+    finish() {
+      if (added !== m) throw new RangeError(`covariate fit: ${added} of ${m} samples added`);
+      const maps = [0, 1, 2, 3, 4].map(() => new Float32Array(voxels));
+      for (let t = 0; t < q; t++) maps[kept[t]].set(acc[t]);
+      return {
+        b0: maps[0],
+        b1: maps[1],
+        b2: maps[2],
+        b3: maps[3],
+        b4: maps[4],
+        dropped: TERMS.filter((_, t) => !kept.includes(t + 1)),
+      };
+    },
+  };
+}
+
+/** P (q x m) = (X_K^T X_K)^-1 X_K^T for the kept design columns K (see covariateModelFitter). */
+function leastSquaresProjection(covs: readonly Covariates[]): { P: Float64Array[]; kept: number[] } {
+  const m = covs.length;
   const p = 5;
   const X = covs.map(designRow);
   const scale = new Float64Array(p);
@@ -131,33 +189,5 @@ export function fitCovariateModel(samples: readonly Float32Array[], covs: readon
   }
   // Undo the column scaling: b_c = beta_c / scale_c.
   for (let t = 0; t < q; t++) for (let s = 0; s < m; s++) P[t][s] /= scale[kept[t]];
-
-  const maps = [0, 1, 2, 3, 4].map(() => new Float32Array(n));
-  // Voxel chunks keep the float64 accumulators small and cache-resident.
-  const chunk = 1 << 15;
-  const acc = Array.from({ length: q }, () => new Float64Array(chunk));
-  for (let start = 0; start < n; start += chunk) {
-    const len = Math.min(chunk, n - start);
-    for (let t = 0; t < q; t++) acc[t].fill(0, 0, len);
-    for (let s = 0; s < m; s++) {
-      const sample = samples[s];
-      for (let t = 0; t < q; t++) {
-        const w = P[t][s];
-        const a = acc[t];
-        for (let v = 0; v < len; v++) {
-          const x = sample[start + v];
-          if (Number.isFinite(x)) a[v] += w * x;
-        }
-      }
-    }
-    for (let t = 0; t < q; t++) maps[kept[t]].set(acc[t].subarray(0, len), start);
-  }
-  return {
-    b0: maps[0],
-    b1: maps[1],
-    b2: maps[2],
-    b3: maps[3],
-    b4: maps[4],
-    dropped: TERMS.filter((_, t) => !kept.includes(t + 1)),
-  };
+  return { P, kept };
 }

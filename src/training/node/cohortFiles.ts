@@ -6,8 +6,9 @@ import { CAT12_GRID } from '../../core/volume/grid';
 import type { Group, Subject, SubjectMeta } from '../synth';
 import { InputError } from '../../core/errors';
 
-/** uint8 storage of GM maps: q / 150 (0..1.7, step 0.0067); mwp1 values stay below ~1.5. */
-export const GM_SLOPE = 1 / 150;
+import { GM_SLOPE } from '../cohortData';
+
+export { GM_SLOPE };
 
 export const CSV_HEADER = 'id,group,age,sex,tiv,field,severity,asymmetry,hippocampal_gm_cm3,file,atrophy_file';
 

@@ -8,7 +8,11 @@ import { join } from 'node:path';
 import { paperTopology, type NamedWeight } from '../../core/model/seeded';
 import { float16Bits } from '../../core/model/float16';
 
-export function exportModel(weights: NamedWeight[], dir: string, trainingInfo: object, quantize: 'float16' | 'none' = 'float16'): void {
+/**
+ * `metadata`: more userDefinedMetadata next to `training`, e.g. { residualize, covariateModel,
+ * covariateModelDtype } (node/covariateFile.ts) and { calibration: { temperature } }.
+ */
+export function exportModel(weights: NamedWeight[], dir: string, trainingInfo: object, quantize: 'float16' | 'none' = 'float16', metadata: object = {}): void {
   mkdirSync(dir, { recursive: true });
   const total = weights.reduce((a, w) => a + w.data.length, 0);
   const bytes = quantize === 'float16' ? new Uint8Array(total * 2) : new Uint8Array(total * 4);
@@ -42,7 +46,7 @@ export function exportModel(weights: NamedWeight[], dir: string, trainingInfo: o
         })),
       },
     ],
-    userDefinedMetadata: { training: trainingInfo },
+    userDefinedMetadata: { ...metadata, training: trainingInfo },
   };
   writeFileSync(join(dir, 'model.json'), JSON.stringify(model));
 }
