@@ -1,12 +1,14 @@
 /**
- * Trains the demo model (the paper's architecture) on a synthetic CN vs AD cohort, in Node on
- * tfjs's cpu backend. Unattended: progress lines on stdout, a checkpoint (weights, Adam state,
+ * Trains the demo model (the paper's architecture) on a synthetic CN vs AD cohort, in Node, on the
+ * wasm-simd kernels (--engine wasm, the default) or tfjs's cpu backend (--engine tfjs): the same
+ * step, checkpoints and export either way (docs/engines.md, Training). Unattended: progress lines on stdout, a checkpoint (weights, Adam state,
  * position) every CKPT_EVERY steps and at every epoch end, resumable by running it again with the
  * same --ckpt folder; early stopping on the validation loss; a wall-clock cap. At the end the best
  * epoch's weights are exported as a tfjs layers-model (float16) to --out.
  *
  *   npm run train -- [--train-n 200] [--val-n 32] [--epochs 6] [--batch 4] [--lr 1e-3]
  *                    [--max-shift 4] [--max-minutes 90] [--ckpt /tmp/rv-train] [--out models/demo]
+ *                    [--engine wasm|tfjs]
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -16,17 +18,9 @@ import { augment } from './augment';
 import { exportModel } from './node/exportModel';
 import { loadSynthContext, REPO_ROOT } from './node/assets';
 import { GM_SLOPE } from './node/cohortFiles';
-import {
-  createGraph,
-  forwardGraph,
-  graphWeights,
-  recalibrateBatchNorm,
-  setGraphWeights,
-  updateMovingStats,
-  weightedLoss,
-  type ForwardResult,
-  type TrainGraph,
-} from './graph';
+import { recalibrateBatchNorm } from './graph';
+import { createTrainEngine } from './node/engines';
+import { TfjsEngine, type TrainEngine } from './trainEngine';
 import { auc } from './metrics';
 import { makeRng, mixSeed } from './prng';
 import { groupOf, synthSubject } from './synth';
@@ -49,6 +43,7 @@ interface Options {
   out: string;
   patience: number;
   seed: number;
+  engine: string;
 }
 
 function parse(args: string[]): Options {
@@ -64,6 +59,7 @@ function parse(args: string[]): Options {
     out: join(REPO_ROOT, 'models', 'demo'),
     patience: 3,
     seed: 7,
+    engine: 'wasm',
   };
   const keys: Record<string, keyof Options> = {
     'train-n': 'trainN',
@@ -77,6 +73,7 @@ function parse(args: string[]): Options {
     out: 'out',
     patience: 'patience',
     seed: 'seed',
+    engine: 'engine',
   };
   for (let i = 0; i < args.length; i += 2) {
     const k = keys[args[i]!.replace(/^--/, '')];
@@ -119,7 +116,7 @@ interface State {
   history: object[];
 }
 
-function saveWeights(path: string, w: NamedWeight[]): void {
+export function saveWeights(path: string, w: NamedWeight[]): void {
   const meta = w.map((v) => ({ name: v.name, shape: v.shape }));
   const total = w.reduce((a, v) => a + v.data.length, 0);
   const buf = new Float32Array(total);
@@ -144,31 +141,17 @@ export function loadWeights(path: string): NamedWeight[] {
   });
 }
 
-async function saveOptimizer(path: string, opt: tf.Optimizer): Promise<void> {
-  const ws = await opt.getWeights();
-  const w: NamedWeight[] = [];
-  for (const v of ws) w.push({ name: v.name, shape: v.tensor.shape.slice(), data: new Float32Array(await v.tensor.data()) });
-  saveWeights(path, w);
-}
-async function loadOptimizer(path: string, opt: tf.Optimizer): Promise<void> {
-  const named = loadWeights(path).map((v) => ({ name: v.name, tensor: tf.tensor(v.data, v.shape) }));
-  await opt.setWeights(named); // copies into new variables
-  named.forEach((v) => v.tensor.dispose());
-}
-
-async function evaluateSet(g: TrainGraph, set: { x: Uint8Array[]; y: number[] }, batch: number): Promise<{ loss: number; acc: number; auc: number }> {
+async function evaluateSet(engine: TrainEngine, set: { x: Uint8Array[]; y: number[] }, batch: number): Promise<{ loss: number; acc: number; auc: number }> {
   const probs: number[] = [];
   let loss = 0;
   const buf = new Float32Array(MODEL_TENSOR_LENGTH * batch);
   for (let i = 0; i < set.x.length; i += batch) {
     const n = Math.min(batch, set.x.length - i);
     for (let b = 0; b < n; b++) dequantize(set.x[i + b]!, buf.subarray(b * MODEL_TENSOR_LENGTH, (b + 1) * MODEL_TENSOR_LENGTH));
-    const p = tf.tidy(
-      () =>
-        tf.softmax(forwardGraph(g, tf.tensor5d(buf.subarray(0, n * MODEL_TENSOR_LENGTH), [n, ...MODEL_INPUT_DIMS, 1]), false).logits).arraySync() as number[][],
-    );
+    const logits = await engine.logits(buf, n);
     for (let b = 0; b < n; b++) {
-      const pr = p[b]![1]!;
+      const [z0, z1] = logits[b]!;
+      const pr = 1 / (1 + Math.exp(z0! - z1!)); // softmax(z)[1]
       probs.push(pr);
       loss -= Math.log(Math.max(1e-7, set.y[i + b] ? pr : 1 - pr));
     }
@@ -190,14 +173,14 @@ export async function train(args: string[]): Promise<void> {
   const nPos = trainSet.y.filter((v) => v === 1).length;
   const classWeights: [number, number] = [o.trainN / (2 * (o.trainN - nPos)), o.trainN / (2 * nPos)];
 
-  const g = createGraph(o.seed);
-  const opt = tf.train.adam(o.lr);
+  const engine = await createTrainEngine(o.engine, { seed: o.seed, lr: o.lr, maxBatch: o.batch });
+  log(`engine ${engine.id}`);
   let st: State = { epoch: 0, stepInEpoch: 0, elapsedMs: 0, bestValLoss: Infinity, bestEpoch: -1, history: [] };
   const statePath = join(o.ckpt, 'state.json');
   if (existsSync(statePath)) {
     st = JSON.parse(readFileSync(statePath, 'utf8')) as State;
-    setGraphWeights(g, loadWeights(join(o.ckpt, 'last')));
-    await loadOptimizer(join(o.ckpt, 'adam'), opt);
+    engine.setWeights(loadWeights(join(o.ckpt, 'last')));
+    await engine.setOptimizerState(loadWeights(join(o.ckpt, 'adam')));
     log(`resuming at epoch ${st.epoch + 1} step ${st.stepInEpoch} (${(st.elapsedMs / 60000).toFixed(1)} min done)`);
   }
   const runStart = Date.now() - st.elapsedMs;
@@ -206,8 +189,8 @@ export async function train(args: string[]): Promise<void> {
   const tmp = new Float32Array(MODEL_TENSOR_LENGTH);
   const checkpoint = async () => {
     st.elapsedMs = Date.now() - runStart;
-    saveWeights(join(o.ckpt, 'last'), await graphWeights(g));
-    await saveOptimizer(join(o.ckpt, 'adam'), opt);
+    saveWeights(join(o.ckpt, 'last'), await engine.weights());
+    saveWeights(join(o.ckpt, 'adam'), await engine.optimizerState());
     writeFileSync(statePath, JSON.stringify(st, null, 1));
   };
   let stop = false;
@@ -235,27 +218,12 @@ export async function train(args: string[]): Promise<void> {
       if (step < st.stepInEpoch) continue;
       const ts = Date.now();
       idx.forEach((k, b) => augment(dequantize(trainSet.x[k]!, tmp), augs[b]!, buf.subarray(b * MODEL_TENSOR_LENGTH, (b + 1) * MODEL_TENSOR_LENGTH)));
-      const x = tf.tensor5d(buf.subarray(0, idx.length * MODEL_TENSOR_LENGTH), [idx.length, ...MODEL_INPUT_DIMS, 1]);
-      const y = tf.tensor1d(idx.map((k) => trainSet.y[k]!));
-      let stats: ForwardResult['bnStats'] = [];
-      const cost = opt.minimize(
-        () => {
-          const r = forwardGraph(g, x, true, st.epoch * 100000 + step);
-          stats = r.bnStats.map((s) => ({ mean: tf.keep(s.mean), variance: tf.keep(s.variance), count: s.count }));
-          return weightedLoss(r.logits, y, classWeights);
-        },
-        true,
-        [...g.trainable.values()],
-      )!;
-      updateMovingStats(g, stats);
-      stats.forEach((s) => {
-        s.mean.dispose();
-        s.variance.dispose();
-      });
-      const l = (await cost.data())[0]!;
-      cost.dispose();
-      x.dispose();
-      y.dispose();
+      const l = await engine.step(
+        buf,
+        idx.map((k) => trainSet.y[k]!),
+        classWeights,
+        st.epoch * 100000 + step,
+      );
       runLoss += l;
       runN++;
       st.stepInEpoch = step + 1;
@@ -274,13 +242,13 @@ export async function train(args: string[]): Promise<void> {
       await checkpoint();
       break;
     }
-    const v = await evaluateSet(g, valSet, o.batch);
+    const v = await evaluateSet(engine, valSet, o.batch);
     st.history.push({ epoch: st.epoch + 1, trainLoss: runLoss / Math.max(1, runN), ...v, minutes: (Date.now() - runStart) / 60000 });
     log(`epoch ${st.epoch + 1} validation loss ${v.loss.toFixed(4)} acc ${v.acc.toFixed(3)} AUC ${v.auc.toFixed(3)}`);
     if (v.loss < st.bestValLoss) {
       st.bestValLoss = v.loss;
       st.bestEpoch = st.epoch + 1;
-      saveWeights(join(o.ckpt, 'best'), await graphWeights(g));
+      saveWeights(join(o.ckpt, 'best'), await engine.weights());
       log('  new best, saved');
     } else if (st.epoch + 1 - st.bestEpoch >= o.patience) {
       log(`early stopping (no improvement for ${o.patience} epochs)`);
@@ -292,6 +260,7 @@ export async function train(args: string[]): Promise<void> {
   }
   const bestPath = existsSync(join(o.ckpt, 'best.bin')) ? join(o.ckpt, 'best') : join(o.ckpt, 'last');
   const meta = {
+    engine: engine.id,
     trainN: o.trainN,
     valN: o.valN,
     batch: o.batch,
@@ -318,12 +287,12 @@ export async function finalize(args: string[]): Promise<void> {
   const o = parse(rest);
   const log = (s: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${s}`);
   await tf.setBackend('cpu');
-  const g = createGraph(o.seed);
-  setGraphWeights(g, loadWeights(weightsPath));
+  const engine = new TfjsEngine({ seed: o.seed, lr: o.lr });
+  engine.setWeights(loadWeights(weightsPath));
   const valSet = makeSet(VAL_SEED, o.valN, log);
-  log(`before recalibration: ${JSON.stringify(await evaluateSet(g, valSet, o.batch))}`);
+  log(`before recalibration: ${JSON.stringify(await evaluateSet(engine, valSet, o.batch))}`);
   const calib = makeSet(TRAIN_SEED, calibrationN, log);
-  await recalibrateBatchNorm(g, function* () {
+  await recalibrateBatchNorm(engine.graph, function* () {
     for (let k = 0; k < calib.x.length; k += o.batch) {
       const n = Math.min(o.batch, calib.x.length - k);
       const buf = new Float32Array(n * MODEL_TENSOR_LENGTH);
@@ -331,11 +300,11 @@ export async function finalize(args: string[]): Promise<void> {
       yield tf.tensor5d(buf, [n, ...MODEL_INPUT_DIMS, 1]);
     }
   });
-  const v = await evaluateSet(g, valSet, o.batch);
+  const v = await evaluateSet(engine, valSet, o.batch);
   log(`after BN recalibration on ${calibrationN} training subjects: ${JSON.stringify(v)}`);
   const statePath = join(dirname(weightsPath), 'state.json');
   const st = existsSync(statePath) ? (JSON.parse(readFileSync(statePath, 'utf8')) as State) : null;
-  exportModel(await graphWeights(g), o.out, {
+  exportModel(await engine.weights(), o.out, {
     source: weightsPath,
     trainN: o.trainN,
     valN: o.valN,
