@@ -46,15 +46,17 @@ const vol = (s: Shape3): number => s.d * s.h * s.w;
 
 // ---------- references (float64, naive) ----------
 
-/** 3x3x3 same conv, zero padding; kernel Keras [kd][kh][kw][cin][cout]. */
-function refConv(x: Float32Array, k: Float32Array, b: Float32Array | null, cin: number, cout: number, s: Shape3, relu: boolean): Float64Array {
+/**
+ * Every connection of a 3x3x3 same conv with zero padding (kernel Keras [kd][kh][kw][cin][cout]):
+ * visit(output index, input index, kernel index, output channel) for each output voxel and each
+ * tap inside the volume. The references below are sums over these connections.
+ */
+function forEachConnection(cin: number, cout: number, s: Shape3, visit: (o: number, i: number, k: number, co: number) => void): void {
   const { d: D, h: H, w: W } = s;
-  const out = new Float64Array(cout * D * H * W);
   for (let co = 0; co < cout; co++)
     for (let d = 0; d < D; d++)
       for (let h = 0; h < H; h++)
-        for (let w = 0; w < W; w++) {
-          let acc = b ? b[co]! : 0;
+        for (let w = 0; w < W; w++)
           for (let ci = 0; ci < cin; ci++)
             for (let kd = 0; kd < 3; kd++)
               for (let kh = 0; kh < 3; kh++)
@@ -63,58 +65,31 @@ function refConv(x: Float32Array, k: Float32Array, b: Float32Array | null, cin: 
                     y = h + kh - 1,
                     v = w + kw - 1;
                   if (z < 0 || z >= D || y < 0 || y >= H || v < 0 || v >= W) continue;
-                  acc += x[((ci * D + z) * H + y) * W + v]! * k[(((kd * 3 + kh) * 3 + kw) * cin + ci) * cout + co]!;
+                  visit(((co * D + d) * H + h) * W + w, ((ci * D + z) * H + y) * W + v, (((kd * 3 + kh) * 3 + kw) * cin + ci) * cout + co, co);
                 }
-          out[((co * D + d) * H + h) * W + w] = relu ? Math.max(acc, 0) : acc;
-        }
-  return out;
+}
+
+/** 3x3x3 same conv: out = bias + sum of x * k over the connections, optional ReLU. */
+function refConv(x: Float32Array, k: Float32Array, b: Float32Array | null, cin: number, cout: number, s: Shape3, relu: boolean): Float64Array {
+  const out = new Float64Array(cout * vol(s));
+  if (b) out.forEach((_, o) => (out[o] = b[Math.floor(o / vol(s))]!));
+  forEachConnection(cin, cout, s, (o, i, kk) => (out[o] += x[i]! * k[kk]!));
+  return relu ? out.map((v) => Math.max(v, 0)) : out;
 }
 
 /** Input gradient of refConv (no bias): scatter each output's g through its taps. */
 function refConvTranspose(g: Float32Array, k: Float32Array, cin: number, cout: number, s: Shape3): Float64Array {
-  const { d: D, h: H, w: W } = s;
-  const out = new Float64Array(cin * D * H * W);
-  for (let co = 0; co < cout; co++)
-    for (let d = 0; d < D; d++)
-      for (let h = 0; h < H; h++)
-        for (let w = 0; w < W; w++) {
-          const gv = g[((co * D + d) * H + h) * W + w]!;
-          for (let ci = 0; ci < cin; ci++)
-            for (let kd = 0; kd < 3; kd++)
-              for (let kh = 0; kh < 3; kh++)
-                for (let kw = 0; kw < 3; kw++) {
-                  const z = d + kd - 1,
-                    y = h + kh - 1,
-                    v = w + kw - 1;
-                  if (z < 0 || z >= D || y < 0 || y >= H || v < 0 || v >= W) continue;
-                  out[((ci * D + z) * H + y) * W + v] += gv * k[(((kd * 3 + kh) * 3 + kw) * cin + ci) * cout + co]!;
-                }
-        }
+  const out = new Float64Array(cin * vol(s));
+  forEachConnection(cin, cout, s, (o, i, kk) => (out[i] += g[o]! * k[kk]!));
   return out;
 }
 
 /** Weight gradient of refConv: dw[k][ci][co] = sum_p x[ci][p + tap k] g[co][p]; db[co] = sum_p g[co][p]. */
 function refConvWeightGrad(x: Float32Array, g: Float32Array, cin: number, cout: number, s: Shape3): { dw: Float64Array; db: Float64Array } {
-  const { d: D, h: H, w: W } = s;
   const dw = new Float64Array(27 * cin * cout),
     db = new Float64Array(cout);
-  for (let co = 0; co < cout; co++)
-    for (let d = 0; d < D; d++)
-      for (let h = 0; h < H; h++)
-        for (let w = 0; w < W; w++) {
-          const gv = g[((co * D + d) * H + h) * W + w]!;
-          db[co] += gv;
-          for (let ci = 0; ci < cin; ci++)
-            for (let kd = 0; kd < 3; kd++)
-              for (let kh = 0; kh < 3; kh++)
-                for (let kw = 0; kw < 3; kw++) {
-                  const z = d + kd - 1,
-                    y = h + kh - 1,
-                    v = w + kw - 1;
-                  if (z < 0 || z >= D || y < 0 || y >= H || v < 0 || v >= W) continue;
-                  dw[(((kd * 3 + kh) * 3 + kw) * cin + ci) * cout + co] += gv * x[((ci * D + z) * H + y) * W + v]!;
-                }
-        }
+  forEachConnection(cin, cout, s, (o, i, kk) => (dw[kk] += x[i]! * g[o]!));
+  g.forEach((v, o) => (db[Math.floor(o / vol(s))] += v));
   return { dw, db };
 }
 
