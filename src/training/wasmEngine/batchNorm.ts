@@ -40,8 +40,9 @@ export function bnTrainForward(xs: readonly Float32Array[], outs: readonly Float
     variance[c] = q / count;
     sd[c] = f(Math.sqrt(f(variance[c]! + f(BN_EPSILON))));
   }
-  xs.forEach((x, b) => {
-    const o = outs[b]!;
+  for (let b = 0; b < xs.length; b++) {
+    const x = xs[b]!,
+      o = outs[b]!;
     for (let c = 0; c < C; c++) {
       const m = mean[c]!,
         s = sd[c]!,
@@ -49,7 +50,7 @@ export function bnTrainForward(xs: readonly Float32Array[], outs: readonly Float
         be = beta[c]!;
       for (let i = c * n; i < (c + 1) * n; i++) o[i] = f(f(f(f(x[i]! - m) / s) * g) + be);
     }
-  });
+  }
   return { mean, variance, sd, count };
 }
 
@@ -72,22 +73,25 @@ export function bnTrainBackward(
       inv = 1 / st.sd[c]!;
     let sdy = 0,
       sdyx = 0;
-    xs.forEach((x, b) => {
-      const dy = dys[b]!;
+    for (let b = 0; b < xs.length; b++) {
+      const x = xs[b]!,
+        dy = dys[b]!;
       for (let i = c * n; i < (c + 1) * n; i++) {
         sdy += dy[i]!;
-        sdyx += dy[i]! * (x[i]! - m) * inv;
+        sdyx += dy[i]! * (x[i]! - m);
       }
-    });
+    }
+    sdyx *= inv;
     dgamma[c] = sdyx;
     dbeta[c] = sdy;
     const k = gamma[c]! * inv,
       a = sdy / st.count,
-      q = sdyx / st.count;
-    xs.forEach((x, b) => {
-      const dy = dys[b]!;
-      for (let i = c * n; i < (c + 1) * n; i++) dy[i] = k * (dy[i]! - a - (x[i]! - m) * inv * q);
-    });
+      q = (sdyx / st.count) * inv;
+    for (let b = 0; b < xs.length; b++) {
+      const x = xs[b]!,
+        dy = dys[b]!;
+      for (let i = c * n; i < (c + 1) * n; i++) dy[i] = k * (dy[i]! - a - (x[i]! - m) * q);
+    }
   }
   return { dgamma, dbeta };
 }
