@@ -54,8 +54,9 @@ for (const name of engines) {
   }
   ms.sort((a, b) => a - b);
   rows.push({ id: engine.id, median: ms[ms.length >> 1]!, min: ms[0]! });
+  const arena = engine instanceof WasmTrainer ? `, arena ${(engine.arenaPeakBytes / 2 ** 20).toFixed(0)} MiB` : '';
   process.stdout.write(
-    `  ${engine.id.padEnd(22)} median ${ms[ms.length >> 1]!.toFixed(0).padStart(6)} ms/step  min ${ms[0]!.toFixed(0).padStart(6)} ms  (last loss ${loss.toFixed(4)})\n`,
+    `  ${engine.id.padEnd(22)} median ${ms[ms.length >> 1]!.toFixed(0).padStart(6)} ms/step  min ${ms[0]!.toFixed(0).padStart(6)} ms  (last loss ${loss.toFixed(4)}${arena})\n`,
   );
   engine.dispose();
   stop?.();

@@ -90,6 +90,11 @@ export class WasmTrainer implements TrainEngine {
     return new WasmTrainer(k, initial, trainable, o);
   }
 
+  /** Bytes of kernel memory the engine holds (all buffers for maxBatch samples). */
+  get arenaPeakBytes(): number {
+    return this.k.peakBytes;
+  }
+
   private get(name: string): Float32Array {
     const v = this.w.get(name);
     if (!v) throw new Error(`no weight ${name}`);
