@@ -181,6 +181,23 @@ describe('wasm training engine on a small network', () => {
   });
 });
 
+describe('BN recalibration', () => {
+  it('sets the moving statistics as graph.ts recalibrateBatchNorm does, layer by layer', async () => {
+    const { ref, wasm } = await pair(SMALL, 2);
+    const batches = [batchOf(SMALL, 2, 41), batchOf(SMALL, 1, 42)];
+    const gen = () => batches.map((x) => ({ x, n: x.length / (SMALL[0] * SMALL[1] * SMALL[2]) }));
+    const before = await wasm.weights();
+    await ref.recalibrateBatchNorm(gen);
+    await wasm.recalibrateBatchNorm(gen);
+    const [wr, ww] = [await ref.weights(), await wasm.weights()];
+    for (let i = 0; i < wr.length; i++) {
+      if (!/moving/.test(wr[i]!.name)) continue;
+      expect(relErr(ww[i]!.data, wr[i]!.data), wr[i]!.name).toBeLessThan(1e-5);
+      expect(relErr(ww[i]!.data, before[i]!.data), `${wr[i]!.name} changed`).toBeGreaterThan(1e-2);
+    }
+  });
+});
+
 describe('wasm training engine on the full-size paper network', () => {
   it('gradients equal tfjs autograd (fused block); the export loads and gives the engine its own logits', async () => {
     const { ref, wasm } = await pair(FULL, 2, 8);

@@ -13,14 +13,13 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { gridToModelTensor, MODEL_INPUT_DIMS, MODEL_TENSOR_LENGTH } from '../core/volume/modelTensor';
+import { gridToModelTensor, MODEL_TENSOR_LENGTH } from '../core/volume/modelTensor';
 import { augment } from './augment';
 import { exportModel } from './node/exportModel';
 import { loadSynthContext, REPO_ROOT } from './node/assets';
 import { GM_SLOPE } from './node/cohortFiles';
-import { recalibrateBatchNorm } from './graph';
 import { createTrainEngine } from './node/engines';
-import { TfjsEngine, type TrainEngine } from './trainEngine';
+import type { TrainEngine } from './trainEngine';
 import { auc } from './metrics';
 import { makeRng, mixSeed } from './prng';
 import { groupOf, synthSubject } from './synth';
@@ -276,7 +275,8 @@ export async function train(args: string[]): Promise<void> {
 
 /**
  * Finalize a checkpoint: BN recalibration over `calibrationN` training subjects (no augmentation),
- * validation, export. npm run train -- --finalize <ckpt/last|ckpt/best> [--calibration-n 64] [same data options]
+ * validation, export, on --engine (default wasm).
+ * npm run train -- --finalize <ckpt/last|ckpt/best> [--calibration-n 64] [same data and engine options]
  */
 export async function finalize(args: string[]): Promise<void> {
   const i = args.indexOf('--finalize');
@@ -287,17 +287,17 @@ export async function finalize(args: string[]): Promise<void> {
   const o = parse(rest);
   const log = (s: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${s}`);
   await tf.setBackend('cpu');
-  const engine = new TfjsEngine({ seed: o.seed, lr: o.lr });
+  const engine = await createTrainEngine(o.engine, { seed: o.seed, lr: o.lr, maxBatch: o.batch });
   engine.setWeights(loadWeights(weightsPath));
   const valSet = makeSet(VAL_SEED, o.valN, log);
   log(`before recalibration: ${JSON.stringify(await evaluateSet(engine, valSet, o.batch))}`);
   const calib = makeSet(TRAIN_SEED, calibrationN, log);
-  await recalibrateBatchNorm(engine.graph, function* () {
+  await engine.recalibrateBatchNorm(function* () {
     for (let k = 0; k < calib.x.length; k += o.batch) {
       const n = Math.min(o.batch, calib.x.length - k);
       const buf = new Float32Array(n * MODEL_TENSOR_LENGTH);
       for (let b = 0; b < n; b++) dequantize(calib.x[k + b]!, buf.subarray(b * MODEL_TENSOR_LENGTH, (b + 1) * MODEL_TENSOR_LENGTH));
-      yield tf.tensor5d(buf, [n, ...MODEL_INPUT_DIMS, 1]);
+      yield { x: buf, n };
     }
   });
   const v = await evaluateSet(engine, valSet, o.batch);

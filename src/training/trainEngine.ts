@@ -6,7 +6,17 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { NamedWeight } from '../core/model/seeded';
-import { createGraph, forwardGraph, graphWeights, setGraphWeights, updateMovingStats, weightedLoss, type ForwardResult, type TrainGraph } from './graph';
+import {
+  createGraph,
+  forwardGraph,
+  graphWeights,
+  recalibrateBatchNorm,
+  setGraphWeights,
+  updateMovingStats,
+  weightedLoss,
+  type ForwardResult,
+  type TrainGraph,
+} from './graph';
 
 export type EngineName = 'wasm' | 'tfjs';
 
@@ -21,6 +31,8 @@ export interface TrainEngine {
   step(x: Float32Array, labels: readonly number[], classWeights: [number, number], dropoutSeed: number): Promise<number>;
   /** Inference-mode logits of the n samples in x. */
   logits(x: Float32Array, n: number): Promise<number[][]>;
+  /** BN recalibration (graph.ts recalibrateBatchNorm): moving statistics from these samples' population statistics. */
+  recalibrateBatchNorm(batches: () => Iterable<SampleBatch>): Promise<void>;
   /** All weights (trainable and BN moving statistics) in the exported manifest order. */
   weights(): Promise<NamedWeight[]>;
   setWeights(w: readonly NamedWeight[]): void;
@@ -28,6 +40,12 @@ export interface TrainEngine {
   optimizerState(): Promise<NamedWeight[]>;
   setOptimizerState(s: readonly NamedWeight[]): Promise<void>;
   dispose(): void;
+}
+
+/** n model tensors [D][H][W], concatenated in x (which may be longer). */
+export interface SampleBatch {
+  x: Float32Array;
+  n: number;
 }
 
 export interface EngineOptions {
@@ -77,6 +95,14 @@ export class TfjsEngine implements TrainEngine {
     const g = this.graph;
     const len = g.inputShape.reduce((a, b) => a * b, 1);
     return tf.tidy(() => forwardGraph(g, tf.tensor5d(x.subarray(0, n * len), [n, ...g.inputShape, 1]), false).logits.arraySync());
+  }
+
+  recalibrateBatchNorm(batches: () => Iterable<SampleBatch>): Promise<void> {
+    const g = this.graph;
+    const len = g.inputShape.reduce((a, b) => a * b, 1);
+    return recalibrateBatchNorm(g, function* () {
+      for (const { x, n } of batches()) yield tf.tensor5d(x.subarray(0, n * len), [n, ...g.inputShape, 1]);
+    });
   }
 
   weights(): Promise<NamedWeight[]> {

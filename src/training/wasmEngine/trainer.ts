@@ -12,7 +12,7 @@ import type { NamedWeight } from '../../core/model/seeded';
 import type { ConvRunner } from '../../core/planar/linear';
 import { MODEL_INPUT_DIMS } from '../../core/volume/modelTensor';
 import { createGraph, graphWeights } from '../graph';
-import type { EngineOptions, TrainEngine } from '../trainEngine';
+import type { EngineOptions, SampleBatch, TrainEngine } from '../trainEngine';
 import { Adam } from './adam';
 import { bnInfer, bnTrainBackward, bnTrainForward, bnUpdateMoving, type BnBatch } from './batchNorm';
 import { allocBlocks, blockBackward, blockForward, setBlockWeights, type ConvBlock, type ConvScratch } from './convBlocks';
@@ -113,11 +113,11 @@ export class WasmTrainer implements TrainEngine {
     for (let b = 0; b < n; b++) this.k.write(this.x[b]!, x.subarray(b * len, (b + 1) * len));
   }
 
-  /** Conv blocks and BN for n loaded samples; returns the flattened features [n][10800] in Keras (channels-last) order. */
-  private async features(n: number, training: boolean): Promise<{ flat: Float32Array; bn: BnBatch[] }> {
+  /** The first `count` conv blocks, each followed by its BN, for n loaded samples. */
+  private async runBlocks(n: number, training: boolean, count = this.blocks.length): Promise<BnBatch[]> {
     const k = this.k;
     const bn: BnBatch[] = [];
-    for (let l = 0; l < this.blocks.length; l++) {
+    for (let l = 0; l < count; l++) {
       const b = this.blocks[l]!;
       for (let s = 0; s < n; s++) await blockForward(k, this.run, b, this.scratch, l === 0 ? this.x[s]! : this.bnOut[l - 1]![s]!, s, training);
       const name = `batch_normalization_${l + 1}`;
@@ -128,6 +128,13 @@ export class WasmTrainer implements TrainEngine {
       if (training) bn.push(bnTrainForward(ins, outs, gamma, beta));
       else ins.forEach((v, s) => bnInfer(v, outs[s]!, gamma, beta, this.get(`${name}/moving_mean`), this.get(`${name}/moving_variance`)));
     }
+    return bn;
+  }
+
+  /** Conv blocks and BN for n loaded samples; returns the flattened features [n][10800] in Keras (channels-last) order. */
+  private async features(n: number, training: boolean): Promise<{ flat: Float32Array; bn: BnBatch[] }> {
+    const k = this.k;
+    const bn = await this.runBlocks(n, training);
     const last = this.blocks[this.blocks.length - 1]!;
     const p = last.pooledShape;
     const per = last.cout * p.d * p.h * p.w;
@@ -222,6 +229,39 @@ export class WasmTrainer implements TrainEngine {
       for (let s = 0; s < m; s++) out.push([h[2 * s]!, h[2 * s + 1]!]);
     }
     return out;
+  }
+
+  /**
+   * graph.ts recalibrateBatchNorm on these kernels: layer by layer, each BN layer's moving mean and
+   * (Bessel-corrected) variance become the population statistics of its input over the samples,
+   * with the layers before it in inference mode on their already recalibrated statistics.
+   */
+  async recalibrateBatchNorm(batches: () => Iterable<SampleBatch>): Promise<void> {
+    for (let l = 0; l < this.blocks.length; l++) {
+      const b = this.blocks[l]!;
+      const c = b.cout;
+      const sum = new Float64Array(c),
+        sq = new Float64Array(c);
+      let count = 0;
+      for (const { x, n } of batches()) {
+        this.loadInputs(x, n);
+        await this.runBlocks(n, false, l + 1);
+        for (let s = 0; s < n; s++) {
+          const v = this.k.view(b.pooled[s]!);
+          const per = v.length / c;
+          for (let ch = 0; ch < c; ch++)
+            for (let i = ch * per; i < (ch + 1) * per; i++) {
+              sum[ch] += v[i]!;
+              sq[ch] += v[i]! * v[i]!;
+            }
+          count += per;
+        }
+      }
+      const mean = Array.from(sum, (v) => v / count);
+      const name = `batch_normalization_${l + 1}`;
+      this.get(`${name}/moving_mean`).set(mean);
+      this.get(`${name}/moving_variance`).set(Array.from(sq, (v, ch) => (v / count - mean[ch]! ** 2) * (count / (count - 1))));
+    }
   }
 
   async weights(): Promise<NamedWeight[]> {
