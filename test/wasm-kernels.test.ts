@@ -46,15 +46,17 @@ const vol = (s: Shape3): number => s.d * s.h * s.w;
 
 // ---------- references (float64, naive) ----------
 
-/** 3x3x3 same conv, zero padding; kernel Keras [kd][kh][kw][cin][cout]. */
-function refConv(x: Float32Array, k: Float32Array, b: Float32Array | null, cin: number, cout: number, s: Shape3, relu: boolean): Float64Array {
+/**
+ * Every connection of a 3x3x3 same conv with zero padding (kernel Keras [kd][kh][kw][cin][cout]):
+ * visit(output index, input index, kernel index, output channel) for each output voxel and each
+ * tap inside the volume. The references below are sums over these connections.
+ */
+function forEachConnection(cin: number, cout: number, s: Shape3, visit: (o: number, i: number, k: number, co: number) => void): void {
   const { d: D, h: H, w: W } = s;
-  const out = new Float64Array(cout * D * H * W);
   for (let co = 0; co < cout; co++)
     for (let d = 0; d < D; d++)
       for (let h = 0; h < H; h++)
-        for (let w = 0; w < W; w++) {
-          let acc = b ? b[co]! : 0;
+        for (let w = 0; w < W; w++)
           for (let ci = 0; ci < cin; ci++)
             for (let kd = 0; kd < 3; kd++)
               for (let kh = 0; kh < 3; kh++)
@@ -63,34 +65,32 @@ function refConv(x: Float32Array, k: Float32Array, b: Float32Array | null, cin: 
                     y = h + kh - 1,
                     v = w + kw - 1;
                   if (z < 0 || z >= D || y < 0 || y >= H || v < 0 || v >= W) continue;
-                  acc += x[((ci * D + z) * H + y) * W + v]! * k[(((kd * 3 + kh) * 3 + kw) * cin + ci) * cout + co]!;
+                  visit(((co * D + d) * H + h) * W + w, ((ci * D + z) * H + y) * W + v, (((kd * 3 + kh) * 3 + kw) * cin + ci) * cout + co, co);
                 }
-          out[((co * D + d) * H + h) * W + w] = relu ? Math.max(acc, 0) : acc;
-        }
-  return out;
+}
+
+/** 3x3x3 same conv: out = bias + sum of x * k over the connections, optional ReLU. */
+function refConv(x: Float32Array, k: Float32Array, b: Float32Array | null, cin: number, cout: number, s: Shape3, relu: boolean): Float64Array {
+  const out = new Float64Array(cout * vol(s));
+  if (b) out.forEach((_, o) => (out[o] = b[Math.floor(o / vol(s))]!));
+  forEachConnection(cin, cout, s, (o, i, kk) => (out[o] += x[i]! * k[kk]!));
+  return relu ? out.map((v) => Math.max(v, 0)) : out;
 }
 
 /** Input gradient of refConv (no bias): scatter each output's g through its taps. */
 function refConvTranspose(g: Float32Array, k: Float32Array, cin: number, cout: number, s: Shape3): Float64Array {
-  const { d: D, h: H, w: W } = s;
-  const out = new Float64Array(cin * D * H * W);
-  for (let co = 0; co < cout; co++)
-    for (let d = 0; d < D; d++)
-      for (let h = 0; h < H; h++)
-        for (let w = 0; w < W; w++) {
-          const gv = g[((co * D + d) * H + h) * W + w]!;
-          for (let ci = 0; ci < cin; ci++)
-            for (let kd = 0; kd < 3; kd++)
-              for (let kh = 0; kh < 3; kh++)
-                for (let kw = 0; kw < 3; kw++) {
-                  const z = d + kd - 1,
-                    y = h + kh - 1,
-                    v = w + kw - 1;
-                  if (z < 0 || z >= D || y < 0 || y >= H || v < 0 || v >= W) continue;
-                  out[((ci * D + z) * H + y) * W + v] += gv * k[(((kd * 3 + kh) * 3 + kw) * cin + ci) * cout + co]!;
-                }
-        }
+  const out = new Float64Array(cin * vol(s));
+  forEachConnection(cin, cout, s, (o, i, kk) => (out[i] += g[o]! * k[kk]!));
   return out;
+}
+
+/** Weight gradient of refConv: dw[k][ci][co] = sum_p x[ci][p + tap k] g[co][p]; db[co] = sum_p g[co][p]. */
+function refConvWeightGrad(x: Float32Array, g: Float32Array, cin: number, cout: number, s: Shape3): { dw: Float64Array; db: Float64Array } {
+  const dw = new Float64Array(27 * cin * cout),
+    db = new Float64Array(cout);
+  forEachConnection(cin, cout, s, (o, i, kk) => (dw[kk] += x[i]! * g[o]!));
+  g.forEach((v, o) => (db[Math.floor(o / vol(s))] += v));
+  return { dw, db };
 }
 
 /** docs/lrp.md conv alpha1-beta0 with the full bias, written out per connection. */
@@ -208,6 +208,35 @@ for (const variant of variants) {
           k.release(mark);
         });
       }
+
+    for (const s of SHAPES)
+      for (const [cin, cout] of CHANNELS)
+        it(`conv3d weight gradient ${cin}->${cout} on ${s.d}x${s.h}x${s.w}: dw and db, accumulated onto what is there`, () => {
+          const k = K();
+          const mark = k.mark();
+          const x = randomArray(cin * vol(s), 201 + cin * 3 + cout);
+          const g = randomArray(cout * vol(s), 202 + cin + cout * 5, 0.3); // zeros, as after max-pool routing
+          const px = k.allocF32(paddedOf(cin, s)),
+            pg = k.allocF32(paddedOf(cout, s));
+          k.pad3d(k.upload(x), px, cin, s);
+          k.pad3d(k.upload(g), pg, cout, s);
+          const dw = guarded(k, 27 * cin * cout),
+            db = guarded(k, cout);
+          k.fill(dw.buf, 0.5);
+          k.fill(db.buf, -0.25);
+          k.conv3dWeightGrad(px, pg, dw.buf, db.buf, cin, cout, s);
+          const want = refConvWeightGrad(x, g, cin, cout, s);
+          expectClose(
+            k.view(dw.buf),
+            Array.from(want.dw, (v) => v + 0.5),
+          );
+          expectClose(
+            k.view(db.buf),
+            Array.from(want.db, (v) => v - 0.25),
+          );
+          expect(dw.intact() && db.intact()).toBe(true);
+          k.release(mark);
+        });
 
     it('conv with positive-/negative-part weights on positive-/negative-part inputs', () => {
       const k = K();
@@ -491,7 +520,7 @@ for (const variant of variants) {
 }
 
 describe('SIMD and scalar builds agree bit for bit', () => {
-  it('conv (all groupings), transposed conv, alpha-beta, pooling, dense', () => {
+  it('conv (all groupings), transposed conv, weight gradient, alpha-beta, pooling, dense', () => {
     const s: Shape3 = { d: 5, h: 6, w: 21 };
     const results = variants.map((v) => {
       const k = kernels[v]!;
@@ -503,6 +532,16 @@ describe('SIMD and scalar builds agree bit for bit', () => {
         const o = k.allocF32(cout * vol(s));
         k.conv3d(x, o, k.uploadConvWeights(kern, cin, cout), k.upload(randomArray(cout, 83, 0)), s, true, k.allocF32(paddedOf(cin, s)));
         outs.push(Array.from(k.view(o)));
+        const px = k.allocF32(paddedOf(cin, s)),
+          pg = k.allocF32(paddedOf(cout, s));
+        k.pad3d(x, px, cin, s);
+        k.pad3d(o, pg, cout, s);
+        const dw = k.allocF32(27 * cin * cout),
+          db = k.allocF32(cout);
+        k.fill(dw, 0);
+        k.fill(db, 0);
+        k.conv3dWeightGrad(px, pg, dw, db, cin, cout, s);
+        outs.push(Array.from(k.view(dw)), Array.from(k.view(db)));
         const plan = k.planConvAlpha1Beta0(kern, randomArray(cout, 84, 0), cin, cout, s);
         const rin = k.allocF32(cin * vol(s));
         k.convAlpha1Beta0(plan, x, k.upload(randomArray(cout * vol(s), 85)), rin);

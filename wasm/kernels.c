@@ -41,7 +41,7 @@ INLINE float pos1(float v) { return v > 0.0f ? v : 0.0f; }
 INLINE float neg1(float v) { return v < 0.0f ? v : 0.0f; }
 
 /* Version of the kernel ABI; bump when an export changes meaning. */
-EXPORT(kernels_abi_version) int kernels_abi_version(void) { return 1; }
+EXPORT(kernels_abi_version) int kernels_abi_version(void) { return 2; }
 
 /* Built for a shared memory (threads): -matomics. */
 EXPORT(has_threads) int has_threads(void) {
@@ -458,5 +458,103 @@ void dense_transpose(const float *restrict s, const float *restrict w, float *re
     float t = (acc[0] + acc[1]) + (acc[2] + acc[3]);
     for (int j = n4; j < nout; j++) t = t + wr[j] * s[j];
     g[i] = t;
+  }
+}
+
+/* ---- training: the weight and bias gradients of a convolution ---- */
+
+/*
+ * Output channels per accumulator group of conv3d_wgrad: 3 kw taps x G channels
+ * accumulators plus 3 input vectors and 1 gradient vector stay within the 16
+ * vector registers of x64 engines for G <= 3 (5 -> 3 + 2).
+ */
+#define WG_MAX_GROUP 3
+
+/*
+ * One group of G output channels, one input channel, one (kd, kh) row of taps:
+ * dw[(kd,kh,kw)][ci][co0+g] += sum over depth slices d of (the sum over the
+ * slice's rows and 4-wide chunks, lanes combined (0+1)+(2+3)). Per-slice partial
+ * sums keep the float32 error near that of a sum of H*W/4 terms.
+ */
+INLINE void wgrad_group(const float *restrict xc, const float *restrict gc, float *restrict dw,
+                        int Cin, int Cout, int ci, int co0, const int G, int kd, int kh, int D,
+                        int H, int W) {
+  const int Wp = padded_row(W);
+  const int planeP = (H + 2) * Wp;
+  const int volP = (D + 2) * planeP;
+  const int chunks = (W + 3) >> 2;
+  for (int d = 0; d < D; d++) {
+    f4 acc[WG_MAX_GROUP * 3];
+    for (int i = 0; i < G * 3; i++) acc[i] = splat(0.0f);
+    for (int h = 0; h < H; h++) {
+      /* output (d, h) with tap (kd, kh) reads input (d+kd-1, h+kh-1): padded (d+kd, h+kh) */
+      const float *xr = xc + (d + kd) * planeP + (h + kh) * Wp;
+      /* the gradient of output (d, h, w) sits at padded (d+1, h+1, w+1); columns past W are 0 */
+      const float *gr = gc + (d + 1) * planeP + (h + 1) * Wp + 1;
+#pragma clang loop unroll(disable)
+      for (int c = 0; c < chunks; c++) {
+        const int w = 4 * c;
+        const f4 x0 = ld(xr + w), x1 = ld(xr + w + 1), x2 = ld(xr + w + 2);
+        for (int g = 0; g < G; g++) {
+          const f4 gv = ld(gr + g * volP + w);
+          acc[g * 3 + 0] = acc[g * 3 + 0] + x0 * gv;
+          acc[g * 3 + 1] = acc[g * 3 + 1] + x1 * gv;
+          acc[g * 3 + 2] = acc[g * 3 + 2] + x2 * gv;
+        }
+      }
+    }
+    for (int g = 0; g < G; g++)
+      for (int kw = 0; kw < 3; kw++) {
+        const f4 a = acc[g * 3 + kw];
+        float *o = dw + (((kd * 3 + kh) * 3 + kw) * Cin + ci) * Cout + co0 + g;
+        *o = *o + ((a[0] + a[1]) + (a[2] + a[3]));
+      }
+  }
+}
+
+/*
+ * Weight and bias gradients of a 3x3x3 'same' convolution, stride 1, ADDED to
+ * dw and db (a batch accumulates sample after sample; the caller zeroes them):
+ *   dw[kd][kh][kw][ci][co] += sum_p x[ci][p + (kd-1, kh-1, kw-1)] * g[co][p]
+ *   db[co] += sum_p g[co][p]
+ * dw is in Keras kernel layout. xp: padded input (pad3d), Cin channels;
+ * gp: padded gradient of the output (pad3d), Cout channels. Reading g padded
+ * makes every row whole 4-wide chunks whose columns past W are 0, so the input
+ * columns they pair with contribute exactly 0.
+ */
+EXPORT(conv3d_wgrad)
+void conv3d_wgrad(const float *restrict xp, const float *restrict gp, float *restrict dw,
+                  float *restrict db, int Cin, int Cout, int D, int H, int W) {
+  const int Wp = padded_row(W);
+  const int planeP = (H + 2) * Wp;
+  const int volP = (D + 2) * planeP;
+  const int groups = (Cout + WG_MAX_GROUP - 1) / WG_MAX_GROUP;
+  const int per = (Cout + groups - 1) / groups;
+  for (int ci = 0; ci < Cin; ci++)
+    for (int co0 = 0; co0 < Cout; co0 += per) {
+      const int G = Cout - co0 < per ? Cout - co0 : per;
+      const float *xc = xp + ci * volP, *gc = gp + co0 * volP;
+      for (int kd = 0; kd < 3; kd++)
+        for (int kh = 0; kh < 3; kh++) {
+#define WGROUP(n) wgrad_group(xc, gc, dw, Cin, Cout, ci, co0, n, kd, kh, D, H, W)
+          switch (G) {
+          case 1: WGROUP(1); break;
+          case 2: WGROUP(2); break;
+          default: WGROUP(3); break;
+          }
+#undef WGROUP
+        }
+    }
+  const int chunks = (W + 3) >> 2;
+  for (int co = 0; co < Cout; co++) {
+    const float *gc = gp + co * volP;
+    for (int d = 0; d < D; d++) {
+      f4 acc = splat(0.0f);
+      for (int h = 0; h < H; h++) {
+        const float *gr = gc + (d + 1) * planeP + (h + 1) * Wp + 1;
+        for (int c = 0; c < chunks; c++) acc = acc + ld(gr + 4 * c);
+      }
+      db[co] = db[co] + ((acc[0] + acc[1]) + (acc[2] + acc[3]));
+    }
   }
 }

@@ -2,7 +2,8 @@
  * `npm run bench [-- --runs N]`: the bench command for every engine available in Node — tfjs cpu,
  * tfjs wasm, wasm-simd on one thread and on 2 threads — each in its own process (no engine
  * warms another's caches), then one table of medians; then reading a 200-slice DICOM series
- * (scripts/bench-dicom.ts).
+ * (scripts/bench-dicom.ts), the raw-T1 stage and one training step per training engine
+ * (scripts/bench-train-step.ts).
  */
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -64,3 +65,10 @@ const raw = spawnSync(tsx, [join(REPO_ROOT, 'scripts', 'bench-raw-t1.ts')], { en
 if (raw.status === 0) process.stdout.write(`\n${raw.stdout}`);
 else process.stderr.write(`  raw-T1 stage failed (exit ${raw.status}): ${raw.stderr.trim().split('\n').pop() ?? ''}\n`);
 if (raw.status !== 0) process.exitCode = 1;
+
+// One training step of batch 4 on tfjs cpu and on the wasm training engine (scripts/bench-train-step.ts).
+process.stderr.write('bench training step...\n');
+const trainStep = spawnSync(tsx, [join(REPO_ROOT, 'scripts', 'bench-train-step.ts')], { encoding: 'utf8', maxBuffer: 1 << 20 });
+if (trainStep.status === 0) process.stdout.write(`\n${trainStep.stdout}`);
+else process.stderr.write(`  training step failed (exit ${trainStep.status}): ${trainStep.stderr.trim().split('\n').pop() ?? ''}\n`);
+if (trainStep.status !== 0) process.exitCode = 1;

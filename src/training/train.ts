@@ -1,6 +1,7 @@
 /**
- * Trains the demo model (the paper's architecture) on a synthetic CN vs AD cohort, in Node on
- * tfjs's cpu backend, as the paper did (Dyrba et al. 2021):
+ * Trains the demo model (the paper's architecture) on a synthetic CN vs AD cohort, in Node, on the
+ * wasm-simd kernels (--engine wasm, the default) or tfjs's cpu backend (--engine tfjs): the same
+ * step, checkpoints and export either way (docs/engines.md, Training). As the paper did (Dyrba et al. 2021):
  *  - inputs residualized: a voxel-wise covariate model (age, sex, TIV, field strength) fitted on the
  *    CN subjects of the training part only (cohortData.ts), written next to the model as covariates.bin;
  *  - augmentation: random integer shifts up to +-10 voxels per axis and left/right flips (augment.ts);
@@ -18,30 +19,21 @@
  *
  *   npm run train -- [--fold whole|0..9] [--n 300] [--residualize yes|no] [--epochs 20] [--batch 4]
  *                    [--lr 1e-4] [--max-shift 10] [--bn-recalibration 64] [--test-n 90]
- *                    [--max-minutes 90] [--ckpt /tmp/rv-train] [--out models/demo]
+ *                    [--max-minutes 90] [--ckpt /tmp/rv-train] [--out models/demo] [--engine wasm|tfjs]
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { InputError } from '../core/errors';
-import { MODEL_INPUT_DIMS, MODEL_TENSOR_LENGTH } from '../core/volume/modelTensor';
+import { MODEL_TENSOR_LENGTH } from '../core/volume/modelTensor';
 import { augment } from './augment';
 import { covariateModelOnGrid, fitTensorCovariateModel, loadInput, makeTrainingSet, strataOf, subset, type TrainingSet } from './cohortData';
 import { DEFAULT_FOLDS, foldSplit, parseFold, stratifiedFolds, type FoldName } from './folds';
 import { writeCovariateModel } from './node/covariateFile';
 import { exportModel } from './node/exportModel';
 import { loadSynthContext, REPO_ROOT } from './node/assets';
-import {
-  createGraph,
-  forwardGraph,
-  graphWeights,
-  recalibrateBatchNorm,
-  setGraphWeights,
-  updateMovingStats,
-  weightedLoss,
-  type ForwardResult,
-  type TrainGraph,
-} from './graph';
+import { createTrainEngine, ENGINE_NAMES } from './node/engines';
+import type { TrainEngine } from './trainEngine';
 import { auc, expectedCalibrationError } from './metrics';
 import { makeRng, mixSeed } from './prng';
 import { fitTemperature, type TemperatureFit } from './temperature';
@@ -72,6 +64,7 @@ export interface Options {
   out: string;
   patience: number;
   seed: number;
+  engine: string;
 }
 
 function parse(args: string[]): Options {
@@ -91,6 +84,7 @@ function parse(args: string[]): Options {
     out: join(REPO_ROOT, 'models', 'demo'),
     patience: 3,
     seed: 7,
+    engine: 'wasm',
   };
   const keys: Record<string, keyof Options> = {
     n: 'n',
@@ -108,6 +102,7 @@ function parse(args: string[]): Options {
     out: 'out',
     patience: 'patience',
     seed: 'seed',
+    engine: 'engine',
   };
   for (let i = 0; i < args.length; i += 2) {
     const k = keys[args[i]!.replace(/^--/, '')];
@@ -115,6 +110,7 @@ function parse(args: string[]): Options {
     (o as unknown as Record<string, unknown>)[k] = typeof o[k] === 'number' ? Number(args[i + 1]) : args[i + 1];
   }
   if (o.residualize !== 'yes' && o.residualize !== 'no') throw new InputError(`--residualize takes yes or no, not "${o.residualize}".`);
+  if (!(ENGINE_NAMES as readonly string[]).includes(o.engine)) throw new InputError(`--engine takes ${ENGINE_NAMES.join(' or ')}, not "${o.engine}".`);
   parseFold(o.fold, o.folds);
   return o;
 }
@@ -162,7 +158,7 @@ interface State {
   stopped?: boolean;
 }
 
-function saveWeights(path: string, w: NamedWeight[]): void {
+export function saveWeights(path: string, w: NamedWeight[]): void {
   const meta = w.map((v) => ({ name: v.name, shape: v.shape }));
   const total = w.reduce((a, v) => a + v.data.length, 0);
   const buf = new Float32Array(total);
@@ -187,29 +183,14 @@ export function loadWeights(path: string): NamedWeight[] {
   });
 }
 
-async function saveOptimizer(path: string, opt: tf.Optimizer): Promise<void> {
-  const ws = await opt.getWeights();
-  const w: NamedWeight[] = [];
-  for (const v of ws) w.push({ name: v.name, shape: v.tensor.shape.slice(), data: new Float32Array(await v.tensor.data()) });
-  saveWeights(path, w);
-}
-async function loadOptimizer(path: string, opt: tf.Optimizer): Promise<void> {
-  const named = loadWeights(path).map((v) => ({ name: v.name, tensor: tf.tensor(v.data, v.shape) }));
-  await opt.setWeights(named); // copies into new variables
-  named.forEach((v) => v.tensor.dispose());
-}
-
 /** The network's logits (inference mode) for every subject of a set. */
-async function predictSet(g: TrainGraph, set: TrainingSet, batch: number): Promise<number[][]> {
+async function predictSet(engine: TrainEngine, set: TrainingSet, batch: number): Promise<number[][]> {
   const logits: number[][] = [];
   const buf = new Float32Array(MODEL_TENSOR_LENGTH * batch);
   for (let i = 0; i < set.x.length; i += batch) {
     const n = Math.min(batch, set.x.length - i);
     for (let b = 0; b < n; b++) loadInput(set, i + b, buf.subarray(b * MODEL_TENSOR_LENGTH, (b + 1) * MODEL_TENSOR_LENGTH));
-    const z = tf.tidy(
-      () => forwardGraph(g, tf.tensor5d(buf.subarray(0, n * MODEL_TENSOR_LENGTH), [n, ...MODEL_INPUT_DIMS, 1]), false).logits.arraySync() as number[][],
-    );
-    logits.push(...z);
+    logits.push(...(await engine.logits(buf, n)));
   }
   return logits;
 }
@@ -227,8 +208,8 @@ export function scoreLogits(logits: readonly (readonly number[])[], labels: read
   return { loss, acc, auc: auc(probs, labels), ece: expectedCalibrationError(probs, labels) };
 }
 
-async function evaluateSet(g: TrainGraph, set: TrainingSet, batch: number) {
-  return scoreLogits(await predictSet(g, set, batch), set.y);
+async function evaluateSet(engine: TrainEngine, set: TrainingSet, batch: number) {
+  return scoreLogits(await predictSet(engine, set, batch), set.y);
 }
 
 /**
@@ -262,27 +243,33 @@ export function heldOutEvaluation(set: TrainingSet, logits: number[][], calibrat
  * the temperature fitted on the validation logits, the held-out evaluation, and the export with
  * the covariate model and the calibration in model.json's metadata.
  */
-async function finishModel(g: TrainGraph, data: TrainingData, o: Options, trainingInfo: Record<string, unknown>, log: (s: string) => void): Promise<void> {
+async function finishModel(
+  engine: TrainEngine,
+  data: TrainingData,
+  o: Options,
+  trainingInfo: Record<string, unknown>,
+  log: (s: string) => void,
+): Promise<void> {
   if (o.bnRecalibration > 0) {
     const calib = subset(data.train, data.train.x.map((_, i) => i).slice(0, o.bnRecalibration));
-    await recalibrateBatchNorm(g, function* () {
+    await engine.recalibrateBatchNorm(function* () {
       for (let k = 0; k < calib.x.length; k += o.batch) {
         const n = Math.min(o.batch, calib.x.length - k);
         const buf = new Float32Array(n * MODEL_TENSOR_LENGTH);
         for (let b = 0; b < n; b++) loadInput(calib, k + b, buf.subarray(b * MODEL_TENSOR_LENGTH, (b + 1) * MODEL_TENSOR_LENGTH));
-        yield tf.tensor5d(buf, [n, ...MODEL_INPUT_DIMS, 1]);
+        yield { x: buf, n };
       }
     });
     log(`BN statistics recalibrated on ${calib.x.length} training subjects`);
   }
-  const valLogits = await predictSet(g, data.validation, o.batch);
+  const valLogits = await predictSet(engine, data.validation, o.batch);
   const calibration = fitTemperature(valLogits, data.validation.y);
   log(`temperature ${calibration.temperature.toFixed(3)} (validation NLL ${calibration.nllBefore.toFixed(4)} -> ${calibration.nllAfter.toFixed(4)})`);
-  const evaluation = heldOutEvaluation(data.test, await predictSet(g, data.test, o.batch), calibration);
+  const evaluation = heldOutEvaluation(data.test, await predictSet(engine, data.test, o.batch), calibration);
   const metadata: Record<string, unknown> = { calibration: { ...calibration, fittedOn: 'validation' } };
   if (data.train.covariateModel) Object.assign(metadata, writeCovariateModel(o.out, covariateModelOnGrid(data.train.covariateModel)));
   exportModel(
-    await graphWeights(g),
+    await engine.weights(),
     o.out,
     { ...trainingInfo, fold: data.which, folds: o.folds, cohortN: o.n, bnRecalibration: o.bnRecalibration },
     'float16',
@@ -322,14 +309,14 @@ export async function train(args: string[]): Promise<'finished' | 'capped'> {
   const nPos = trainSet.y.filter((v) => v === 1).length;
   const classWeights: [number, number] = [trainN / (2 * (trainN - nPos)), trainN / (2 * nPos)];
 
-  const g = createGraph(o.seed);
-  const opt = tf.train.adam(o.lr);
+  const engine = await createTrainEngine(o.engine, { seed: o.seed, lr: o.lr, maxBatch: o.batch });
+  log(`engine ${engine.id}`);
   let st: State = { epoch: 0, stepInEpoch: 0, elapsedMs: 0, bestValLoss: Infinity, bestEpoch: -1, history: [] };
   const statePath = join(o.ckpt, 'state.json');
   if (existsSync(statePath)) {
     st = JSON.parse(readFileSync(statePath, 'utf8')) as State;
-    setGraphWeights(g, loadWeights(join(o.ckpt, 'last')));
-    await loadOptimizer(join(o.ckpt, 'adam'), opt);
+    engine.setWeights(loadWeights(join(o.ckpt, 'last')));
+    await engine.setOptimizerState(loadWeights(join(o.ckpt, 'adam')));
     log(`resuming at epoch ${st.epoch + 1} step ${st.stepInEpoch} (${(st.elapsedMs / 60000).toFixed(1)} min done)`);
   }
   const runStart = Date.now() - st.elapsedMs;
@@ -338,8 +325,8 @@ export async function train(args: string[]): Promise<'finished' | 'capped'> {
   const tmp = new Float32Array(MODEL_TENSOR_LENGTH);
   const checkpoint = async () => {
     st.elapsedMs = Date.now() - runStart;
-    saveWeights(join(o.ckpt, 'last'), await graphWeights(g));
-    await saveOptimizer(join(o.ckpt, 'adam'), opt);
+    saveWeights(join(o.ckpt, 'last'), await engine.weights());
+    saveWeights(join(o.ckpt, 'adam'), await engine.optimizerState());
     writeFileSync(statePath, JSON.stringify(st, null, 1));
   };
   let stop = false;
@@ -367,27 +354,12 @@ export async function train(args: string[]): Promise<'finished' | 'capped'> {
       if (step < st.stepInEpoch) continue;
       const ts = Date.now();
       idx.forEach((k, b) => augment(loadInput(trainSet, k, tmp), augs[b]!, buf.subarray(b * MODEL_TENSOR_LENGTH, (b + 1) * MODEL_TENSOR_LENGTH)));
-      const x = tf.tensor5d(buf.subarray(0, idx.length * MODEL_TENSOR_LENGTH), [idx.length, ...MODEL_INPUT_DIMS, 1]);
-      const y = tf.tensor1d(idx.map((k) => trainSet.y[k]!));
-      let stats: ForwardResult['bnStats'] = [];
-      const cost = opt.minimize(
-        () => {
-          const r = forwardGraph(g, x, true, st.epoch * 100000 + step);
-          stats = r.bnStats.map((s) => ({ mean: tf.keep(s.mean), variance: tf.keep(s.variance), count: s.count }));
-          return weightedLoss(r.logits, y, classWeights);
-        },
-        true,
-        [...g.trainable.values()],
-      )!;
-      updateMovingStats(g, stats);
-      stats.forEach((s) => {
-        s.mean.dispose();
-        s.variance.dispose();
-      });
-      const l = (await cost.data())[0]!;
-      cost.dispose();
-      x.dispose();
-      y.dispose();
+      const l = await engine.step(
+        buf,
+        idx.map((k) => trainSet.y[k]!),
+        classWeights,
+        st.epoch * 100000 + step,
+      );
       runLoss += l;
       runN++;
       st.stepInEpoch = step + 1;
@@ -406,13 +378,13 @@ export async function train(args: string[]): Promise<'finished' | 'capped'> {
       await checkpoint();
       break;
     }
-    const v = await evaluateSet(g, valSet, o.batch);
+    const v = await evaluateSet(engine, valSet, o.batch);
     st.history.push({ epoch: st.epoch + 1, trainLoss: runLoss / Math.max(1, runN), ...v, minutes: (Date.now() - runStart) / 60000 });
     log(`epoch ${st.epoch + 1} validation loss ${v.loss.toFixed(4)} acc ${v.acc.toFixed(3)} AUC ${v.auc.toFixed(3)}`);
     if (v.loss < st.bestValLoss) {
       st.bestValLoss = v.loss;
       st.bestEpoch = st.epoch + 1;
-      saveWeights(join(o.ckpt, 'best'), await graphWeights(g));
+      saveWeights(join(o.ckpt, 'best'), await engine.weights());
       log('  new best, saved');
     } else if (st.epoch + 1 - st.bestEpoch >= o.patience) {
       log(`early stopping (no improvement for ${o.patience} epochs)`);
@@ -425,8 +397,9 @@ export async function train(args: string[]): Promise<'finished' | 'capped'> {
   }
   const complete = st.stopped === true || st.epoch >= o.epochs;
   const bestPath = existsSync(join(o.ckpt, 'best.bin')) ? join(o.ckpt, 'best') : join(o.ckpt, 'last');
-  setGraphWeights(g, loadWeights(bestPath));
+  engine.setWeights(loadWeights(bestPath));
   const meta = {
+    engine: engine.id,
     trainN,
     valN: valSet.x.length,
     batch: o.batch,
@@ -438,7 +411,7 @@ export async function train(args: string[]): Promise<'finished' | 'capped'> {
     minutes: (Date.now() - runStart) / 60000,
     complete,
   };
-  await finishModel(g, data, o, meta, log);
+  await finishModel(engine, data, o, meta, log);
   log(`exported ${bestPath} to ${o.out}${complete ? '' : ' (wall-clock cap: training not complete; run again to resume)'}`);
   return complete ? 'finished' : 'capped';
 }
@@ -454,14 +427,14 @@ export async function finalize(args: string[]): Promise<void> {
   const o = parse(args.filter((_, k) => k !== i && k !== i + 1));
   const log = (s: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${s}`);
   await tf.setBackend('cpu');
-  const g = createGraph(o.seed);
-  setGraphWeights(g, loadWeights(weightsPath));
+  const engine = await createTrainEngine(o.engine, { seed: o.seed, lr: o.lr, maxBatch: o.batch });
+  engine.setWeights(loadWeights(weightsPath));
   const data = makeData(o, log);
-  log(`validation before finishing: ${JSON.stringify(await evaluateSet(g, data.validation, o.batch))}`);
+  log(`validation before finishing: ${JSON.stringify(await evaluateSet(engine, data.validation, o.batch))}`);
   const statePath = join(dirname(weightsPath), 'state.json');
   const st = existsSync(statePath) ? (JSON.parse(readFileSync(statePath, 'utf8')) as State) : null;
   await finishModel(
-    g,
+    engine,
     data,
     o,
     {

@@ -39,9 +39,11 @@ export const KERNEL_EXPORTS: readonly string[] = [
   'lrp_bn_alphabeta',
   'dense_forward',
   'dense_transpose',
+  'conv3d_wgrad',
   '__heap_base',
 ];
-export const KERNEL_ABI_VERSION = 1;
+/** 2: conv3d_wgrad added (training). */
+export const KERNEL_ABI_VERSION = 2;
 
 export interface RawExports {
   kernels_abi_version(): number;
@@ -81,5 +83,6 @@ export interface RawExports {
   lrp_bn_alphabeta(a: number, r: number, out: number, k: number, b: number, c: number, per: number): void;
   dense_forward(x: number, w: number, b: number, y: number, nin: number, nout: number, relu: number): void;
   dense_transpose(s: number, w: number, g: number, nin: number, nout: number): void;
+  conv3d_wgrad(xp: number, gp: number, dw: number, db: number, cin: number, cout: number, d: number, h: number, w: number): void;
   __heap_base: WebAssembly.Global;
 }

@@ -156,6 +156,19 @@ export class WasmKernels {
     this.conv3dPadded(scratch, out, w, bias, s, relu);
   }
 
+  /**
+   * Weight and bias gradients of a 3x3x3 'same' conv, ADDED to dw (Keras layout [3][3][3][cin][cout])
+   * and db (cout): paddedX is the padded input (cin channels), paddedG the padded output gradient
+   * (cout channels), both as pad3d writes them.
+   */
+  conv3dWeightGrad(paddedX: F32Buf, paddedG: F32Buf, dw: F32Buf, db: F32Buf, cin: number, cout: number, s: Shape3): void {
+    needAtLeast(paddedX, paddedFloats(cin, s.d, s.h, s.w), 'conv3dWeightGrad padded input');
+    needAtLeast(paddedG, paddedFloats(cout, s.d, s.h, s.w), 'conv3dWeightGrad padded gradient');
+    need(dw, 27 * cin * cout, 'conv3dWeightGrad dw');
+    need(db, cout, 'conv3dWeightGrad db');
+    this.x.conv3d_wgrad(paddedX.ptr, paddedG.ptr, dw.ptr, db.ptr, cin, cout, s.d, s.h, s.w);
+  }
+
   // ---- max-pooling ----
 
   /** 2x2x2 stride-2 valid max-pool of src [c][d][h][w]; argmax gets the flat src index of each window's first maximum. */
