@@ -262,6 +262,8 @@ export const en = {
   'research.nifti.display-grid': 'Display map (smoothed, scaled), CAT12 grid',
   'research.nifti.raw-scan': "Raw relevance, in the scan's own space",
   'research.nifti.display-scan': "Display map, in the scan's own space",
+  'research.nifti.spread-grid': 'Fold spread (raw SD across folds), CAT12 grid',
+  'research.nifti.spread-scan': "Fold spread (raw SD across folds), in the scan's own space",
   'research.exportPng': 'Screenshot (PNG)',
   'research.exportCsv': 'Region table (CSV)',
   'research.exportLobesCsv': 'Lobe table (CSV)',
@@ -352,6 +354,18 @@ export const en = {
   'qc.exportHint': 'Export the maps (approximate CAT12-like, on the 1.5 mm grid) and the QC figures:',
   'display.bgWarped': 'Warped T1 (raw-T1 stage)',
   'display.bgGmMap': 'Gray-matter map (analysed)',
+  'model.whole': '{family} · whole dataset',
+  'model.fold': '{family} · cross-validation fold {fold}',
+  'model.ensemble': '{family} · fold ensemble (mean of {n} folds)',
+  'analysis.familyGroup': 'Cross-validation models ({family})',
+  'display.overlayMap': 'Overlay',
+  'display.overlayRelevance': 'Relevance',
+  'display.overlaySpread': 'Fold spread (where the folds disagree)',
+  'display.overlaySpreadOnly': ' (fold ensembles only)',
+  'colorbar.spreadLabel': 'Fold-spread colour scale',
+  'colorbar.spreadLegend': 'where the folds disagree: SD of relevance across {n} folds',
+  'colorbar.spreadScale': '0 = all folds agree; 1 = an SD as large as the relevance that saturates the relevance map',
+  'cross.spread': 'Fold spread (SD)',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -126,11 +126,14 @@ export function ExportPanel() {
       <div className="export-buttons">
         <div className="export-row">
           <select data-testid="export-nifti-kind" value={choice} onChange={(e) => setChoice(e.currentTarget.value as NiftiChoice)}>
-            {(Object.keys(S.exportNiftiKinds) as NiftiChoice[]).map((k) => (
-              <option key={k} value={k}>
-                {S.exportNiftiKinds[k]}
-              </option>
-            ))}
+            {(Object.keys(S.exportNiftiKinds) as NiftiChoice[])
+              // The fold-spread map exists only for a fold ensemble.
+              .filter((k) => !k.startsWith('spread') || output?.result.spread)
+              .map((k) => (
+                <option key={k} value={k}>
+                  {S.exportNiftiKinds[k]}
+                </option>
+              ))}
           </select>
           <button type="button" data-testid="export-nifti" disabled={disabled} onClick={run('nifti', niftiJob)}>
             {busy === 'nifti' ? S.exportBusy : S.exportNifti}
