@@ -21,6 +21,8 @@ import { runPipeline, type PipelineOptions, type PipelineOutput } from '../src/c
 import { CAT12_GRID } from '../src/core/volume/grid';
 import { startWasmEngineNode } from '../src/cli/wasmEngineNode';
 import { mismatches } from './helpers/arrays';
+import { overallFraction } from '../src/ui/progress';
+import type { PipelineProgress } from '../src/core/progress';
 import { perturbedWeights } from './helpers/foldStandIns';
 import { smallArtifacts, smallWeights } from './helpers/modelFixtures';
 
@@ -73,6 +75,22 @@ describe('models/index.json: the deployed models and their families', () => {
   });
 });
 
+describe('progress of an ensemble', () => {
+  it('shares the model stages among the folds: the overall fraction only grows, fold by fold', () => {
+    const events: PipelineProgress[] = [{ stage: 'grid', fraction: 1 }];
+    for (let index = 1; index <= 3; index++) {
+      for (const stage of ['forward', 'relevance'] as const)
+        for (const fraction of [0, 0.5, 1]) events.push({ stage, fraction, member: { index, count: 3, unit: 'fold' } });
+    }
+    events.push({ stage: 'post', fraction: 0 }, { stage: 'post', fraction: 1 });
+    const f = events.map(overallFraction);
+    for (let i = 1; i < f.length; i++) expect(f[i]!).toBeGreaterThanOrEqual(f[i - 1]! - 1e-12);
+    // 6 stages; forward + relevance are 2/6 shared by 3 folds: fold 2 starts at (3 + 2/3) / 6.
+    expect(overallFraction({ stage: 'forward', fraction: 0, member: { index: 2, count: 3, unit: 'fold' } })).toBeCloseTo((3 + 2 / 3) / 6, 12);
+    expect(f.at(-1)).toBe(1);
+  });
+});
+
 describe('sdMaps', () => {
   it('equals the sample SD (n - 1) of a float64 loop, and 0 where the maps agree', () => {
     const maps = [Float32Array.from([1, 2, 5, 0.1]), Float32Array.from([3, 2, -5, 0.1]), Float32Array.from([2, 2, 0, 0.1])];
@@ -119,11 +137,15 @@ describe('the fold ensemble through runPipeline (stand-in folds)', () => {
   it('mean probability, mean relevance and the fold-spread SD equal the folds analysed one by one', async () => {
     const [first, ...others] = bundles();
     const progress: string[] = [];
+    const members = new Set<string>();
     const released: Model[] = [];
     const out = await run({
       bundle: first,
       combine: { kind: 'ensemble', others },
-      onProgress: (p) => p.message && progress.push(p.message),
+      onProgress: (p) => {
+        if (p.message) progress.push(p.message);
+        if (p.member) members.add(`${p.member.unit} ${p.member.index}/${p.member.count}`);
+      },
       doneWith: (m) => released.push(m),
     });
 
@@ -159,6 +181,7 @@ describe('the fold ensemble through runPipeline (stand-in folds)', () => {
     expect(mismatches(out.display, displayMap(out.relevance, CAT12_GRID.dims, display))).toBe(0);
     // Progress names each fold; the host may release each fold's engine once it is done.
     for (let k = 1; k <= N; k++) expect(progress.some((m) => m.startsWith(`fold ${k} of ${N}`))).toBe(true);
+    expect([...members]).toEqual(['fold 1/3', 'fold 2/3', 'fold 3/3']);
     expect(released).toEqual(folds);
     // A plain average has no spread map.
     const avg = await run({ bundle: first, combine: { kind: 'average', others } });

@@ -212,6 +212,8 @@ interface Member {
   method: MethodId;
   /** Progress prefix ("A", "model 2 of 3", "fold 2 of 10"); empty for a single analysis. */
   prefix: string;
+  /** Which analysis of a combination this is, for progress events. */
+  position?: NonNullable<PipelineProgress['member']>;
 }
 
 interface MemberResult {
@@ -235,8 +237,8 @@ function membersOf(primary: ModelBundle, method: MethodId, combine?: PipelineCom
     const methodB = combine.method ?? method;
     checkMethod(methodB);
     return [
-      { bundle: primary, method, prefix: 'A' },
-      { bundle: combine.other, method: methodB, prefix: 'B' },
+      { bundle: primary, method, prefix: 'A', position: { index: 1, count: 2, unit: 'analysis' } },
+      { bundle: combine.other, method: methodB, prefix: 'B', position: { index: 2, count: 2, unit: 'analysis' } },
     ];
   }
   // Duplicates first, then the count: ticking one model twice is still one model.
@@ -250,7 +252,12 @@ function membersOf(primary: ModelBundle, method: MethodId, combine?: PipelineCom
     );
   }
   const unit = combine.kind === 'ensemble' ? 'fold' : 'model';
-  return distinct.map((bundle, n) => ({ bundle, method, prefix: `${unit} ${n + 1} of ${distinct.length}` }));
+  return distinct.map((bundle, n) => ({
+    bundle,
+    method,
+    prefix: `${unit} ${n + 1} of ${distinct.length}`,
+    position: { index: n + 1, count: distinct.length, unit },
+  }));
 }
 
 /** `scan`: NIfTI bytes, or a scan already read by readScan (src/core/input: NIfTI, DICOM, zip). */
@@ -263,7 +270,8 @@ export async function runPipeline(scan: Uint8Array | ScanImage, options: Pipelin
   for (const m of members) checkInputShape(m.bundle);
   let covariates = options.covariates ?? DEFAULT_COVARIATES;
   if (members.some((m) => m.bundle.covariateModel)) checkCovariates(covariates);
-  const report = (stage: PipelineStage, fraction: number, message?: string) => options.onProgress?.({ stage, fraction, message });
+  const report = (stage: PipelineStage, fraction: number, message?: string, member?: PipelineProgress['member']) =>
+    options.onProgress?.(member ? { stage, fraction, message, member } : { stage, fraction, message });
   const timings: Record<PipelineStage, number> = { reading: 0, preprocess: 0, grid: 0, forward: 0, relevance: 0, post: 0 };
   let t = performance.now();
   const lap = (stage: PipelineStage) => {
@@ -310,7 +318,14 @@ export async function runPipeline(scan: Uint8Array | ScanImage, options: Pipelin
     const say = (m?: string) => (member.prefix ? `${member.prefix}: ${m ?? ''}`.trim() : m);
     const keepInput = results.length === 0; // only the primary model's input is shown; ten copies would cost 85 MB
     results.push(
-      await analyzeOne(grid, member, { ...options, neuron, covariates, executor, keepInput, onProgress: (p) => report(p.stage, p.fraction, say(p.message)) }),
+      await analyzeOne(grid, member, {
+        ...options,
+        neuron,
+        covariates,
+        executor,
+        keepInput,
+        onProgress: (p) => report(p.stage, p.fraction, say(p.message), member.position),
+      }),
     );
     options.doneWith?.(member.bundle.model);
   }

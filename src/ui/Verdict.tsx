@@ -162,6 +162,12 @@ function Running() {
         {job.kind === 'analysis' && shown && (shown.method !== job.method || shown.modelId !== job.modelId)
           ? t('verdict.rerunning', { method: names.method(job.method), shown: names.method(shown.method) })
           : t(job.kind === 'importing' ? 'verdict.importing' : 'verdict.running', { name: job.name, stage, pct: pct(overallFraction(progress), 0) })}
+        {progress?.member && (
+          <span data-testid="progress-member">
+            {' · '}
+            {t(`verdict.member.${progress.member.unit}`, { n: progress.member.index, count: progress.member.count })}
+          </span>
+        )}
         {left !== null && <span className="hint"> · {t('verdict.estimate', { seconds: left })}</span>}
       </span>
       {job.kind === 'analysis' && (

@@ -355,4 +355,7 @@ export const de: Record<MessageKey, string> = {
   'colorbar.spreadLegend': 'wo die Folds uneins sind: SD der Relevanz über {n} Folds',
   'colorbar.spreadScale': '0 = alle Folds einig; 1 = eine SD so groß wie die Relevanz, bei der die Relevanzkarte voll gesättigt ist',
   'cross.spread': 'Fold-Streuung (SD)',
+  'verdict.member.fold': 'Fold {n} von {count}',
+  'verdict.member.model': 'Modell {n} von {count}',
+  'verdict.member.analysis': 'Analyse {n} von {count}',
 };

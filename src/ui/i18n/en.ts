@@ -366,6 +366,9 @@ export const en = {
   'colorbar.spreadLegend': 'where the folds disagree: SD of relevance across {n} folds',
   'colorbar.spreadScale': '0 = all folds agree; 1 = an SD as large as the relevance that saturates the relevance map',
   'cross.spread': 'Fold spread (SD)',
+  'verdict.member.fold': 'fold {n} of {count}',
+  'verdict.member.model': 'model {n} of {count}',
+  'verdict.member.analysis': 'analysis {n} of {count}',
 } as const;
 
 export type MessageKey = keyof typeof en;
