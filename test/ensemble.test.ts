@@ -4,9 +4,9 @@
  * pipeline with stand-in folds (one small model, perturbed per fold; made here, never deployed),
  * checked against the folds analysed one by one with mean and SD computed in this test.
  */
-import { readdirSync, existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sdMaps } from '../src/core/analysis/combine';
@@ -24,7 +24,9 @@ import { mismatches } from './helpers/arrays';
 import { overallFraction } from '../src/ui/progress';
 import type { PipelineProgress } from '../src/core/progress';
 import { perturbedWeights } from './helpers/foldStandIns';
-import { smallArtifacts, smallWeights } from './helpers/modelFixtures';
+import { smallArtifacts, smallWeights, writeModelDir } from './helpers/modelFixtures';
+import { cli } from './helpers/cli';
+import { readNifti } from '../src/core/nifti';
 
 const ROOT = join(__dirname, '..');
 
@@ -206,5 +208,50 @@ describe('the fold ensemble through runPipeline (stand-in folds)', () => {
     });
     await expect(p).rejects.toMatchObject({ name: 'AbortError' });
     expect(released).toEqual([folds[0]]); // fold 3 never started
+  }, 240_000);
+});
+
+describe('analyze --ensemble (the CLI, through the same pipeline)', () => {
+  it('writes the mean map, fold_spread.nii.gz (the SD of the folds run one by one, in this process) and names the folds', async () => {
+    const tmp = mkdtempSync(join(tmpdir(), 'rv-ens-'));
+    try {
+      const base = smallWeights(3);
+      const dirs = [0, 1, 2].map((k) => writeModelDir(join(tmp, `demo-fold-${k}`), smallArtifacts(3, perturbedWeights(base, k, 0.15)), {}));
+      const scanPath = join(ROOT, 'public', 'demo', 'demo-03-AD.nii.gz');
+      const out = join(tmp, 'out');
+      const r = cli('analyze', scanPath, '--out', out, '--model', dirs[0]!, '--ensemble', dirs[1]!, '--ensemble', dirs[2]!);
+      expect(r.stderr).not.toMatch(/error|at .*\.ts:/i);
+      expect(r.code).toBe(0);
+      const result = JSON.parse(readFileSync(join(out, 'result.json'), 'utf8')) as {
+        model: string;
+        combination: { kind: string; members: { modelLabel: string }[] };
+        fold_spread: { folds: number };
+      };
+      expect(result.model).toBe('fold ensemble (mean of 3 folds)');
+      expect(result.combination.kind).toBe('ensemble');
+      expect(result.combination.members.map((m) => m.modelLabel)).toEqual(dirs);
+      expect(result.fold_spread.folds).toBe(3);
+      await tf.setBackend('cpu');
+      const scan = new Uint8Array(readFileSync(scanPath));
+      const maps: Float32Array[] = [];
+      for (const k of [0, 1, 2]) {
+        const model = await loadModel(smallArtifacts(3, perturbedWeights(base, k, 0.15)), `f${k}`);
+        const ex = await startWasmEngineNode(model);
+        maps.push((await runPipeline(scan, { bundle: plainBundle(model, `f${k}`), method: 'paper', executor: ex })).relevance);
+        ex.dispose();
+        model.dispose();
+      }
+      const spread = readNifti(new Uint8Array(readFileSync(join(out, 'fold_spread.nii.gz')))).volume.data;
+      const want = sdMaps(maps);
+      let worst = 0,
+        scale = 0;
+      for (let v = 0; v < want.length; v++) {
+        worst = Math.max(worst, Math.abs(spread[v]! - want[v]!));
+        scale = Math.max(scale, Math.abs(maps[0]![v]!));
+      }
+      expect(worst).toBeLessThan(1e-6 * scale);
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
   }, 240_000);
 });
