@@ -12,32 +12,18 @@ import { basename, join, resolve } from 'node:path';
 import { InputError } from '../../core/errors';
 import { encodeModelFiles, WEIGHTS_FILE_NAME } from '../../core/model/h5/model-files';
 import { float32Artifacts, type QuantizationDtype } from '../../core/model/h5/quantize';
+import { parseOptions } from '../files';
 import { readArtifactsFromDir } from '../loadModelNode';
 
 const USAGE = 'usage: quantize <model-dir>... --dtype mixed|uint8|float16 [--out <dir>]';
 
-function parseArgs(args: string[]): { inputs: string[]; dtype: QuantizationDtype; out?: string } {
-  const inputs: string[] = [];
-  let dtype: QuantizationDtype | undefined;
-  let out: string | undefined;
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    const value = () => {
-      const v = args[++i];
-      if (v === undefined || v.startsWith('--')) throw new InputError(`option ${a} needs a value; ${USAGE}`);
-      return v;
-    };
-    if (a === '--dtype') {
-      const d = value();
-      if (d !== 'mixed' && d !== 'uint8' && d !== 'float16') throw new InputError(`--dtype must be mixed, uint8 or float16, not "${d}"; ${USAGE}`);
-      dtype = d;
-    } else if (a === '--out' || a === '-o') out = value();
-    else if (a.startsWith('-')) throw new InputError(`unknown option ${a}; ${USAGE}`);
-    else inputs.push(a);
-  }
-  if (inputs.length === 0) throw new InputError(`no model folder given; ${USAGE}`);
-  if (!dtype) throw new InputError(`no --dtype given; ${USAGE}`);
-  return { inputs, dtype, out };
+function parseQuantizeArgs(args: string[]): { inputs: string[]; dtype: QuantizationDtype; out?: string } {
+  const { values, positionals } = parseOptions('quantize', args, { dtype: { type: 'string' }, out: { type: 'string', short: 'o' } });
+  const dtype = values.dtype;
+  if (positionals.length === 0) throw new InputError(`no model folder given; ${USAGE}`);
+  if (dtype !== 'mixed' && dtype !== 'uint8' && dtype !== 'float16')
+    throw new InputError(`--dtype must be mixed, uint8 or float16, not "${dtype ?? ''}"; ${USAGE}`);
+  return { inputs: positionals, dtype, out: values.out };
 }
 
 async function shardPaths(base: string): Promise<string[]> {
@@ -50,7 +36,7 @@ export async function run(args: string[]): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  const { inputs, dtype, out } = parseArgs(args);
+  const { inputs, dtype, out } = parseQuantizeArgs(args);
   for (const input of inputs) {
     const { artifacts, base } = await readArtifactsFromDir(input);
     const plain = float32Artifacts(artifacts);
