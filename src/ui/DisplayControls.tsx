@@ -37,7 +37,8 @@ export function DisplayControls() {
       <Colorbar threshold={v.threshold} hidden={v.hideOverlay} spreadFolds={overlay === 'fold-spread' ? spreadFolds : undefined} />
       <label className="field">
         <span>{t('display.overlayMap')}</span>
-        <select data-testid="overlay-map" value={v.overlayMap} onChange={(e) => setView({ overlayMap: e.currentTarget.value as OverlayMap })}>
+        {/* The map on screen: a fold-spread choice waits, unshown, for the next ensemble result. */}
+        <select data-testid="overlay-map" value={overlay} onChange={(e) => setView({ overlayMap: e.currentTarget.value as OverlayMap })}>
           <option value="relevance">{t('display.overlayRelevance')}</option>
           <option value="fold-spread" disabled={spreadFolds === undefined}>
             {t('display.overlaySpread')}

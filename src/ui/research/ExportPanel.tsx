@@ -3,7 +3,7 @@ import { version as appVersion } from '../../../package.json';
 import { lobesCsv, regionsCsv } from '../../core/analysis/tables';
 import { exportNifti, useResearch, type MapKind, type MapSpace } from '../../state/research';
 import { buildSessionReport, resultFields, sha256Hex } from '../../state/sessionReport';
-import { useStore } from '../../state/store';
+import { shownOverlay, useStore } from '../../state/store';
 import { downloadBlob, renderLayoutPng } from './exportPng';
 import { useResearchStrings, type NiftiExportKind } from './strings';
 import { formatPercent, translate, translateMessage, useMessage, useT } from '../i18n';
@@ -75,6 +75,7 @@ export function ExportPanel() {
       probabilityLine: S.pngProbability(Number.isFinite(result.probability) ? formatPercent(s.lang, result.probability) : '—'),
       subtitle: `${s.scan?.name ?? ''} · ${result.combination?.kind === 'average' ? t('result.meanOf', { n: result.combination.members.length }) : names.model(choice.modelId)} · ${names.method(choice.method)}`,
       ...cautions(s, s.lang),
+      ...(shownOverlay(s) === 'fold-spread' && result.spread ? { spreadLegend: t('colorbar.spreadLegend', { n: result.spread.folds }) } : {}),
     });
     downloadBlob(blob, `${stem(s.scan?.name)}_views.png`);
   };
