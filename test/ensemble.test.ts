@@ -70,7 +70,7 @@ describe('models/index.json: the deployed models and their families', () => {
   it("today's models/ folder deploys no family: the page lists the demo and the seeded model as before", () => {
     const dirs = readdirSync(join(ROOT, 'models')).filter((d) => existsSync(join(ROOT, 'models', d, 'model.json')));
     const today = parseModelIndex(modelIndexFromFolders(dirs));
-    // Fails (on purpose) once the trained folds are dropped in: then this test states their count.
+    // Once the trained folds are dropped in, they are all listed (and nothing else is added).
     const folds = dirs.filter((d) => /-fold-\d+$/.test(d)).length;
     expect(familiesOf(today).reduce((n, f) => n + f.folds.length, 0)).toBe(folds);
     if (folds === 0) expect(today).toEqual([]);
