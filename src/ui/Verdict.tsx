@@ -94,11 +94,13 @@ function Result() {
   const warned = new Set(warnings.map((w) => w.text));
   const notices = result.notices.filter((n) => !warned.has(n.text));
   const label =
-    combo?.kind === 'average' || combo?.kind === 'ensemble'
-      ? t('result.meanLikelihood', { n: combo.members.length })
-      : isDiff
-        ? t('result.differenceLikelihood')
-        : t('result.likelihood');
+    combo?.kind === 'ensemble'
+      ? t('result.meanLikelihoodFolds', { n: combo.members.length })
+      : combo?.kind === 'average'
+        ? t('result.meanLikelihood', { n: combo.members.length })
+        : isDiff
+          ? t('result.differenceLikelihood')
+          : t('result.likelihood');
   return (
     <div className="verdict-result">
       <div className={`prediction ${doubtful ? 'doubtful' : ''}`} data-testid="prediction">

@@ -107,7 +107,7 @@ describe('the fold ensemble in the app (stand-in folds)', () => {
     await member.waitFor({ timeout: 120_000 });
     expect(await member.textContent()).toMatch(/fold [1-3] of 3/);
     await idle();
-    expect(await page.getByTestId('prediction').textContent()).toMatch(/mean likelihood .* over 3 models/);
+    expect(await page.getByTestId('prediction').textContent()).toMatch(/mean likelihood .* over 3 cross-validation folds/);
     const members = await page.getByTestId('members').locator('li').allTextContents();
     expect(members).toHaveLength(FOLDS);
     for (let k = 0; k < FOLDS; k++) expect(members[k]).toMatch(new RegExp(`^demo · cross-validation fold ${k} · LRP-CMP`));

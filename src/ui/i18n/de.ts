@@ -358,4 +358,5 @@ export const de: Record<MessageKey, string> = {
   'verdict.member.fold': 'Fold {n} von {count}',
   'verdict.member.model': 'Modell {n} von {count}',
   'verdict.member.analysis': 'Analyse {n} von {count}',
+  'result.meanLikelihoodFolds': 'mittlere Wahrscheinlichkeit für Alzheimer über {n} Kreuzvalidierungs-Folds',
 };

@@ -369,6 +369,7 @@ export const en = {
   'verdict.member.fold': 'fold {n} of {count}',
   'verdict.member.model': 'model {n} of {count}',
   'verdict.member.analysis': 'analysis {n} of {count}',
+  'result.meanLikelihoodFolds': 'mean likelihood of Alzheimer’s disease over {n} cross-validation folds',
 } as const;
 
 export type MessageKey = keyof typeof en;
