@@ -2,7 +2,7 @@
  * `npm run bench [-- --runs N]`: the bench command for every engine available in Node — tfjs cpu,
  * tfjs wasm, wasm-simd on one thread and on 2 threads — each in its own process (no engine
  * warms another's caches), then one table of medians; then reading a 200-slice DICOM series
- * (scripts/bench-dicom.ts).
+ * (scripts/bench-dicom.ts) and a ten-fold ensemble (scripts/bench-ensemble.ts).
  */
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -64,3 +64,9 @@ const raw = spawnSync(tsx, [join(REPO_ROOT, 'scripts', 'bench-raw-t1.ts')], { en
 if (raw.status === 0) process.stdout.write(`\n${raw.stdout}`);
 else process.stderr.write(`  raw-T1 stage failed (exit ${raw.status}): ${raw.stderr.trim().split('\n').pop() ?? ''}\n`);
 if (raw.status !== 0) process.exitCode = 1;
+
+// A fold ensemble of ten full-size stand-in folds (scripts/bench-ensemble.ts).
+process.stderr.write('bench fold ensemble (10 stand-in folds)...\n');
+const ensemble = spawnSync(tsx, [join(REPO_ROOT, 'scripts', 'bench-ensemble.ts')], { encoding: 'utf8', maxBuffer: 1 << 20 });
+process.stdout.write(`\n${ensemble.stdout.trim()}\n`);
+if (ensemble.status !== 0) process.exitCode = 1;

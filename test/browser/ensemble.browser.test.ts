@@ -14,14 +14,11 @@ import type { Browser, Page } from 'playwright-core';
 import { join } from 'node:path';
 import { decodePng, pixelStats, type Rgba } from './png';
 import { mkdirSync } from 'node:fs';
-import { buildAndServe, expectNoCspViolations, frames, launchBrowser, ROOT, setSlider, SHOTS, waitForFrameAfter, watchCsp } from './harness';
+import { buildAndServe, expectNoCspViolations, frames, launchBrowser, setSlider, SHOTS, waitForFrameAfter, watchCsp } from './harness';
 import type { StaticServer } from './staticServer';
-import { readArtifactsFromDir } from '../../src/cli/loadModelNode';
-import { float32Artifacts } from '../../src/core/model/h5/quantize';
 import { encodeModelFiles, WEIGHTS_FILE_NAME } from '../../src/core/model/h5/model-files';
-import { artifactsFromWeights, type NamedWeight } from '../../src/core/model/seeded';
 import { modelIndexFromFolders } from '../../src/core/model/modelIndex';
-import { perturbedWeights } from '../helpers/foldStandIns';
+import { demoStandInFolds } from '../helpers/foldStandIns';
 
 const FOLDS = 3;
 let browser: Browser;
@@ -32,19 +29,9 @@ const pageErrors: string[] = [];
 
 /** model.json + shard of each stand-in fold, and the index that deploys them next to the demo model. */
 async function standInFolds(): Promise<Record<string, Uint8Array | string>> {
-  const demo = float32Artifacts((await readArtifactsFromDir(join(ROOT, 'models', 'demo'))).artifacts);
-  const data = new Float32Array(demo.weightData as ArrayBuffer);
-  let offset = 0;
-  const weights: NamedWeight[] = demo.weightSpecs!.map((s) => {
-    const n = s.shape.reduce((a, b) => a * b, 1);
-    const w = { name: s.name, shape: s.shape, data: data.slice(offset, offset + n) };
-    offset += n;
-    return w;
-  });
   const files: Record<string, Uint8Array | string> = {};
   const folders = ['demo'];
-  for (let k = 0; k < FOLDS; k++) {
-    const a = artifactsFromWeights(demo.modelTopology as object, perturbedWeights(weights, k, 0.25));
+  for (const [k, a] of (await demoStandInFolds(FOLDS, 0.25)).entries()) {
     const f = encodeModelFiles({ ...a, userDefinedMetadata: { standIn: 'ensemble.browser.test, not a trained model' } }, 'mixed');
     files[`/models/demo-fold-${k}/model.json`] = f.modelJson;
     files[`/models/demo-fold-${k}/${WEIGHTS_FILE_NAME}`] = f.weights;
