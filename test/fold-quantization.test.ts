@@ -18,6 +18,7 @@ import { loadBundleFromDir, readArtifactsFromDir } from '../src/cli/loadModelNod
 import { startWasmEngineNode } from '../src/cli/wasmEngineNode';
 import { run as quantize } from '../src/cli/commands/quantize';
 import type { ModelExecutor } from '../src/core/lrp/executor';
+import { cli } from './helpers/cli';
 
 const ROOT = join(__dirname, '..');
 const DEMO = join(ROOT, 'models', 'demo');
@@ -139,4 +140,18 @@ describe('what uint8 and mixed cost against float16, on demo cases through the p
       }
     }
   }, 300_000);
+});
+
+describe('quantize: bad input', () => {
+  it('an unknown dtype or a folder without a model: exit 2, one sentence, no stack trace', () => {
+    for (const args of [
+      ['quantize', DEMO, '--dtype', 'int4'],
+      ['quantize', join(tmp, 'nothing-here'), '--dtype', 'mixed'],
+    ]) {
+      const r = cli(...args);
+      expect(r.code).toBe(2);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).not.toMatch(/\bat .*\.ts:\d+/);
+    }
+  });
 });

@@ -13,7 +13,7 @@ import { InputError } from '../../core/errors';
 import { encodeModelFiles, WEIGHTS_FILE_NAME } from '../../core/model/h5/model-files';
 import { float32Artifacts, type QuantizationDtype } from '../../core/model/h5/quantize';
 import { parseOptions } from '../files';
-import { readArtifactsFromDir } from '../loadModelNode';
+import { readArtifactsFromDir, setBackendNode } from '../loadModelNode';
 
 const USAGE = 'usage: quantize <model-dir>... --dtype mixed|uint8|float16 [--out <dir>]';
 
@@ -37,6 +37,7 @@ export async function run(args: string[]): Promise<number> {
     return 0;
   }
   const { inputs, dtype, out } = parseQuantizeArgs(args);
+  await setBackendNode('cpu'); // decoding the weights needs a tfjs backend (and this silences its banner)
   for (const input of inputs) {
     const { artifacts, base } = await readArtifactsFromDir(input);
     const plain = float32Artifacts(artifacts);
