@@ -349,6 +349,8 @@ export async function runAnalysis(req: PipelineRequest, onProgress: (p: Pipeline
   const engine = await initEngine(req.backend);
   // A fold ensemble: its folds; averages: each distinct model once (the pipeline refuses fewer than two).
   const ensemble = !req.averageModelIds?.length && isEnsembleId(req.modelId);
+  // Said, not ignored: the difference of an ensemble (with its spread) is not defined here.
+  if (ensemble && req.compareWith) throw new InputError(say('worker.ensembleDifference'));
   const ids = ensemble ? await ensembleMemberIds(req.modelId) : req.averageModelIds?.length ? [...new Set(req.averageModelIds)] : [req.modelId];
   const compareId = req.averageModelIds?.length || ensemble ? undefined : req.compareWith?.modelId;
   const [loaded, other, atlas] = await Promise.all([

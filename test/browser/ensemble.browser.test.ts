@@ -141,6 +141,16 @@ describe('the fold ensemble in the app (stand-in folds)', () => {
     expect(await page.getByTestId('members').locator('li').count()).toBe(FOLDS);
   }, 300_000);
 
+  it('a difference with the ensemble as A is refused in one sentence; the ensemble result stays', async () => {
+    await page.getByTestId('combine-mode').selectOption('difference');
+    const error = page.getByTestId('error');
+    await error.waitFor({ timeout: 60_000 });
+    expect(await error.textContent()).toMatch(/A fold ensemble cannot be the A of a difference/);
+    expect(await page.getByTestId('members').locator('li').count()).toBe(FOLDS);
+    await page.getByTestId('combine-mode').selectOption('single');
+    await idle(60_000);
+  }, 120_000);
+
   it('threw no page errors and broke no Content-Security-Policy', () => {
     expect(pageErrors).toEqual([]);
     expectNoCspViolations(page);
