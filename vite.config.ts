@@ -1,10 +1,11 @@
-import { createReadStream, cpSync, existsSync, statSync } from 'node:fs';
+import { createReadStream, cpSync, existsSync, statSync, writeFileSync } from 'node:fs';
 import { join, normalize, resolve } from 'node:path';
 import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
 import { contentSecurityPolicy } from './vite-plugins/csp';
 import { siteHeaders } from './vite-plugins/headersFile';
 import { serviceWorker } from './vite-plugins/serviceWorker';
+import { modelIndexJson } from './vite-plugins/modelIndex';
 
 // Cross-origin isolation lets the wasm kernels use threads (SharedArrayBuffer).
 const isolationHeaders = {
@@ -14,7 +15,7 @@ const isolationHeaders = {
 
 /**
  * The bundled models live in models/ (next to their cards), not in public/: serve them in dev and
- * copy them into the build as dist/models/.
+ * copy them into the build as dist/models/, with models/index.json listing the model folders found.
  */
 function bundledModels(): Plugin {
   const root = resolve(__dirname, 'models');
@@ -26,6 +27,11 @@ function bundledModels(): Plugin {
     },
     configureServer(server) {
       server.middlewares.use('/models', (req, res, next) => {
+        if ((req.url ?? '').split('?')[0] === '/index.json') {
+          res.setHeader('Content-Type', 'application/json');
+          res.end(modelIndexJson(root));
+          return;
+        }
         const file = normalize(join(root, decodeURIComponent((req.url ?? '/').split('?')[0]!)));
         if (!file.startsWith(root) || !existsSync(file) || !statSync(file).isFile()) return next();
         createReadStream(file).pipe(res);
@@ -33,6 +39,7 @@ function bundledModels(): Plugin {
     },
     closeBundle() {
       if (existsSync(root)) cpSync(root, join(outDir, 'models'), { recursive: true });
+      writeFileSync(join(outDir, 'models', 'index.json'), modelIndexJson(root));
     },
   };
 }

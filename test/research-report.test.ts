@@ -108,6 +108,11 @@ describe('session report', () => {
     const avg = buildSessionReport(input(result({ combination: { kind: 'average', members } })));
     expect(avg.prediction).toEqual({ probabilityAD: 0.8125, logits: [-0.5, 0.97] });
     expect(avg.combination?.kind).toBe('average');
+    expect(avg.foldSpread).toBeNull();
+    const ens = buildSessionReport(input(result({ combination: { kind: 'ensemble', members } })));
+    expect(ens.combination?.members.map((m) => m.model)).toEqual(['A', 'B']);
+    expect(ens.foldSpread).toMatchObject({ folds: 2 });
+    expect(ens.foldSpread?.map).toMatch(/SD .* across the folds/);
   });
 
   it("a raw model's report has covariates null, and absent clusters and lobes are null, not missing", () => {

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { mismatches } from './helpers/arrays';
-import { gzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { ResearchSession } from '../src/worker/research';
 import { clusterStatsAt, type ClusterState } from '../src/state/research';
 import { readNifti, writeNifti } from '../src/core/nifti';
@@ -162,5 +162,44 @@ describe('NIfTI export', () => {
     expect(img.volume.affine).toEqual(ras);
     expect(img.volume.data[idx(NX - 1 - 3, 4, 5)]).toBe(raw[idx(3, 4, 5)]);
     expect(() => s.exportNifti(3, 'm', 'raw', 'scan')).toThrow(/original scan/);
+  });
+});
+
+describe('NIfTI export of a fold ensemble', () => {
+  const raw = new Float32Array(N).map((_, v) => ((v % 89) - 44) * 1e-4);
+  const spread = new Float32Array(N).map((_, v) => (v % 13) * 1e-5);
+  const s = new ResearchSession();
+  s.setMap('e', blobMap(), raw, spread);
+  const models = Array.from({ length: 10 }, (_, k) => `demo · cross-validation fold ${k} · LRP-CMP`);
+
+  it('the spread map reads back exactly; the file names the averaged models (description and a comment extension read by hand)', () => {
+    const f = s.exportNifti(4, 'e', 'spread', 'grid', undefined, false, { kind: 'ensemble', models });
+    expect(f.name).toBe('relevance_spread_grid.nii.gz');
+    expect(mismatches(readNifti(f.bytes).volume.data, spread)).toBe(0);
+    const bytes = new Uint8Array(gunzipSync(f.bytes));
+    const v = new DataView(bytes.buffer, bytes.byteOffset);
+    const description = new TextDecoder().decode(bytes.subarray(148, 228)).replace(/\0+$/, '');
+    expect(description).toBe('LRP fold SD (mean of 10), CAT12 grid; not a diagnosis');
+    expect(bytes[348]).toBe(1); // extension flag
+    const esize = v.getInt32(352, true);
+    expect(v.getInt32(356, true)).toBe(6); // comment
+    expect(esize % 16).toBe(0);
+    expect(v.getFloat32(108, true)).toBe(352 + esize); // vox_offset after the extension
+    const comment = JSON.parse(new TextDecoder().decode(bytes.subarray(360, 352 + esize)).replace(/\0+$/, '')) as { combination: string; models: string[] };
+    expect(comment.combination).toBe('ensemble');
+    expect(comment.models).toEqual(models);
+    // The mean map carries the same provenance.
+    const mean = s.exportNifti(5, 'e', 'raw', 'grid', undefined, false, { kind: 'ensemble', models });
+    expect(mismatches(readNifti(mean.bytes).volume.data, raw)).toBe(0);
+    expect(new TextDecoder().decode(new Uint8Array(gunzipSync(mean.bytes)).subarray(148, 228))).toMatch(/^LRP raw relevance \(mean of 10\)/);
+  });
+
+  it('a map without a spread refuses the spread export in one sentence; a single map has no extension', () => {
+    const single = new ResearchSession();
+    single.setMap('m', blobMap(), raw);
+    expect(() => single.exportNifti(6, 'm', 'spread', 'grid')).toThrow(/Only a fold ensemble/);
+    const plain = new Uint8Array(gunzipSync(single.exportNifti(7, 'm', 'raw', 'grid').bytes));
+    expect(plain[348]).toBe(0);
+    expect(new DataView(plain.buffer, plain.byteOffset).getFloat32(108, true)).toBe(352);
   });
 });

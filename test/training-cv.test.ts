@@ -74,12 +74,12 @@ describe('stratified folds', () => {
     }
   });
 
-  it('--fold takes whole or 0..9 and refuses anything else in one sentence; model folders demo-whole, demo-fold3', () => {
+  it('--fold takes whole or 0..9 and refuses anything else in one sentence; model folders demo-whole, demo-fold-3', () => {
     expect(parseFold('whole')).toBe('whole');
     expect(parseFold('7')).toBe(7);
     for (const bad of ['10', '-1', '1.5', 'all', '']) expect(() => parseFold(bad)).toThrow(/--fold must be "whole" or a fold number 0\.\.9/);
     expect(foldModelName('whole')).toBe('demo-whole');
-    expect(foldModelName(3)).toBe('demo-fold3');
+    expect(foldModelName(3)).toBe('demo-fold-3');
   });
 });
 

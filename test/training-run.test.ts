@@ -24,7 +24,7 @@ import { CV_SUMMARY_FILE, trainAll } from '../src/training/trainAll';
 
 const models = mkdtempSync(join(tmpdir(), 'rv-models-'));
 const ckpt = mkdtempSync(join(tmpdir(), 'rv-ckpt-'));
-const dir = join(models, 'demo-fold0');
+const dir = join(models, 'demo-fold-0');
 // 20 subjects: fold 0 holds 2 out, fold 1 validates (2), 16 train (8 CN for the covariate fit)
 const OPTIONS = ['--models-dir', models, '--ckpt-root', ckpt, '--only', '0', '--n', '20', '--epochs', '1', '--bn-recalibration', '4'];
 
@@ -110,7 +110,7 @@ describe('a fold model from the training command', () => {
     );
     expect(code).toBe(0);
     expect(trained).toBe(0);
-    expect(again.some((l) => /demo-fold0: done/.test(l))).toBe(true);
+    expect(again.some((l) => /demo-fold-0: done/.test(l))).toBe(true);
   });
 
   it('a run stopped by the wall-clock cap stops the driver (exit 3) so the next call resumes it', async () => {
@@ -125,6 +125,6 @@ describe('a fold model from the training command', () => {
     );
     expect(code).toBe(3);
     expect(calls).toHaveLength(1); // fold 2 waits for fold 1
-    expect(calls[0]).toEqual(expect.arrayContaining(['--fold', '1', '--ckpt', join(ckpt, 'demo-fold1'), '--out', join(models, 'demo-fold1'), '--max-minutes']));
+    expect(calls[0]).toEqual(expect.arrayContaining(['--fold', '1', '--ckpt', join(ckpt, 'demo-fold-1'), '--out', join(models, 'demo-fold-1'), '--max-minutes']));
   });
 });

@@ -79,4 +79,23 @@ describe('ModelCache', () => {
     await new Promise((r) => setTimeout(r, 0));
     expect((await cache.get('x', load)).bundle.label).toBe('ok');
   });
+
+  it("releaseEngine (after an ensemble's fold) disposes only the engine: the model stays loaded, the next use builds a new engine", async () => {
+    const started: Array<ModelExecutor & { disposed: number }> = [];
+    const cache = new ModelCache(async (model) => {
+      const executor = fakeExecutor(model);
+      started.push(executor);
+      return { executor, label: 'fake', notices: [] };
+    });
+    const fold = await cache.get('demo-fold-0', async () => ({ bundle: plainBundle(fakeModel('f0'), 'f0'), notices: [] }));
+    await cache.engineFor(fold.bundle.model);
+    cache.releaseEngine(fold.bundle.model);
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(started[0]!.disposed).toBe(1);
+    expect((fold.bundle.model as Model & { disposed: number }).disposed).toBe(0);
+    expect(await cache.get('demo-fold-0', async () => Promise.reject(new Error('must not reload')))).toBe(fold);
+    await cache.engineFor(fold.bundle.model);
+    expect(started).toHaveLength(2);
+  });
 });

@@ -2,8 +2,8 @@
  * `npm run bench [-- --runs N]`: the bench command for every engine available in Node — tfjs cpu,
  * tfjs wasm, wasm-simd on one thread and on 2 threads — each in its own process (no engine
  * warms another's caches), then one table of medians; then reading a 200-slice DICOM series
- * (scripts/bench-dicom.ts), the raw-T1 stage and one training step per training engine
- * (scripts/bench-train-step.ts).
+ * (scripts/bench-dicom.ts), the raw-T1 stage, one training step per training engine
+ * (scripts/bench-train-step.ts) and a ten-fold ensemble (scripts/bench-ensemble.ts).
  */
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -59,16 +59,20 @@ for (const r of dicomRows) {
 }
 if (dicom.status !== 0 || dicomRows.length === 0) process.exitCode = 1;
 
-// The raw-T1 stage (scripts/bench-raw-t1.ts): seconds per step and peak memory, one thread.
-process.stderr.write('bench raw-T1 stage...\n');
-const raw = spawnSync(tsx, [join(REPO_ROOT, 'scripts', 'bench-raw-t1.ts')], { encoding: 'utf8', maxBuffer: 1 << 20 });
-if (raw.status === 0) process.stdout.write(`\n${raw.stdout}`);
-else process.stderr.write(`  raw-T1 stage failed (exit ${raw.status}): ${raw.stderr.trim().split('\n').pop() ?? ''}\n`);
-if (raw.status !== 0) process.exitCode = 1;
+/** Runs one bench script in its own process and passes its table through; a failure fails the bench. */
+function benchScript(what: string, script: string): void {
+  process.stderr.write(`bench ${what}...\n`);
+  const p = spawnSync(tsx, [join(REPO_ROOT, 'scripts', script)], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  if (p.status === 0) process.stdout.write(`\n${p.stdout.trim()}\n`);
+  else {
+    process.stderr.write(`  ${what} failed (exit ${p.status}): ${p.stderr.trim().split('\n').pop() ?? ''}\n`);
+    process.exitCode = 1;
+  }
+}
 
-// One training step of batch 4 on tfjs cpu and on the wasm training engine (scripts/bench-train-step.ts).
-process.stderr.write('bench training step...\n');
-const trainStep = spawnSync(tsx, [join(REPO_ROOT, 'scripts', 'bench-train-step.ts')], { encoding: 'utf8', maxBuffer: 1 << 20 });
-if (trainStep.status === 0) process.stdout.write(`\n${trainStep.stdout}`);
-else process.stderr.write(`  training step failed (exit ${trainStep.status}): ${trainStep.stderr.trim().split('\n').pop() ?? ''}\n`);
-if (trainStep.status !== 0) process.exitCode = 1;
+// Seconds per step and peak memory of the raw-T1 stage, one thread.
+benchScript('raw-T1 stage', 'bench-raw-t1.ts');
+// One training step of batch 4 on tfjs cpu and on the wasm training engine.
+benchScript('training step', 'bench-train-step.ts');
+// A fold ensemble of ten full-size stand-in folds.
+benchScript('fold ensemble (10 stand-in folds)', 'bench-ensemble.ts');

@@ -13,6 +13,7 @@ const commands: Record<string, Command> = {
   info: { summary: 'show what the readers see in a scan (NIfTI, or the series of a DICOM folder or zip)', load: () => import('./commands/info') },
   'convert-dicom': { summary: 'write a DICOM series (folder or zip) as NIfTI', load: () => import('./commands/convert-dicom') },
   convert: { summary: 'convert Keras .h5 models to tfjs model.json + weights', load: () => import('./commands/convert') },
+  quantize: { summary: "store a model folder's weights as uint8 or float16 (fold models: 12 MB budget)", load: () => import('./commands/quantize') },
   preprocess: { summary: 'make an approximate CAT12-like GM map (mwp1), WM map and QC from raw T1 scans', load: () => import('./commands/preprocess') },
   analyze: { summary: 'run the model and an explanation method on scans; write maps, results and region scores', load: () => import('./commands/analyze') },
   bench: { summary: 'time model load, preprocessing, forward pass and the paper LRP (wasm-simd, cpu or wasm)', load: () => import('./commands/bench') },

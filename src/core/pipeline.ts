@@ -4,7 +4,7 @@
  *   scan bytes -> NIfTI volume -> CAT12 grid
  *     -> per model: input-shape check, (residualized) model tensor, forward + relevance (model space),
  *        calibration, relevance on the grid
- *     -> combination (mean of models, or difference of two analyses)
+ *     -> combination (mean of models, a fold ensemble with its fold-spread map, or difference of two analyses)
  *     -> display map + region scores
  *
  * Hosts resolve the model bundle(s) (model, covariate model, display options, calibration:
@@ -31,7 +31,7 @@ import { plainBundle, type Calibration, type ModelBundle } from './model/bundle'
 import { DEFAULT_ADAPTIVE_PERCENTILE, DEFAULT_DISPLAY_SIGMA, DEFAULT_FIXED_FACTOR, displayMap, type DisplayOptions } from './analysis/scale';
 import { regionAndLobeScores, type AtlasRegion, type LabelArray, type LobeScore, type RegionScore } from './analysis/regions';
 import { DEFAULT_COVARIATES, residualize, type CovariateModel, type Covariates } from './analysis/residualize';
-import { differenceMap, mean, meanMaps, meanVectors } from './analysis/combine';
+import { differenceMap, mean, meanMaps, meanVectors, sdMaps } from './analysis/combine';
 import { runPreprocessIfWanted, type PreprocessHook } from './preprocess/hook';
 import type { PreprocessResult } from './preprocess';
 
@@ -48,11 +48,15 @@ export interface Atlas {
  * Several analyses of the one scan, combined:
  *  - average: the mean of the primary bundle and `others` (e.g. cross-validation folds): mean
  *    probability, mean logits, mean raw relevance; the same model twice counts once;
+ *  - ensemble: the same mean over a family's cross-validation folds (the primary bundle is the
+ *    first fold), plus the fold-spread map: the per-voxel SD of the raw relevance across the folds,
+ *    which shows where they disagree;
  *  - difference: primary minus `other` (another model, another method, or both): raw relevance
  *    A - B, logits A - B and probability A - B.
  * The combined raw map is displayed with the primary bundle's post-processing.
  */
-export type PipelineCombination = { kind: 'average'; others: ModelBundle[] } | { kind: 'difference'; other: ModelBundle; method?: MethodId };
+export type PipelineCombination =
+  { kind: 'average'; others: ModelBundle[] } | { kind: 'ensemble'; others: ModelBundle[] } | { kind: 'difference'; other: ModelBundle; method?: MethodId };
 
 export interface PipelineOptions {
   /** The resolved model (preferred): its covariate model, display options and calibration apply. */
@@ -76,6 +80,11 @@ export interface PipelineOptions {
   /** The faster engine for any model of the run (combinations); `executor` wins for the primary one. */
   executorFor?: (model: Model) => Promise<ModelExecutor | undefined>;
   combine?: PipelineCombination;
+  /**
+   * Called once a model's analysis is done, so a host can release the engine it built for it: an
+   * ensemble's ten wasm engines (memory, kernel workers) then never live at once.
+   */
+  doneWith?: (model: Model) => void;
   onProgress?: (p: PipelineProgress) => void;
   signal?: AbortSignal;
   /** The raw-T1 stage: its templates and when to run it (default auto: when the scan looks like a raw T1). */
@@ -92,8 +101,17 @@ export interface CombinationMember {
 }
 
 export interface PipelineCombinationRecord {
-  kind: 'average' | 'difference';
+  kind: 'average' | 'ensemble' | 'difference';
   members: CombinationMember[];
+}
+
+/** A fold ensemble's fold-spread map: where the folds disagree. */
+export interface FoldSpread {
+  /** Per-voxel sample SD of the raw relevance across the folds, on the grid. */
+  relevance: Float32Array;
+  /** Displayed with the ensemble's own post-processing, so its colours read on the relevance map's scale (>= 0). */
+  display: Float32Array;
+  folds: number;
 }
 
 export interface PipelineOutput {
@@ -139,6 +157,8 @@ export interface PipelineOutput {
   calibration: Calibration;
   /** Present for a combination: how it was made and each member's own prediction. */
   combination?: PipelineCombinationRecord;
+  /** Present for a fold ensemble. */
+  spread?: FoldSpread;
   /** Present when the raw-T1 stage made the GM map (an approximate CAT12-like map) from the scan. */
   preprocessed?: PreprocessResult;
 }
@@ -190,8 +210,10 @@ function resolveDisplayOptions(d: DisplayOptions | undefined): PipelineOutput['d
 interface Member {
   bundle: ModelBundle;
   method: MethodId;
-  /** Progress prefix ("A", "model 2 of 3"); empty for a single analysis. */
+  /** Progress prefix ("A", "model 2 of 3", "fold 2 of 10"); empty for a single analysis. */
   prefix: string;
+  /** Which analysis of a combination this is, for progress events. */
+  position?: NonNullable<PipelineProgress['member']>;
 }
 
 interface MemberResult {
@@ -215,15 +237,27 @@ function membersOf(primary: ModelBundle, method: MethodId, combine?: PipelineCom
     const methodB = combine.method ?? method;
     checkMethod(methodB);
     return [
-      { bundle: primary, method, prefix: 'A' },
-      { bundle: combine.other, method: methodB, prefix: 'B' },
+      { bundle: primary, method, prefix: 'A', position: { index: 1, count: 2, unit: 'analysis' } },
+      { bundle: combine.other, method: methodB, prefix: 'B', position: { index: 2, count: 2, unit: 'analysis' } },
     ];
   }
   // Duplicates first, then the count: ticking one model twice is still one model.
   const distinct: ModelBundle[] = [];
   for (const b of [primary, ...combine.others]) if (!distinct.some((d) => d === b || d.model === b.model)) distinct.push(b);
-  if (distinct.length < 2) throw new InputError('Averaging needs at least two different models; tick two or more.');
-  return distinct.map((bundle, n) => ({ bundle, method, prefix: `model ${n + 1} of ${distinct.length}` }));
+  if (distinct.length < 2) {
+    throw new InputError(
+      combine.kind === 'ensemble'
+        ? 'A fold ensemble needs at least two different fold models; deploy two or more folds.'
+        : 'Averaging needs at least two different models; tick two or more.',
+    );
+  }
+  const unit = combine.kind === 'ensemble' ? 'fold' : 'model';
+  return distinct.map((bundle, n) => ({
+    bundle,
+    method,
+    prefix: `${unit} ${n + 1} of ${distinct.length}`,
+    position: { index: n + 1, count: distinct.length, unit },
+  }));
 }
 
 /** `scan`: NIfTI bytes, or a scan already read by readScan (src/core/input: NIfTI, DICOM, zip). */
@@ -236,7 +270,8 @@ export async function runPipeline(scan: Uint8Array | ScanImage, options: Pipelin
   for (const m of members) checkInputShape(m.bundle);
   let covariates = options.covariates ?? DEFAULT_COVARIATES;
   if (members.some((m) => m.bundle.covariateModel)) checkCovariates(covariates);
-  const report = (stage: PipelineStage, fraction: number, message?: string) => options.onProgress?.({ stage, fraction, message });
+  const report = (stage: PipelineStage, fraction: number, message?: string, member?: PipelineProgress['member']) =>
+    options.onProgress?.(member ? { stage, fraction, message, member } : { stage, fraction, message });
   const timings: Record<PipelineStage, number> = { reading: 0, preprocess: 0, grid: 0, forward: 0, relevance: 0, post: 0 };
   let t = performance.now();
   const lap = (stage: PipelineStage) => {
@@ -281,7 +316,18 @@ export async function runPipeline(scan: Uint8Array | ScanImage, options: Pipelin
     checkAborted(signal);
     const executor = member.bundle === primary && options.executor ? options.executor : await options.executorFor?.(member.bundle.model);
     const say = (m?: string) => (member.prefix ? `${member.prefix}: ${m ?? ''}`.trim() : m);
-    results.push(await analyzeOne(grid, member, { ...options, neuron, covariates, executor, onProgress: (p) => report(p.stage, p.fraction, say(p.message)) }));
+    const keepInput = results.length === 0; // only the primary model's input is shown; ten copies would cost 85 MB
+    results.push(
+      await analyzeOne(grid, member, {
+        ...options,
+        neuron,
+        covariates,
+        executor,
+        keepInput,
+        onProgress: (p) => report(p.stage, p.fraction, say(p.message), member.position),
+      }),
+    );
+    options.doneWith?.(member.bundle.model);
   }
   const engineNotices: string[] = [];
   for (const r of results) {
@@ -297,6 +343,9 @@ export async function runPipeline(scan: Uint8Array | ScanImage, options: Pipelin
   const combined = combineResults(members, results, options.combine?.kind);
   const displayOptions = resolveDisplayOptions(options.display ?? primary.display);
   const display = displayMap(combined.relevance, CAT12_GRID.dims, displayOptions);
+  const spread = combined.spread
+    ? { relevance: combined.spread, display: displayMap(combined.spread, CAT12_GRID.dims, displayOptions), folds: results.length }
+    : undefined;
   const regions = options.atlas ? regionAndLobeScores(combined.relevance, options.atlas.labels, options.atlas.regions) : undefined;
   lap('post');
   report('post', 1);
@@ -325,6 +374,7 @@ export async function runPipeline(scan: Uint8Array | ScanImage, options: Pipelin
     displayOptions,
     calibration: { ...primary.calibration },
     combination: combined.combination,
+    spread,
     preprocessed,
   };
 }
@@ -339,7 +389,7 @@ function bundleOfLegacyOptions(options: PipelineOptions): ModelBundle {
 async function analyzeOne(
   grid: Float32Array,
   member: Member,
-  o: PipelineOptions & { neuron: number; covariates: Covariates; executor?: ModelExecutor },
+  o: PipelineOptions & { neuron: number; covariates: Covariates; executor?: ModelExecutor; keepInput: boolean },
 ): Promise<MemberResult> {
   const { bundle } = member;
   const t0 = performance.now();
@@ -367,7 +417,7 @@ async function analyzeOne(
   const relevance = modelTensorToGrid(explanation.relevance).data;
   if (t !== 1) for (let v = 0; v < relevance.length; v++) relevance[v] = relevance[v]! / t;
   return {
-    input: modelTensorToGrid(tensor).data,
+    input: o.keepInput ? modelTensorToGrid(tensor).data : new Float32Array(0),
     relevance,
     logits,
     probabilities: t === 1 ? explanation.probabilities : softmax(logits),
@@ -384,7 +434,7 @@ function methodLabelOf(id: MethodId): string {
   return methodSpec(id)?.label ?? id;
 }
 
-function combineResults(members: Member[], results: MemberResult[], kind?: 'average' | 'difference') {
+function combineResults(members: Member[], results: MemberResult[], kind?: PipelineCombination['kind']) {
   const record: CombinationMember[] = members.map((m, n) => ({
     modelLabel: m.bundle.label,
     method: m.method,
@@ -402,17 +452,20 @@ function combineResults(members: Member[], results: MemberResult[], kind?: 'aver
       modelLabel: record[0]!.modelLabel,
       methodLabel: record[0]!.methodLabel,
       combination: undefined,
+      spread: undefined,
     };
   }
-  if (kind === 'average') {
+  if (kind === 'average' || kind === 'ensemble') {
+    const maps = results.map((r) => r.relevance);
     return {
-      relevance: meanMaps(results.map((r) => r.relevance)),
+      relevance: meanMaps(maps),
       logits: meanVectors(results.map((r) => r.logits)),
       probabilities: meanVectors(results.map((r) => r.probabilities)),
       probability: mean(record.map((m) => m.probability)),
-      modelLabel: `mean of ${results.length} models`,
+      modelLabel: kind === 'ensemble' ? `fold ensemble (mean of ${results.length} folds)` : `mean of ${results.length} models`,
       methodLabel: record[0]!.methodLabel,
       combination: { kind, members: record },
+      spread: kind === 'ensemble' ? sdMaps(maps) : undefined,
     };
   }
   const [a, b] = results as [MemberResult, MemberResult];
@@ -425,5 +478,6 @@ function combineResults(members: Member[], results: MemberResult[], kind?: 'aver
     modelLabel: ma.modelLabel === mb.modelLabel ? ma.modelLabel : `${ma.modelLabel} − ${mb.modelLabel}`,
     methodLabel: ma.methodLabel === mb.methodLabel ? ma.methodLabel : `${ma.methodLabel} − ${mb.methodLabel}`,
     combination: { kind, members: record },
+    spread: undefined,
   };
 }

@@ -8,4 +8,6 @@ export interface PipelineProgress {
   /** 0..1 within the stage. */
   fraction: number;
   message?: string;
+  /** In a combination: which of its analyses runs (1-based), e.g. fold 2 of 10 of a fold ensemble. */
+  member?: { index: number; count: number; unit: 'fold' | 'model' | 'analysis' };
 }

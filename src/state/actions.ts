@@ -3,6 +3,7 @@
  * the analysis, with results cached per (scan hash, model, method).
  */
 import { ATLAS_NAMES_PATH } from '../core/atlas';
+import { MODEL_INDEX_PATH, parseModelIndex } from '../core/model/modelIndex';
 import type { EngineName } from '../core/model/backend';
 import { AnalysisClient, AnalysisError, type AnalysisOutput } from '../worker/client';
 import { useStore, type AtlasRegion, type DemoCase, type ScanInfo } from './store';
@@ -29,16 +30,25 @@ export function worker(): AnalysisClient {
 export async function initApp(): Promise<void> {
   const base = new URL('./', document.baseURI);
   const demos = fetchJson<DemoCase[]>(new URL('demo/index.json', base).href).catch(() => [] as DemoCase[]);
+  // Only the index: a fold's weights are fetched by the worker when it is chosen.
+  const deployed = fetchJson<unknown>(new URL(MODEL_INDEX_PATH, base).href)
+    .then(parseModelIndex)
+    .then(
+      (models) => ({ models, problem: null }),
+      (e: unknown) => ({ models: [], problem: `deployed models (models/index.json): ${e instanceof Error ? e.message : String(e)}` }),
+    );
   const names = fetchJson<AtlasRegion[]>(new URL(ATLAS_NAMES_PATH, base).href).catch(() => [] as AtlasRegion[]);
   const assets = worker()
     .loadAssets(base.href)
     .catch((e: unknown) => ({ atlasLabels: null, template8: null, missing: [String(e)] }));
 
-  useStore.setState({ demos: await demos });
+  const { models: deployedModels, problem } = await deployed;
+  useStore.setState({ demos: await demos, deployedModels });
   const [a, n] = await Promise.all([assets, names]);
   const regionNames = new Map<number, string>(n.map((r) => [r.index, r.name]));
   const missing = [...a.missing];
   if (n.length === 0) missing.push('AAL region names: atlas/aal.json not available');
+  if (problem) missing.push(problem);
   useStore.setState({ assets: { atlasLabels: a.atlasLabels, template8: a.template8, regionNames, missing, loaded: true } });
 
   const url = new URLSearchParams(location.search).get('url');

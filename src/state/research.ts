@@ -7,7 +7,7 @@
  * only the newest wanted (threshold, min size) is remembered and sent when it returns.
  */
 import { create } from 'zustand';
-import { GRID_DIMS } from '../worker/protocol';
+import { GRID_DIMS, type PipelineResult } from '../worker/protocol';
 import type { ClusterTable, ClusterUpdate, MapKind, MapSpace, ResearchRequest, ResearchResponse } from '../worker/researchProtocol';
 import { useStore, type AppState, type Voxel } from './store';
 import { defaultsOf, type SettingsOf, type ViewOption } from './viewSettings';
@@ -151,7 +151,7 @@ function sendMap(s: AppState): void {
   mapKeySent = s.output.key;
   useResearch.setState({ clusters: null, regionTargets: null });
   // Copies (structured clone): the page keeps its own maps for the readouts.
-  send({ type: 'map', key: s.output.key, display: s.output.result.display, relevance: s.output.result.relevance });
+  send({ type: 'map', key: s.output.key, display: s.output.result.display, relevance: s.output.result.relevance, spread: s.output.result.spread?.relevance });
   schedule(true);
 }
 
@@ -196,8 +196,14 @@ export function exportNifti(kind: MapKind, space: MapSpace): Promise<{ name: str
       space,
       scanBytes: space === 'scan' ? scan?.bytes : undefined,
       doubtful: output.result.gate.verdict === 'doubtful',
+      combination: combinationOf(output.result),
     });
   });
+}
+
+/** Which models a combined result was made from, for the export's provenance. */
+function combinationOf(r: PipelineResult): { kind: string; models: string[] } | undefined {
+  return r.combination ? { kind: r.combination.kind, models: r.combination.members.map((m) => `${m.modelLabel} · ${m.methodLabel}`) } : undefined;
 }
 
 // ------------------------------------------------------------------------------------ selectors

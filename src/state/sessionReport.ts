@@ -59,7 +59,9 @@ export interface SessionReport {
    */
   prediction: { probabilityAD: number; logits: number[] } | { probabilityADDifference: number; logitsDifference: number[] };
   /** The combination and each member's own prediction; null for a single analysis. */
-  combination: { kind: 'average' | 'difference'; members: Array<{ model: string; method: string; probabilityAD: number; logits: number[] }> } | null;
+  combination: { kind: Combination['kind']; members: Array<{ model: string; method: string; probabilityAD: number; logits: number[] }> } | null;
+  /** A fold ensemble's fold-spread map: how it was computed; null for anything else. */
+  foldSpread: { folds: number; map: string } | null;
   calibration: { temperature: number };
   /** Warnings: the input gate's reasons to doubt the image (empty when it raised none). */
   inputGate: { scanClass: ScanClass; verdict: GateVerdict; warnings: string[]; figures: Record<string, number> };
@@ -105,6 +107,13 @@ export function buildSessionReport(input: SessionReportInput): SessionReport {
           members: input.combination.members.map((m) => ({ model: m.modelLabel, method: m.methodLabel, probabilityAD: m.probability, logits: [...m.logits] })),
         }
       : null,
+    foldSpread:
+      input.combination?.kind === 'ensemble'
+        ? {
+            folds: input.combination.members.length,
+            map: 'per-voxel sample SD (n - 1) of the raw relevance across the folds, displayed with the same smoothing and scaling as the mean map',
+          }
+        : null,
     calibration: { temperature: input.calibration.temperature },
     inputGate: {
       scanClass: input.inputGate.scanClass,

@@ -5,13 +5,14 @@
 import { create } from 'zustand';
 import { GRID_DIMS, MODELS, type PipelineProgress } from '../worker/protocol';
 import type { AnalysisOutput } from '../worker/client';
-import { DEFAULT_VIEW_SETTINGS, type ViewSettings } from './viewSettings';
+import { DEFAULT_VIEW_SETTINGS, type OverlayMap, type ViewSettings } from './viewSettings';
 import { DEFAULT_COVARIATES, type Covariates } from '../core/analysis/residualize';
 import type { ImportedModelInfo, ModelInfo } from '../worker/habitsProtocol';
 import { initialLang, initialTheme, type CombineSettings, type Lang, type Theme } from './prefs';
 import type { GateDecision } from '../core/gate';
 import type { DicomSeriesSummary } from '../core/dicom/series';
 import type { Message } from '../core/messages';
+import type { DeployedModel } from '../core/model/modelIndex';
 
 export type Voxel = [number, number, number];
 
@@ -115,6 +116,8 @@ export interface AppState {
   covariates: Covariates;
   lang: Lang;
   theme: Theme;
+  /** The models of models/index.json (cross-validation fold families); empty until read, or where none are deployed. */
+  deployedModels: DeployedModel[];
   /** Models converted from dropped Keras HDF5 files (kept in IndexedDB). */
   importedModels: ImportedModelInfo[];
   /** Per model id: does it residualize? (filled on demand) */
@@ -146,11 +149,17 @@ export const useStore = create<AppState>(() => ({
   covariates: { ...DEFAULT_COVARIATES },
   lang: initialLang(),
   theme: initialTheme(),
+  deployedModels: [],
   importedModels: [],
   modelInfo: {},
   combine: { mode: 'single', averageIds: [], compareModelId: MODELS[0]!.id, compareMethod: 'paper' },
   helpOpen: false,
 }));
+
+/** The overlay on screen: the fold-spread map only when asked for and the result has one (a fold ensemble). */
+export function shownOverlay(s: Pick<AppState, 'view' | 'output'>): OverlayMap {
+  return s.view.overlayMap === 'fold-spread' && s.output?.textures.spread8 ? 'fold-spread' : 'relevance';
+}
 
 export function setView(patch: Partial<ViewSettings>): void {
   useStore.setState((s) => ({ view: { ...s.view, ...patch } }));

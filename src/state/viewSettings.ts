@@ -9,6 +9,8 @@ export type VolumeMode = 'glass' | 'render';
 export type ClipAxis = 'none' | 'x' | 'y' | 'z';
 /** 'warped': the raw-T1 stage's warped scan (only for a preprocessed raw T1; else the scan). */
 export type BackgroundSource = 'scan' | 'template' | 'warped';
+/** 'fold-spread': a fold ensemble's SD of relevance across its folds (only for an ensemble result; else the relevance). */
+export type OverlayMap = 'relevance' | 'fold-spread';
 
 export interface NumberOption {
   kind: 'number';
@@ -45,6 +47,11 @@ export const VIEW_OPTIONS = {
   ),
   transparency: number(0.3, 0, 1, 0.01, 'Overlay transparency: 0 = opaque, 1 = invisible.'),
   hideOverlay: flag(false, 'Hides the relevance overlay entirely (key `h`).'),
+  overlayMap: choice<OverlayMap>(
+    'relevance',
+    ['relevance', 'fold-spread'],
+    "The map drawn over the background: the relevance, or (for a fold ensemble only) the fold-spread map: the per-voxel SD of the relevance across the folds, smoothed and scaled as the ensemble's relevance, so it shows where the folds disagree; the threshold applies to it too, and cluster filtering does not.",
+  ),
   brightness: number(0, -0.5, 0.5, 0.01, 'Added to the normalized background intensity.'),
   contrast: number(1, 0.2, 4, 0.05, 'Multiplies the background around mid-grey.'),
   flipLR: flag(false, "false: neurological convention (the subject's left on screen-left); true: radiological (left on screen-right). Control `flip-lr`."),

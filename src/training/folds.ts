@@ -65,7 +65,7 @@ export function parseFold(text: string, k = DEFAULT_FOLDS): FoldName {
   return n;
 }
 
-/** The model folder name of a fold: demo-whole, demo-fold0 .. demo-fold9. */
+/** The model folder name of a fold: demo-whole, demo-fold-0 .. demo-fold-9. */
 export function foldModelName(which: FoldName): string {
-  return which === 'whole' ? 'demo-whole' : `demo-fold${which}`;
+  return which === 'whole' ? 'demo-whole' : `demo-fold-${which}`;
 }

@@ -1,6 +1,6 @@
 /**
  * The paper's cross-validation in one command: the whole-cohort model and the 10 fold models,
- * one after the other, each into models/demo-<name>/ (demo-whole, demo-fold0 .. demo-fold9) with
+ * one after the other, each into models/demo-<name>/ (demo-whole, demo-fold-0 .. demo-fold-9) with
  * its held-out evaluation (heldout-evaluation.json), then the mean and spread over the folds
  * (models/demo-cv-summary.json). Resumable: a model whose evaluation says the training completed
  * is skipped; an interrupted one resumes from its checkpoint folder (<ckpt-root>/<name>). Any other

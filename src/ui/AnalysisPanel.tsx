@@ -4,6 +4,7 @@ import { setMethod, setModel } from '../state/actions';
 import { openFiles, refreshModelInfo, removeImportedModel } from '../state/habitsActions';
 import { METHODS } from '../core/lrp/registry';
 import { BUNDLED_MODELS as MODELS } from '../core/model/catalog';
+import { ensembleId, familiesOf } from '../core/model/modelIndex';
 import { useT } from './i18n';
 import { useNames } from './names';
 
@@ -16,6 +17,8 @@ export function AnalysisPanel() {
   const modelId = useStore((s) => s.modelId);
   const method = useStore((s) => s.method);
   const imported = useStore((s) => s.importedModels);
+  const deployed = useStore((s) => s.deployedModels);
+  const families = familiesOf(deployed);
   const names = useNames();
   const picker = useRef<HTMLInputElement>(null);
   const pick = (id: string) => {
@@ -29,12 +32,23 @@ export function AnalysisPanel() {
         <span>{t('analysis.model')}</span>
         <select data-testid="model-select" value={modelId} onChange={(e) => pick(e.currentTarget.value)}>
           <optgroup label={t('analysis.bundledGroup')}>
-            {TRAINED.map((m) => (
+            {[...TRAINED, ...deployed.filter((m) => !m.family)].map((m) => (
               <option key={m.id} value={m.id}>
                 {names.model(m.id)}
               </option>
             ))}
           </optgroup>
+          {/* Each family: its members (fetched only when chosen) and, with two or more folds, their ensemble. */}
+          {families.map((f) => (
+            <optgroup key={f.id} label={t('analysis.familyGroup', { family: f.id })}>
+              {f.folds.length >= 2 && <option value={ensembleId(f.id)}>{names.model(ensembleId(f.id))}</option>}
+              {[...(f.whole ? [f.whole] : []), ...f.folds].map((m) => (
+                <option key={m.id} value={m.id}>
+                  {names.model(m.id)}
+                </option>
+              ))}
+            </optgroup>
+          ))}
           {imported.length > 0 && (
             <optgroup label={t('analysis.importedGroup')}>
               {imported.map((m) => (

@@ -13,9 +13,10 @@ export function CombinePanel() {
   const modelId = useStore((s) => s.modelId);
   const method = useStore((s) => s.method);
   const imported = useStore((s) => s.importedModels);
+  const deployed = useStore((s) => s.deployedModels);
   const names = useNames();
   // The untrained seeded model is for testing: averaging it with a trained one would dilute a real result with noise.
-  const all = [...MODELS.filter((m) => m.provenance !== 'untrained'), ...imported].map((m) => ({ id: m.id, label: names.model(m.id) }));
+  const all = [...MODELS.filter((m) => m.provenance !== 'untrained'), ...deployed, ...imported].map((m) => ({ id: m.id, label: names.model(m.id) }));
   const labelOf = names.model;
   const methodLabel = names.method;
   const toggle = (id: string, on: boolean) =>

@@ -1,5 +1,5 @@
-import { useStore, setView } from '../state/store';
-import type { BackgroundSource, ClipAxis, NumberOption, VolumeMode } from '../state/viewSettings';
+import { useStore, setView, shownOverlay } from '../state/store';
+import type { BackgroundSource, ClipAxis, NumberOption, OverlayMap, VolumeMode } from '../state/viewSettings';
 import { DEFAULT_VIEW_SETTINGS, VIEW_OPTIONS } from '../state/viewSettings';
 import { Colorbar } from './Colorbar';
 import { useNumbers, useT } from './i18n';
@@ -29,10 +29,23 @@ export function DisplayControls() {
   const v = useStore((s) => s.view);
   const hasTemplate = useStore((s) => s.assets.template8 !== null);
   const preprocessed = useStore((s) => s.output?.result.preprocessed !== undefined);
+  const spreadFolds = useStore((s) => s.output?.result.spread?.folds);
+  const overlay = useStore(shownOverlay);
   return (
     <section className="panel">
       <h2>{t('display.heading')}</h2>
-      <Colorbar threshold={v.threshold} hidden={v.hideOverlay} />
+      <Colorbar threshold={v.threshold} hidden={v.hideOverlay} spreadFolds={overlay === 'fold-spread' ? spreadFolds : undefined} />
+      <label className="field">
+        <span>{t('display.overlayMap')}</span>
+        {/* The map on screen: a fold-spread choice waits, unshown, for the next ensemble result. */}
+        <select data-testid="overlay-map" value={overlay} onChange={(e) => setView({ overlayMap: e.currentTarget.value as OverlayMap })}>
+          <option value="relevance">{t('display.overlayRelevance')}</option>
+          <option value="fold-spread" disabled={spreadFolds === undefined}>
+            {t('display.overlaySpread')}
+            {spreadFolds === undefined ? t('display.overlaySpreadOnly') : ''}
+          </option>
+        </select>
+      </label>
       <Slider
         id="threshold"
         label={t('display.threshold')}

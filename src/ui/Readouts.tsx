@@ -44,6 +44,15 @@ export function Readouts() {
           {fmt(output?.result.display[idx], 2)}
           <span className="hint"> {t('cross.raw', { v: fmt(output?.result.relevance[idx], 6) })}</span>
         </dd>
+        {output?.result.spread && (
+          <>
+            <dt>{t('cross.spread')}</dt>
+            <dd data-testid="spread-readout">
+              {fmt(output.result.spread.display[idx], 2)}
+              <span className="hint"> {t('cross.raw', { v: fmt(output.result.spread.relevance[idx], 6) })}</span>
+            </dd>
+          </>
+        )}
       </dl>
     </section>
   );

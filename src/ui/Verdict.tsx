@@ -94,7 +94,13 @@ function Result() {
   const warned = new Set(warnings.map((w) => w.text));
   const notices = result.notices.filter((n) => !warned.has(n.text));
   const label =
-    combo?.kind === 'average' ? t('result.meanLikelihood', { n: combo.members.length }) : isDiff ? t('result.differenceLikelihood') : t('result.likelihood');
+    combo?.kind === 'ensemble'
+      ? t('result.meanLikelihoodFolds', { n: combo.members.length })
+      : combo?.kind === 'average'
+        ? t('result.meanLikelihood', { n: combo.members.length })
+        : isDiff
+          ? t('result.differenceLikelihood')
+          : t('result.likelihood');
   return (
     <div className="verdict-result">
       <div className={`prediction ${doubtful ? 'doubtful' : ''}`} data-testid="prediction">
@@ -158,6 +164,12 @@ function Running() {
         {job.kind === 'analysis' && shown && (shown.method !== job.method || shown.modelId !== job.modelId)
           ? t('verdict.rerunning', { method: names.method(job.method), shown: names.method(shown.method) })
           : t(job.kind === 'importing' ? 'verdict.importing' : 'verdict.running', { name: job.name, stage, pct: pct(overallFraction(progress), 0) })}
+        {progress?.member && (
+          <span data-testid="progress-member">
+            {' · '}
+            {t(`verdict.member.${progress.member.unit}`, { n: progress.member.index, count: progress.member.count })}
+          </span>
+        )}
         {left !== null && <span className="hint"> · {t('verdict.estimate', { seconds: left })}</span>}
       </span>
       {job.kind === 'analysis' && (

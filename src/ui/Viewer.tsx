@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { ViewerEngine } from '../render/ViewerEngine';
 import type { ViewId } from '../render/viewGeometry';
-import { setCrosshair, useStore, type AppState } from '../state/store';
+import { setCrosshair, shownOverlay, useStore, type AppState } from '../state/store';
 import { uiMessage, useMessage, useT, type MessageKey, type T } from './i18n';
 import type { Message } from '../core/messages';
 import { useNames } from './names';
@@ -16,7 +16,8 @@ function volumesOf(s: AppState): [Uint8Array | null, Uint8Array | null] {
   const warped = s.output?.result.preprocessed?.warped8;
   const scanBg = (s.view.backgroundSource === 'warped' && warped) || (s.output?.textures.background8 ?? null);
   const bg = s.view.backgroundSource === 'template' && s.assets.template8 ? s.assets.template8 : (scanBg ?? s.assets.template8);
-  return [bg, s.output?.textures.display8 ?? null];
+  const overlay = shownOverlay(s) === 'fold-spread' ? s.output!.textures.spread8! : (s.output?.textures.display8 ?? null);
+  return [bg, overlay];
 }
 
 /** Orientation letters at the left/right and top of each slice view. */
@@ -62,7 +63,13 @@ export function Viewer() {
     const sync = (s: AppState, prev?: AppState) => {
       if (!prev || s.view !== prev.view) engine.setSettings(s.view);
       if (!prev || s.crosshair !== prev.crosshair) engine.setCrosshair(s.crosshair);
-      if (!prev || s.output !== prev.output || s.assets !== prev.assets || s.view.backgroundSource !== prev.view.backgroundSource) {
+      if (
+        !prev ||
+        s.output !== prev.output ||
+        s.assets !== prev.assets ||
+        s.view.backgroundSource !== prev.view.backgroundSource ||
+        s.view.overlayMap !== prev.view.overlayMap
+      ) {
         const [bg, display] = volumesOf(s);
         engine.setVolumes(bg, display);
       }

@@ -11,10 +11,18 @@ export const STAGE_KEY: Record<string, MessageKey> = {
   post: 'stage.post',
 };
 
+/**
+ * The share of the job done. In a combination the model stages (forward pass and relevance) run once
+ * per analysis, so their span is shared out among the analyses: fold 2 of 10 never looks like 90 %.
+ */
 export function overallFraction(p: PipelineProgress | null): number {
   if (!p) return 0;
   const i = Math.max(0, PIPELINE_STAGES.indexOf(p.stage));
-  return (i + p.fraction) / PIPELINE_STAGES.length;
+  const first = PIPELINE_STAGES.indexOf('forward');
+  if (!p.member || (p.stage !== 'forward' && p.stage !== 'relevance')) return (i + p.fraction) / PIPELINE_STAGES.length;
+  const withinModel = (i - first + p.fraction) / 2; // 0..1 over this analysis's forward + relevance
+  const done = (p.member.index - 1 + withinModel) / p.member.count;
+  return (first + 2 * done) / PIPELINE_STAGES.length;
 }
 
 /** Seconds left at the pace so far; null while too early to say (under 3 s or 5 %). */

@@ -61,8 +61,9 @@ async function analyze(msg: Extract<WorkerRequest, { type: 'analyze' }>): Promis
     const { type: _t, id: _i, ...req } = msg;
     const result = await runAnalysis(req, (p) => post({ type: 'progress', id: msg.id, ...p }), ctl.signal);
     if (ctl.signal.aborted) throw new DOMException('cancelled', 'AbortError');
-    const textures = textureData(result.background, result.display);
+    const textures = textureData(result.background, result.display, result.spread?.display);
     const transfer = [result.background.buffer, result.relevance.buffer, result.display.buffer, textures.background8.buffer, textures.display8.buffer];
+    if (result.spread && textures.spread8) transfer.push(result.spread.relevance.buffer, result.spread.display.buffer, textures.spread8.buffer);
     const pre = result.preprocessed;
     if (pre) transfer.push(pre.warped8.buffer, pre.montage.rgba.buffer, ...pre.files.map((f) => f.bytes.buffer));
     post({ type: 'result', id: msg.id, result, textures }, unique(transfer));

@@ -15,6 +15,8 @@ export const WORKER_TEXTS = {
   'worker.softwareWebgl': 'WebGL renders in software here ({renderer}), which is slower than the WebAssembly SIMD kernels, so those run the model.',
   'worker.engineUnavailable': 'The {engine} engine is not available ({reason}); falling back.',
   'worker.unknownModel': 'Unknown model "{model}"; pick one from the model list.',
+  'worker.ensembleDifference': 'A fold ensemble cannot be the A of a difference; choose one fold as A, or "One model, one method".',
+  'worker.deployedMissing': 'The model "{model}" could not be loaded ({reason}); check that its folder in models/ is complete.',
 } as const;
 
 export type WorkerMessageKey = keyof typeof WORKER_TEXTS;

@@ -59,6 +59,13 @@ export class ModelCache {
     return entry;
   }
 
+  /** Releases the engine built for a model (it is built again when next needed); the model stays. */
+  releaseEngine(model: Model): void {
+    const engine = this.engines.get(model);
+    this.engines.delete(model);
+    void engine?.then((e) => e.executor?.dispose(), ignore);
+  }
+
   /** Drops a model: its executor (wasm memory, kernel workers) and its weights are released. */
   forget(modelId: string): void {
     const entry = this.bundles.get(modelId);

@@ -15,7 +15,7 @@ import type { Covariates } from '../core/analysis/residualize';
 import type { DisplayOptions } from '../core/analysis/scale';
 import type { DicomSeriesSummary } from '../core/dicom/series';
 import type { Calibration } from '../core/model/bundle';
-import type { PipelineCombinationRecord } from '../core/pipeline';
+import type { FoldSpread, PipelineCombinationRecord } from '../core/pipeline';
 import type { HabitsRequest, HabitsResponse } from './habitsProtocol';
 import type { GateDecision } from '../core/gate';
 import type { Message } from '../core/messages';
@@ -99,6 +99,8 @@ export interface PipelineResult {
   residualizedWith?: Covariates;
   /** Present for the mean of several models or a difference of two analyses. */
   combination?: Combination;
+  /** Present for a fold ensemble: the SD of the relevance across its folds (raw and displayed, >= 0). */
+  spread?: FoldSpread;
   /** Which disclaimer the page shows with this result (a combination: its first member's). */
   provenance: ModelProvenance;
   /** The display post-processing that ran, every default filled in (a combination: its first member's). */
@@ -120,6 +122,8 @@ export interface TextureData {
   bgMin: number;
   bgMax: number;
   display8: Uint8Array;
+  /** A fold ensemble's fold-spread display map, quantized as display8 (so 0 is 128 and full spread 255). */
+  spread8?: Uint8Array;
 }
 
 /** Decoded page assets (atlas, template), all on the grid; absent parts are null. */

@@ -19,7 +19,7 @@ const DIMS = CAT12_GRID.dims;
 
 export class ResearchSession {
   private atlas: Uint8Array | null = null;
-  private map: { key: string; display: Float32Array; relevance: Float32Array } | null = null;
+  private map: { key: string; display: Float32Array; relevance: Float32Array; spread?: Float32Array } | null = null;
   private labelled: ClusterResult | null = null;
   private filtered: ClusterResult | null = null;
 
@@ -27,10 +27,10 @@ export class ResearchSession {
     this.atlas = labels;
   }
 
-  setMap(key: string, display: Float32Array, relevance: Float32Array): MapReady {
+  setMap(key: string, display: Float32Array, relevance: Float32Array, spread?: Float32Array): MapReady {
     const n = DIMS[0] * DIMS[1] * DIMS[2];
-    if (display.length !== n || relevance.length !== n) throw new RangeError(`maps must have ${n} voxels`);
-    this.map = { key, display, relevance };
+    if (display.length !== n || relevance.length !== n || (spread && spread.length !== n)) throw new RangeError(`maps must have ${n} voxels`);
+    this.map = { key, display, relevance, spread };
     this.labelled = null;
     this.filtered = null;
     const regionTargets = this.atlas ? regionJumpTargets(relevance, this.atlas, DIMS) : null;
@@ -67,10 +67,22 @@ export class ResearchSession {
     };
   }
 
-  /** A relevance map as a gzipped float32 NIfTI, on the CAT12 grid or resampled into the scan's space. */
-  exportNifti(seq: number, key: string, kind: MapKind, space: MapSpace, scanBytes?: Uint8Array, doubtful = false): ExportedFile {
+  /**
+   * A relevance map as a gzipped float32 NIfTI, on the CAT12 grid or resampled into the scan's space.
+   * A combined map names its models: briefly in the description, in full in a comment extension.
+   */
+  exportNifti(
+    seq: number,
+    key: string,
+    kind: MapKind,
+    space: MapSpace,
+    scanBytes?: Uint8Array,
+    doubtful = false,
+    combination?: { kind: string; models: string[] },
+  ): ExportedFile {
     const map = this.requireMap(key);
-    const data = kind === 'raw' ? map.relevance : map.display;
+    if (kind === 'spread' && !map.spread) throw new InputError('Only a fold ensemble has a fold-spread map; choose the fold ensemble as the model.');
+    const data = kind === 'raw' ? map.relevance : kind === 'spread' ? map.spread! : map.display;
     let volume: Volume<Float32Array> = gridVolume(data);
     if (space === 'scan') {
       if (!scanBytes) throw new InputError('The original scan is needed to export in its space; load it again.');
@@ -78,12 +90,21 @@ export class ResearchSession {
       volume = gridMapToScan(data, { dims: scan.dims, affine: scan.affine });
     }
     // The header's 79 characters carry the caution too; the session report has the full sentences.
-    const description = `LRP ${kind === 'raw' ? 'raw' : 'display'} relevance, ${space === 'grid' ? 'CAT12 grid' : 'scan space'}; ${doubtful ? 'DOUBTFUL INPUT; ' : ''}not a diagnosis`;
-    const bytes = writeNifti(volume, { datatype: 'float32', gzip: true, description });
+    const what = kind === 'spread' ? 'LRP fold SD' : `LRP ${kind} relevance`;
+    const of = combination && combination.kind !== 'difference' ? ` (mean of ${combination.models.length})` : combination ? ' (A-B)' : '';
+    const description = `${what}${of}, ${space === 'grid' ? 'CAT12 grid' : 'scan space'}; ${doubtful ? 'DOUBTFUL INPUT; ' : ''}not a diagnosis`;
+    const comment = combination
+      ? JSON.stringify({
+          map: kind === 'spread' ? 'per-voxel sample SD of the raw relevance across the folds' : `${kind} relevance`,
+          combination: combination.kind,
+          models: combination.models,
+        })
+      : undefined;
+    const bytes = writeNifti(volume, { datatype: 'float32', gzip: true, description, comment });
     return { type: 'file', seq, name: `relevance_${kind}_${space}.nii.gz`, bytes };
   }
 
-  private requireMap(key: string): { display: Float32Array; relevance: Float32Array } {
+  private requireMap(key: string): { display: Float32Array; relevance: Float32Array; spread?: Float32Array } {
     if (!this.map || this.map.key !== key) throw new Error('The relevance map is not in the research worker yet; try again.');
     return this.map;
   }

@@ -21,13 +21,13 @@ self.onmessage = (ev: MessageEvent<ResearchRequest>) => {
         session.setAtlas(msg.labels);
         return;
       case 'map':
-        post(session.setMap(msg.key, msg.display, msg.relevance));
+        post(session.setMap(msg.key, msg.display, msg.relevance, msg.spread));
         return;
       case 'clusters':
         post(session.clusters(msg.seq, msg.key, msg.threshold, msg.minSize));
         return;
       case 'export-nifti':
-        post(session.exportNifti(msg.seq, msg.key, msg.kind, msg.space, msg.scanBytes, msg.doubtful));
+        post(session.exportNifti(msg.seq, msg.key, msg.kind, msg.space, msg.scanBytes, msg.doubtful, msg.combination));
     }
   } catch (err) {
     post({ type: 'error', seq, message: describeError(err).message.text });

@@ -6,8 +6,8 @@
  * Everything voxel-shaped lives on the CAT12 grid (121 x 145 x 121, index i + 121 * (j + 145 * k)).
  */
 
-/** Which relevance map an export writes, and in which space. */
-export type MapKind = 'raw' | 'display';
+/** Which relevance map an export writes (spread: a fold ensemble's raw SD across folds), and in which space. */
+export type MapKind = 'raw' | 'display' | 'spread';
 export type MapSpace = 'grid' | 'scan';
 
 // ---- page -> worker ----
@@ -21,6 +21,8 @@ export interface ResearchMapRequest {
   key: string;
   display: Float32Array;
   relevance: Float32Array;
+  /** A fold ensemble's fold-spread map (raw SD across the folds). */
+  spread?: Float32Array;
 }
 export interface ResearchClustersRequest {
   type: 'clusters';
@@ -39,6 +41,8 @@ export interface ResearchExportRequest {
   scanBytes?: Uint8Array;
   /** The input gate doubted the scan: the file's description says so. */
   doubtful?: boolean;
+  /** The models a combined map was made from (its kind and member labels): written into the file's comment extension. */
+  combination?: { kind: string; models: string[] };
 }
 export type ResearchRequest = ResearchAtlasRequest | ResearchMapRequest | ResearchClustersRequest | ResearchExportRequest;
 

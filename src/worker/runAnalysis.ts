@@ -14,7 +14,8 @@ import { unknownMethodMessage, type MethodId } from '../core/lrp/registry';
 import { threadsSupported } from '../core/kernels/wasm/index';
 import type { KernelWorkerHandle, KernelWorkerReply } from '../core/kernels/wasm/threads';
 import { setBackend, type EngineName } from '../core/model/backend';
-import { BUNDLED_MODELS, SEEDED_MODEL_ID, type ModelProvenance } from '../core/model/catalog';
+import { BUNDLED_MODELS, SEEDED_MODEL_ID, type BundledModel, type ModelProvenance } from '../core/model/catalog';
+import { ensembleFamily, isEnsembleId, MODEL_INDEX_PATH, parseModelIndex, type DeployedModel } from '../core/model/modelIndex';
 import { loadArtifactsFromUrl, loadModel } from '../core/model/loadModel';
 import { IDENTITY_CALIBRATION, loadModelBundle, plainBundle } from '../core/model/bundle';
 import { makeSeededModelArtifacts, SEEDED_MODEL_LABEL } from '../core/model/seeded';
@@ -155,12 +156,38 @@ export function rememberModel(modelId: string, model: Model, label: string): voi
   cache.remember(modelId, { bundle: plainBundle(model, label, { provenance: 'imported' }), notices: [] });
 }
 
-/** Whether a model takes residuals (the page then asks for covariates); loads the model once. */
-export function modelResidualizes(modelId: string): Promise<boolean> {
-  return getModel(modelId).then(
-    (m) => m.bundle.covariateModel !== null,
-    () => false,
-  );
+/** Whether a model (or any fold of an ensemble) takes residuals (the page then asks for covariates); loads it once. */
+export async function modelResidualizes(modelId: string): Promise<boolean> {
+  try {
+    const ids = isEnsembleId(modelId) ? await ensembleMemberIds(modelId) : [modelId];
+    const loaded = await Promise.all(ids.map(getModel));
+    return loaded.some((m) => m.bundle.covariateModel !== null);
+  } catch {
+    return false;
+  }
+}
+
+let deployedReady: Promise<DeployedModel[]> | null = null;
+
+/**
+ * The deployed models of models/index.json (fold families), read once; a site without the index
+ * has none (a failed read is retried next time).
+ */
+function deployedModels(): Promise<DeployedModel[]> {
+  if (!deployedReady) {
+    deployedReady = fetchOk(MODEL_INDEX_PATH).then(async (r) => parseModelIndex(await r.json()));
+    deployedReady.catch(() => {
+      deployedReady = null;
+    });
+  }
+  return deployedReady.catch(() => []);
+}
+
+/** The fold models an ensemble id averages, in fold order; InputError for an unknown ensemble. */
+async function ensembleMemberIds(modelId: string): Promise<string[]> {
+  const family = ensembleFamily(await deployedModels(), modelId);
+  if (!family) throw new InputError(say('worker.unknownModel', { model: modelId }));
+  return family.folds.map((f) => f.id);
 }
 
 /** Drops a model and everything built for it (weights, wasm memory, kernel workers). */
@@ -186,29 +213,47 @@ function getModel(modelId: string): Promise<CachedModel> {
       return { bundle: plainBundle(model, info.label, { provenance: 'imported' }), notices: [] };
     }
     const bundled = BUNDLED_MODELS.find((m) => m.id === modelId);
-    if (!bundled) throw new InputError(say('worker.unknownModel', { model: modelId }));
-    if (modelId === SEEDED_MODEL_ID || !bundled.url) {
+    if (bundled && (modelId === SEEDED_MODEL_ID || !bundled.url)) {
       return { bundle: await seededBundle(bundled.label, bundled.display, bundled.provenance), notices: [] };
     }
-    const url = new URL(bundled.url, siteBase).href;
+    if (bundled) return loadBundled(bundled, bundled.url!);
+    // A deployed model (a fold family's member): fetched only now, when it is chosen.
+    const deployed = (await deployedModels()).find((m) => m.id === modelId);
+    if (!deployed) throw new InputError(say('worker.unknownModel', { model: modelId }));
+    const url = new URL(deployed.url, siteBase).href;
     let artifacts;
     try {
       artifacts = await loadArtifactsFromUrl(url);
     } catch (e) {
-      // A deployment without the trained model still works, clearly labelled.
-      const seeded = BUNDLED_MODELS.find((m) => m.id === SEEDED_MODEL_ID)!;
-      return {
-        bundle: await seededBundle(seeded.label, seeded.display, seeded.provenance),
-        notices: [say('worker.modelFallback', { model: bundled.label, reason: e instanceof Error ? e.message : String(e) })],
-      };
+      // No seeded stand-in here: a fold ensemble with a noise member would look like a real result.
+      throw new InputError(say('worker.deployedMissing', { model: deployed.label, reason: e instanceof Error ? e.message : String(e) }));
     }
-    const bundle = await loadModelBundle(artifacts, {
-      label: bundled.label,
-      display: bundled.display,
-      provenance: bundled.provenance,
-      read: (path) => fetchBytes(new URL(path, url).href),
-    });
-    return { bundle, notices: [] };
+    return { bundle: await bundleOf(artifacts, deployed, url), notices: [] };
+  });
+}
+
+async function loadBundled(bundled: BundledModel, path: string): Promise<CachedModel> {
+  const url = new URL(path, siteBase).href;
+  let artifacts;
+  try {
+    artifacts = await loadArtifactsFromUrl(url);
+  } catch (e) {
+    // A deployment without the trained model still works, clearly labelled.
+    const seeded = BUNDLED_MODELS.find((m) => m.id === SEEDED_MODEL_ID)!;
+    return {
+      bundle: await seededBundle(seeded.label, seeded.display, seeded.provenance),
+      notices: [say('worker.modelFallback', { model: bundled.label, reason: e instanceof Error ? e.message : String(e) })],
+    };
+  }
+  return { bundle: await bundleOf(artifacts, bundled, url), notices: [] };
+}
+
+function bundleOf(artifacts: Awaited<ReturnType<typeof loadArtifactsFromUrl>>, entry: BundledModel, url: string) {
+  return loadModelBundle(artifacts, {
+    label: entry.label,
+    display: entry.display,
+    provenance: entry.provenance,
+    read: (path) => fetchBytes(new URL(path, url).href),
   });
 }
 
@@ -302,9 +347,12 @@ export async function runAnalysis(req: PipelineRequest, onProgress: (p: Pipeline
   if (unknown) throw new InputError(unknown);
   onProgress({ stage: 'reading', fraction: 0, message: 'starting the model runtime' });
   const engine = await initEngine(req.backend);
-  // Averages: each distinct model once (the pipeline refuses fewer than two).
-  const ids = req.averageModelIds?.length ? [...new Set(req.averageModelIds)] : [req.modelId];
-  const compareId = req.averageModelIds?.length ? undefined : req.compareWith?.modelId;
+  // A fold ensemble: its folds; averages: each distinct model once (the pipeline refuses fewer than two).
+  const ensemble = !req.averageModelIds?.length && isEnsembleId(req.modelId);
+  // Said, not ignored: the difference of an ensemble (with its spread) is not defined here.
+  if (ensemble && req.compareWith) throw new InputError(say('worker.ensembleDifference'));
+  const ids = ensemble ? await ensembleMemberIds(req.modelId) : req.averageModelIds?.length ? [...new Set(req.averageModelIds)] : [req.modelId];
+  const compareId = req.averageModelIds?.length || ensemble ? undefined : req.compareWith?.modelId;
   const [loaded, other, atlas] = await Promise.all([
     Promise.all(ids.map(getModel)),
     compareId !== undefined ? getModel(compareId) : Promise.resolve(undefined),
@@ -314,11 +362,13 @@ export async function runAnalysis(req: PipelineRequest, onProgress: (p: Pipeline
   const engineOf = async (model: Model): Promise<EngineEntry> => (engine.name === 'wasm-simd' ? cache.engineFor(model) : { label: engine.tfjs, notices: [] });
   const primaryEngine = await engineOf(primary.bundle.model);
   const engineNotices = new Set<string>(primaryEngine.notices);
-  const combine: PipelineCombination | undefined = req.averageModelIds?.length
-    ? { kind: 'average', others: others.map((m) => m.bundle) }
-    : other && req.compareWith
-      ? { kind: 'difference', other: other.bundle, method: req.compareWith.method as MethodId }
-      : undefined;
+  const combine: PipelineCombination | undefined = ensemble
+    ? { kind: 'ensemble', others: others.map((m) => m.bundle) }
+    : req.averageModelIds?.length
+      ? { kind: 'average', others: others.map((m) => m.bundle) }
+      : other && req.compareWith
+        ? { kind: 'difference', other: other.bundle, method: req.compareWith.method as MethodId }
+        : undefined;
   const out = await runPipeline(req.scanBytes, {
     bundle: primary.bundle,
     method: req.method as MethodId,
@@ -332,6 +382,8 @@ export async function runAnalysis(req: PipelineRequest, onProgress: (p: Pipeline
       for (const n of e.notices) engineNotices.add(n);
       return e.executor;
     },
+    // Ten fold engines (wasm memory, kernel workers each) need not live at once: each goes once its fold is done.
+    doneWith: ensemble ? (model) => cache.releaseEngine(model) : undefined,
     onProgress,
     signal,
     preprocess: { templates: preprocessTemplates, mode: 'auto' },
@@ -356,6 +408,7 @@ export async function runAnalysis(req: PipelineRequest, onProgress: (p: Pipeline
     displayOptions: out.displayOptions,
     calibration: out.calibration,
     combination: out.combination,
+    spread: out.spread,
     provenance: primary.bundle.provenance ?? 'imported',
     preprocessed: out.preprocessed ? preprocessedView(out.preprocessed, await preprocessTemplates()) : undefined,
   };

@@ -56,7 +56,10 @@ export function quantizeSigned(values: Float32Array): Uint8Array {
   return out;
 }
 
-export function textureData(background: Float32Array, display: Float32Array): TextureData {
+export function textureData(background: Float32Array, display: Float32Array, spread?: Float32Array): TextureData {
   const [bgMin, bgMax] = intensityRange(background);
-  return { background8: quantizeRange(background, bgMin, bgMax), bgMin, bgMax, display8: quantizeSigned(display) };
+  const out: TextureData = { background8: quantizeRange(background, bgMin, bgMax), bgMin, bgMax, display8: quantizeSigned(display) };
+  // The same signed coding as the relevance, so the one overlay shader and colormap draw either map.
+  if (spread) out.spread8 = quantizeSigned(spread);
+  return out;
 }

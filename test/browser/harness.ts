@@ -39,12 +39,12 @@ export function launchBrowser(extraArgs: readonly string[] = []): Promise<Browse
  * Builds the app into dist/ (skipped when RV_SKIP_BUILD=1 and a build is there, as
  * `npm run test:browser` does after its own build), then serves it; `overrides` as serveStatic.
  */
-export async function buildAndServe(overrides: Record<string, Uint8Array | string> = {}): Promise<StaticServer> {
+export async function buildAndServe(overrides: Record<string, Uint8Array | string> = {}, onRequest?: (path: string) => void): Promise<StaticServer> {
   if (process.env.RV_SKIP_BUILD !== '1' || !existsSync(join(DIST, 'index.html'))) {
     const { build } = await import('vite');
     await build({ root: ROOT, logLevel: 'warn' });
   }
-  return serveStatic(DIST, overrides);
+  return serveStatic(DIST, overrides, onRequest);
 }
 
 /** Frames drawn so far by the viewer (the engine counts them on the canvas). */

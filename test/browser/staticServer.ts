@@ -28,8 +28,15 @@ export interface StaticServer {
   close: () => Promise<void>;
 }
 
-/** `overrides`: URL path (e.g. '/models/demo/model.json') -> body served instead of the file. */
-export async function serveStatic(root: string, overrides: Record<string, Uint8Array | string> = {}): Promise<StaticServer> {
+/**
+ * `overrides`: URL path (e.g. '/models/demo/model.json') -> body served instead of the file.
+ * `onRequest`: told every requested path (a test's request log: what the page and its workers fetched).
+ */
+export async function serveStatic(
+  root: string,
+  overrides: Record<string, Uint8Array | string> = {},
+  onRequest?: (path: string) => void,
+): Promise<StaticServer> {
   const site = {
     'Cross-Origin-Opener-Policy': 'same-origin',
     'Cross-Origin-Embedder-Policy': 'require-corp',
@@ -38,6 +45,7 @@ export async function serveStatic(root: string, overrides: Record<string, Uint8A
   };
   const server: Server = createServer(async (req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    onRequest?.(path);
     const override = overrides[path];
     if (override !== undefined) {
       res.writeHead(200, {

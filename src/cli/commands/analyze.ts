@@ -2,12 +2,13 @@
  * analyze <scan>... --out <dir> [--model <dir|model.json|file.h5|seeded>] [--method <name>]
  *         [--backend wasm-simd|cpu|wasm] [--threads N] [--neuron 1] [--scaling fixed|adaptive]
  *         [--age Y --sex F|M --tiv ML --field T | --covariates <file.csv>]
- *         [--compare <model> [--compare-method <name>] | --average <model> ...]
+ *         [--compare <model> [--compare-method <name>] | --average <model> ... | --ensemble <fold model> ...]
  *
  * Runs the one pipeline on each scan and writes result.json, relevance.nii.gz (raw, on the grid),
  * input.nii.gz (what the model saw, on the grid) and regions.csv — in <dir> for one scan, in
  * <dir>/<scan name>/ for several. The models are loaded once. A model with a covariate model sees
- * residuals, as on the page.
+ * residuals, as on the page. A fold ensemble (--model the first fold, --ensemble the others) also
+ * writes fold_spread.nii.gz: the per-voxel SD of the raw relevance across the folds.
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
@@ -32,7 +33,7 @@ const USAGE = `usage: relevance-viewer analyze <scan.nii[.gz] | DICOM folder | z
        [--method ${METHODS.map((m) => m.id).join('|')}] [--backend wasm-simd|cpu|wasm] [--threads N]
        [--neuron 1] [--scaling fixed|adaptive] [--preprocess auto|always|never]
        [--age <years> --sex F|M --tiv <ml> --field <tesla> | --covariates <file.csv>]
-       [--compare <model> [--compare-method <name>] | --average <model> [--average <model> ...]]
+       [--compare <model> [--compare-method <name>] | --average <model> [--average <model> ...] | --ensemble <fold model> ...]
   --backend     wasm-simd (default): hand-written WebAssembly SIMD kernels; cpu, wasm: tfjs backends
   --threads     convolution threads for wasm-simd (default 1)
   --scaling     display scaling of the map (default: the model's own)
@@ -42,6 +43,7 @@ const USAGE = `usage: relevance-viewer analyze <scan.nii[.gz] | DICOM folder | z
   --covariates  a CSV with columns id,age,sex,tiv,field; id = the scan's file name without extension
   --compare     the difference map: this analysis minus the same scan with <model> (and --compare-method)
   --average     the mean over --model and each --average model
+  --ensemble    a fold ensemble: the mean over --model (a fold) and each --ensemble fold, plus fold_spread.nii.gz
 `;
 
 export { scanStem };
@@ -61,6 +63,7 @@ function resultJson(out: PipelineOutput, scanPath: string, backend: string) {
     calibration: out.calibration,
     display: out.displayOptions,
     combination: out.combination ?? null,
+    fold_spread: out.spread ? { folds: out.spread.folds, file: 'fold_spread.nii.gz', map: 'per-voxel sample SD of the raw relevance across the folds' } : null,
     notices: [...out.notices.map((n) => n.text), ...out.engineNotices],
     timings_ms: Object.fromEntries(Object.entries(out.timings).map(([k, v]) => [k, Math.round(v * 10) / 10])),
     hippocampus_relevance: out.regions?.lobes.find((l) => l.key === 'hippocampus')?.positiveSum,
@@ -118,6 +121,7 @@ export async function run(args: string[]): Promise<number> {
     compare: { type: 'string' },
     'compare-method': { type: 'string' },
     average: { type: 'string', multiple: true },
+    ensemble: { type: 'string', multiple: true },
     preprocess: { type: 'string', default: 'auto' },
     help: { type: 'boolean', short: 'h' },
   });
@@ -129,7 +133,9 @@ export async function run(args: string[]): Promise<number> {
   const method = checkMethod(values.method!, '--method');
   const compareMethod = values['compare-method'] !== undefined ? checkMethod(values['compare-method'], '--compare-method') : undefined;
   if (compareMethod && values.compare === undefined) throw new InputError('--compare-method needs --compare <model> (give the same model for two methods).');
-  if (values.compare !== undefined && values.average) throw new InputError('Give either --compare or --average, not both.');
+  if ([values.compare !== undefined, !!values.average, !!values.ensemble].filter(Boolean).length > 1) {
+    throw new InputError('Give one of --compare, --average and --ensemble, not several.');
+  }
   const neuron = Number(values.neuron);
   if (!Number.isInteger(neuron) || neuron < 0) throw new InputError(`--neuron must be a non-negative integer, not "${values.neuron}".`);
   if (values.scaling !== undefined && values.scaling !== 'fixed' && values.scaling !== 'adaptive') {
@@ -142,15 +148,19 @@ export async function run(args: string[]): Promise<number> {
 
   const engine = await startEngineNode(values.backend!, Number(values.threads));
   const primary = await resolveModel(values.model);
-  const extra = await Promise.all([...(values.average ?? []), ...(values.compare !== undefined ? [values.compare] : [])].map(resolveModel));
+  const extra = await Promise.all(
+    [...(values.average ?? []), ...(values.ensemble ?? []), ...(values.compare !== undefined ? [values.compare] : [])].map(resolveModel),
+  );
   const all = [primary, ...extra];
   for (const n of all.flatMap((m) => m.notices)) process.stderr.write(`note: ${n}\n`);
   const bundles: ModelBundle[] = all.map((m) => m.bundle);
   const combine: PipelineCombination | undefined = values.average
     ? { kind: 'average', others: bundles.slice(1) }
-    : values.compare !== undefined
-      ? { kind: 'difference', other: bundles[1]!, method: compareMethod }
-      : undefined;
+    : values.ensemble
+      ? { kind: 'ensemble', others: bundles.slice(1) }
+      : values.compare !== undefined
+        ? { kind: 'difference', other: bundles[1]!, method: compareMethod }
+        : undefined;
   const executors = new Map(await Promise.all(bundles.map(async (b) => [b.model, await engine.executorFor(b.model)] as const)));
   const display: DisplayOptions | undefined = values.scaling ? { ...primary.bundle.display, scaling: values.scaling as DisplayOptions['scaling'] } : undefined;
   const atlas = await loadAtlasFromRepo();
@@ -185,6 +195,18 @@ export async function run(args: string[]): Promise<number> {
           join(dir, 'relevance.nii.gz'),
           writeNifti(onGrid(out.relevance), { datatype: 'float32', gzip: true, description: `relevance ${method}` }),
         );
+        if (out.spread) {
+          const models = out.combination!.members.map((m) => m.modelLabel);
+          await writeFile(
+            join(dir, 'fold_spread.nii.gz'),
+            writeNifti(onGrid(out.spread.relevance), {
+              datatype: 'float32',
+              gzip: true,
+              description: `SD of relevance ${method} across ${out.spread.folds} folds`,
+              comment: JSON.stringify({ map: 'per-voxel sample SD of the raw relevance across the folds', models }),
+            }),
+          );
+        }
         await writeFile(join(dir, 'input.nii.gz'), writeNifti(onGrid(out.input), { datatype: 'float32', gzip: true, description: 'model input on the grid' }));
         await writeFile(join(dir, 'regions.csv'), regionsCsv(out.regions!.regions));
         const what = out.combination?.kind === 'difference' ? 'P(AD) difference' : 'P(AD)';

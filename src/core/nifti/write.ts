@@ -25,7 +25,16 @@ export interface WriteNiftiOptions {
   sclInter?: number;
   /** Up to 79 ASCII characters (others become '?'). */
   description?: string;
+  /**
+   * Longer provenance (e.g. the models a mean map averages), as a NIfTI-1 header extension of code 6
+   * ("comment", UTF-8, NUL-padded to a multiple of 16 bytes): readers that know no extensions skip it
+   * by vox_offset.
+   */
+  comment?: string;
 }
+
+/** NIfTI-1 extension code of a free-text comment. */
+export const NIFTI_ECODE_COMMENT = 6;
 
 const HEADER_SIZE = 348;
 const VOX_OFFSET = 352;
@@ -47,25 +56,43 @@ export function writeNifti(volume: Volume, options: WriteNiftiOptions): Uint8Arr
   const dt = datatypeByName(options.datatype);
   const { slope, inter } = chooseScaling(volume, options);
 
-  const out = new Uint8Array(VOX_OFFSET + count * dt.bytes);
+  const extension = options.comment ? commentExtension(options.comment) : new Uint8Array(0);
+  const dataOffset = VOX_OFFSET + extension.length;
+  const out = new Uint8Array(dataOffset + count * dt.bytes);
   const view = new DataView(out.buffer);
-  writeHeader(view, out, volume, dt.code, dt.bytes * 8, slope, inter, options.description ?? '');
+  writeHeader(view, out, volume, dt.code, dt.bytes * 8, slope, inter, options.description ?? '', dataOffset);
+  if (extension.length) {
+    out[348] = 1; // extension flag
+    out.set(extension, VOX_OFFSET);
+  }
 
   if (options.datatype === 'float32') {
-    const dst = new Float32Array(out.buffer, VOX_OFFSET, count);
+    const dst = new Float32Array(out.buffer, dataOffset, count);
     dst.set(volume.data); // converts other element types to float32 (round to nearest)
-    if (!HOST_LITTLE_ENDIAN) for (let i = 0; i < count; i++) view.setFloat32(VOX_OFFSET + 4 * i, dst[i]!, true);
+    if (!HOST_LITTLE_ENDIAN) for (let i = 0; i < count; i++) view.setFloat32(dataOffset + 4 * i, dst[i]!, true);
   } else if (options.datatype === 'int16') {
     const q = new Int16Array(count);
     quantize(volume.data, q, slope, inter, -32768, 32767);
-    for (let i = 0; i < count; i++) view.setInt16(VOX_OFFSET + 2 * i, q[i]!, true);
+    for (let i = 0; i < count; i++) view.setInt16(dataOffset + 2 * i, q[i]!, true);
   } else {
-    quantize(volume.data, out.subarray(VOX_OFFSET), slope, inter, 0, 255);
+    quantize(volume.data, out.subarray(dataOffset), slope, inter, 0, 255);
   }
   return options.gzip ? gzipSync(out, { level: 6, mtime: 0 }) : out;
 }
 
 const HOST_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/** One extension: esize (int32, a multiple of 16, its 8 header bytes included), ecode, the text. */
+function commentExtension(text: string): Uint8Array {
+  const body = new TextEncoder().encode(text);
+  const size = Math.ceil((8 + body.length) / 16) * 16;
+  const ext = new Uint8Array(size);
+  const v = new DataView(ext.buffer);
+  v.setInt32(0, size, true);
+  v.setInt32(4, NIFTI_ECODE_COMMENT, true);
+  ext.set(body, 8);
+  return ext;
+}
 
 function chooseScaling(volume: Volume, options: WriteNiftiOptions): { slope: number; inter: number } {
   if (options.datatype === 'float32') {
@@ -120,6 +147,7 @@ function writeHeader(
   slope: number,
   inter: number,
   description: string,
+  voxOffset: number,
 ): void {
   const le = true;
   const q = affineToQform(volume.affine);
@@ -130,7 +158,7 @@ function writeHeader(
   v.setInt16(72, bitpix, le);
   const pixdim = [q.qfac, ...q.pixdim, 1, 1, 1, 1];
   pixdim.forEach((p, i) => v.setFloat32(76 + 4 * i, p, le));
-  v.setFloat32(108, VOX_OFFSET, le);
+  v.setFloat32(108, voxOffset, le);
   v.setFloat32(112, slope, le);
   v.setFloat32(116, inter, le);
   v.setUint8(123, UNITS_MM);
@@ -143,5 +171,5 @@ function writeHeader(
   [q.quaternB, q.quaternC, q.quaternD, ...q.qoffset].forEach((x, i) => v.setFloat32(256 + 4 * i, x, le));
   for (let i = 0; i < 12; i++) v.setFloat32(280 + 4 * i, volume.affine[i]!, le);
   bytes.set([0x6e, 0x2b, 0x31, 0x00], 344); // "n+1\0"
-  // bytes 348..351: extension flag 0 (no extensions); the data follows at 352.
+  // bytes 348..351: extension flag (set by the caller when there is an extension); the data follows at voxOffset.
 }

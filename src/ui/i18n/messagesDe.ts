@@ -59,6 +59,8 @@ export const messagesDe: Record<SentMessageKey, string> = {
   'worker.softwareWebgl': 'WebGL rendert hier in Software ({renderer}), langsamer als die WebAssembly-SIMD-Kernel, die deshalb das Modell rechnen.',
   'worker.engineUnavailable': 'Die Engine {engine} ist nicht verfügbar ({reason}); es wird auf die nächste ausgewichen.',
   'worker.unknownModel': 'Unbekanntes Modell „{model}“; wählen Sie eines aus der Liste.',
+  'worker.ensembleDifference': 'Ein Fold-Ensemble kann nicht A einer Differenz sein; wählen Sie einen einzelnen Fold als A oder „Ein Modell, eine Methode“.',
+  'worker.deployedMissing': 'Das Modell „{model}“ konnte nicht geladen werden ({reason}); prüfen Sie, ob sein Ordner in models/ vollständig ist.',
 
   'state.tooLarge': '„{name}“ ist {mb} MB groß, zu groß für eine Karte der grauen Substanz; nehmen Sie das CAT12-mwp1-Bild.',
   'state.unknownDemo': 'Der Beispielfall „{id}“ ist nicht in der Liste; wählen Sie einen anderen.',

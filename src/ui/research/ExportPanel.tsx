@@ -3,7 +3,7 @@ import { version as appVersion } from '../../../package.json';
 import { lobesCsv, regionsCsv } from '../../core/analysis/tables';
 import { exportNifti, useResearch, type MapKind, type MapSpace } from '../../state/research';
 import { buildSessionReport, resultFields, sha256Hex } from '../../state/sessionReport';
-import { useStore } from '../../state/store';
+import { shownOverlay, useStore } from '../../state/store';
 import { downloadBlob, renderLayoutPng } from './exportPng';
 import { useResearchStrings, type NiftiExportKind } from './strings';
 import { formatPercent, translate, translateMessage, useMessage, useT } from '../i18n';
@@ -75,6 +75,7 @@ export function ExportPanel() {
       probabilityLine: S.pngProbability(Number.isFinite(result.probability) ? formatPercent(s.lang, result.probability) : '—'),
       subtitle: `${s.scan?.name ?? ''} · ${result.combination?.kind === 'average' ? t('result.meanOf', { n: result.combination.members.length }) : names.model(choice.modelId)} · ${names.method(choice.method)}`,
       ...cautions(s, s.lang),
+      ...(shownOverlay(s) === 'fold-spread' && result.spread ? { spreadLegend: t('colorbar.spreadLegend', { n: result.spread.folds }) } : {}),
     });
     downloadBlob(blob, `${stem(s.scan?.name)}_views.png`);
   };
@@ -126,11 +127,14 @@ export function ExportPanel() {
       <div className="export-buttons">
         <div className="export-row">
           <select data-testid="export-nifti-kind" value={choice} onChange={(e) => setChoice(e.currentTarget.value as NiftiChoice)}>
-            {(Object.keys(S.exportNiftiKinds) as NiftiChoice[]).map((k) => (
-              <option key={k} value={k}>
-                {S.exportNiftiKinds[k]}
-              </option>
-            ))}
+            {(Object.keys(S.exportNiftiKinds) as NiftiChoice[])
+              // The fold-spread map exists only for a fold ensemble.
+              .filter((k) => !k.startsWith('spread') || output?.result.spread)
+              .map((k) => (
+                <option key={k} value={k}>
+                  {S.exportNiftiKinds[k]}
+                </option>
+              ))}
           </select>
           <button type="button" data-testid="export-nifti" disabled={disabled} onClick={run('nifti', niftiJob)}>
             {busy === 'nifti' ? S.exportBusy : S.exportNifti}

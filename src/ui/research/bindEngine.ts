@@ -4,7 +4,7 @@
  */
 import type { ViewerEngine } from '../../render/ViewerEngine';
 import { useResearch, voxelIndex } from '../../state/research';
-import { useStore } from '../../state/store';
+import { shownOverlay, useStore } from '../../state/store';
 
 export function bindResearchToEngine(engine: ViewerEngine): () => void {
   const sync = () => {
@@ -12,7 +12,9 @@ export function bindResearchToEngine(engine: ViewerEngine): () => void {
     const r = useResearch.getState();
     const c = r.clusters;
     // A mask of another map (or none yet) must not hide this map's clusters: show all until it arrives.
-    engine.setClusterMask(c && s.output && c.key === s.output.key ? c.kept : null);
+    // The clusters are the relevance map's: the fold-spread map is drawn unfiltered.
+    const relevanceShown = shownOverlay(s) === 'relevance';
+    engine.setClusterMask(relevanceShown && c && s.output && c.key === s.output.key ? c.kept : null);
     const labels = s.assets.atlasLabels;
     engine.setAtlasLabels(labels);
     const region = labels && r.settings.showRegionOutline ? (labels[voxelIndex(s.crosshair)] ?? 0) : 0;

@@ -16,6 +16,8 @@ export interface PngCaption {
   /** The input gate's warnings for a doubtful image, drawn in amber above the disclaimer. */
   warnings: string[];
   disclaimer: string;
+  /** Set when the overlay is a fold ensemble's fold-spread map: the bar then runs 0..1 and this is its legend. */
+  spreadLegend?: string;
 }
 
 const BAR_CSS_PX = 64;
@@ -91,9 +93,12 @@ export function renderLayoutPng(viewer: HTMLCanvasElement, viewEls: Array<{ titl
   // Colour bar, as the panel's Colorbar draws it.
   const y0 = viewer.height + 10 * scale;
   const h = 14 * scale;
+  // The spread (an SD) is never negative: its bar is the upper half of the same colormap.
+  const lo = caption.spreadLegend ? 0 : -1;
+  const at = (v: number) => x0 + ((v - lo) / (1 - lo)) * w;
   if (!caption.overlayHidden) {
     for (let x = 0; x < w; x++) {
-      const col = colourAt(-1 + (2 * (x + 0.5)) / w, caption.threshold);
+      const col = colourAt(lo + ((1 - lo) * (x + 0.5)) / w, caption.threshold);
       if (col) {
         g.fillStyle = `rgb(${col[0]},${col[1]},${col[2]})`;
         g.fillRect(x0 + x, y0, 1, h);
@@ -105,20 +110,29 @@ export function renderLayoutPng(viewer: HTMLCanvasElement, viewEls: Array<{ titl
   g.fillStyle = '#d9dee5';
   g.font = font(11);
   const t = caption.threshold;
-  const ticks: Array<[number, string]> = [
-    [-1, '−1'],
-    [-t, `−${t.toFixed(2)}`],
-    [0, '0'],
-    [t, `+${t.toFixed(2)}`],
-    [1, '+1'],
-  ];
+  const ticks: Array<[number, string]> = caption.spreadLegend
+    ? [
+        [0, '0'],
+        [t, t.toFixed(2)],
+        [1, '1'],
+      ]
+    : [
+        [-1, '−1'],
+        [-t, `−${t.toFixed(2)}`],
+        [0, '0'],
+        [t, `+${t.toFixed(2)}`],
+        [1, '+1'],
+      ];
   g.textAlign = 'center';
-  for (const [v, label] of ticks) g.fillText(label, x0 + ((v + 1) / 2) * w, y0 + h + 3 * scale);
+  for (const [v, label] of ticks) g.fillText(label, at(v), y0 + h + 3 * scale);
   g.textAlign = 'left';
   g.fillStyle = '#8b95a3';
-  g.fillText(S.pngLegendNegative, x0, y0 + h + 19 * scale);
-  g.textAlign = 'right';
-  g.fillText(S.pngLegendPositive, x0 + w, y0 + h + 19 * scale);
+  if (caption.spreadLegend) g.fillText(caption.spreadLegend, x0, y0 + h + 19 * scale);
+  else {
+    g.fillText(S.pngLegendNegative, x0, y0 + h + 19 * scale);
+    g.textAlign = 'right';
+    g.fillText(S.pngLegendPositive, x0 + w, y0 + h + 19 * scale);
+  }
 
   g.textAlign = 'left';
   let y = y0 - 2 * scale;

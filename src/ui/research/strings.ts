@@ -6,7 +6,7 @@
 import { useMemo } from 'react';
 import { tNow, useT, type T } from '../i18n';
 
-export type NiftiExportKind = 'raw-grid' | 'display-grid' | 'raw-scan' | 'display-scan';
+export type NiftiExportKind = 'raw-grid' | 'display-grid' | 'raw-scan' | 'display-scan' | 'spread-grid' | 'spread-scan';
 export type AxisName = 'axial' | 'coronal' | 'sagittal';
 
 export function researchStringsFor(t: T) {
@@ -51,6 +51,8 @@ export function researchStringsFor(t: T) {
       'display-grid': t('research.nifti.display-grid'),
       'raw-scan': t('research.nifti.raw-scan'),
       'display-scan': t('research.nifti.display-scan'),
+      'spread-grid': t('research.nifti.spread-grid'),
+      'spread-scan': t('research.nifti.spread-scan'),
     } satisfies Record<NiftiExportKind, string>,
     exportPng: t('research.exportPng'),
     exportCsv: t('research.exportCsv'),

@@ -23,6 +23,8 @@ export function encodeModelFiles(artifacts: tf.io.ModelArtifacts, quantize?: Qua
     convertedBy: quantized.convertedBy,
     modelTopology: quantized.modelTopology,
     weightsManifest: [{ paths: [WEIGHTS_FILE_NAME], weights: quantized.weightSpecs ?? [] }],
+    // Display, calibration, covariate model and training notes travel with the weights.
+    ...(quantized.userDefinedMetadata ? { userDefinedMetadata: quantized.userDefinedMetadata } : {}),
   };
   return { modelJson: JSON.stringify(modelJson), weights: weightBytes(quantized.weightData) };
 }

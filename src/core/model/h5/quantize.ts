@@ -5,12 +5,19 @@
  *    we round to nearest, ties to even, as numpy's float32 -> float16 cast does;
  *  - {dtype: 'uint8', min, scale}: value = q * scale + min, with the tfjs converter's affine
  *    range (scale = (max - min) / 255, min nudged so that 0 is exactly representable; a constant
- *    tensor is stored as zeros with scale 1). Error at most scale / 2 per value.
+ *    tensor is stored as zeros with scale 1). Error at most scale / 2 per value;
+ *  - 'mixed': uint8 for the large tensors (at least MIXED_UINT8_MIN_VALUES values: in the paper's
+ *    architecture only the 10 800 x 64 Dense kernel, 99.5 % of the weights), float16 for the rest.
+ *    Why: uint8 for the small convolution and BatchNormalization tensors changes LRP maps visibly
+ *    (docs/ensemble.md), while the Dense kernel is where the bytes are.
  */
-import type * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs';
 import { float16Bits } from '../float16';
 
-export type QuantizationDtype = 'float16' | 'uint8';
+export type QuantizationDtype = 'float16' | 'uint8' | 'mixed';
+
+/** The smallest tensor that 'mixed' stores as uint8. */
+export const MIXED_UINT8_MIN_VALUES = 65536;
 
 /** Returns new artifacts whose float32 weights are quantized; without a dtype the input is returned. */
 export function quantizeArtifacts(artifacts: tf.io.ModelArtifacts, dtype?: QuantizationDtype): tf.io.ModelArtifacts {
@@ -27,7 +34,8 @@ export function quantizeArtifacts(artifacts: tf.io.ModelArtifacts, dtype?: Quant
     }
     const values = new Float32Array(data.buffer.slice(data.byteOffset + offset, data.byteOffset + offset + size * 4));
     offset += size * 4;
-    if (dtype === 'float16') {
+    const asUint8 = dtype === 'uint8' || (dtype === 'mixed' && size >= MIXED_UINT8_MIN_VALUES);
+    if (!asUint8) {
       const half = new Uint16Array(size);
       for (let i = 0; i < size; i++) half[i] = float16Bits(values[i]!);
       parts.push(new Uint8Array(half.buffer));
@@ -39,6 +47,29 @@ export function quantizeArtifacts(artifacts: tf.io.ModelArtifacts, dtype?: Quant
     }
   }
   return { ...artifacts, weightSpecs: outSpecs, weightData: concatBytes(parts).buffer as ArrayBuffer };
+}
+
+/**
+ * The same artifacts with plain float32 weights (any quantization decoded by tfjs), e.g. to
+ * quantize a float16 model again as uint8. Metadata and topology are kept.
+ */
+export function float32Artifacts(artifacts: tf.io.ModelArtifacts): tf.io.ModelArtifacts {
+  const specs = artifacts.weightSpecs ?? [];
+  const decoded = tf.io.decodeWeights(artifacts.weightData!, specs);
+  try {
+    const parts = specs.map((s) => {
+      const t = decoded[s.name];
+      if (!t || t.dtype !== 'float32') throw new Error(`weight ${s.name} is not a float weight`);
+      return new Uint8Array((t.dataSync() as Float32Array).slice().buffer);
+    });
+    return {
+      ...artifacts,
+      weightSpecs: specs.map((s) => ({ name: s.name, shape: s.shape, dtype: 'float32' as const })),
+      weightData: concatBytes(parts).buffer as ArrayBuffer,
+    };
+  } finally {
+    tf.dispose(Object.values(decoded));
+  }
 }
 
 /** The artifacts' weight bytes as one view (tfjs allows a list of buffers). */
