@@ -14,7 +14,7 @@ import { covariateModelSpec, loadCovariateModel } from '../src/core/model/covari
 import { CAT12_GRID } from '../src/core/volume/grid';
 import { gridToModelTensor, MODEL_TENSOR_LENGTH, modelTensorToGrid } from '../src/core/volume/modelTensor';
 import { augment } from '../src/training/augment';
-import { covariateModelOnGrid, fitTensorCovariateModel, GM_SLOPE, loadInput, quantize, strataOf, type TrainingSet } from '../src/training/cohortData';
+import { fitTensorCovariateModel, GM_SLOPE, storedCovariateModel, loadInput, quantize, strataOf, type TrainingSet } from '../src/training/cohortData';
 import { foldModelName, foldSplit, parseFold, stratifiedFolds } from '../src/training/folds';
 import { expectedCalibrationError } from '../src/training/metrics';
 import { writeCovariateModel } from '../src/training/node/covariateFile';
@@ -202,18 +202,19 @@ describe('covariate model of the training data', () => {
     });
   });
 
-  it('written as covariates.bin.gz, it loads through the app loader; grid residualization (app) and model-space residualization (training) feed the network the same numbers, ~0 on CN', async () => {
+  it('written as covariates.bin.gz (every 2nd voxel), it loads through the app loader; grid residualization (app) and model-space residualization (training) feed the network the same numbers, ~0 on CN', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'rv-cov-'));
-    const meta = writeCovariateModel(dir, covariateModelOnGrid(fit));
-    expect(meta).toEqual({ residualize: true, covariateModel: 'covariates.bin.gz', covariateModelDtype: 'float16' });
+    const stored = storedCovariateModel(fit);
+    const meta = writeCovariateModel(dir, stored);
+    expect(meta).toEqual({ residualize: true, covariateModel: 'covariates.bin.gz', covariateModelDtype: 'float16', covariateModelStep: 2 });
     const file = new Uint8Array(readFileSync(join(dir, 'covariates.bin.gz')));
     const raw = gunzipSync(file);
-    expect(raw.length).toBe(5 * 121 * 145 * 121 * 2);
+    expect(raw.length).toBe(5 * 61 * 73 * 61 * 2);
     const loaded = await loadCovariateModel(covariateModelSpec(meta)!, async () => file, CAT12_GRID.dims);
     // a server that sends it with Content-Encoding: gzip hands over the plain bytes: the same maps
     const plain = await loadCovariateModel(covariateModelSpec(meta)!, async () => new Uint8Array(raw), CAT12_GRID.dims);
     expect(Buffer.from(plain.b3.buffer).equals(Buffer.from(loaded.b3.buffer))).toBe(true);
-    const trainingSet = { ...set, covariateModel: fit };
+    const trainingSet = { ...set, covariateModel: stored.tensor };
     let meanResidual = 0,
       nCn = 0;
     for (const s of [0, 1, 2, 3]) {

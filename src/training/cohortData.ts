@@ -9,10 +9,16 @@
  * app reads; on the grid it is the same maps with zeros outside the crop (modelTensorToGrid).
  * Because gridToModelTensor only crops and reorders, residualizing on the grid (the app) and in
  * model space (training) give the network bit-identical inputs.
+ *
+ * What is stored (and what training then uses) is that fit on every COVARIATE_STEP-th grid voxel,
+ * interpolated back (storedCovariateModel, core/volume/coarseGrid.ts): the covariate effects are
+ * smooth, the voxel-wise fit of ~100 subjects is not, and a model's file shrinks ~8x.
  */
 import { sexCode } from '../core/analysis/covariatesInput';
 import { covariateModelFitter, residualize, type CovariateModel, type Covariates } from '../core/analysis/residualize';
 import { COEFFICIENT_NAMES, decodeCovariateBinary, encodeCovariateBinary } from '../core/model/covariateModel';
+import { coarseDims, downsampleLinear, upsampleLinear } from '../core/volume/coarseGrid';
+import { CAT12_GRID } from '../core/volume/grid';
 import { gridToModelTensor, modelTensorToGrid, MODEL_TENSOR_LENGTH } from '../core/volume/modelTensor';
 import { groupOf, subjectMeta, synthSubject, type Group, type SubjectMeta, type SynthContext } from './synth';
 
@@ -112,6 +118,33 @@ export function covariateModelOnGrid(tensorModel: CovariateModel): CovariateMode
   const out = {} as CovariateModel;
   for (const b of COEFFICIENT_NAMES) out[b] = modelTensorToGrid(tensorModel[b]).data;
   return out;
+}
+
+/** Grid step of the stored coefficient maps (covariateModelStep in model.json). */
+export const COVARIATE_STEP = 2;
+
+export interface StoredCovariateModel {
+  step: number;
+  /** The maps as covariates.bin keeps them: on every step-th grid voxel, float16. */
+  stored: CovariateModel;
+  /** What the app interpolates from them, in model-tensor space: the model training residualizes with. */
+  tensor: CovariateModel;
+}
+
+/** A fitted tensor-space covariate model as it is stored and as the app will read it back. */
+export function storedCovariateModel(tensorFit: CovariateModel, step = COVARIATE_STEP): StoredCovariateModel {
+  const grid = covariateModelOnGrid(tensorFit);
+  const dims = CAT12_GRID.dims;
+  // only the crop the network sees holds fitted values; the zeros around it must not leak in
+  const crop = Uint8Array.from(modelTensorToGrid(new Float32Array(MODEL_TENSOR_LENGTH).fill(1)).data);
+  const coarse = {} as CovariateModel;
+  for (const b of COEFFICIENT_NAMES) coarse[b] = step === 1 ? grid[b] : downsampleLinear(grid[b], dims, step, crop);
+  const stored = roundToFloat16(coarse);
+  const [cx, cy, cz] = coarseDims(dims, step);
+  if (stored.b0.length !== cx * cy * cz) throw new Error('stored covariate maps have the wrong size');
+  const tensor = {} as CovariateModel;
+  for (const b of COEFFICIENT_NAMES) tensor[b] = gridToModelTensor(step === 1 ? stored[b] : upsampleLinear(stored[b], dims, step));
+  return { step, stored, tensor };
 }
 
 /** Subject k's network input: the dequantized tensor, residualized when the set has a covariate model. */

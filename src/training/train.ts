@@ -27,7 +27,16 @@ import * as tf from '@tensorflow/tfjs';
 import { InputError } from '../core/errors';
 import { MODEL_TENSOR_LENGTH } from '../core/volume/modelTensor';
 import { augment } from './augment';
-import { covariateModelOnGrid, fitTensorCovariateModel, loadInput, makeTrainingSet, strataOf, subset, type TrainingSet } from './cohortData';
+import {
+  fitTensorCovariateModel,
+  storedCovariateModel,
+  loadInput,
+  makeTrainingSet,
+  strataOf,
+  subset,
+  type StoredCovariateModel,
+  type TrainingSet,
+} from './cohortData';
 import { DEFAULT_FOLDS, foldSplit, parseFold, stratifiedFolds, type FoldName } from './folds';
 import { writeCovariateModel } from './node/covariateFile';
 import { exportModel } from './node/exportModel';
@@ -121,6 +130,8 @@ export interface TrainingData {
   validation: TrainingSet;
   /** Fold k's subjects, or the held-out test cohort for the whole model. */
   test: TrainingSet;
+  /** The covariate model as stored next to the model (residualized runs only). */
+  covariates?: StoredCovariateModel;
 }
 
 /**
@@ -140,8 +151,8 @@ export function makeData(o: Pick<Options, 'n' | 'fold' | 'folds' | 'residualize'
     test: which === 'whole' ? makeTrainingSet(ctx, TEST_SEED, o.testN, ['CN', 'MCI', 'AD'], log) : subset(all, split.test),
   };
   if (o.residualize === 'yes') {
-    const covariateModel = fitTensorCovariateModel(data.train);
-    for (const set of [data.train, data.validation, data.test]) set.covariateModel = covariateModel;
+    data.covariates = storedCovariateModel(fitTensorCovariateModel(data.train));
+    for (const set of [data.train, data.validation, data.test]) set.covariateModel = data.covariates.tensor;
   }
   log(`fold ${which}: ${data.train.x.length} train, ${data.validation.x.length} validation, ${data.test.x.length} test; residualized: ${o.residualize}`);
   return data;
@@ -267,7 +278,7 @@ async function finishModel(
   log(`temperature ${calibration.temperature.toFixed(3)} (validation NLL ${calibration.nllBefore.toFixed(4)} -> ${calibration.nllAfter.toFixed(4)})`);
   const evaluation = heldOutEvaluation(data.test, await predictSet(engine, data.test, o.batch), calibration);
   const metadata: Record<string, unknown> = { calibration: { ...calibration, fittedOn: 'validation' } };
-  if (data.train.covariateModel) Object.assign(metadata, writeCovariateModel(o.out, covariateModelOnGrid(data.train.covariateModel)));
+  if (data.covariates) Object.assign(metadata, writeCovariateModel(o.out, data.covariates));
   exportModel(
     await engine.weights(),
     o.out,

@@ -10,7 +10,9 @@
  *  - one binary file: the five coefficient maps b0, b1, b2, b3, b4 back to back, each on the CAT12
  *    grid (121 x 145 x 121, index i + 121 (j + 145 k)), little-endian float32 or float16 (told by
  *    the size, or by "covariateModelDtype"), the file gzip-compressed or not (training writes
- *    covariates.bin.gz: the maps are zero outside the brain, 21 MB shrink to ~6 MB), or
+ *    covariates.bin.gz: the maps are zero outside the brain, 21 MB shrink to ~6 MB); with
+ *    "covariateModelStep": 2 the maps are kept on every 2nd voxel of the grid (61 x 73 x 61) and
+ *    interpolated onto it (volume/coarseGrid.ts: coefficient maps are smooth; ~0.8 MB), or
  *  - an object { "b0": "b0.nii.gz", ..., "b4": "b4.nii.gz" } of five NIfTI maps on the grid.
  * Paths are relative to model.json. Pure: the host supplies the bytes (fetch, files, tests).
  */
@@ -18,12 +20,14 @@ import { InputError } from '../errors';
 import { readNifti } from '../nifti';
 import { GzipPrefixReader, isGzip } from '../nifti/gunzip';
 import { float16Bits, halfToFloat } from './float16';
+import { coarseDims, upsampleLinear } from '../volume/coarseGrid';
 import type { CovariateModel } from '../analysis/residualize';
 
 export const COEFFICIENT_NAMES = ['b0', 'b1', 'b2', 'b3', 'b4'] as const;
 export type CoefficientName = (typeof COEFFICIENT_NAMES)[number];
 
-export type CovariateModelSpec = { kind: 'binary'; path: string; dtype?: 'float32' | 'float16' } | { kind: 'nifti'; paths: Record<CoefficientName, string> };
+export type CovariateModelSpec =
+  { kind: 'binary'; path: string; dtype?: 'float32' | 'float16'; step?: number } | { kind: 'nifti'; paths: Record<CoefficientName, string> };
 
 /**
  * What a model's userDefinedMetadata asks for: null when it takes raw gray-matter maps.
@@ -38,7 +42,13 @@ export function covariateModelSpec(metadata: unknown): CovariateModelSpec | null
   if (dtype !== undefined && dtype !== 'float32' && dtype !== 'float16') {
     throw new InputError(`model.json: covariateModelDtype must be "float32" or "float16", not ${JSON.stringify(dtype)}.`);
   }
-  if (typeof where === 'string' && where.length > 0) return { kind: 'binary', path: where, dtype };
+  const step = m.covariateModelStep;
+  if (step !== undefined && !(typeof step === 'number' && Number.isInteger(step) && step >= 1 && step <= 8)) {
+    throw new InputError(`model.json: covariateModelStep must be a whole number from 1 to 8, not ${JSON.stringify(step)}.`);
+  }
+  if (typeof where === 'string' && where.length > 0) return { kind: 'binary', path: where, dtype, ...(step !== undefined && step !== 1 ? { step } : {}) };
+  if (step !== undefined && step !== 1)
+    throw new InputError('model.json: covariateModelStep applies to one binary covariateModel file, not to NIfTI maps (those are on the grid).');
   if (where && typeof where === 'object') {
     const o = where as Record<string, unknown>;
     const paths = {} as Record<CoefficientName, string>;
@@ -114,8 +124,19 @@ export async function loadCovariateModel(
   read: (path: string) => Promise<Uint8Array>,
   dims: readonly [number, number, number],
 ): Promise<CovariateModel> {
-  const voxels = dims[0] * dims[1] * dims[2];
-  if (spec.kind === 'binary') return decodeCovariateBinary(await read(spec.path), voxels, spec.dtype);
+  if (spec.kind === 'binary') {
+    const step = spec.step ?? 1;
+    const stored = coarseDims(dims, step);
+    const maps = decodeCovariateBinary(await read(spec.path), stored[0] * stored[1] * stored[2], spec.dtype);
+    return step === 1 ? maps : upsampleCovariateModel(maps, dims, step);
+  }
   const entries = await Promise.all(COEFFICIENT_NAMES.map(async (b) => [b, await read(spec.paths[b])] as const));
   return decodeCovariateNifti(Object.fromEntries(entries) as Record<CoefficientName, Uint8Array>, dims);
+}
+
+/** A covariate model kept on every `step`-th voxel, interpolated onto the grid (what the network gets). */
+export function upsampleCovariateModel(coarse: CovariateModel, dims: readonly [number, number, number], step: number): CovariateModel {
+  const out = {} as CovariateModel;
+  for (const b of COEFFICIENT_NAMES) out[b] = upsampleLinear(coarse[b], dims, step);
+  return out;
 }
