@@ -127,20 +127,26 @@ describe('raw-T1 stage on Colin27', () => {
     expect(baseline.qc.verdict).toBe('pass');
   });
 
-  // Debian's original 1 mm ch2.nii.gz (mricron-data, which CI need not have): the extra resampling
-  // from 1 mm costs a little; measured r = 0.946, below the issue's 0.95 (met by the grid copy above).
+  // Debian's original 1 mm ch2.nii.gz (mricron-data, which .ci/run installs): the same head at a
+  // finer voxel size must come through as well as the grid copy above; before its maps got the blur
+  // of a 1.5 mm scan (resolution.ts) it read r = 0.946.
   const ORIGINAL_CH2 = '/usr/share/mricron/templates/ch2.nii.gz';
-  if (!existsSync(ORIGINAL_CH2)) console.log(`skipping the original 1 mm ch2: ${ORIGINAL_CH2} is not installed (apt mricron-data)`);
-  it.skipIf(!existsSync(ORIGINAL_CH2))(
-    'the original 1 mm ch2.nii.gz comes through with r >= 0.94 and a pass',
+  const missing = !existsSync(ORIGINAL_CH2);
+  if (missing) console.log(`skipping the original 1 mm ch2: ${ORIGINAL_CH2} is not installed (apt-get install mricron-data; .ci/run does)`);
+  it.skipIf(missing)(
+    "the original 1 mm ch2.nii.gz comes through with r >= 0.95, a pass and the grid copy's TIV",
     async () => {
       const image = readNifti(readFileSync(ORIGINAL_CH2));
+      expect(image.header.voxelSize.map((x) => Number(x.toFixed(2)))).toEqual([1, 1, 1]);
       const out = await preprocessT1(image.volume, { templates, header: image.header });
       const r = correlation(out.gm, simAssets.gm);
-      console.log(`original 1 mm ch2 vs ch2bet GM map: r = ${r.toFixed(4)}, TIV ${out.volumes.tiv_ml.toFixed(0)} ml, verdict ${out.qc.verdict}`);
-      expect(r).toBeGreaterThanOrEqual(0.94);
+      console.log(
+        `original 1 mm ch2 vs ch2bet GM map: r = ${r.toFixed(4)}; GM ${out.volumes.gm_ml.toFixed(0)} ml, WM ${out.volumes.wm_ml.toFixed(0)} ml, CSF ${out.volumes.csf_ml.toFixed(0)} ml, TIV ${out.volumes.tiv_ml.toFixed(0)} ml, verdict ${out.qc.verdict}`,
+      );
+      expect(r).toBeGreaterThanOrEqual(0.95);
       expect(out.qc.verdict).toBe('pass');
-      expect(out.volumes.tiv_ml / baseline.volumes.tiv_ml).toBeCloseTo(1, 1);
+      expect(Math.abs(out.volumes.tiv_ml / baseline.volumes.tiv_ml - 1)).toBeLessThan(0.02);
+      expect(Math.abs(out.volumes.gm_ml / baseline.volumes.gm_ml - 1)).toBeLessThan(0.02);
     },
     300_000,
   );

@@ -18,6 +18,7 @@ import { APPROX_LABEL, QC_MESSAGES } from './messages';
 import { blockMean } from './pyramid';
 import { earlyFailure, judge, type QcResult } from './qc';
 import { segment } from './segment';
+import { matchResolution, resolutionMatchSigmas } from './resolution';
 import type { PreprocessTemplates } from './templates';
 import { headerFigures } from './geometry';
 
@@ -141,6 +142,10 @@ export async function preprocessT1(scan: Volume<Float32Array>, options: Preproce
   report('segment', 0);
   const y = warpAffine(volume, affine, CAT12_GRID);
   const seg = segment(y, templates, signal);
+  // A scan finer than the grid: its maps get the blur a scan acquired at 1.5 mm would have.
+  const sigmas = resolutionMatchSigmas(volume.affine, affine, voxelSizes(CAT12_GRID.affine)[0]);
+  [seg.gm, seg.wm, seg.csf] = matchResolution([seg.gm, seg.wm, seg.csf], CAT12_GRID.dims, sigmas) as [Float32Array, Float32Array, Float32Array];
+  figures.resolution_blur_voxels = Math.max(...sigmas);
   await lap('segment');
 
   // A scan that already fails (no T1 contrast, brain cut off, registration failed) is not worth the
