@@ -9,7 +9,7 @@ import { readNifti, writeNifti } from '../src/core/nifti';
 import { applyToPoint, multiply } from '../src/core/volume/affine';
 import { CAT12_GRID } from '../src/core/volume/grid';
 import type { Dims3 } from '../src/core/volume/types';
-import { double, halve, levelGrid } from '../src/core/preprocess/grid';
+import { double, halve, levelGrid, sampleAt } from '../src/core/preprocess/grid';
 import { blockMean } from '../src/core/preprocess/pyramid';
 import { matchResolution, resolutionMatchSigmas } from '../src/core/preprocess/resolution';
 import { exponentiate, jacobianDeterminant, type Field } from '../src/core/preprocess/demons';
@@ -54,6 +54,26 @@ describe('level grids', () => {
     expect(h.data[1 + 5 * 1]).toBeCloseTo(2 + 2 * 2, 5); // fine voxel (2, 2, 0)
     const back = double(h.data, h.dims, dims);
     expect(back[4 + 9 * 2]).toBeCloseTo(4 + 2 * 2, 5);
+  });
+  it('double equals trilinear sampling at half-voxel steps, scaled, also where the finer grid overhangs the coarse one', () => {
+    let seed = 7;
+    const rand = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+    for (const [dims, fine] of [
+      [
+        [9, 7, 5],
+        [17, 13, 9],
+      ],
+      [
+        [5, 4, 1],
+        [10, 9, 2],
+      ],
+    ] as [Dims3, Dims3][]) {
+      const data = Float32Array.from({ length: dims[0] * dims[1] * dims[2] }, rand);
+      const out = double(data, dims, fine, 2);
+      let o = 0;
+      for (let k = 0; k < fine[2]; k++)
+        for (let j = 0; j < fine[1]; j++) for (let i = 0; i < fine[0]; i++, o++) expect(out[o]).toBeCloseTo(2 * sampleAt(data, dims, i / 2, j / 2, k / 2), 5);
+    }
   });
   it('block means keep world coordinates: a block of anisotropic voxels is centred where its voxels are', () => {
     const affine = [0, 0, 1.3, -50, -1.1, 0, 0, 60, 0, 1.25, 0, -40, 0, 0, 0, 1];
