@@ -1,8 +1,8 @@
 /**
  * The raw-T1 stage against known answers (docs/raw-t1-stage.md): held-out simulated raw T1s made by
  * src/training/rawT1Sim.ts from Colin27 with random pose, warp, bias, Rician noise, anisotropic
- * non-RAS oblique int16 voxels and medial-temporal atrophy of known severity, each read back through
- * the NIfTI reader; and Colin27's whole head (ch2) against the GM map derived from its
+ * non-RAS oblique int16 voxels (one scan also at 1 mm, finer than the grid) and medial-temporal
+ * atrophy of known severity, each read back through the NIfTI reader; and Colin27's whole head (ch2) against the GM map derived from its
  * brain-extracted version (ch2bet). The figures are printed for the notes.
  * No timing here: speed is measured by `npm run bench`.
  */
@@ -25,12 +25,15 @@ import { ch2, simAssets, templates } from './helpers/rawT1';
 const SERIES_SEED = 20261201;
 const SEVERITIES = [0, 0.25, 0.5];
 const OTHER = { seed: 777, severity: 0.3 };
+/** The same scan with 1 mm voxels, finer than the grid (the stage matches its maps' resolution). */
+const FINE = { ...OTHER, voxelSize: [1, 1, 1] as [number, number, number] };
 
 interface Case {
   sim: SimulatedScan;
   out: PreprocessResult;
   severity: number;
   seed: number;
+  label: string;
 }
 let baseline: PreprocessResult;
 const cases: Case[] = [];
@@ -48,10 +51,16 @@ const answerCh2 = {
 
 beforeAll(async () => {
   baseline = await preprocessT1(ch2.volume, { templates, header: ch2.header });
-  for (const c of [...SEVERITIES.map((severity) => ({ seed: SERIES_SEED, severity })), OTHER]) {
+  const plan: { seed: number; severity: number; voxelSize?: [number, number, number] }[] = [
+    ...SEVERITIES.map((severity) => ({ seed: SERIES_SEED, severity })),
+    OTHER,
+    FINE,
+  ];
+  for (const c of plan) {
     const sim = simulateRawT1(simAssets, c);
     const image = readNifti(sim.bytes);
-    cases.push({ sim, out: await preprocessT1(image.volume, { templates, header: image.header }), ...c });
+    const label = `seed ${c.seed} severity ${c.severity}${c.voxelSize ? ` (${c.voxelSize.join(' x ')} mm)` : ''}`;
+    cases.push({ sim, out: await preprocessT1(image.volume, { templates, header: image.header }), ...c, label });
   }
 }, 900_000);
 
@@ -67,7 +76,7 @@ describe('raw-T1 stage on simulated scans with a known answer', () => {
   it('correlates voxel-wise with the answer (r >= 0.90)', () => {
     for (const c of cases) {
       const r = correlation(c.out.gm, c.sim.answer.gm);
-      console.log(`seed ${c.seed} severity ${c.severity}: r = ${r.toFixed(4)}, verdict ${c.out.qc.verdict}`);
+      console.log(`${c.label}: r = ${r.toFixed(4)}, verdict ${c.out.qc.verdict}`);
       expect(r).toBeGreaterThanOrEqual(0.9);
       expect(c.out.qc.verdict).not.toBe('fail');
     }
@@ -84,7 +93,7 @@ describe('raw-T1 stage on simulated scans with a known answer', () => {
         tivAnswer: c.sim.answer.tivMl / answerCh2.tiv,
       };
       console.log(
-        `seed ${c.seed} severity ${c.severity}: GM ${rel.gm.toFixed(3)} (answer ${rel.gmAnswer.toFixed(3)}), hippocampus ${rel.hip.toFixed(3)} (${rel.hipAnswer.toFixed(3)}), TIV ${rel.tiv.toFixed(3)} (${rel.tivAnswer.toFixed(3)})`,
+        `${c.label}: GM ${rel.gm.toFixed(3)} (answer ${rel.gmAnswer.toFixed(3)}), hippocampus ${rel.hip.toFixed(3)} (${rel.hipAnswer.toFixed(3)}), TIV ${rel.tiv.toFixed(3)} (${rel.tivAnswer.toFixed(3)})`,
       );
       expect(Math.abs(rel.gm / rel.gmAnswer - 1)).toBeLessThanOrEqual(0.05);
       expect(Math.abs(rel.hip / rel.hipAnswer - 1)).toBeLessThanOrEqual(0.1);
@@ -127,20 +136,26 @@ describe('raw-T1 stage on Colin27', () => {
     expect(baseline.qc.verdict).toBe('pass');
   });
 
-  // Debian's original 1 mm ch2.nii.gz (mricron-data, which CI need not have): the extra resampling
-  // from 1 mm costs a little; measured r = 0.946, below the issue's 0.95 (met by the grid copy above).
+  // Debian's original 1 mm ch2.nii.gz (mricron-data, which .ci/run installs): the same head at a
+  // finer voxel size must come through as well as the grid copy above; before its maps got the blur
+  // of a 1.5 mm scan (resolution.ts) it read r = 0.946.
   const ORIGINAL_CH2 = '/usr/share/mricron/templates/ch2.nii.gz';
-  if (!existsSync(ORIGINAL_CH2)) console.log(`skipping the original 1 mm ch2: ${ORIGINAL_CH2} is not installed (apt mricron-data)`);
-  it.skipIf(!existsSync(ORIGINAL_CH2))(
-    'the original 1 mm ch2.nii.gz comes through with r >= 0.94 and a pass',
+  const missing = !existsSync(ORIGINAL_CH2);
+  if (missing) console.log(`skipping the original 1 mm ch2: ${ORIGINAL_CH2} is not installed (apt-get install mricron-data; .ci/run does)`);
+  it.skipIf(missing)(
+    "the original 1 mm ch2.nii.gz comes through with r >= 0.95, a pass and the grid copy's TIV",
     async () => {
       const image = readNifti(readFileSync(ORIGINAL_CH2));
+      expect(image.header.voxelSize.map((x) => Number(x.toFixed(2)))).toEqual([1, 1, 1]);
       const out = await preprocessT1(image.volume, { templates, header: image.header });
       const r = correlation(out.gm, simAssets.gm);
-      console.log(`original 1 mm ch2 vs ch2bet GM map: r = ${r.toFixed(4)}, TIV ${out.volumes.tiv_ml.toFixed(0)} ml, verdict ${out.qc.verdict}`);
-      expect(r).toBeGreaterThanOrEqual(0.94);
+      console.log(
+        `original 1 mm ch2 vs ch2bet GM map: r = ${r.toFixed(4)}; GM ${out.volumes.gm_ml.toFixed(0)} ml, WM ${out.volumes.wm_ml.toFixed(0)} ml, CSF ${out.volumes.csf_ml.toFixed(0)} ml, TIV ${out.volumes.tiv_ml.toFixed(0)} ml, verdict ${out.qc.verdict}`,
+      );
+      expect(r).toBeGreaterThanOrEqual(0.95);
       expect(out.qc.verdict).toBe('pass');
-      expect(out.volumes.tiv_ml / baseline.volumes.tiv_ml).toBeCloseTo(1, 1);
+      expect(Math.abs(out.volumes.tiv_ml / baseline.volumes.tiv_ml - 1)).toBeLessThan(0.02);
+      expect(Math.abs(out.volumes.gm_ml / baseline.volumes.gm_ml - 1)).toBeLessThan(0.02);
     },
     300_000,
   );

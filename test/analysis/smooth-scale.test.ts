@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { gaussianKernel1d, gaussianSmooth, reflectIndex } from '../../src/core/analysis/smooth';
+import { gaussianKernel1d, gaussianSmooth, gaussianSmoothAxes, reflectIndex } from '../../src/core/analysis/smooth';
 import { displayMap, percentile, percentileOfAbs, scaleAdaptive, scaleFixed } from '../../src/core/analysis/scale';
 import { dims3, f32, fixtures } from './fixtures';
 
@@ -32,6 +32,25 @@ describe('gaussianSmooth (scipy.ndimage.gaussian_filter)', () => {
       expect(input).toEqual(copy); // input untouched
     });
   }
+
+  for (const c of fixtures.smooth) {
+    it(`per-axis sigmas, all equal, match scipy too on ${c.dims.join('x')}, sigma ${c.sigma}`, () => {
+      const out = gaussianSmoothAxes(f32(c.input), dims3(c.dims), [c.sigma, c.sigma, c.sigma]);
+      expect(maxAbsDiff(out, f32(c.output))).toBeLessThan(1e-5);
+    });
+  }
+
+  it('per-axis sigmas: a sigma of 0 leaves that axis alone (an impulse spreads only along the others)', () => {
+    const dims = dims3([11, 11, 11]);
+    const at = (i: number, j: number, k: number) => i + 11 * (j + 11 * k);
+    const impulse = new Float32Array(11 ** 3);
+    impulse[at(5, 5, 5)] = 1;
+    const out = gaussianSmoothAxes(impulse, dims, [1, 0, 0]);
+    const w = gaussianKernel1d(1); // radius 4: fits inside, no reflection
+    for (let i = 0; i < 11; i++) expect(out[at(i, 5, 5)]).toBeCloseTo(w[i - 1] ?? 0, 6);
+    expect(out[at(5, 4, 5)]).toBe(0);
+    expect(out[at(5, 5, 4)]).toBe(0);
+  });
 
   it('writes into a given output buffer and refuses aliasing', () => {
     const c = fixtures.smooth[0];

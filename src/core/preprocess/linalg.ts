@@ -1,4 +1,4 @@
-/** Small dense linear algebra for the registration's normal equations. */
+/** Small dense linear algebra for the registration's normal equations, and the moments it fits. */
 
 /** Solves A x = b for a symmetric positive definite n x n A (row-major) by Cholesky; null if not SPD. */
 export function solveSpd(a: Float64Array, b: Float64Array, n: number): Float64Array | null {
@@ -46,4 +46,39 @@ export function rotation(pitch: number, roll: number, yaw: number): number[] {
   };
   const r = mul(rz, mul(ry, rx));
   return [r[0]!, r[1]!, r[2]!, 0, r[3]!, r[4]!, r[5]!, 0, r[6]!, r[7]!, r[8]!, 0, 0, 0, 0, 1];
+}
+
+export interface PairMoments {
+  n: number;
+  sa: number;
+  sb: number;
+  saa: number;
+  sbb: number;
+  sab: number;
+}
+
+/**
+ * Count, sums, sums of squares and the cross sum of two images over the voxels where `mask` (when
+ * given) is set and neither is NaN: what a correlation and a least-squares intensity fit need.
+ */
+export function pairMoments(a: Float32Array, b: Float32Array, mask?: Uint8Array): PairMoments {
+  let n = 0,
+    sa = 0,
+    sb = 0,
+    saa = 0,
+    sbb = 0,
+    sab = 0;
+  for (let v = 0; v < a.length; v++) {
+    if (mask && !mask[v]) continue;
+    const x = a[v]!,
+      y = b[v]!;
+    if (x !== x || y !== y) continue;
+    n++;
+    sa += x;
+    sb += y;
+    saa += x * x;
+    sbb += y * y;
+    sab += x * y;
+  }
+  return { n, sa, sb, saa, sbb, sab };
 }

@@ -31,7 +31,8 @@ const CSF = 0,
   AIR = 8;
 /** Which prior each class draws on: 0 csf, 1 gm, 2 wm, 3 csf+gm, 4 gm+wm, 5 non-brain head tissue, 6 air. */
 const PRIOR_OF = [0, 1, 2, 3, 4, 5, 5, 5, 6];
-const BRAIN_CLASSES = [CSF, GM, WM, CG, GW];
+/** Classes 0 .. BRAIN - 1 (CSF, GM, WM and their mixtures) are brain. */
+const BRAIN = 5;
 const EM_ITERATIONS = 20;
 const BIAS_SIGMA_MM = 15;
 
@@ -98,12 +99,35 @@ interface Params {
   mix: Float64Array;
 }
 
+/**
+ * Per-class constants of the E-step, computed once per EM iteration rather than per voxel (the
+ * voxel loop is the stage's hottest): a class's likelihood is gain * exp(curv * (c - mu)^2), and
+ * its weight in the bias fit is mu / sd^2.
+ */
+interface ClassTerms {
+  mu: Float64Array;
+  gain: Float64Array;
+  curv: Float64Array;
+  biasWeight: Float64Array;
+}
+
+function classTerms(p: Params): ClassTerms {
+  const t: ClassTerms = { mu: Float64Array.from(p.mu), gain: new Float64Array(K), curv: new Float64Array(K), biasWeight: new Float64Array(K) };
+  for (let k = 0; k < K; k++) {
+    const sd = p.sd[k]!;
+    t.gain[k] = p.mix[k]! / sd;
+    t.curv[k] = -0.5 / (sd * sd);
+    t.biasWeight[k] = p.mu[k]! / (sd * sd);
+  }
+  return t;
+}
+
 /** E-step for one voxel into r (length K); returns the total likelihood. */
-function posteriors(c: number, pri: Float32Array[], v: number, p: Params, r: Float64Array): number {
+function posteriors(c: number, pri: Float32Array[], v: number, t: ClassTerms, r: Float64Array): number {
   let tot = 0;
   for (let k = 0; k < K; k++) {
-    const z = (c - p.mu[k]!) / p.sd[k]!;
-    const l = (pri[PRIOR_OF[k]!]![v]! * p.mix[k]! * Math.exp(-0.5 * z * z)) / p.sd[k]!;
+    const d = c - t.mu[k]!;
+    const l = pri[PRIOR_OF[k]!]![v]! * t.gain[k]! * Math.exp(t.curv[k]! * d * d);
     r[k] = l;
     tot += l;
   }
@@ -180,8 +204,9 @@ export function segment(y: Float32Array, templates: PreprocessTemplates, signal?
   mixClasses(p);
   // Voxels that are surely air take no part (a third of the grid).
   const airPrior = pri3[6]!;
-  const active: number[] = [];
-  for (let v = 0; v < n3; v++) if (airPrior[v]! < 0.995 || c3[v]! > 0.1) active.push(v);
+  const activeList: number[] = [];
+  for (let v = 0; v < n3; v++) if (airPrior[v]! < 0.995 || c3[v]! > 0.1) activeList.push(v);
+  const active = Int32Array.from(activeList);
   const bias3 = new Float32Array(n3).fill(1);
   const r = new Float64Array(K);
   const num = new Float32Array(n3),
@@ -193,10 +218,12 @@ export function segment(y: Float32Array, templates: PreprocessTemplates, signal?
       s2 = new Float64Array(K);
     num.fill(0);
     den.fill(0);
-    for (const v of active) {
+    const terms = classTerms(p);
+    for (let a = 0; a < active.length; a++) {
+      const v = active[a]!;
       const obs = c3[v]!;
       const c = obs / bias3[v]!;
-      posteriors(c, pri3, v, p, r);
+      posteriors(c, pri3, v, terms, r);
       for (let k = 0; k < K; k++) {
         const rk = r[k]!;
         s0[k] += rk;
@@ -204,11 +231,15 @@ export function segment(y: Float32Array, templates: PreprocessTemplates, signal?
         s2[k] += rk * c * c;
       }
       // Bias: least squares of obs = B * mu_k over the brain classes, precision-weighted.
-      for (const k of BRAIN_CLASSES) {
-        const w = (r[k]! * p.mu[k]!) / (p.sd[k]! * p.sd[k]!);
-        num[v] += w * obs;
-        den[v] += w * p.mu[k]!;
+      let nv = 0,
+        dv = 0;
+      for (let k = 0; k < BRAIN; k++) {
+        const w = r[k]! * terms.biasWeight[k]!;
+        nv += w * obs;
+        dv += w * terms.mu[k]!;
       }
+      num[v] = nv;
+      den[v] = dv;
     }
     for (let k = 0; k < K; k++) {
       if (s0[k]! < 1e-6 || k === CG || k === GW) continue;
@@ -225,7 +256,7 @@ export function segment(y: Float32Array, templates: PreprocessTemplates, signal?
   // Full resolution: bias, corrected image, posteriors, partial-volume fractions.
   const dims = CAT12_GRID.dims;
   const bias = double(bias3, dims3, dims);
-  const pri = priorsOn(templates, 1).map((m) => double(m, dims3, dims));
+  const pri = pri3.map((m) => double(m, dims3, dims));
   const n = y.length;
   const corrected = new Float32Array(n),
     gm = new Float32Array(n),
@@ -235,11 +266,12 @@ export function segment(y: Float32Array, templates: PreprocessTemplates, signal?
   // blurred CSF into atrophied hippocampi: +4 % hippocampal GM at 50 % atrophy. Not done.)
   const [mc, mg, mw] = [p.mu[CSF]!, p.mu[GM]!, p.mu[WM]!];
   const biasVals: number[] = [];
+  const terms = classTerms(p);
   for (let v = 0; v < n; v++) {
     const c = y[v]! / unit / bias[v]!;
     corrected[v] = c;
     if (pri[6]![v]! > 0.995) continue;
-    posteriors(c, pri, v, p, r);
+    posteriors(c, pri, v, terms, r);
     const brain = r[CSF]! + r[GM]! + r[WM]! + r[CG]! + r[GW]!;
     if (brain < 1e-3) continue;
     let fg: number,
