@@ -125,6 +125,8 @@ describe('a fold model from the training command', () => {
     );
     expect(code).toBe(3);
     expect(calls).toHaveLength(1); // fold 2 waits for fold 1
-    expect(calls[0]).toEqual(expect.arrayContaining(['--fold', '1', '--ckpt', join(ckpt, 'demo-fold-1'), '--out', join(models, 'demo-fold-1'), '--max-minutes']));
+    expect(calls[0]).toEqual(
+      expect.arrayContaining(['--fold', '1', '--ckpt', join(ckpt, 'demo-fold-1'), '--out', join(models, 'demo-fold-1'), '--max-minutes']),
+    );
   });
 });
