@@ -7,6 +7,7 @@
  */
 import type * as tf from '@tensorflow/tfjs';
 import { MODEL_INPUT_DIMS } from '../volume/modelTensor';
+import { paperTopology as kerasPaperTopology } from './h5/paper-topology';
 
 const PAPER_INPUT: [number, number, number, number] = [...MODEL_INPUT_DIMS, 1];
 
@@ -34,43 +35,9 @@ export function lcgUniform(seed: number): () => number {
   };
 }
 
-/** Keras 2.2.4 Sequential JSON of the paper's architecture. */
+/** Keras 2.2.4 Sequential JSON of the paper's architecture (h5/paper-topology.ts) for an input shape [D, H, W, C]. */
 export function paperTopology(inputShape: [number, number, number, number], filters = 5, hidden: [number, number] = [64, 32]): object {
-  const layers: object[] = [];
-  for (let l = 0; l < 3; l++) {
-    const conv: Record<string, unknown> = {
-      name: `conv3d_${l + 1}`,
-      trainable: true,
-      filters,
-      kernel_size: [3, 3, 3],
-      strides: [1, 1, 1],
-      padding: 'same',
-      data_format: 'channels_last',
-      dilation_rate: [1, 1, 1],
-      activation: 'relu',
-      use_bias: true,
-    };
-    if (l === 0) {
-      conv.batch_input_shape = [null, ...inputShape];
-      conv.dtype = 'float32';
-    }
-    layers.push({ class_name: 'Conv3D', config: conv });
-    layers.push({
-      class_name: 'MaxPooling3D',
-      config: { name: `max_pooling3d_${l + 1}`, pool_size: [2, 2, 2], padding: 'valid', strides: [2, 2, 2], data_format: 'channels_last' },
-    });
-    layers.push({
-      class_name: 'BatchNormalization',
-      config: { name: `batch_normalization_${l + 1}`, axis: -1, momentum: 0.99, epsilon: 0.001, center: true, scale: true },
-    });
-  }
-  layers.push({ class_name: 'Flatten', config: { name: 'flatten_1', data_format: 'channels_last' } });
-  const units = [...hidden, 2];
-  units.forEach((u, i) => {
-    layers.push({ class_name: 'Dropout', config: { name: `dropout_${i + 1}`, rate: 0.1 } });
-    layers.push({ class_name: 'Dense', config: { name: `dense_${i + 1}`, units: u, activation: i === 2 ? 'softmax' : 'relu', use_bias: true } });
-  });
-  return { class_name: 'Sequential', config: { name: 'sequential_1', layers } };
+  return kerasPaperTopology([null, ...inputShape], { filters, hidden });
 }
 
 /** Pack named float32 weights into tfjs artifacts (one shard, manifest order). */

@@ -19,14 +19,14 @@ const ones = () => ({ class_name: 'Ones', config: {} });
 // regularizers.get('l2') = L1L2(l2=0.01); get_config() widens the float32 value to float64.
 const l2 = () => ({ class_name: 'L1L2', config: { l1: 0.0, l2: Math.fround(0.01) } });
 
-function conv3d(name: string, batchInputShape?: readonly (number | null)[]) {
+function conv3d(name: string, filters: number, batchInputShape?: readonly (number | null)[]) {
   return {
     class_name: 'Conv3D',
     config: {
       name,
       trainable: true,
       ...(batchInputShape ? { batch_input_shape: [...batchInputShape], dtype: 'float32' } : {}),
-      filters: 5,
+      filters,
       kernel_size: [3, 3, 3],
       strides: [1, 1, 1],
       padding: 'same',
@@ -100,27 +100,36 @@ const dropout = (name: string) => ({
   config: { name, trainable: true, rate: 0.1, noise_shape: null, seed: null },
 });
 
-/** The paper's Sequential model for a given input shape (the tests build a small one). */
-export function paperTopology(batchInputShape: readonly (number | null)[] = PAPER_INPUT_SHAPE) {
+/** Width of the network: filters per convolution and units of the two hidden dense layers. */
+export interface PaperWidths {
+  filters?: number;
+  hidden?: readonly [number, number];
+}
+
+/**
+ * The paper's Sequential model for a given input shape (the tests build small ones, narrower too);
+ * the one topology every host exports and converts with (seeded models, training, .h5 files).
+ */
+export function paperTopology(batchInputShape: readonly (number | null)[] = PAPER_INPUT_SHAPE, { filters = 5, hidden = [64, 32] }: PaperWidths = {}) {
   return {
     class_name: 'Sequential',
     config: {
       name: 'sequential_1',
       layers: [
-        conv3d('conv3d_1', batchInputShape),
+        conv3d('conv3d_1', filters, batchInputShape),
         maxPooling3d('max_pooling3d_1'),
         batchNormalization('batch_normalization_1'),
-        conv3d('conv3d_2'),
+        conv3d('conv3d_2', filters),
         maxPooling3d('max_pooling3d_2'),
         batchNormalization('batch_normalization_2'),
-        conv3d('conv3d_3'),
+        conv3d('conv3d_3', filters),
         maxPooling3d('max_pooling3d_3'),
         batchNormalization('batch_normalization_3'),
         { class_name: 'Flatten', config: { name: 'flatten_1', trainable: true, data_format: 'channels_last' } },
         dropout('dropout_1'),
-        dense('dense_1', 64, 'relu', false),
+        dense('dense_1', hidden[0], 'relu', false),
         dropout('dropout_2'),
-        dense('dense_2', 32, 'relu', true),
+        dense('dense_2', hidden[1], 'relu', true),
         dropout('dropout_3'),
         dense('dense_3', 2, 'softmax', true),
       ],
