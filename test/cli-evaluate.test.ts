@@ -3,10 +3,13 @@
  * the same number `analyze` writes for the same scan; and a bad --limit or an empty cohort is
  * refused with one line and exit code 2 (not an empty run that exits 0).
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { encodeCovariateBinary } from '../src/core/model/covariateModel';
+import { coarseDims } from '../src/core/volume/coarseGrid';
+import { CAT12_GRID } from '../src/core/volume/grid';
 import { CSV_HEADER } from '../src/training/node/cohortFiles';
 import { cli } from './helpers/cli';
 
@@ -44,4 +47,42 @@ describe('cli evaluate', () => {
     expect(rows[0].rel.hippocampusRelevance).toBe(result.hippocampus_relevance);
     expect(rows[0].pAD).toBe(result.probability);
   }, 300_000);
+
+  it('residualizes each subject with its own covariates from cohort.csv, as analyze does with --age/--sex/--tiv/--field', () => {
+    // the demo weights with a covariate model in which age and TIV matter (kept on every 2nd voxel)
+    const model = mkdtempSync(join(tmpdir(), 'rv-resmodel-'));
+    cpSync('models/demo', model, { recursive: true });
+    const meta = JSON.parse(readFileSync(join(model, 'model.json'), 'utf8'));
+    meta.userDefinedMetadata = { ...meta.userDefinedMetadata, residualize: true, covariateModel: 'cov.bin', covariateModelStep: 2 };
+    writeFileSync(join(model, 'model.json'), JSON.stringify(meta));
+    const [cx, cy, cz] = coarseDims(CAT12_GRID.dims, 2);
+    const n = cx * cy * cz;
+    const maps = {
+      b0: new Float32Array(n).fill(0.05),
+      b1: new Float32Array(n).fill(-0.004),
+      b2: new Float32Array(n),
+      b3: new Float32Array(n).fill(1e-4),
+      b4: new Float32Array(n),
+    };
+    writeFileSync(join(model, 'cov.bin'), encodeCovariateBinary(maps, 'float16'));
+
+    const dir = mkdtempSync(join(tmpdir(), 'rv-cohort-'));
+    expect(cli('synth', '--n', '2', '--seed', '11', '--out', dir).code).toBe(0);
+    const json = join(dir, 'eval.json');
+    const ev = cli('evaluate', dir, '--model', model, '--limit', '1', '--json', json);
+    expect(ev.code).toBe(0);
+    const { rows } = JSON.parse(readFileSync(json, 'utf8'));
+    const [head, first] = readFileSync(join(dir, 'cohort.csv'), 'utf8').trim().split('\n');
+    const row = Object.fromEntries(head!.split(',').map((k, i) => [k, first!.split(',')[i]!]));
+    const analyze = (...extra: string[]) => {
+      const out = mkdtempSync(join(tmpdir(), 'rv-an-'));
+      expect(cli('analyze', join(dir, row.file!), '--model', model, '--out', out, ...extra).code).toBe(0);
+      return JSON.parse(readFileSync(join(out, 'result.json'), 'utf8'));
+    };
+    const own = analyze('--age', row.age!, '--sex', row.sex!, '--tiv', row.tiv!, '--field', row.field!);
+    expect(rows[0].pAD).toBe(own.probability);
+    expect(rows[0].rel.hippocampusRelevance).toBe(own.hippocampus_relevance);
+    // and the covariates do matter here: the defaults (73 years, 1400 ml, ...) give another result
+    expect(analyze().probability).not.toBe(own.probability);
+  }, 400_000);
 });

@@ -52,3 +52,24 @@ describe('export', () => {
     model.dispose();
   });
 });
+
+describe('evaluate summary', () => {
+  it('medians per group, ECE AD vs CN and the atrophy enrichment, by hand', async () => {
+    const { summarize } = await import('../src/cli/commands/evaluate');
+    const row = (group: string, pAD: number, share = NaN, region = NaN) => ({
+      id: `${group}${pAD}`,
+      group,
+      pAD,
+      hippocampalGm: 1,
+      rel: { hippocampusRelevance: 0, totalPositive: 1, positiveShareInAtrophy: share, atrophyShareOfBrain: region },
+    });
+    const s = summarize([row('CN', 0.1), row('CN', 0.3), row('CN', 0.2), row('AD', 0.9, 0.6, 0.2), row('AD', 0.7, 0.4, 0.2)]);
+    expect(s.medianPADCN).toBeCloseTo(0.2, 12);
+    expect(s.medianPADAD).toBeCloseTo(0.8, 12);
+    expect(s.medianPADMCI).toBeNaN();
+    // top-label confidences 0.9, 0.7, 0.8 (CN) and 0.9, 0.7 (AD), all correct: the 0.9 bin is off by
+    // 0.1 (two subjects), the 0.7 bin by 0.3 (two), the 0.8 bin by 0.2 (one)
+    expect(s.eceADvsCN).toBeCloseTo((2 * 0.1 + 0.2 + 2 * 0.3) / 5, 10);
+    expect(s.atrophyRelevanceEnrichment).toBeCloseTo(0.5 / 0.2, 12);
+  });
+});

@@ -1,8 +1,9 @@
 /**
  * The model card's relevance-in-atrophy figures for one subject (pure; arrays on the CAT12 grid,
  * as runPipeline returns them): the share of positive relevance inside the ground-truth atrophy
- * region (atrophy > threshold) and that region's share of the brain (voxels the model saw with
- * GM > 0), for comparison. The hippocampus score is the pipeline's own (regions.ts, AAL 37 + 38).
+ * region (atrophy > threshold) and that region's share of the brain (voxels where the subject
+ * has GM > 0; not the model input, which a residualizing model makes signed), for comparison.
+ * The hippocampus score is the pipeline's own (regions.ts, AAL 37 + 38).
  */
 export interface AtrophyOverlap {
   totalPositive: number;
@@ -13,7 +14,7 @@ export interface AtrophyOverlap {
 
 export const ATROPHY_REGION_THRESHOLD = 0.05;
 
-export function atrophyOverlap(relevance: Float32Array, modelInput: Float32Array, atrophy: Float32Array): AtrophyOverlap {
+export function atrophyOverlap(relevance: Float32Array, gm: Float32Array, atrophy: Float32Array): AtrophyOverlap {
   let total = 0,
     inside = 0,
     brain = 0,
@@ -23,7 +24,7 @@ export function atrophyOverlap(relevance: Float32Array, modelInput: Float32Array
     total += r;
     const inRegion = atrophy[i]! > ATROPHY_REGION_THRESHOLD;
     if (inRegion) inside += r;
-    if (modelInput[i]! > 0) {
+    if (gm[i]! > 0) {
       brain++;
       if (inRegion) region++;
     }

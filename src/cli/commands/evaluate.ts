@@ -1,8 +1,11 @@
 /**
  * evaluate <cohort dir> [--model <dir>] [--backend wasm-simd|cpu|wasm] [--limit N] [--json <file>]
  * The model card's metrics on a synthetic cohort (written by `synth`): AUC AD vs CN and MCI vs CN
- * of the AD probability, the correlation of the paper-method hippocampus relevance with
- * hippocampal GM volume, and the share of positive relevance inside the ground-truth atrophy region.
+ * of the AD probability (as the app shows it: the model's calibration applied), the median
+ * probability per group and the calibration error (ECE, 10 bins, AD vs CN), the correlation of the
+ * paper-method hippocampus relevance with hippocampal GM volume, and the share of positive relevance
+ * inside the ground-truth atrophy region against that region's share of the brain. Each subject is
+ * residualized with its own covariates from cohort.csv, as the page does with the ones a user enters.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,7 +15,8 @@ import { runPipeline } from '../../core/pipeline';
 import { CAT12_GRID } from '../../core/volume/grid';
 import { resampleToGrid } from '../../core/volume/resample';
 import { readCohortCsv } from '../../training/node/cohortFiles';
-import { auc, pearson } from '../../training/metrics';
+import { covariatesOf } from '../../training/cohortData';
+import { auc, expectedCalibrationError, pearson } from '../../training/metrics';
 import { atrophyOverlap, type AtrophyOverlap } from '../../training/relevanceMetrics';
 import { loadAtlasFromRepo } from '../files';
 import { resolveModel } from '../loadModelNode';
@@ -45,6 +49,12 @@ export function summarize(rows: EvaluationRow[]): Record<string, number> {
   const patients = rows.filter((r) => !Number.isNaN(r.rel.positiveShareInAtrophy));
   const mean = (v: number[]) => v.reduce((x, y) => x + y, 0) / v.length;
   const mg = (g: EvaluationRow[]) => mean(g.map((r) => r.rel.hippocampusRelevance));
+  const median = (g: EvaluationRow[]) => {
+    const v = g.map((r) => r.pAD).sort((a, b) => a - b);
+    return v.length === 0 ? NaN : v.length % 2 ? v[(v.length - 1) / 2]! : (v[v.length / 2 - 1]! + v[v.length / 2]!) / 2;
+  };
+  const inShare = mean(patients.map((r) => r.rel.positiveShareInAtrophy));
+  const regionShare = mean(patients.map((r) => r.rel.atrophyShareOfBrain));
   return {
     n: rows.length,
     nCN: cn.length,
@@ -52,6 +62,13 @@ export function summarize(rows: EvaluationRow[]): Record<string, number> {
     nAD: ad.length,
     aucADvsCN: aucOf(cn, ad),
     aucMCIvsCN: aucOf(cn, mci),
+    medianPADCN: median(cn),
+    medianPADMCI: median(mci),
+    medianPADAD: median(ad),
+    eceADvsCN: expectedCalibrationError(
+      [...cn, ...ad].map((r) => r.pAD),
+      [...cn.map(() => 0), ...ad.map(() => 1)],
+    ),
     rHippocampusRelevanceVsVolume: pearson(
       rows.map((r) => r.rel.hippocampusRelevance),
       rows.map((r) => r.hippocampalGm),
@@ -60,8 +77,10 @@ export function summarize(rows: EvaluationRow[]): Record<string, number> {
     meanHippocampusRelevanceMCI: mg(mci),
     meanHippocampusRelevanceAD: mg(ad),
     meanWholeBrainPositiveRelevance: mean(rows.map((r) => r.rel.totalPositive)),
-    positiveShareInAtrophyRegion: mean(patients.map((r) => r.rel.positiveShareInAtrophy)),
-    atrophyRegionShareOfBrain: mean(patients.map((r) => r.rel.atrophyShareOfBrain)),
+    positiveShareInAtrophyRegion: inShare,
+    atrophyRegionShareOfBrain: regionShare,
+    /** How many times its share of the brain the atrophy region holds of the positive relevance (1 = chance). */
+    atrophyRelevanceEnrichment: inShare / regionShare,
   };
 }
 
@@ -96,11 +115,14 @@ export async function run(args: string[]): Promise<number> {
   try {
     for (const e of entries) {
       // The same pipeline as the page and `analyze`: grid placement, residualization, calibration, region scores.
-      const out = await runPipeline(readFileSync(join(dir, e.file)), { bundle, method: 'paper', atlas, executor });
-      const atrophy = resampleToGrid(readNifti(readFileSync(join(dir, e.atrophyFile))).volume, CAT12_GRID, 'trilinear').data;
+      const scan = readFileSync(join(dir, e.file));
+      const out = await runPipeline(scan, { bundle, method: 'paper', atlas, executor, covariates: covariatesOf(e) });
+      const onGrid = (bytes: Uint8Array) => resampleToGrid(readNifti(bytes).volume, CAT12_GRID, 'trilinear').data;
+      const atrophy = onGrid(readFileSync(join(dir, e.atrophyFile)));
+      // the brain is where the subject has GM, not where the (residualized, signed) model input is > 0
       const rel: SubjectRelevance = {
         hippocampusRelevance: out.regions!.lobes.find((l) => l.key === 'hippocampus')!.positiveSum,
-        ...atrophyOverlap(out.relevance, out.input, atrophy),
+        ...atrophyOverlap(out.relevance, onGrid(scan), atrophy),
       };
       rows.push({ id: e.id, group: e.group, pAD: out.probability, hippocampalGm: e.hippocampalGm, rel });
       process.stderr.write(
