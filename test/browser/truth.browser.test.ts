@@ -152,7 +152,7 @@ describe('the page tells the truth (1024x700)', () => {
         expect(await page.getByTestId('cov-age').inputValue()).toBe('73');
         expect(await page.getByTestId('cov-tiv').inputValue()).toBe('1400');
         expect(await page.getByTestId('cov-sex').inputValue()).toBe('0.5');
-        await page.screenshot({ path: join(SHOTS, 'refused-t1.png') });
+        await page.screenshot({ path: join(SHOTS, 'refused-4d.png') });
       }
     });
   }
