@@ -26,7 +26,13 @@ export function QcPanel() {
   const f = pre.figures;
   const ml = (x: number) => `${Math.round(x)} ml`;
   const seconds = Object.values(pre.seconds).reduce((a, b) => a + b, 0);
-  const exportPicture = () => picture?.toBlob((b) => b && downloadBlob(b, 'qc.png'), 'image/png');
+  // Synchronously, from the PNG already encoded for the <img>: a download started later (canvas.toBlob's
+  // callback) falls outside the click's user activation, and Chromium may then block it as one of
+  // several automatic downloads (seen on a loaded machine).
+  const exportPicture = () => {
+    const base64 = pictureUrl.slice(pictureUrl.indexOf(',') + 1);
+    downloadBlob(new Blob([Uint8Array.from(atob(base64), (ch) => ch.charCodeAt(0))], { type: 'image/png' }), 'qc.png');
+  };
   return (
     <section className="panel" data-testid="qc-panel">
       <h2>{t('qc.heading')}</h2>

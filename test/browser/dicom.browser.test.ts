@@ -53,7 +53,13 @@ async function idle(): Promise<void> {
 }
 
 async function downloadFrom(button: Locator): Promise<{ name: string; bytes: Buffer }> {
-  const [d] = (await Promise.all([page.waitForEvent('download', { timeout: 60_000 }), button.click()])) as [Download, unknown];
+  const label = (await button.textContent()) ?? '?';
+  const [d] = (await Promise.all([
+    page.waitForEvent('download', { timeout: 120_000 }).catch((e: Error) => {
+      throw new Error(`no download after clicking "${label}": ${e.message}`);
+    }),
+    button.click(),
+  ])) as [Download, unknown];
   return { name: d.suggestedFilename(), bytes: readFileSync((await d.path())!) };
 }
 
