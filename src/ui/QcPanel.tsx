@@ -3,7 +3,8 @@
  * reason, tissue volumes and TIV, the QC figures, the warped scan with the template's outline, and
  * exports (maps as NIfTI, qc.json, the QC picture as PNG). Shown only for a preprocessed raw T1.
  */
-import { useMemo } from 'react';
+import { useEffect, useMemo, useState } from 'react';
+import { encodePngRgb } from '../core/cohort/png';
 import { useStore } from '../state/store';
 import { downloadBlob } from './research/exportPng';
 import { useMessage, useT } from './i18n';
@@ -12,27 +13,23 @@ export function QcPanel() {
   const t = useT();
   const text = useMessage();
   const pre = useStore((s) => s.output?.result.preprocessed);
-  // An off-page canvas makes the picture (an <img>: the page's only canvases stay the viewer's).
-  const picture = useMemo(() => {
+  // The picture as PNG bytes (the core's encoder: no canvas), shown through a blob: URL and
+  // downloaded as the same bytes inside the click. Not a data: URL (the policy's img-src has none)
+  // and not canvas.toBlob (its callback runs outside the click's user activation, and Chromium then
+  // blocks the download as one of several automatic ones).
+  const png = useMemo(() => {
     if (!pre) return null;
-    const c = document.createElement('canvas');
-    c.width = pre.montage.width;
-    c.height = pre.montage.height;
-    c.getContext('2d')?.putImageData(new ImageData(new Uint8ClampedArray(pre.montage.rgba), pre.montage.width, pre.montage.height), 0, 0);
-    return c;
+    const { width, height, rgba } = pre.montage;
+    const rgb = new Uint8Array(width * height * 3);
+    for (let p = 0; p < width * height; p++) rgb.set(rgba.subarray(p * 4, p * 4 + 3), p * 3);
+    return new Blob([encodePngRgb(rgb, width, height) as Uint8Array<ArrayBuffer>], { type: 'image/png' });
   }, [pre]);
-  const pictureUrl = useMemo(() => picture?.toDataURL('image/png') ?? '', [picture]);
+  const pictureUrl = useObjectUrl(png);
+  const exportPicture = () => png && downloadBlob(png, 'qc.png');
   if (!pre) return null;
   const f = pre.figures;
   const ml = (x: number) => `${Math.round(x)} ml`;
   const seconds = Object.values(pre.seconds).reduce((a, b) => a + b, 0);
-  // Synchronously, from the PNG already encoded for the <img>: a download started later (canvas.toBlob's
-  // callback) falls outside the click's user activation, and Chromium may then block it as one of
-  // several automatic downloads (seen on a loaded machine).
-  const exportPicture = () => {
-    const base64 = pictureUrl.slice(pictureUrl.indexOf(',') + 1);
-    downloadBlob(new Blob([Uint8Array.from(atob(base64), (ch) => ch.charCodeAt(0))], { type: 'image/png' }), 'qc.png');
-  };
   return (
     <section className="panel" data-testid="qc-panel">
       <h2>{t('qc.heading')}</h2>
@@ -91,4 +88,16 @@ export function QcPanel() {
       </div>
     </section>
   );
+}
+
+/** A blob: URL for a blob, revoked when the blob changes or the component goes. */
+function useObjectUrl(blob: Blob | null): string {
+  const [url, setUrl] = useState('');
+  useEffect(() => {
+    if (!blob) return setUrl('');
+    const u = URL.createObjectURL(blob);
+    setUrl(u);
+    return () => URL.revokeObjectURL(u);
+  }, [blob]);
+  return url;
 }

@@ -49,6 +49,9 @@ describe('a raw T1 in the browser', () => {
     expect(await page.getByTestId('qc-tiv').textContent()).toMatch(/^\d{3,4} ml$/);
     expect(await page.getByTestId('prediction').textContent()).toMatch(/\d+(\.\d)?%/);
     await expect(page.getByTestId('prediction-approx').count()).resolves.toBe(1);
+    // the picture itself loads (a broken image would still show pixels: its icon and alt text)
+    const natural = await page.getByTestId('qc-picture').evaluate((img) => (img as HTMLImageElement).naturalWidth);
+    expect(natural, 'QC picture width in pixels').toBeGreaterThan(100);
     const picture = pixelStats(decodePng(await page.getByTestId('qc-picture').screenshot()));
     expect(picture.lumaStd).toBeGreaterThan(8);
     const n = await frames(page);
