@@ -2,7 +2,8 @@
  * The figures of a cross-validation family that `evaluate` does not give (issue #14's card):
  *  - dose response on a CN case: p(AD) and the hippocampus relevance with 0, 15, 30, 45 %
  *    hippocampal GM loss, and p(AD) with 45 % occipital loss;
- *  - fold agreement: the mean pairwise correlation of the fold models' relevance maps on AD cases.
+ *  - fold agreement: the mean pairwise correlation of the fold models' relevance maps on AD cases
+ *    (inside the brain: voxels with GM > 0).
  * Every analysis runs through the one pipeline (runPipeline) with the case's covariates.
  *
  *   npx tsx scripts/family-figures.ts --whole <dir> [--fold <dir> ...] --case public/demo/demo-01-CN.nii.gz
@@ -93,7 +94,10 @@ if (o.fold!.length >= 2 && o.cohort) {
     const gm = onGrid(readFileSync(join(o.cohort, e.file)));
     const maps: Float32Array[] = [];
     for (const f of o.fold!) maps.push((await analyse(f, gm, covariatesOf(e))).relevance);
-    for (let a = 0; a < maps.length; a++) for (let b = a + 1; b < maps.length; b++) rs.push(pearson(Array.from(maps[a]!), Array.from(maps[b]!)));
+    // inside the brain only: the zeros outside it, equal in every map, would inflate r
+    const brain = Array.from(gm).flatMap((v, i) => (v > 0 ? [i] : []));
+    const inBrain = (m: Float32Array) => brain.map((i) => m[i]!);
+    for (let a = 0; a < maps.length; a++) for (let b = a + 1; b < maps.length; b++) rs.push(pearson(inBrain(maps[a]!), inBrain(maps[b]!)));
     console.log(`${e.id}: fold maps' mean pairwise r so far ${(rs.reduce((x, y) => x + y, 0) / rs.length).toFixed(3)}`);
   }
   agreement = { cases: ad.length, folds: o.fold!.length, meanPairwiseR: rs.reduce((x, y) => x + y, 0) / rs.length, minPairwiseR: Math.min(...rs) };
