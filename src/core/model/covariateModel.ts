@@ -12,7 +12,7 @@
  *    the size, or by "covariateModelDtype"), the file gzip-compressed or not (training writes
  *    covariates.bin.gz: the maps are zero outside the brain, 21 MB shrink to ~6 MB); with
  *    "covariateModelStep": 2 the maps are kept on every 2nd voxel of the grid (61 x 73 x 61) and
- *    interpolated onto it (volume/coarseGrid.ts: coefficient maps are smooth; ~0.8 MB), or
+ *    interpolated onto it (volume/coarseGrid.ts: coefficient maps are smooth; ~0.9 MB), or
  *  - an object { "b0": "b0.nii.gz", ..., "b4": "b4.nii.gz" } of five NIfTI maps on the grid.
  * Paths are relative to model.json. Pure: the host supplies the bytes (fetch, files, tests).
  */

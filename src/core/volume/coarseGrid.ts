@@ -4,7 +4,7 @@
  * Why: a covariate model's five coefficient maps are smooth (covariate effects vary over
  * centimetres) but, fitted voxel by voxel on ~100 subjects, carry voxel-scale noise that gzip cannot
  * squeeze; kept on every 2nd voxel they take an eighth of the bytes (a model's covariates.bin.gz
- * ~6 MB -> ~0.8 MB) and lose only that noise. Training residualizes with the very maps the app
+ * ~6 MB -> ~0.9 MB) and lose only that noise. Training residualizes with the very maps the app
  * interpolates (the same function), so the network's inputs stay bit-identical between the two.
  *
  * Coarse voxel c sits on fine voxel step * c, so a coarse axis has floor((n - 1) / step) + 1 voxels

@@ -1,6 +1,6 @@
 /**
  * Node-only: write a model's covariate model next to its model.json as covariates.bin.gz (five
- * float16 maps b0..b4 on every step-th voxel of the CAT12 grid, gzip-compressed: ~0.8 MB at step 2;
+ * float16 maps b0..b4 on every step-th voxel of the CAT12 grid, gzip-compressed: ~0.9 MB at step 2;
  * core/model/covariateModel.ts) and return the metadata that tells the app to residualize with it.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
