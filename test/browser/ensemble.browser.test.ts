@@ -127,7 +127,8 @@ describe('the fold ensemble in the app (stand-in folds)', () => {
     await setSlider(page, 'threshold', 0.4);
     const m = await frames(page);
     await waitForFrameAfter(page, m);
-    expect(meanAbsDiff(await shot('view-axial'), relevance)).toBeLessThan(0.5);
+    // on a loaded machine the frame after the slider may not be the last one: wait for the views to settle
+    await expect.poll(async () => meanAbsDiff(await shot('view-axial'), relevance), { timeout: 120_000, interval: 500 }).toBeLessThan(0.5);
   }, 300_000);
 
   it('cancelling an ensemble run keeps the ensemble result on screen', async () => {
