@@ -29,6 +29,7 @@ import { covariatesOf } from '../src/training/cohortData';
 import { readCohortCsv } from '../src/training/node/cohortFiles';
 import { pearson } from '../src/training/metrics';
 import { smooth3d } from '../src/training/smooth';
+import type { MethodId } from '../src/core/lrp/registry';
 
 const { values: o } = parseArgs({
   options: {
@@ -39,6 +40,7 @@ const { values: o } = parseArgs({
     cohort: { type: 'string' },
     'ad-cases': { type: 'string', default: '6' },
     json: { type: 'string' },
+    method: { type: 'string', default: 'paper' },
   },
 });
 if (!o.whole) throw new Error('--whole <model dir> is required');
@@ -62,7 +64,7 @@ async function analyse(modelDir: string, gm: Float32Array, covariates: Covariate
   const executor = await engine.executorFor(bundle.model);
   try {
     const scan = writeNifti({ dims: CAT12_GRID.dims, affine: CAT12_GRID.affine, data: gm }, { datatype: 'float32' });
-    const out = await runPipeline(scan, { bundle, method: 'paper', atlas, executor, covariates });
+    const out = await runPipeline(scan, { bundle, method: o.method as MethodId, atlas, executor, covariates });
     return { pAD: out.probability, hippocampus: out.regions!.lobes.find((l) => l.key === 'hippocampus')!.positiveSum, relevance: out.relevance };
   } finally {
     executor?.dispose();

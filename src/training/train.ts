@@ -19,7 +19,7 @@
  *
  *   npm run train -- [--fold whole|0..9] [--n 300] [--residualize yes|no] [--epochs 20] [--batch 4]
  *                    [--lr 1e-4] [--max-shift 10] [--bn-recalibration 64] [--test-n 90]
- *                    [--max-minutes 90] [--ckpt /tmp/rv-train] [--out models/demo] [--engine wasm|tfjs]
+ *                    [--max-minutes 90] [--ckpt /tmp/rv-train] [--out models/demo-whole] [--engine wasm|tfjs]
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -40,6 +40,7 @@ import {
 import { DEFAULT_FOLDS, foldSplit, parseFold, stratifiedFolds, type FoldName } from './folds';
 import { writeCovariateModel } from './node/covariateFile';
 import { exportModel } from './node/exportModel';
+import { centerLogitPair, centerOutputLogits } from './centerLogits';
 import { loadSynthContext, REPO_ROOT } from './node/assets';
 import { createTrainEngine, ENGINE_NAMES } from './node/engines';
 import type { TrainEngine } from './trainEngine';
@@ -90,7 +91,7 @@ function parse(args: string[]): Options {
     maxShift: 10,
     maxMinutes: 90,
     ckpt: '/tmp/rv-train',
-    out: join(REPO_ROOT, 'models', 'demo'),
+    out: join(REPO_ROOT, 'models', 'demo-whole'),
     patience: 3,
     seed: 7,
     engine: 'wasm',
@@ -273,14 +274,15 @@ async function finishModel(
     });
     log(`BN statistics recalibrated on ${calib.x.length} training subjects`);
   }
-  const valLogits = await predictSet(engine, data.validation, o.batch);
+  // logits as the exported (centred) output layer gives them: same softmax, AD logit = half the log-odds
+  const valLogits = (await predictSet(engine, data.validation, o.batch)).map(centerLogitPair);
   const calibration = fitTemperature(valLogits, data.validation.y);
   log(`temperature ${calibration.temperature.toFixed(3)} (validation NLL ${calibration.nllBefore.toFixed(4)} -> ${calibration.nllAfter.toFixed(4)})`);
-  const evaluation = heldOutEvaluation(data.test, await predictSet(engine, data.test, o.batch), calibration);
+  const evaluation = heldOutEvaluation(data.test, (await predictSet(engine, data.test, o.batch)).map(centerLogitPair), calibration);
   const metadata: Record<string, unknown> = { calibration: { ...calibration, fittedOn: 'validation' } };
   if (data.covariates) Object.assign(metadata, writeCovariateModel(o.out, data.covariates));
   exportModel(
-    await engine.weights(),
+    centerOutputLogits(await engine.weights()),
     o.out,
     { ...trainingInfo, fold: data.which, folds: o.folds, cohortN: o.n, bnRecalibration: o.bnRecalibration },
     'float16',

@@ -1,9 +1,9 @@
 /**
- * evaluate <cohort dir> [--model <dir>] [--backend wasm-simd|cpu|wasm] [--limit N] [--json <file>]
+ * evaluate <cohort dir> [--model <dir>] [--method <id>] [--backend wasm-simd|cpu|wasm] [--limit N] [--json <file>]
  * The model card's metrics on a synthetic cohort (written by `synth`): AUC AD vs CN and MCI vs CN
  * of the AD probability (as the app shows it: the model's calibration applied), the median
  * probability per group and the calibration error (ECE, 10 bins, AD vs CN), the correlation of the
- * paper-method hippocampus relevance with hippocampal GM volume, and the share of positive relevance
+ * hippocampus relevance (--method, default the paper's) with hippocampal GM volume, and the share of positive relevance
  * inside the ground-truth atrophy region against that region's share of the brain. Each subject is
  * residualized with its own covariates from cohort.csv, as the page does with the ones a user enters.
  */
@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { InputError } from '../../core/errors';
 import { readNifti } from '../../core/nifti';
 import { runPipeline } from '../../core/pipeline';
+import { unknownMethodMessage, type MethodId } from '../../core/lrp/registry';
 import { CAT12_GRID } from '../../core/volume/grid';
 import { resampleToGrid } from '../../core/volume/resample';
 import { readCohortCsv } from '../../training/node/cohortFiles';
@@ -95,6 +96,7 @@ function parseLimit(text: string | undefined): number | undefined {
 export async function run(args: string[]): Promise<number> {
   const { values: o, positionals } = parseOptions('evaluate', args, {
     model: { type: 'string' },
+    method: { type: 'string', default: 'paper' },
     backend: { type: 'string', default: 'wasm-simd' },
     limit: { type: 'string' },
     json: { type: 'string' },
@@ -102,6 +104,9 @@ export async function run(args: string[]): Promise<number> {
   const dir = positionals.length === 1 ? positionals[0] : undefined;
   if (typeof dir !== 'string') throw new InputError('Give the cohort folder: evaluate <cohort dir> [--model <dir>].');
   const limit = parseLimit(o.limit);
+  const unknownMethod = unknownMethodMessage(o.method!);
+  if (unknownMethod) throw new InputError(`--method: ${unknownMethod}`);
+  const method = o.method as MethodId;
   let entries = readCohortCsv(dir);
   if (limit !== undefined) entries = entries.slice(0, limit);
   if (entries.length === 0) throw new InputError(`The cohort in ${dir} lists no subjects; write one with "relevance-viewer synth".`);
@@ -116,7 +121,7 @@ export async function run(args: string[]): Promise<number> {
     for (const e of entries) {
       // The same pipeline as the page and `analyze`: grid placement, residualization, calibration, region scores.
       const scan = readFileSync(join(dir, e.file));
-      const out = await runPipeline(scan, { bundle, method: 'paper', atlas, executor, covariates: covariatesOf(e) });
+      const out = await runPipeline(scan, { bundle, method, atlas, executor, covariates: covariatesOf(e) });
       const onGrid = (bytes: Uint8Array) => resampleToGrid(readNifti(bytes).volume, CAT12_GRID, 'trilinear').data;
       const atrophy = onGrid(readFileSync(join(dir, e.atrophyFile)));
       // the brain is where the subject has GM, not where the (residualized, signed) model input is > 0
@@ -133,7 +138,7 @@ export async function run(args: string[]): Promise<number> {
     executor?.dispose();
     bundle.model.dispose();
   }
-  const summary = summarize(rows);
+  const summary = { method, ...summarize(rows) };
   process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
   if (typeof o.json === 'string') writeFileSync(o.json, JSON.stringify({ summary, rows }, null, 1));
   return 0;
