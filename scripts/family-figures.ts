@@ -59,17 +59,22 @@ function regionField(labels: readonly number[]): Float32Array {
 const HIPPOCAMPUS = regionField([37, 38]);
 const OCCIPITAL = regionField([49, 50, 51, 52, 53, 54]);
 
+/** Each model loaded once (bundle + executor), kept for every case it analyses. */
+const loaded = new Map<string, Promise<{ bundle: Awaited<ReturnType<typeof resolveModel>>['bundle']; executor: Awaited<ReturnType<typeof engine.executorFor>> }>>();
+function modelFor(dir: string) {
+  if (!loaded.has(dir))
+    loaded.set(
+      dir,
+      resolveModel(dir).then(async ({ bundle }) => ({ bundle, executor: await engine.executorFor(bundle.model) })),
+    );
+  return loaded.get(dir)!;
+}
+
 async function analyse(modelDir: string, gm: Float32Array, covariates: Covariates) {
-  const { bundle } = await resolveModel(modelDir);
-  const executor = await engine.executorFor(bundle.model);
-  try {
-    const scan = writeNifti({ dims: CAT12_GRID.dims, affine: CAT12_GRID.affine, data: gm }, { datatype: 'float32' });
-    const out = await runPipeline(scan, { bundle, method: o.method as MethodId, atlas, executor, covariates });
-    return { pAD: out.probability, hippocampus: out.regions!.lobes.find((l) => l.key === 'hippocampus')!.positiveSum, relevance: out.relevance };
-  } finally {
-    executor?.dispose();
-    bundle.model.dispose();
-  }
+  const { bundle, executor } = await modelFor(modelDir);
+  const scan = writeNifti({ dims: CAT12_GRID.dims, affine: CAT12_GRID.affine, data: gm }, { datatype: 'float32' });
+  const out = await runPipeline(scan, { bundle, method: o.method as MethodId, atlas, executor, covariates });
+  return { pAD: out.probability, hippocampus: out.regions!.lobes.find((l) => l.key === 'hippocampus')!.positiveSum, relevance: out.relevance };
 }
 
 const [age, sex, tiv, field] = o['case-covariates']!.split(',');

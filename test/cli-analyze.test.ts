@@ -12,10 +12,14 @@ import { readNifti } from '../src/core/nifti';
 import { CAT12_GRID } from '../src/core/volume/grid';
 import { BUNDLED_MODELS } from '../src/core/model/catalog';
 import { cli, ROOT } from './helpers/cli';
+import { DEFAULT_COVARIATES } from '../src/core/analysis/residualize';
+import { DEMO_MODEL_DIR } from '../src/cli/loadModelNode';
 
 const DEMO = join(ROOT, 'public', 'demo');
 const AD = join(DEMO, 'demo-03-AD.nii.gz');
 const CN = join(DEMO, 'demo-01-CN.nii.gz');
+const demoTemperature = (JSON.parse(readFileSync(join(DEMO_MODEL_DIR, 'model.json'), 'utf8')) as { userDefinedMetadata: { calibration: { temperature: number } } })
+  .userDefinedMetadata.calibration.temperature;
 
 describe('cli analyze', () => {
   let out: string;
@@ -40,13 +44,15 @@ describe('cli analyze', () => {
       expect(result.input_gate).toMatchObject({ class: 'gm-on-grid', verdict: 'analyze', warnings: [] });
       // The bundled demo model gets the page's display post-processing (its catalog entry), not x500.
       expect(result.display).toEqual({ scaling: 'fixed', sigma: 0.8, factor: BUNDLED_MODELS.find((m) => m.id === 'demo')!.display!.factor });
-      expect(result.covariates).toBeNull();
-      expect(result.calibration).toEqual({ temperature: 1 });
+      // it residualizes: without covariates given, the original app's defaults (said in a notice); its own temperature
+      expect(result.covariates).toEqual(DEFAULT_COVARIATES);
+      expect(result.calibration).toEqual({ temperature: demoTemperature });
     }
   });
 
-  it('writes relevance and input on the CAT12 grid; the input is the scan itself (it is on the grid)', () => {
-    const dir = join(out, 'demo-03-AD');
+  it('writes relevance and input on the CAT12 grid; the input is the scan itself (on the grid, for a model that does not residualize)', () => {
+    const dir = join(out, 'seeded');
+    expect(cli('analyze', AD, '--model', 'seeded', '--out', dir).code).toBe(0);
     const relevance = readNifti(readFileSync(join(dir, 'relevance.nii.gz'))).volume;
     const input = readNifti(readFileSync(join(dir, 'input.nii.gz'))).volume;
     const scan = readNifti(readFileSync(AD)).volume;

@@ -12,6 +12,7 @@ import { coarseDims } from '../src/core/volume/coarseGrid';
 import { CAT12_GRID } from '../src/core/volume/grid';
 import { CSV_HEADER } from '../src/training/node/cohortFiles';
 import { cli } from './helpers/cli';
+import { DEMO_MODEL_DIR } from '../src/cli/loadModelNode';
 
 describe('cli evaluate', () => {
   it('refuses a --limit that is not a positive whole number', () => {
@@ -42,7 +43,8 @@ describe('cli evaluate', () => {
     expect(summary.n).toBe(1);
     const file = readFileSync(join(dir, 'cohort.csv'), 'utf8').trim().split('\n')[1]!.split(',')[9]!;
     const out = join(dir, 'analyze');
-    expect(cli('analyze', join(dir, file), '--out', out).code).toBe(0);
+    // the subject's own covariates, as evaluate takes them from cohort.csv (the demo model residualizes)
+    expect(cli('analyze', join(dir, file), '--covariates', join(dir, 'cohort.csv'), '--out', out).code).toBe(0);
     const result = JSON.parse(readFileSync(join(out, 'result.json'), 'utf8'));
     expect(rows[0].rel.hippocampusRelevance).toBe(result.hippocampus_relevance);
     expect(rows[0].pAD).toBe(result.probability);
@@ -51,7 +53,7 @@ describe('cli evaluate', () => {
   it('residualizes each subject with its own covariates from cohort.csv, as analyze does with --age/--sex/--tiv/--field', () => {
     // the demo weights with a covariate model in which age and TIV matter (kept on every 2nd voxel)
     const model = mkdtempSync(join(tmpdir(), 'rv-resmodel-'));
-    cpSync('models/demo', model, { recursive: true });
+    cpSync(DEMO_MODEL_DIR, model, { recursive: true });
     const meta = JSON.parse(readFileSync(join(model, 'model.json'), 'utf8'));
     meta.userDefinedMetadata = { ...meta.userDefinedMetadata, residualize: true, covariateModel: 'cov.bin', covariateModelStep: 2 };
     writeFileSync(join(model, 'model.json'), JSON.stringify(meta));

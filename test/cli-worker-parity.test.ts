@@ -15,21 +15,22 @@ import { regionsCsv } from '../src/core/analysis/tables';
 import { runAnalysis, setSiteBase } from '../src/worker/runAnalysis';
 import type { PipelineResult } from '../src/worker/protocol';
 import { cli, ROOT } from './helpers/cli';
+import { DEMO_MODEL_FOLDER } from '../src/core/model/catalog';
 import { mismatches } from './helpers/arrays';
 import { covariateModelBytes, smallArtifacts, testCovariateModel, writeModelDir } from './helpers/modelFixtures';
 
 const SITE = 'http://relevance-viewer.test/';
 const SCAN = join(ROOT, 'public', 'demo', 'demo-03-AD.nii.gz');
 const site = mkdtempSync(join(tmpdir(), 'rv-site-'));
-const modelDir = join(site, 'models', 'demo');
+const modelDir = join(site, 'models', DEMO_MODEL_FOLDER);
 
 /** fetch as the browser would see the site: models from the temporary site, other assets from public/, kernels from disk. */
 async function siteFetch(input: string | URL | Request): Promise<Response> {
   const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
   const file = url.startsWith('file:')
     ? fileURLToPath(url)
-    : url.startsWith(SITE + 'models/demo/')
-      ? join(modelDir, url.slice((SITE + 'models/demo/').length))
+    : url.startsWith(SITE + `models/${DEMO_MODEL_FOLDER}/`)
+      ? join(modelDir, url.slice((SITE + `models/${DEMO_MODEL_FOLDER}/`).length))
       : url.startsWith(SITE)
         ? join(ROOT, 'public', url.slice(SITE.length))
         : null;

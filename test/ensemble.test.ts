@@ -26,16 +26,17 @@ import type { PipelineProgress } from '../src/core/progress';
 import { perturbedWeights } from './helpers/foldStandIns';
 import { smallArtifacts, smallWeights, writeModelDir } from './helpers/modelFixtures';
 import { cli } from './helpers/cli';
+import { BUNDLED_MODELS } from '../src/core/model/catalog';
 import { readNifti } from '../src/core/nifti';
 
 const ROOT = join(__dirname, '..');
 
 describe('models/index.json: the deployed models and their families', () => {
-  const folders = ['demo', 'demo-whole', ...Array.from({ length: 10 }, (_, k) => `demo-fold-${k}`), 'other-model'];
+  const folders = ['demo-whole', ...Array.from({ length: 10 }, (_, k) => `demo-fold-${k}`), 'other-model'];
   const index = modelIndexFromFolders(folders);
   const deployed = parseModelIndex(index);
 
-  it('a <family>-whole / <family>-fold-<k> folder is a family member; folds in numeric order; the bundled demo is not listed twice', () => {
+  it('a <family>-whole / <family>-fold-<k> folder is a family member; folds in numeric order; the default model (demo-whole) is not listed twice', () => {
     expect(index.models.find((m) => m.id === 'demo-fold-10')).toBeUndefined();
     expect(index.models.find((m) => m.id === 'demo-fold-3')).toEqual({
       id: 'demo-fold-3',
@@ -44,11 +45,14 @@ describe('models/index.json: the deployed models and their families', () => {
       role: 'fold',
       fold: 3,
     });
-    expect(deployed.map((m) => m.id)).not.toContain('demo');
+    expect(index.models.find((m) => m.id === 'demo-whole')).toMatchObject({ family: 'demo', role: 'whole' });
+    // the bundled 'demo' entry is that folder's model: the index's entry for it is dropped
+    expect(BUNDLED_MODELS.find((m) => m.id === 'demo')!.url).toBe('models/demo-whole/model.json');
+    expect(deployed.map((m) => m.id)).not.toContain('demo-whole');
     const [family, ...rest] = familiesOf(deployed);
     expect(rest).toEqual([]);
     expect(family!.id).toBe('demo');
-    expect(family!.whole?.id).toBe('demo-whole');
+    expect(family!.whole).toBeUndefined();
     expect(family!.folds.map((f) => f.fold)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
     expect(family!.folds[2]!.url).toBe('models/demo-fold-2/model.json');
     expect(deployed.find((m) => m.id === 'other-model')?.family).toBeUndefined();

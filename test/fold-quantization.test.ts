@@ -14,14 +14,14 @@ import { float32Artifacts } from '../src/core/model/h5/quantize';
 import { runPipeline } from '../src/core/pipeline';
 import type { ModelBundle } from '../src/core/model/bundle';
 import { SYNTHETIC_DEMO_DISPLAY } from '../src/core/model/catalog';
-import { loadBundleFromDir, readArtifactsFromDir } from '../src/cli/loadModelNode';
+import { DEMO_MODEL_DIR, loadBundleFromDir, readArtifactsFromDir } from '../src/cli/loadModelNode';
 import { startWasmEngineNode } from '../src/cli/wasmEngineNode';
 import { run as quantize } from '../src/cli/commands/quantize';
 import type { ModelExecutor } from '../src/core/lrp/executor';
 import { cli } from './helpers/cli';
 
 const ROOT = join(__dirname, '..');
-const DEMO = join(ROOT, 'models', 'demo');
+const DEMO = DEMO_MODEL_DIR;
 const BUDGET = 12e6;
 const tmp = mkdtempSync(join(tmpdir(), 'rv-q8-'));
 const out = join(tmp, 'uint8');

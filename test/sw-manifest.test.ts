@@ -13,7 +13,7 @@ import { modelIndexJson } from '../vite-plugins/modelIndex';
 const root = mkdtempSync(join(tmpdir(), 'rv-sw-'));
 const models = join(root, 'models');
 const pub = join(root, 'public');
-for (const d of ['demo', 'demo-whole', 'demo-fold-0', 'demo-fold-1', 'notes']) {
+for (const d of ['demo-whole', 'demo-fold-0', 'demo-fold-1', 'other', 'notes']) {
   mkdirSync(join(models, d), { recursive: true });
   if (d !== 'notes') writeFileSync(join(models, d, 'model.json'), '{}');
   writeFileSync(join(models, d, 'group1-shard1of1.bin'), d);
@@ -34,21 +34,22 @@ function manifestOf(): { version: string; files: string[]; lazy: string[] } {
 }
 
 describe('service worker manifest with fold models deployed', () => {
-  it('precaches the page, the demo model and the index; the family members only on first use', () => {
+  it('precaches the page, the default model (the demo family\'s whole-dataset model) and the index; the folds only on first use', () => {
     const m = manifestOf();
     expect(m.files).toEqual(
-      expect.arrayContaining(['index.html', 'favicon.svg', 'models/index.json', 'models/demo/model.json', 'models/demo/group1-shard1of1.bin']),
+      expect.arrayContaining(['index.html', 'favicon.svg', 'models/index.json', 'models/demo-whole/model.json', 'models/demo-whole/group1-shard1of1.bin']),
     );
-    expect(m.files.filter((f) => /demo-(whole|fold)/.test(f))).toEqual([]);
+    expect(m.files.filter((f) => /demo-fold/.test(f))).toEqual([]);
     expect(m.lazy.sort()).toEqual(
-      ['demo-fold-0', 'demo-fold-1', 'demo-whole'].flatMap((d) => [`models/${d}/group1-shard1of1.bin`, `models/${d}/model.json`]).sort(),
+      ['demo-fold-0', 'demo-fold-1'].flatMap((d) => [`models/${d}/group1-shard1of1.bin`, `models/${d}/model.json`]).sort(),
     );
   });
 
   it('models/index.json lists the folders that hold a model.json, families marked', () => {
     const index = JSON.parse(modelIndexJson(models)) as { models: Array<{ id: string; family?: string; role?: string; fold?: number }> };
-    expect(index.models.map((m) => m.id)).toEqual(['demo', 'demo-fold-0', 'demo-fold-1', 'demo-whole']);
+    expect(index.models.map((m) => m.id)).toEqual(['demo-fold-0', 'demo-fold-1', 'demo-whole', 'other']);
     expect(index.models.find((m) => m.id === 'demo-fold-1')).toMatchObject({ family: 'demo', role: 'fold', fold: 1 });
-    expect(index.models.find((m) => m.id === 'demo')?.family).toBeUndefined();
+    expect(index.models.find((m) => m.id === 'demo-whole')).toMatchObject({ family: 'demo', role: 'whole' });
+    expect(index.models.find((m) => m.id === 'other')?.family).toBeUndefined();
   });
 });

@@ -13,7 +13,7 @@ import { setBackend, type BackendName } from '../core/model/backend';
 import { convertKerasH5 } from '../core/model/h5/convert';
 import { loadModel } from '../core/model/loadModel';
 import { loadModelBundle, plainBundle, type BundleSource, type ModelBundle } from '../core/model/bundle';
-import { BUNDLED_MODELS } from '../core/model/catalog';
+import { BUNDLED_MODELS, DEMO_MODEL_FOLDER } from '../core/model/catalog';
 import { makeSeededModelArtifacts, SEEDED_MODEL_LABEL } from '../core/model/seeded';
 import type { Model } from '../core/model/types';
 
@@ -79,7 +79,7 @@ export async function setBackendNode(name: BackendName): Promise<string> {
 }
 
 export { REPO_ROOT };
-export const DEMO_MODEL_DIR = join(REPO_ROOT, 'models', 'demo');
+export const DEMO_MODEL_DIR = join(REPO_ROOT, 'models', DEMO_MODEL_FOLDER);
 
 export interface ResolvedModel {
   bundle: ModelBundle;
@@ -123,7 +123,7 @@ export async function resolveModel(spec?: string): Promise<ResolvedModel> {
   const isDemo = resolve(path.endsWith('.json') ? dirname(path) : path) === resolve(DEMO_MODEL_DIR);
   const demo = isDemo ? demoCatalogEntry() : undefined;
   const bundle = await loadBundleFromDir(path, {
-    label: spec ?? 'models/demo',
+    label: spec ?? `models/${DEMO_MODEL_FOLDER}`,
     display: demo?.display,
     provenance: demo?.provenance ?? 'imported',
   });

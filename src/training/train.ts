@@ -18,7 +18,7 @@
  * (float16) to --out. `npm run train:all` (trainAll.ts) runs whole + the 10 folds.
  *
  *   npm run train -- [--fold whole|0..9] [--n 300] [--residualize yes|no] [--epochs 20] [--batch 4]
- *                    [--lr 1e-4] [--max-shift 10] [--bn-recalibration 64] [--test-n 90]
+ *                    [--lr 1e-3] [--patience 6] [--max-shift 10] [--bn-recalibration 64] [--test-n 90]
  *                    [--max-minutes 90] [--ckpt /tmp/rv-train] [--out models/demo-whole] [--engine wasm|tfjs]
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -87,12 +87,12 @@ function parse(args: string[]): Options {
     bnRecalibration: 64,
     epochs: 20,
     batch: 4,
-    lr: 1e-4,
+    lr: 1e-3,
     maxShift: 10,
     maxMinutes: 90,
     ckpt: '/tmp/rv-train',
     out: join(REPO_ROOT, 'models', 'demo-whole'),
-    patience: 3,
+    patience: 6,
     seed: 7,
     engine: 'wasm',
   };

@@ -12,7 +12,7 @@ import { buildAndServe, expectNoCspViolations, launchBrowser, ROOT, watchCsp } f
 import type { StaticServer } from './staticServer';
 import { readNifti } from '../../src/core/nifti';
 import { runPipeline } from '../../src/core/pipeline';
-import { loadModelFromDir } from '../../src/cli/loadModelNode';
+import { DEMO_MODEL_DIR, loadModelFromDir } from '../../src/cli/loadModelNode';
 import { startEngineNode } from '../../src/cli/wasmEngineNode';
 
 const CASE = 'demo-03-AD';
@@ -24,7 +24,7 @@ let reference: { probability: number; relevance: Float32Array; maxAbs: number };
 beforeAll(async () => {
   server = await buildAndServe();
   const engine = await startEngineNode('wasm-simd');
-  const model = await loadModelFromDir(join(ROOT, 'models', 'demo'));
+  const model = await loadModelFromDir(DEMO_MODEL_DIR);
   const executor = await engine.executorFor(model);
   const out = await runPipeline(readFileSync(join(ROOT, 'public', 'demo', `${CASE}.nii.gz`)), { model, method: 'paper', executor });
   executor?.dispose();

@@ -14,6 +14,7 @@ import { decodePng, pixelStats, type Rgba } from './png';
 import { buildAndServe, expectNoCspViolations, frames, launchBrowser, SHOTS, waitForFrameAfter, watchCsp } from './harness';
 import type { StaticServer } from './staticServer';
 import { makeSeededModelArtifacts } from '../../src/core/model/seeded';
+import { DEMO_MODEL_FOLDER } from '../../src/core/model/catalog';
 
 const VOXELS = 121 * 145 * 121;
 
@@ -35,9 +36,9 @@ function residualizingDemoModel(): Record<string, Uint8Array | string> {
   const cov = new Uint16Array(5 * VOXELS);
   cov.fill(0x1c00, VOXELS, 2 * VOXELS); // b1 = 2^-8 (float16 bits)
   return {
-    '/models/demo/model.json': JSON.stringify(modelJson),
-    '/models/demo/weights.bin': new Uint8Array(a.weightData as ArrayBuffer),
-    '/models/demo/covariates.bin': new Uint8Array(cov.buffer),
+    [`/models/${DEMO_MODEL_FOLDER}/model.json`]: JSON.stringify(modelJson),
+    [`/models/${DEMO_MODEL_FOLDER}/weights.bin`]: new Uint8Array(a.weightData as ArrayBuffer),
+    [`/models/${DEMO_MODEL_FOLDER}/covariates.bin`]: new Uint8Array(cov.buffer),
   };
 }
 

@@ -3,7 +3,6 @@
  * Colin27 and demo assets (./inputs.ts): what kind of image, and analyze / doubtful / refuse.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { join } from 'node:path';
 import { CAT12_GRID } from '../../src/core/volume/grid';
 import { decideInput, InputRefused, withoutPreprocessing, type GateDecision } from '../../src/core/gate';
 import { InputError } from '../../src/core/errors';
@@ -11,7 +10,7 @@ import { readNifti } from '../../src/core/nifti';
 import { applyToPoint } from '../../src/core/volume/affine';
 import type { Volume } from '../../src/core/volume/types';
 import { runPipeline } from '../../src/core/pipeline';
-import { loadModelFromDir, REPO_ROOT } from '../../src/cli/loadModelNode';
+import { DEMO_MODEL_DIR, loadModelFromDir } from '../../src/cli/loadModelNode';
 import type { Model } from '../../src/core/model/types';
 import { brainExtractedT1, demoGm, fourDSlab, gmSlab, gmStack, wholeHeadT1 } from './inputs';
 
@@ -184,7 +183,7 @@ describe('decideInput on images made from the Colin27 and demo assets', () => {
 describe('runPipeline and the gate', () => {
   let model: Model;
   beforeAll(async () => {
-    model = await loadModelFromDir(join(REPO_ROOT, 'models', 'demo'));
+    model = await loadModelFromDir(DEMO_MODEL_DIR);
   });
   afterAll(() => model?.dispose());
 

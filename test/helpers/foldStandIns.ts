@@ -3,10 +3,8 @@
  * with a small seeded multiplicative perturbation per fold, so the folds agree broadly and disagree a
  * little, as trained folds do. Never written into models/ (they are not trained models).
  */
-import { join } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
-import { readArtifactsFromDir } from '../../src/cli/loadModelNode';
-import { REPO_ROOT } from '../../src/cli/repoRoot';
+import { DEMO_MODEL_DIR, readArtifactsFromDir } from '../../src/cli/loadModelNode';
 import { float32Artifacts } from '../../src/core/model/h5/quantize';
 import { artifactsFromWeights, lcgUniform, type NamedWeight } from '../../src/core/model/seeded';
 
@@ -18,7 +16,7 @@ export function perturbedWeights(weights: readonly NamedWeight[], fold: number, 
 
 /** Full-size stand-in folds: the bundled demo model (models/demo), perturbed per fold, as float32 artifacts. */
 export async function demoStandInFolds(folds: number, amount: number): Promise<tf.io.ModelArtifacts[]> {
-  const demo = float32Artifacts((await readArtifactsFromDir(join(REPO_ROOT, 'models', 'demo'))).artifacts);
+  const demo = float32Artifacts((await readArtifactsFromDir(DEMO_MODEL_DIR)).artifacts);
   const data = new Float32Array(demo.weightData as ArrayBuffer);
   let offset = 0;
   const weights: NamedWeight[] = demo.weightSpecs!.map((s) => {

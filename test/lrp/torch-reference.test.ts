@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadModelFromDir, REPO_ROOT } from '../../src/cli/loadModelNode';
+import { DEMO_MODEL_DIR, loadModelFromDir, REPO_ROOT } from '../../src/cli/loadModelNode';
 import { startEngineNode } from '../../src/cli/wasmEngineNode';
 import type { MethodId } from '../../src/core/lrp/registry';
 import type { Model } from '../../src/core/model/types';
@@ -50,7 +50,7 @@ let model: Model;
 let executor: PlanarExecutor | undefined;
 beforeAll(async () => {
   const engine = await startEngineNode('wasm-simd');
-  model = await loadModelFromDir(join(REPO_ROOT, 'models', 'demo'));
+  model = await loadModelFromDir(DEMO_MODEL_DIR);
   executor = await engine.executorFor(model);
 });
 afterAll(() => {

@@ -7,7 +7,7 @@
  * the measured effect on logits and maps). Without --out the folders are rewritten in place; with
  * several inputs --out holds one folder per input.
  */
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { InputError } from '../../core/errors';
 import { encodeModelFiles, WEIGHTS_FILE_NAME } from '../../core/model/h5/model-files';
@@ -16,6 +16,13 @@ import { parseOptions } from '../files';
 import { readArtifactsFromDir, setBackendNode } from '../loadModelNode';
 
 const USAGE = 'usage: quantize <model-dir>... --dtype mixed|uint8|float16 [--out <dir>]';
+
+/** The files next to model.json that its covariate model names: one binary file or a map per coefficient. */
+function covariateFiles(metadata: Record<string, unknown>): string[] {
+  const c = metadata.covariateModel;
+  if (typeof c === 'string') return [c];
+  return c && typeof c === 'object' ? Object.values(c).filter((v): v is string => typeof v === 'string') : [];
+}
 
 function parseQuantizeArgs(args: string[]): { inputs: string[]; dtype: QuantizationDtype; out?: string } {
   const { values, positionals } = parseOptions('quantize', args, { dtype: { type: 'string' }, out: { type: 'string', short: 'o' } });
@@ -49,6 +56,8 @@ export async function run(args: string[]): Promise<number> {
     if (resolve(dir) === resolve(base)) for (const f of await shardPaths(base)) if (f !== WEIGHTS_FILE_NAME) await rm(join(dir, f), { force: true });
     await writeFile(join(dir, WEIGHTS_FILE_NAME), files.weights);
     await writeFile(join(dir, 'model.json'), files.modelJson);
+    // a copy elsewhere needs the covariate model's files too, or it would not load
+    if (resolve(dir) !== resolve(base)) for (const f of covariateFiles(metadata)) await copyFile(join(base, f), join(dir, f));
     process.stdout.write(`${dir}: ${dtype}, ${(files.weights.length / 1e6).toFixed(2)} MB of weights\n`);
   }
   return 0;

@@ -69,7 +69,8 @@ export function modelIndexFromFolders(folders: readonly string[]): ModelIndex {
 
 /**
  * The deployed models named by models/index.json, minus those BUNDLED_MODELS lists already (the demo
- * CNN). Throws InputError on an index that is not one.
+ * CNN, by id or by its model.json: it is the demo family's whole-dataset model). Throws InputError on
+ * an index that is not one.
  */
 export function parseModelIndex(json: unknown): DeployedModel[] {
   const list = json && typeof json === 'object' ? (json as { models?: unknown }).models : undefined;
@@ -80,7 +81,7 @@ export function parseModelIndex(json: unknown): DeployedModel[] {
     if (typeof e.id !== 'string' || !ID.test(e.id) || typeof e.path !== 'string' || !e.path.endsWith('.json') || e.path.includes('..')) {
       throw new InputError(`models/index.json: ${JSON.stringify(raw)} needs an "id" and the "path" of its model.json inside models/.`);
     }
-    if (BUNDLED_MODELS.some((b) => b.id === e.id) || out.some((m) => m.id === e.id)) continue;
+    if (BUNDLED_MODELS.some((b) => b.id === e.id || b.url === `models/${e.path}`) || out.some((m) => m.id === e.id)) continue;
     const role = e.role === 'whole' || e.role === 'fold' ? e.role : undefined;
     const fold = role === 'fold' && Number.isInteger(e.fold) ? e.fold : undefined;
     const family = role && typeof e.family === 'string' && ID.test(e.family) ? e.family : undefined;

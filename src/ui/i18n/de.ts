@@ -262,7 +262,7 @@ export const de: Record<MessageKey, string> = {
   'research.pngProbability': 'Wahrscheinlichkeit für Alzheimer: {pct}',
   'research.pngSettings': 'Schwelle |R| ≥ {threshold}, Cluster ≥ {minCluster} Voxel',
 
-  'model.demo': 'Demo-CNN (Architektur nach Dyrba et al. 2021, synthetische Trainingsdaten)',
+  'model.demo': 'Demo-CNN, gesamter Datensatz (Architektur nach Dyrba et al. 2021, synthetische Trainingsdaten)',
   'model.seeded': 'Untrainiertes Zufallsmodell (nur zum Testen)',
   'method.paper': 'LRP-CMP (innvestigate 1.0.9)',
   'method.cmp-bn-pass': 'LRP-CMP, BN durchgereicht',

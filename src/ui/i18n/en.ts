@@ -276,7 +276,7 @@ export const en = {
   'research.pngSettings': 'threshold |R| ≥ {threshold}, clusters ≥ {minCluster} voxels',
 
   // model and method names (the menus, the result, the exports)
-  'model.demo': 'Demo CNN (Dyrba et al. 2021 architecture, synthetic training data)',
+  'model.demo': 'Demo CNN, whole dataset (Dyrba et al. 2021 architecture, synthetic training data)',
   'model.seeded': 'Untrained seeded model (for testing only)',
   'method.paper': 'LRP-CMP (innvestigate 1.0.9)',
   'method.cmp-bn-pass': 'LRP-CMP, BN pass-through',
