@@ -60,7 +60,10 @@ const HIPPOCAMPUS = regionField([37, 38]);
 const OCCIPITAL = regionField([49, 50, 51, 52, 53, 54]);
 
 /** Each model loaded once (bundle + executor), kept for every case it analyses. */
-const loaded = new Map<string, Promise<{ bundle: Awaited<ReturnType<typeof resolveModel>>['bundle']; executor: Awaited<ReturnType<typeof engine.executorFor>> }>>();
+const loaded = new Map<
+  string,
+  Promise<{ bundle: Awaited<ReturnType<typeof resolveModel>>['bundle']; executor: Awaited<ReturnType<typeof engine.executorFor>> }>
+>();
 function modelFor(dir: string) {
   if (!loaded.has(dir))
     loaded.set(

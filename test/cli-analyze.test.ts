@@ -18,8 +18,9 @@ import { DEMO_MODEL_DIR } from '../src/cli/loadModelNode';
 const DEMO = join(ROOT, 'public', 'demo');
 const AD = join(DEMO, 'demo-03-AD.nii.gz');
 const CN = join(DEMO, 'demo-01-CN.nii.gz');
-const demoTemperature = (JSON.parse(readFileSync(join(DEMO_MODEL_DIR, 'model.json'), 'utf8')) as { userDefinedMetadata: { calibration: { temperature: number } } })
-  .userDefinedMetadata.calibration.temperature;
+const demoTemperature = (
+  JSON.parse(readFileSync(join(DEMO_MODEL_DIR, 'model.json'), 'utf8')) as { userDefinedMetadata: { calibration: { temperature: number } } }
+).userDefinedMetadata.calibration.temperature;
 
 describe('cli analyze', () => {
   let out: string;

@@ -34,15 +34,13 @@ function manifestOf(): { version: string; files: string[]; lazy: string[] } {
 }
 
 describe('service worker manifest with fold models deployed', () => {
-  it('precaches the page, the default model (the demo family\'s whole-dataset model) and the index; the folds only on first use', () => {
+  it("precaches the page, the default model (the demo family's whole-dataset model) and the index; the folds only on first use", () => {
     const m = manifestOf();
     expect(m.files).toEqual(
       expect.arrayContaining(['index.html', 'favicon.svg', 'models/index.json', 'models/demo-whole/model.json', 'models/demo-whole/group1-shard1of1.bin']),
     );
     expect(m.files.filter((f) => /demo-fold/.test(f))).toEqual([]);
-    expect(m.lazy.sort()).toEqual(
-      ['demo-fold-0', 'demo-fold-1'].flatMap((d) => [`models/${d}/group1-shard1of1.bin`, `models/${d}/model.json`]).sort(),
-    );
+    expect(m.lazy.sort()).toEqual(['demo-fold-0', 'demo-fold-1'].flatMap((d) => [`models/${d}/group1-shard1of1.bin`, `models/${d}/model.json`]).sort());
   });
 
   it('models/index.json lists the folders that hold a model.json, families marked', () => {

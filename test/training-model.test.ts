@@ -18,7 +18,9 @@ import { covariatesOf } from '../src/training/cohortData';
 import { makeSynthContext, synthSubject, type SubjectMeta } from '../src/training/synth';
 
 const DEMO = join(__dirname, '..', 'public', 'demo');
-const cases = JSON.parse(readFileSync(join(DEMO, 'index.json'), 'utf8')) as Array<Pick<SubjectMeta, 'age' | 'sex' | 'tiv' | 'field'> & { id: string; file: string; group: string }>;
+const cases = JSON.parse(readFileSync(join(DEMO, 'index.json'), 'utf8')) as Array<
+  Pick<SubjectMeta, 'age' | 'sex' | 'tiv' | 'field'> & { id: string; file: string; group: string }
+>;
 
 let demo: ResolvedModel;
 let executor: ModelExecutor;
@@ -41,11 +43,15 @@ describe('the default demo model', () => {
     expect(demo.bundle.calibration.temperature).not.toBe(1);
   });
 
-  it.each(cases.filter((c) => c.group !== 'MCI').map((c) => [c.id, c] as const))('%s lies on its group\'s side', async (_, c) => {
-    const p = await pAd(new Uint8Array(readFileSync(join(DEMO, c.file))), c);
-    if (c.group === 'CN') expect(p).toBeLessThan(0.3);
-    else expect(p).toBeGreaterThan(0.7);
-  }, 60_000);
+  it.each(cases.filter((c) => c.group !== 'MCI').map((c) => [c.id, c] as const))(
+    "%s lies on its group's side",
+    async (_, c) => {
+      const p = await pAd(new Uint8Array(readFileSync(join(DEMO, c.file))), c);
+      if (c.group === 'CN') expect(p).toBeLessThan(0.3);
+      else expect(p).toBeGreaterThan(0.7);
+    },
+    60_000,
+  );
 
   it('gives a higher AD probability the more hippocampal GM a CN case loses', async () => {
     const template = readNifti(readFileSync('public/template/gm_template.nii.gz')).volume;
