@@ -80,7 +80,7 @@ export interface SessionReport {
   lobeScores: Array<{ lobe: string; positiveSum: number; negativeSum: number; voxels: number }> | null;
 }
 
-/** "fixed: x4000, clipped to [-1, 1]" or "adaptive: / 99.99th percentile of |R|, clipped to [-1, 1]". */
+/** "fixed: x500, clipped to [-1, 1]" or "adaptive: / 99.99th percentile of |R|, clipped to [-1, 1]". */
 function scalingText(d: DisplayOptions): string {
   return d.scaling === 'adaptive'
     ? `adaptive: / ${d.percentile ?? DEFAULT_ADAPTIVE_PERCENTILE}th percentile of |R|, clipped to [-1, 1]`

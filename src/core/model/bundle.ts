@@ -4,7 +4,7 @@
  *  - the network itself;
  *  - its covariate model, when it was trained on residuals (covariateModel.ts);
  *  - the display post-processing its relevance needs: model.json's userDefinedMetadata
- *    { "display": { "scaling": "fixed", "factor": 4000 } }, else the host's catalog entry (catalog.ts);
+ *    { "display": { "scaling": "fixed", "factor": 500 } }, else the host's catalog entry (catalog.ts);
  *  - its calibration: temperature scaling of the logits, logits / T, read from model.json's
  *    userDefinedMetadata { "calibration": { "temperature": T } }; identity (T = 1) when absent.
  * Hosts build bundles with loadModelBundle and hand them to runPipeline; they add nothing else.
