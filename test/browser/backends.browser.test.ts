@@ -12,7 +12,8 @@ import { buildAndServe, expectNoCspViolations, launchBrowser, ROOT, watchCsp } f
 import type { StaticServer } from './staticServer';
 import { readNifti } from '../../src/core/nifti';
 import { runPipeline } from '../../src/core/pipeline';
-import { DEMO_MODEL_DIR, loadModelFromDir } from '../../src/cli/loadModelNode';
+import { resolveModel } from '../../src/cli/loadModelNode';
+import { covariatesOf } from '../../src/training/cohortData';
 import { startEngineNode } from '../../src/cli/wasmEngineNode';
 
 const CASE = 'demo-03-AD';
@@ -24,9 +25,24 @@ let reference: { probability: number; relevance: Float32Array; maxAbs: number };
 beforeAll(async () => {
   server = await buildAndServe();
   const engine = await startEngineNode('wasm-simd');
-  const model = await loadModelFromDir(DEMO_MODEL_DIR);
+  // the default model with the case's covariates, which the page fills in when the case is chosen
+  const { bundle, model } = await resolveModel();
+  const demoCase = (
+    JSON.parse(readFileSync(join(ROOT, 'public', 'demo', 'index.json'), 'utf8')) as Array<{
+      id: string;
+      age: number;
+      sex: 'F' | 'M';
+      tiv: number;
+      field: number;
+    }>
+  ).find((c) => c.id === CASE)!;
   const executor = await engine.executorFor(model);
-  const out = await runPipeline(readFileSync(join(ROOT, 'public', 'demo', `${CASE}.nii.gz`)), { model, method: 'paper', executor });
+  const out = await runPipeline(readFileSync(join(ROOT, 'public', 'demo', `${CASE}.nii.gz`)), {
+    bundle,
+    method: 'paper',
+    executor,
+    covariates: covariatesOf(demoCase),
+  });
   executor?.dispose();
   model.dispose();
   reference = { probability: out.probability, relevance: out.relevance, maxAbs: out.relevance.reduce((m, v) => Math.max(m, Math.abs(v)), 0) };
