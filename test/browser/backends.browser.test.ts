@@ -33,7 +33,7 @@ beforeAll(async () => {
       age: number;
       sex: 'F' | 'M';
       tiv: number;
-      field: number;
+      field: 1.5 | 3;
     }>
   ).find((c) => c.id === CASE)!;
   const executor = await engine.executorFor(model);
