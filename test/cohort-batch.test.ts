@@ -81,7 +81,9 @@ describe('cli batch', () => {
       expect(c.Model.Note).toMatch(/synthetic data/);
       expect(c).toMatchObject({ Method: 'paper', Engine: 'wasm-simd', InputKind: 'gm-map', Group: metas[k]!.group, QC: { Verdict: 'analyze' } });
       const [l0, l1] = c.Logits as [number, number];
-      expect(c.Probability).toBeCloseTo(1 / (1 + Math.exp((l0 - l1) / c.CalibrationTemperature)), 6);
+      // the logits are the calibrated ones (z / T, as the relevance is computed on them)
+      expect(c.CalibrationTemperature).not.toBe(1);
+      expect(c.Probability).toBeCloseTo(1 / (1 + Math.exp(l0 - l1)), 6);
       // Sum of max(R, 0) over AAL 37 + 38 of the map on disk (lrp.md's region score), computed here.
       const r = readMap(relevanceOf(out, id));
       let hip = 0;
@@ -314,7 +316,7 @@ describe('cli batch', () => {
       expect(r.stderr).toMatch(/^error: /);
     }
     expect(cli('batch', bids, out, 'participant', '--model', 'seeded').stderr).toMatch(
-      /holds results of another model or method \(sub-01: models\/demo, paper\)/,
+      /holds results of another model or method \(sub-01: models\/demo-whole, paper\)/,
     );
   });
 });

@@ -79,7 +79,7 @@ export interface SidecarFields {
   engine: string;
   probability: number;
   logits: number[];
-  /** The model's calibration: probability = softmax(logits / temperature). */
+  /** The model's calibration temperature T: `logits` are already divided by it, so probability = softmax(logits). */
   temperature: number;
   covariatesUsed: Covariates | null;
   hippocampalVolume: number;
