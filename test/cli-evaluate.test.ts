@@ -24,6 +24,13 @@ describe('cli evaluate', () => {
     }
   }, 120_000);
 
+  it('refuses an unknown --method, naming the choices', () => {
+    const r = cli('evaluate', tmpdir(), '--method', 'nope');
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/--method: Unknown method "nope"; choose one of paper, /);
+  }, 60_000);
+
   it('refuses a cohort without subjects', () => {
     const dir = mkdtempSync(join(tmpdir(), 'rv-empty-'));
     writeFileSync(join(dir, 'cohort.csv'), CSV_HEADER + '\n');
