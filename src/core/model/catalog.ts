@@ -34,7 +34,8 @@ export const DEMO_MODEL_FOLDER = 'demo-whole';
 /**
  * Display scaling of the synthetic demo family: the paper's fixed x500. Trained to convergence
  * (lr 1e-3), its relevance has the paper models' scale: on the AD demo case ~10 000 voxels pass the
- * 0.4 threshold, on the CN case the map is mostly of lower magnitude (measured: models/demo-whole/MODEL_CARD.md).
+ * 0.4 threshold (x4000, the old demo model's factor, would saturate ~50 000). A CN case passes it in
+ * about as many voxels of both signs: the paper's rule does not sign a map by the decision alone.
  * A fixed factor keeps subjects comparable, as the paper wanted. Its folds share it unless their
  * model.json names their own.
  */
