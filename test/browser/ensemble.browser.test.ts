@@ -14,7 +14,7 @@ import type { Browser, Page } from 'playwright-core';
 import { join } from 'node:path';
 import { decodePng, pixelStats, type Rgba } from './png';
 import { mkdirSync } from 'node:fs';
-import { buildAndServe, expectNoCspViolations, frames, launchBrowser, setSlider, SHOTS, waitForFrameAfter, watchCsp } from './harness';
+import { buildAndServe, expectNoCspViolations, frames, launchBrowser, setSlider, SHOTS, waitForFrameAfter, openApp } from './harness';
 import type { StaticServer } from './staticServer';
 import { encodeModelFiles, WEIGHTS_FILE_NAME } from '../../src/core/model/h5/model-files';
 import { modelIndexFromFolders } from '../../src/core/model/modelIndex';
@@ -57,12 +57,8 @@ function meanAbsDiff(a: Rgba, b: Rgba): number {
 beforeAll(async () => {
   server = await buildAndServe(await standInFolds(), (p) => requested.push(p));
   browser = await launchBrowser();
-  page = await browser.newPage({ viewport: { width: 1400, height: 900 }, deviceScaleFactor: 1, locale: 'en-US' });
-  await watchCsp(page);
-  page.on('pageerror', (e) => pageErrors.push(String(e)));
   mkdirSync(SHOTS, { recursive: true });
-  await page.goto(`${server.url}?backend=wasm-simd`);
-  await page.waitForFunction(() => document.querySelectorAll('[data-testid=demo-select] option').length > 1);
+  page = await openApp(browser, server, { query: '?backend=wasm-simd', errors: pageErrors, page: { locale: 'en-US' } });
 }, 300_000);
 
 afterAll(async () => {

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildAndServe, expectNoCspViolations, launchBrowser, ROOT, watchCsp } from './harness';
+import { buildAndServe, expectNoCspViolations, launchBrowser, ROOT, openApp } from './harness';
 import type { StaticServer } from './staticServer';
 
 const FIXTURES = join(ROOT, 'test', 'fixtures', 'h5');
@@ -53,11 +53,7 @@ async function dismissError(): Promise<string> {
 beforeAll(async () => {
   server = await buildAndServe();
   browser = await launchBrowser();
-  page = await browser.newPage({ viewport: { width: 1400, height: 900 }, deviceScaleFactor: 1, locale: 'en-US' });
-  await watchCsp(page);
-  page.on('pageerror', (e) => pageErrors.push(String(e)));
-  await page.goto(`${server.url}?backend=wasm-simd`);
-  await page.waitForFunction(() => document.querySelectorAll('[data-testid=demo-select] option').length > 1);
+  page = await openApp(browser, server, { query: '?backend=wasm-simd', errors: pageErrors, page: { locale: 'en-US' } });
 });
 
 afterAll(async () => {

@@ -11,7 +11,7 @@ import type { Browser, Page } from 'playwright-core';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodePng, pixelStats, type Rgba } from './png';
-import { buildAndServe, expectNoCspViolations, frames, launchBrowser, SHOTS, waitForFrameAfter, watchCsp } from './harness';
+import { buildAndServe, expectNoCspViolations, frames, launchBrowser, SHOTS, waitForFrameAfter, openApp } from './harness';
 import type { StaticServer } from './staticServer';
 import { makeSeededModelArtifacts } from '../../src/core/model/seeded';
 import { DEMO_MODEL_FOLDER } from '../../src/core/model/catalog';
@@ -65,12 +65,8 @@ function meanAbsDiff(a: Rgba, b: Rgba, mirrorB: boolean): number {
 beforeAll(async () => {
   server = await buildAndServe(residualizingDemoModel());
   browser = await launchBrowser();
-  page = await browser.newPage({ viewport: { width: 1400, height: 900 }, deviceScaleFactor: 1, locale: 'en-US' });
-  await watchCsp(page);
-  page.on('pageerror', (e) => pageErrors.push(String(e)));
   mkdirSync(SHOTS, { recursive: true });
-  await page.goto(`${server.url}?backend=wasm-simd`);
-  await page.waitForFunction(() => document.querySelectorAll('[data-testid=demo-select] option').length > 1);
+  page = await openApp(browser, server, { query: '?backend=wasm-simd', errors: pageErrors, page: { locale: 'en-US' } });
 });
 
 afterAll(async () => {

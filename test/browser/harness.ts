@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
 import { serveStatic, type StaticServer } from './staticServer';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
@@ -109,4 +109,24 @@ export function cspViolations(page: Page): string[] {
 export function expectNoCspViolations(page: Page): void {
   const found = cspViolations(page);
   if (found.length) throw new Error(`Content-Security-Policy violations:\n${found.join('\n')}`);
+}
+
+/** The viewport most tests use. */
+const APP_VIEWPORT = { width: 1400, height: 900 };
+
+/**
+ * A page of the built app as most tests open it: CSP watched, page errors collected into `errors`,
+ * loaded with `query` (e.g. '?backend=wasm-simd'), and the demo list filled (the page is ready).
+ */
+export async function openApp(
+  browser: Browser,
+  server: StaticServer,
+  o: { query?: string; errors?: string[]; page?: BrowserContextOptions } = {},
+): Promise<Page> {
+  const page = await browser.newPage({ viewport: APP_VIEWPORT, deviceScaleFactor: 1, ...o.page });
+  await watchCsp(page);
+  if (o.errors) page.on('pageerror', (e) => o.errors!.push(String(e)));
+  await page.goto(`${server.url}${o.query ?? ''}`);
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=demo-select] option').length > 1);
+  return page;
 }

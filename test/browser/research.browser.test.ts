@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { decodePng, pixelStats } from './png';
-import { buildAndServe, DIST, expectNoCspViolations, frames, launchBrowser, ROOT, setSlider, waitForFrameAfter, watchCsp } from './harness';
+import { buildAndServe, DIST, expectNoCspViolations, frames, launchBrowser, ROOT, setSlider, waitForFrameAfter, openApp } from './harness';
 import type { StaticServer } from './staticServer';
 import { readNifti, writeNifti } from '../../src/core/nifti';
 
@@ -70,11 +70,11 @@ function niftiHeader(gz: Buffer) {
 beforeAll(async () => {
   server = await buildAndServe();
   browser = await launchBrowser();
-  page = await browser.newPage({ viewport: { width: 1400, height: 1000 }, deviceScaleFactor: 1, acceptDownloads: true });
-  await watchCsp(page);
-  page.on('pageerror', (e) => pageErrors.push(String(e)));
-  await page.goto(`${server.url}?backend=wasm-simd`);
-  await page.waitForFunction(() => document.querySelectorAll('[data-testid=demo-select] option').length > 1);
+  page = await openApp(browser, server, {
+    query: '?backend=wasm-simd',
+    errors: pageErrors,
+    page: { viewport: { width: 1400, height: 1000 }, acceptDownloads: true },
+  });
   await page.getByTestId('demo-select').selectOption('demo-03-AD');
   await page.getByTestId('prediction').waitFor({ timeout: 180_000 });
 });
