@@ -15,7 +15,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { runPipeline } from '../src/core/pipeline';
+import { runPipeline, type ModelBundle } from '../src/core/pipeline';
+import type { PlanarExecutor } from '../src/core/planar/index';
 import { readNifti } from '../src/core/nifti';
 import { writeNifti } from '../src/core/nifti/write';
 import { CAT12_GRID } from '../src/core/volume/grid';
@@ -60,10 +61,7 @@ const HIPPOCAMPUS = regionField([37, 38]);
 const OCCIPITAL = regionField([49, 50, 51, 52, 53, 54]);
 
 /** Each model loaded once (bundle + executor), kept for every case it analyses. */
-const loaded = new Map<
-  string,
-  Promise<{ bundle: Awaited<ReturnType<typeof resolveModel>>['bundle']; executor: Awaited<ReturnType<typeof engine.executorFor>> }>
->();
+const loaded = new Map<string, Promise<{ bundle: ModelBundle; executor: PlanarExecutor | undefined }>>();
 function modelFor(dir: string) {
   if (!loaded.has(dir))
     loaded.set(

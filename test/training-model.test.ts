@@ -16,11 +16,9 @@ import type { ModelExecutor } from '../src/core/lrp/executor';
 import { CAT12_GRID } from '../src/core/volume/grid';
 import { covariatesOf } from '../src/training/cohortData';
 import { makeSynthContext, synthSubject, type SubjectMeta } from '../src/training/synth';
+import { DEMO_DIR, readDemoCases } from './helpers/demoCases';
 
-const DEMO = join(__dirname, '..', 'public', 'demo');
-const cases = JSON.parse(readFileSync(join(DEMO, 'index.json'), 'utf8')) as Array<
-  Pick<SubjectMeta, 'age' | 'sex' | 'tiv' | 'field'> & { id: string; file: string; group: string }
->;
+const cases = readDemoCases();
 
 let demo: ResolvedModel;
 let executor: ModelExecutor;
@@ -46,7 +44,7 @@ describe('the default demo model', () => {
   it.each(cases.filter((c) => c.group !== 'MCI').map((c) => [c.id, c] as const))(
     "%s lies on its group's side",
     async (_, c) => {
-      const p = await pAd(new Uint8Array(readFileSync(join(DEMO, c.file))), c);
+      const p = await pAd(new Uint8Array(readFileSync(join(DEMO_DIR, c.file))), c);
       if (c.group === 'CN') expect(p).toBeLessThan(0.3);
       else expect(p).toBeGreaterThan(0.7);
     },

@@ -7,8 +7,9 @@
  * says nothing about the decision but follows whatever the last hidden layer encodes (mostly how much
  * GM a scan has). LRP starts from the AD logit itself (docs/lrp.md), so that term flows back into the
  * map (in the previous demo model it was as large as the decision term: sum |w_CN + w_AD| 9.6 against
- * sum |w_AD - w_CN| 9.9), where an emptied hippocampus lowers it while the AD evidence rises. Subtracting the common mode from both logits leaves every softmax output
- * unchanged and makes the AD logit half the log-odds, so a map's sign says which side the scan is on.
+ * sum |w_AD - w_CN| 9.9), where an emptied hippocampus lowers it while the AD evidence rises.
+ * Subtracting the common mode from both logits leaves every softmax output unchanged and makes the
+ * AD logit half the log-odds, so a map's sign says which side the scan is on.
  * Pure; the paper's own models are never changed (their maps must stay the paper's).
  */
 import type { NamedWeight } from '../core/model/seeded';
@@ -20,12 +21,9 @@ export function centerOutputLogits(weights: readonly NamedWeight[]): NamedWeight
   return weights.map((w) => {
     if (w.name !== OUTPUT_KERNEL && w.name !== OUTPUT_BIAS) return w;
     if (w.shape[w.shape.length - 1] !== 2) throw new Error(`${w.name} has ${w.shape.join('x')}: not a two-class output layer`);
+    // each row of the kernel (one hidden unit's two weights) and the bias centre as a logit pair does
     const data = new Float32Array(w.data.length);
-    for (let i = 0; i < data.length; i += 2) {
-      const half = (w.data[i + 1]! - w.data[i]!) / 2;
-      data[i] = -half;
-      data[i + 1] = half;
-    }
+    for (let i = 0; i < data.length; i += 2) data.set(centerLogitPair([w.data[i]!, w.data[i + 1]!]), i);
     return { ...w, data };
   });
 }

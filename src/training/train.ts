@@ -275,10 +275,11 @@ async function finishModel(
     log(`BN statistics recalibrated on ${calib.x.length} training subjects`);
   }
   // logits as the exported (centred) output layer gives them: same softmax, AD logit = half the log-odds
-  const valLogits = (await predictSet(engine, data.validation, o.batch)).map(centerLogitPair);
+  const centredLogits = async (set: TrainingSet) => (await predictSet(engine, set, o.batch)).map(centerLogitPair);
+  const valLogits = await centredLogits(data.validation);
   const calibration = fitTemperature(valLogits, data.validation.y);
   log(`temperature ${calibration.temperature.toFixed(3)} (validation NLL ${calibration.nllBefore.toFixed(4)} -> ${calibration.nllAfter.toFixed(4)})`);
-  const evaluation = heldOutEvaluation(data.test, (await predictSet(engine, data.test, o.batch)).map(centerLogitPair), calibration);
+  const evaluation = heldOutEvaluation(data.test, await centredLogits(data.test), calibration);
   const metadata: Record<string, unknown> = { calibration: { ...calibration, fittedOn: 'validation' } };
   if (data.covariates) Object.assign(metadata, writeCovariateModel(o.out, data.covariates));
   exportModel(

@@ -14,6 +14,7 @@ import { readNifti } from '../../src/core/nifti';
 import { runPipeline } from '../../src/core/pipeline';
 import { resolveModel } from '../../src/cli/loadModelNode';
 import { covariatesOf } from '../../src/training/cohortData';
+import { readDemoCases } from '../helpers/demoCases';
 import { startEngineNode } from '../../src/cli/wasmEngineNode';
 
 const CASE = 'demo-03-AD';
@@ -27,15 +28,7 @@ beforeAll(async () => {
   const engine = await startEngineNode('wasm-simd');
   // the default model with the case's covariates, which the page fills in when the case is chosen
   const { bundle, model } = await resolveModel();
-  const demoCase = (
-    JSON.parse(readFileSync(join(ROOT, 'public', 'demo', 'index.json'), 'utf8')) as Array<{
-      id: string;
-      age: number;
-      sex: 'F' | 'M';
-      tiv: number;
-      field: 1.5 | 3;
-    }>
-  ).find((c) => c.id === CASE)!;
+  const demoCase = readDemoCases().find((c) => c.id === CASE)!;
   const executor = await engine.executorFor(model);
   const out = await runPipeline(readFileSync(join(ROOT, 'public', 'demo', `${CASE}.nii.gz`)), {
     bundle,

@@ -11,17 +11,18 @@ import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { InputError } from '../../core/errors';
 import { encodeModelFiles, WEIGHTS_FILE_NAME } from '../../core/model/h5/model-files';
+import { covariateModelSpec } from '../../core/model/covariateModel';
 import { float32Artifacts, type QuantizationDtype } from '../../core/model/h5/quantize';
 import { parseOptions } from '../files';
 import { readArtifactsFromDir, setBackendNode } from '../loadModelNode';
 
 const USAGE = 'usage: quantize <model-dir>... --dtype mixed|uint8|float16 [--out <dir>]';
 
-/** The files next to model.json that its covariate model names: one binary file or a map per coefficient. */
-function covariateFiles(metadata: Record<string, unknown>): string[] {
-  const c = metadata.covariateModel;
-  if (typeof c === 'string') return [c];
-  return c && typeof c === 'object' ? Object.values(c).filter((v): v is string => typeof v === 'string') : [];
+/** The files next to model.json that its covariate model names (covariateModelSpec): one binary file or a map per coefficient. */
+function covariateFiles(metadata: unknown): string[] {
+  const spec = covariateModelSpec(metadata);
+  if (!spec) return [];
+  return spec.kind === 'binary' ? [spec.path] : Object.values(spec.paths);
 }
 
 function parseQuantizeArgs(args: string[]): { inputs: string[]; dtype: QuantizationDtype; out?: string } {
