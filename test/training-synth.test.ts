@@ -229,7 +229,7 @@ describe('covariate effects of the synthetic cohort (what residualization must r
   );
 
   it(
-    'kept on every 2nd voxel and interpolated back (what covariates.bin stores), the fit residualizes new CN subjects at least as well as voxel by voxel',
+    'kept on every 2nd voxel and interpolated back (what covariates.bin stores), the fit still removes the covariate effects from new CN subjects, at a small cost in voxel-wise residual',
     { timeout: 60_000 },
     () => {
       const dims = CAT12_GRID.dims;
@@ -239,23 +239,36 @@ describe('covariate effects of the synthetic cohort (what residualization must r
         dims,
         2,
       );
+      const test = Array.from({ length: 40 }, (_, i) => synthSubject(ctx, FIT_SEED + 3, i, 'CN'));
+      const covs = test.map((s) => covariatesOf(s.meta));
       let ssFull = 0,
         ssCoarse = 0;
-      for (let i = 0; i < 8; i++) {
-        const s = synthSubject(ctx, FIT_SEED + 3, i, 'CN');
-        const full = residualize(s.gm, b, covariatesOf(s.meta)),
-          kept = residualize(s.gm, coarse, covariatesOf(s.meta));
+      const regional = [FRONTAL, TEMPORAL, CORTEX].map(() => ({ raw: [] as number[], kept: [] as number[] }));
+      test.forEach((s, i) => {
+        const full = residualize(s.gm, b, covs[i]),
+          kept = residualize(s.gm, coarse, covs[i]);
+        [FRONTAL, TEMPORAL, CORTEX].forEach((region, r) => {
+          regional[r]!.raw.push(roiMean(region, (p) => s.gm[p]!));
+          regional[r]!.kept.push(roiMean(region, (p) => kept[p]!));
+        });
+        if (i >= 8) return;
         for (let v = 0; v < T.length; v++) {
           if (!brain[v]) continue;
           ssFull += full[v]! ** 2;
           ssCoarse += kept[v]! ** 2;
         }
+      });
+      // what residualization is for survives the 8x smaller file: the covariates explain the raw
+      // regional GM, not what the interpolated model leaves
+      for (const { raw, kept } of regional) {
+        expect(r2(kept, covs)).toBeLessThan(0.35);
+        expect(r2(kept, covs)).toBeLessThan(0.5 * r2(raw, covs));
       }
-      // the voxel-wise fit of 60 subjects carries voxel-scale noise the coarse maps do not; the
-      // covariate effects themselves are smooth, so nothing the residualization needs is lost
-      expect(ssCoarse).toBeLessThan(1.01 * ssFull);
-      // and the maps do differ (the comparison is not of a map with itself)
-      expect(ssCoarse).not.toBe(ssFull);
+      // the price: interpolation blurs the fit at the sharp cortex borders (the maps are registered
+      // to ~1 mm, MISREGISTRATION_VOXELS), so the voxel-wise residual grows; measured +24 % rms
+      const rmsRatio = Math.sqrt(ssCoarse / ssFull);
+      expect(rmsRatio).toBeGreaterThan(1);
+      expect(rmsRatio).toBeLessThan(1.3);
     },
   );
 
