@@ -223,8 +223,8 @@ const ORDER = 3;
 /**
  * Scale (voxels, 1.5 mm) of the residual misregistration each subject's map carries: the standard
  * deviation of the cosine coefficients of u (order-f terms amplitude / f, the constant term, a
- * global shift, 0.3 x amplitude). 0.4 gives a displacement of ~0.6 voxel (~1 mm) rms, about what a
- * nonlinear registration such as CAT12's Shooting leaves. It was 1.0 (~1.5 voxels rms) until the
+ * global shift, 0.3 x amplitude). 0.4 gives ~0.6 voxel (~1 mm) rms along each axis, about what a
+ * nonlinear registration such as CAT12's Shooting leaves. It was 1.0 (~1.6 voxels) until the
  * demo family was retrained: there the map's residual from the template (mean |residual| 0.15-0.19)
  * drowned the atrophy signal (-0.03 .. -0.05 per voxel), and LRP followed the misregistration
  * (positive relevance in the atrophy region 2.7x its share of the brain; 3.5x at 0.4).
