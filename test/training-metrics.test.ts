@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { auc, pearson } from '../src/training/metrics';
-import { atrophyOverlap } from '../src/training/relevanceMetrics';
+import { atrophyOverlap, hippocampalInputVolume } from '../src/training/relevanceMetrics';
 import { createGraph, forwardGraph, graphWeights } from '../src/training/graph';
 import { exportModel } from '../src/training/node/exportModel';
 import { loadModelFromDir } from '../src/cli/loadModelNode';
@@ -36,6 +36,12 @@ describe('metrics', () => {
     expect(r.positiveShareInAtrophy).toBeCloseTo((1 + 0) / 5, 6);
     expect(r.atrophyShareOfBrain).toBeCloseTo(2 / 5, 6);
   });
+  it('hippocampal volume of the model input: the signed sum over AAL 37 + 38 in cm3 (1.5 mm voxels)', () => {
+    // residuals: -0.2 and +0.05 in the left and right hippocampus, the rest elsewhere (36, 39, 0)
+    const input = Float32Array.from([-0.2, 0.05, 0.7, -0.4, 0.3]);
+    const labels = Uint8Array.from([37, 38, 36, 39, 0]);
+    expect(hippocampalInputVolume(input, labels)).toBeCloseTo(-0.15 * 3.375e-3, 9);
+  });
 });
 
 describe('export', () => {
@@ -61,6 +67,7 @@ describe('evaluate summary', () => {
       group,
       pAD,
       hippocampalGm: 1,
+      hippocampalInputGm: 1,
       rel: { hippocampusRelevance: 0, totalPositive: 1, positiveShareInAtrophy: share, atrophyShareOfBrain: region },
     });
     const s = summarize([row('CN', 0.1), row('CN', 0.3), row('CN', 0.2), row('AD', 0.9, 0.6, 0.2), row('AD', 0.7, 0.4, 0.2)]);

@@ -3,7 +3,8 @@
  * The model card's metrics on a synthetic cohort (written by `synth`): AUC AD vs CN and MCI vs CN
  * of the AD probability (as the app shows it: the model's calibration applied), the median
  * probability per group and the calibration error (ECE, 10 bins, AD vs CN), the correlation of the
- * hippocampus relevance (--method, default the paper's) with hippocampal GM volume, and the share of positive relevance
+ * hippocampus relevance (--method, default the paper's) with hippocampal GM volume (as measured, and
+ * covariate-adjusted: the hippocampal sum of the model's residualized input), and the share of positive relevance
  * inside the ground-truth atrophy region against that region's share of the brain. Each subject is
  * residualized with its own covariates from cohort.csv, as the page does with the ones a user enters.
  */
@@ -18,7 +19,7 @@ import { resampleToGrid } from '../../core/volume/resample';
 import { readCohortCsv } from '../../training/node/cohortFiles';
 import { covariatesOf } from '../../training/cohortData';
 import { auc, expectedCalibrationError, pearson } from '../../training/metrics';
-import { atrophyOverlap, type AtrophyOverlap } from '../../training/relevanceMetrics';
+import { atrophyOverlap, hippocampalInputVolume, type AtrophyOverlap } from '../../training/relevanceMetrics';
 import { loadAtlasFromRepo } from '../files';
 import { resolveModel } from '../loadModelNode';
 import { startEngineNode } from '../wasmEngineNode';
@@ -34,6 +35,8 @@ export interface EvaluationRow {
   group: string;
   pAD: number;
   hippocampalGm: number;
+  /** Hippocampal GM of the model's input (hippocampalInputVolume): covariate-adjusted for a residualizing model. */
+  hippocampalInputGm: number;
   rel: SubjectRelevance;
 }
 
@@ -73,6 +76,10 @@ export function summarize(rows: EvaluationRow[]): Record<string, number> {
     rHippocampusRelevanceVsVolume: pearson(
       rows.map((r) => r.rel.hippocampusRelevance),
       rows.map((r) => r.hippocampalGm),
+    ),
+    rHippocampusRelevanceVsInputVolume: pearson(
+      rows.map((r) => r.rel.hippocampusRelevance),
+      rows.map((r) => r.hippocampalInputGm),
     ),
     meanHippocampusRelevanceCN: mg(cn),
     meanHippocampusRelevanceMCI: mg(mci),
@@ -129,7 +136,14 @@ export async function run(args: string[]): Promise<number> {
         hippocampusRelevance: out.regions!.lobes.find((l) => l.key === 'hippocampus')!.positiveSum,
         ...atrophyOverlap(out.relevance, onGrid(scan), atrophy),
       };
-      rows.push({ id: e.id, group: e.group, pAD: out.probability, hippocampalGm: e.hippocampalGm, rel });
+      rows.push({
+        id: e.id,
+        group: e.group,
+        pAD: out.probability,
+        hippocampalGm: e.hippocampalGm,
+        hippocampalInputGm: hippocampalInputVolume(out.input, atlas.labels),
+        rel,
+      });
       process.stderr.write(
         `${e.id} ${e.group} p(AD)=${out.probability.toFixed(3)} hipRel=${rel.hippocampusRelevance.toFixed(3)} hipGM=${e.hippocampalGm.toFixed(2)} (${rows.length}/${entries.length}, ${((Date.now() - t0) / 1000).toFixed(0)} s)\n`,
       );
