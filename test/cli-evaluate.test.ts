@@ -1,5 +1,6 @@
 /**
- * `evaluate` on a small synthetic cohort: it runs the one pipeline, so its hippocampus relevance is
+ * `evaluate` on a small synthetic cohort: it runs the one pipeline, so its hippocampus relevance (and the
+ * hippocampal volume of the model input) is
  * the same number `analyze` writes for the same scan; and a bad --limit or an empty cohort is
  * refused with one line and exit code 2 (not an empty run that exits 0).
  */
@@ -8,10 +9,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { encodeCovariateBinary } from '../src/core/model/covariateModel';
+import { readNifti } from '../src/core/nifti';
 import { coarseDims } from '../src/core/volume/coarseGrid';
 import { CAT12_GRID } from '../src/core/volume/grid';
 import { CSV_HEADER } from '../src/training/node/cohortFiles';
-import { cli } from './helpers/cli';
+import { cli, ROOT } from './helpers/cli';
 import { DEMO_MODEL_DIR } from '../src/cli/loadModelNode';
 
 describe('cli evaluate', () => {
@@ -55,6 +57,14 @@ describe('cli evaluate', () => {
     const result = JSON.parse(readFileSync(join(out, 'result.json'), 'utf8'));
     expect(rows[0].rel.hippocampusRelevance).toBe(result.hippocampus_relevance);
     expect(rows[0].pAD).toBe(result.probability);
+    // its covariate-adjusted hippocampal volume is the hippocampal sum of what the model saw:
+    // analyze's input.nii.gz over AAL 37 + 38, read from the files, in cm3
+    const input = readNifti(readFileSync(join(out, 'input.nii.gz'))).volume.data;
+    const aal = readNifti(readFileSync(join(ROOT, 'public', 'atlas', 'aal.nii.gz'))).volume.data;
+    let hip = 0;
+    for (let i = 0; i < aal.length; i++) if (aal[i] === 37 || aal[i] === 38) hip += input[i]!;
+    expect(rows[0].hippocampalInputGm).toBeCloseTo(hip * 3.375e-3, 4);
+    expect(rows[0].hippocampalInputGm).not.toBeCloseTo(rows[0].hippocampalGm, 1); // residuals, not the volume
   }, 300_000);
 
   it('residualizes each subject with its own covariates from cohort.csv, as analyze does with --age/--sex/--tiv/--field', () => {
