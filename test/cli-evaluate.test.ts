@@ -1,8 +1,7 @@
 /**
- * `evaluate` on a small synthetic cohort: it runs the one pipeline, so its hippocampus relevance (and the
- * hippocampal volume of the model input) is
- * the same number `analyze` writes for the same scan; and a bad --limit or an empty cohort is
- * refused with one line and exit code 2 (not an empty run that exits 0).
+ * `evaluate` on a small synthetic cohort: it runs the one pipeline, so its hippocampus relevance and
+ * the hippocampal volume of the model input are the numbers `analyze` writes for the same scan; and a
+ * bad --limit or an empty cohort is refused with one line and exit code 2 (not an empty run that exits 0).
  */
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
