@@ -81,6 +81,11 @@ export function summarize(rows: EvaluationRow[]): Record<string, number> {
       rows.map((r) => r.rel.hippocampusRelevance),
       rows.map((r) => r.hippocampalInputGm),
     ),
+    /** The best |r| with the volume that a relevance tracking the input's hippocampal GM exactly could reach. */
+    rHippocampalVolumeVsInputVolume: pearson(
+      rows.map((r) => r.hippocampalGm),
+      rows.map((r) => r.hippocampalInputGm),
+    ),
     meanHippocampusRelevanceCN: mg(cn),
     meanHippocampusRelevanceMCI: mg(mci),
     meanHippocampusRelevanceAD: mg(ad),
