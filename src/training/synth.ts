@@ -3,9 +3,8 @@
  * Each subject on the CAT12 grid:
  *   gm(x) = PV(T(x + u(x))) * det(I + du/dx)          (warp + Jacobian modulation, as CAT12)
  *         * g * C(x) * (1 - A(x)) + noise
- * T: the GM template; u: a smooth low-frequency displacement (cosine basis, ~1 mm rms,
- * MISREGISTRATION_VOXELS); g: an
- * individual global GM factor (sd 3 %);
+ * T: the GM template; u: a smooth low-frequency displacement, the residual misregistration (cosine
+ * basis, ~1 mm rms per axis, MISREGISTRATION_VOXELS); g: an individual global GM factor (sd 3 %);
  * C: the covariate effects, voxel-wise and spatially varying, so that a model fed raw maps can
  * learn age, sex, head size and scanner instead of disease, and residualization (the paper's
  * "resmodel", src/core/analysis/residualize.ts) has something to remove (maps in CovariateEffects):
