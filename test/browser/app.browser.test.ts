@@ -86,16 +86,23 @@ describe('relevance-viewer in the browser', () => {
   });
 
   it('moving the threshold changes the overlay pixels (a shader uniform: no re-analysis)', async () => {
+    // over the three slice views: the demo model's evidence sits in the medial temporal lobe, which
+    // one slice through the crosshair may barely cut
+    const overlayFraction = async () => {
+      const views = await Promise.all(['view-axial', 'view-coronal', 'view-sagittal'].map(viewStats));
+      return views.reduce((a, v) => a + v.overlayFraction, 0) / views.length;
+    };
     let n = await frames(page);
     await setSlider(page, 'threshold', 0.05);
     await waitForFrameAfter(page, n);
-    const low = await viewStats('view-axial');
+    const low = await overlayFraction();
     n = await frames(page);
     await setSlider(page, 'threshold', 0.95);
     await waitForFrameAfter(page, n);
-    const high = await viewStats('view-axial');
-    expect(low.overlayFraction).toBeGreaterThan(0.005);
-    expect(high.overlayFraction).toBeLessThan(low.overlayFraction * 0.5);
+    const high = await overlayFraction();
+    console.log(`[figure] overlay fraction of the slice views at threshold 0.05: ${low.toFixed(4)}, at 0.95: ${high.toFixed(4)}`);
+    expect(low).toBeGreaterThan(0.005);
+    expect(high).toBeLessThan(low * 0.5);
 
     // Figure, not an assertion: time from a slider input to the next drawn frame.
     const times = await page.evaluate(async () => {
