@@ -48,6 +48,16 @@ async function shot(testId: string): Promise<Rgba> {
 async function idle(): Promise<void> {
   await page.waitForFunction(() => !document.querySelector('[data-testid=progress]'), undefined, { timeout: 180_000 });
 }
+/** The view once it has stopped changing (two screenshots in a row alike): no redraw still on its way. */
+async function settledShot(testId: string): Promise<Rgba> {
+  let previous = await shot(testId);
+  for (;;) {
+    await page.waitForTimeout(200);
+    const next = await shot(testId);
+    if (meanAbsDiff(next, previous, false) === 0) return next;
+    previous = next;
+  }
+}
 
 /** Mean absolute RGB difference of two equally sized images, the second optionally mirrored left-right. */
 function meanAbsDiff(a: Rgba, b: Rgba, mirrorB: boolean): number {
@@ -137,6 +147,8 @@ describe('habits of the field', () => {
     await idle();
     expect(await page.getByTestId('result-covariates').textContent()).toMatch(/raw gray-matter map/);
     await page.getByTestId('model-select').selectOption('demo');
+    // the demo model's result is back (idle() alone can pass before the re-analysis has begun)
+    await page.getByTestId('result-covariates').filter({ hasText: '76 y' }).waitFor({ timeout: 180_000 });
     await idle();
   });
 
@@ -155,11 +167,13 @@ describe('habits of the field', () => {
     const labels = (visibility: string) =>
       page.locator('.view-axial > *').evaluateAll((els, v) => els.forEach((e) => ((e as HTMLElement).style.visibility = v)), visibility);
     await labels('hidden');
-    const before = await shot('view-axial');
+    // a re-analysis the previous test started (its model switch) may still be drawing: wait it out
+    await idle();
+    const before = await settledShot('view-axial');
     n = await frames(page);
     await page.getByTestId('flip-lr').check();
     await waitForFrameAfter(page, n);
-    const after = await shot('view-axial');
+    const after = await settledShot('view-axial');
     const asIs = meanAbsDiff(after, before, false);
     const mirrored = meanAbsDiff(after, before, true);
     expect(asIs, 'the view changed').toBeGreaterThan(1);
