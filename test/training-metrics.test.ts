@@ -40,7 +40,13 @@ describe('metrics', () => {
     // residuals: -0.2 and +0.05 in the left and right hippocampus, the rest elsewhere (36, 39, 0)
     const input = Float32Array.from([-0.2, 0.05, 0.7, -0.4, 0.3]);
     const labels = Uint8Array.from([37, 38, 36, 39, 0]);
-    expect(hippocampalInputVolume(input, labels)).toBeCloseTo(-0.15 * 3.375e-3, 9);
+    const regions = [
+      { index: 36, name: 'Cingulum_Post_R' },
+      { index: 37, name: 'Hippocampus_L' },
+      { index: 38, name: 'Hippocampus_R' },
+      { index: 39, name: 'ParaHippocampal_L' },
+    ];
+    expect(hippocampalInputVolume(input, { labels, regions })).toBeCloseTo(-0.15 * 3.375e-3, 9);
   });
 });
 

@@ -5,7 +5,9 @@
  * has GM > 0; not the model input, which a residualizing model makes signed), for comparison.
  * The hippocampus score is the pipeline's own (regions.ts, AAL 37 + 38).
  */
-import { HIPPOCAMPUS_LABELS, VOXEL_CM3 } from './synth';
+import { lobeScores } from '../core/analysis/regions';
+import type { Atlas } from '../core/pipeline';
+import { VOXEL_CM3 } from './synth';
 
 export interface AtrophyOverlap {
   totalPositive: number;
@@ -17,15 +19,15 @@ export interface AtrophyOverlap {
 export const ATROPHY_REGION_THRESHOLD = 0.05;
 
 /**
- * Hippocampal GM (cm3, AAL 37 + 38) of what the model saw. For a residualizing model that is the
- * covariate-adjusted volume: the subject's hippocampal GM minus what a control of the same age, sex,
- * TIV and field strength has (its covariate model's prediction), the only part of the volume such a
- * model can see; for a raw-input model it is the volume itself.
+ * Hippocampal GM (cm3) of what the model saw, over the pipeline's own hippocampus (its lobe scores,
+ * AAL 37 + 38, the region its hippocampus relevance is summed over). For a residualizing model that
+ * is the covariate-adjusted volume: the subject's hippocampal GM minus what a control of the same
+ * age, sex, TIV and field strength has (its covariate model's prediction), the only part of the
+ * volume such a model can see; for a raw-input model it is the volume itself.
  */
-export function hippocampalInputVolume(input: Float32Array, labels: ArrayLike<number>): number {
-  let s = 0;
-  for (let i = 0; i < input.length; i++) if (labels[i] === HIPPOCAMPUS_LABELS[0] || labels[i] === HIPPOCAMPUS_LABELS[1]) s += input[i]!;
-  return s * VOXEL_CM3;
+export function hippocampalInputVolume(input: Float32Array, atlas: Atlas): number {
+  const hippocampus = lobeScores(input, atlas.labels, atlas.regions).find((l) => l.key === 'hippocampus')!;
+  return (hippocampus.positiveSum + hippocampus.negativeSum) * VOXEL_CM3;
 }
 
 export function atrophyOverlap(relevance: Float32Array, gm: Float32Array, atrophy: Float32Array): AtrophyOverlap {

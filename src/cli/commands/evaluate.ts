@@ -146,7 +146,7 @@ export async function run(args: string[]): Promise<number> {
         group: e.group,
         pAD: out.probability,
         hippocampalGm: e.hippocampalGm,
-        hippocampalInputGm: hippocampalInputVolume(out.input, atlas.labels),
+        hippocampalInputGm: hippocampalInputVolume(out.input, atlas),
         rel,
       });
       process.stderr.write(
