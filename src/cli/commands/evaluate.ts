@@ -59,6 +59,9 @@ export function summarize(rows: EvaluationRow[]): Record<string, number> {
   };
   const inShare = mean(patients.map((r) => r.rel.positiveShareInAtrophy));
   const regionShare = mean(patients.map((r) => r.rel.atrophyShareOfBrain));
+  const hippocampusRelevance = rows.map((r) => r.rel.hippocampusRelevance),
+    volume = rows.map((r) => r.hippocampalGm),
+    inputVolume = rows.map((r) => r.hippocampalInputGm);
   return {
     n: rows.length,
     nCN: cn.length,
@@ -73,19 +76,10 @@ export function summarize(rows: EvaluationRow[]): Record<string, number> {
       [...cn, ...ad].map((r) => r.pAD),
       [...cn.map(() => 0), ...ad.map(() => 1)],
     ),
-    rHippocampusRelevanceVsVolume: pearson(
-      rows.map((r) => r.rel.hippocampusRelevance),
-      rows.map((r) => r.hippocampalGm),
-    ),
-    rHippocampusRelevanceVsInputVolume: pearson(
-      rows.map((r) => r.rel.hippocampusRelevance),
-      rows.map((r) => r.hippocampalInputGm),
-    ),
+    rHippocampusRelevanceVsVolume: pearson(hippocampusRelevance, volume),
+    rHippocampusRelevanceVsInputVolume: pearson(hippocampusRelevance, inputVolume),
     /** The best |r| with the volume that a relevance tracking the input's hippocampal GM exactly could reach. */
-    rHippocampalVolumeVsInputVolume: pearson(
-      rows.map((r) => r.hippocampalGm),
-      rows.map((r) => r.hippocampalInputGm),
-    ),
+    rHippocampalVolumeVsInputVolume: pearson(volume, inputVolume),
     meanHippocampusRelevanceCN: mg(cn),
     meanHippocampusRelevanceMCI: mg(mci),
     meanHippocampusRelevanceAD: mg(ad),
